@@ -1,0 +1,40 @@
+# Repro: `make test` and `make report` set up everything they need on a fresh Debian machine.
+SHELL := /bin/bash
+SWIFT ?= swift
+VENV ?= .venv
+PYTHON ?= python3
+TORCH_VERSION := 2.13.0+cpu
+
+.PHONY: test deps build venv crosscheck clean
+
+## Install the C libraries when a header or pkg-config entry is missing (Debian/Ubuntu).
+deps:
+	@missing=0; \
+	pkg-config --exists openblas 2>/dev/null || missing=1; \
+	pkg-config --exists zlib 2>/dev/null || missing=1; \
+	[ -f /usr/include/zlib.h ] || missing=1; \
+	{ [ -f /usr/include/cblas.h ] || [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || ls /usr/include/*/cblas.h >/dev/null 2>&1; } || missing=1; \
+	if [ $$missing = 1 ]; then \
+	  echo "==> installing libopenblas-dev zlib1g-dev pkg-config"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y libopenblas-dev zlib1g-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+## Build and run every test (no PyTorch needed).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## A virtual environment with the pinned PyTorch (for the cross-checks and the Scripts/).
+venv: $(VENV)/.ok
+$(VENV)/.ok:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet "torch==$(TORCH_VERSION)" numpy safetensors junitparser \
+	  || $(VENV)/bin/pip install --quiet "torch==2.13.0" numpy safetensors junitparser
+	touch $@
+
+clean:
+	rm -rf .build

@@ -1,0 +1,47 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "Repro",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "ReproTensor", targets: ["ReproTensor"]),
+    .library(name: "ReproFormat", targets: ["ReproFormat"]),
+    .executable(name: "repro", targets: ["repro"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(
+      name: "ReproTensor",
+      dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: strictSettings),
+    .target(
+      name: "ReproFormat",
+      dependencies: ["ReproTensor", "CZlib"],
+      swiftSettings: strictSettings),
+    .executableTarget(
+      name: "repro",
+      dependencies: [
+        "ReproTensor", "ReproFormat",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "ReproTensorTests",
+      dependencies: ["ReproTensor"],
+      resources: [],
+      swiftSettings: strictSettings),
+  ],
+  swiftLanguageModes: [.v6]
+)

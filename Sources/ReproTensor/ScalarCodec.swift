@@ -1,0 +1,104 @@
+/// Encodes a `Scalar` into any dtype's bytes with PyTorch 2.13's x86-64 cast rules
+/// (torch-rng.md §11): float→int truncates toward zero, NaN/±inf/out-of-range become the
+/// minimum int32/int64; int8/int16 go through int32 and uint8 through int64 keeping the low bits;
+/// float64 → float16/bfloat16 round twice (through float32); → bool is `x != 0` (NaN is true).
+public enum ScalarCodec {
+  /// Stores `value` converted to `dtype` at `byteOffset` of `raw`.
+  @inlinable
+  public static func store(
+    _ value: Scalar, as dtype: DType, into raw: UnsafeMutableRawBufferPointer, byteOffset: Int
+  ) {
+    switch dtype {
+    case .float64: raw.storeBytes(of: double(value), toByteOffset: byteOffset, as: Double.self)
+    case .float32: raw.storeBytes(of: float(value), toByteOffset: byteOffset, as: Float.self)
+    case .float16:
+      raw.storeBytes(of: HalfPrecision.float16Bits(from: float(value)), toByteOffset: byteOffset, as: UInt16.self)
+    case .bfloat16:
+      raw.storeBytes(of: HalfPrecision.bfloat16Bits(from: float(value)), toByteOffset: byteOffset, as: UInt16.self)
+    case .complex64:
+      let (re, im) = complex(value)
+      raw.storeBytes(of: Float(re), toByteOffset: byteOffset, as: Float.self)
+      raw.storeBytes(of: Float(im), toByteOffset: byteOffset + 4, as: Float.self)
+    case .complex128:
+      let (re, im) = complex(value)
+      raw.storeBytes(of: re, toByteOffset: byteOffset, as: Double.self)
+      raw.storeBytes(of: im, toByteOffset: byteOffset + 8, as: Double.self)
+    case .int64: raw.storeBytes(of: int64(value), toByteOffset: byteOffset, as: Int64.self)
+    case .int32: raw.storeBytes(of: int32(value), toByteOffset: byteOffset, as: Int32.self)
+    case .int16:
+      raw.storeBytes(of: Int16(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int16.self)
+    case .int8:
+      raw.storeBytes(of: Int8(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int8.self)
+    case .uint8:
+      raw.storeBytes(of: UInt8(truncatingIfNeeded: int64(value)), toByteOffset: byteOffset, as: UInt8.self)
+    case .bool: raw.storeBytes(of: UInt8(bool(value) ? 1 : 0), toByteOffset: byteOffset, as: UInt8.self)
+    }
+  }
+
+  /// The value as a float64 (`static_cast<double>`).
+  @inlinable
+  public static func double(_ v: Scalar) -> Double {
+    switch v {
+    case .float(let d): d
+    case .int(let i): Double(i)
+    case .bool(let b): b ? 1 : 0
+    case .complex(let re, _): re
+    }
+  }
+
+  /// The value as a float32: one rounding from int64 or float64.
+  @inlinable
+  public static func float(_ v: Scalar) -> Float {
+    switch v {
+    case .float(let d): Float(d)
+    case .int(let i): Float(i)
+    case .bool(let b): b ? 1 : 0
+    case .complex(let re, _): Float(re)
+    }
+  }
+
+  @inlinable
+  static func complex(_ v: Scalar) -> (Double, Double) {
+    if case .complex(let re, let im) = v { return (re, im) }
+    return (double(v), 0)
+  }
+
+  /// The value as an int64; floats truncate toward zero, NaN/±inf/out-of-range give `Int64.min`.
+  @inlinable
+  public static func int64(_ v: Scalar) -> Int64 {
+    switch v {
+    case .int(let i): return i
+    case .bool(let b): return b ? 1 : 0
+    case .float(let d), .complex(let d, _):
+      // Exactly representable bounds: [-2^63, 2^63).
+      guard d.isFinite, d >= -9_223_372_036_854_775_808.0, d < 9_223_372_036_854_775_808.0 else {
+        return .min
+      }
+      return Int64(d.rounded(.towardZero))
+    }
+  }
+
+  /// The value as an int32; floats truncate, NaN/±inf/out-of-range give `Int32.min`; wider ints
+  /// keep their low 32 bits.
+  @inlinable
+  public static func int32(_ v: Scalar) -> Int32 {
+    switch v {
+    case .int(let i): return Int32(truncatingIfNeeded: i)
+    case .bool(let b): return b ? 1 : 0
+    case .float(let d), .complex(let d, _):
+      guard d.isFinite, d > -2_147_483_649.0, d < 2_147_483_648.0 else { return .min }
+      return Int32(d.rounded(.towardZero))
+    }
+  }
+
+  /// The value as a bool: `x != 0`; NaN is true, -0.0 is false.
+  @inlinable
+  public static func bool(_ v: Scalar) -> Bool {
+    switch v {
+    case .bool(let b): b
+    case .int(let i): i != 0
+    case .float(let d): d != 0 || d.isNaN
+    case .complex(let re, let im): re != 0 || im != 0 || re.isNaN || im.isNaN
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/// Raw little-endian bytes shared by every tensor that views them.
+///
+/// A storage either owns a 64-byte aligned allocation or borrows a region owned by another
+/// object (a memory-mapped file), which it keeps alive for as long as the storage lives. As in
+/// PyTorch, storages have reference semantics: writing through one view is visible through every
+/// other view of the same storage.
+///
+/// Sendable invariant: the buffer address and size never change after initialisation. Concurrent
+/// writes to the same bytes are the caller's responsibility, as in PyTorch.
+public final class Storage: @unchecked Sendable {
+  /// The number of bytes.
+  public let byteCount: Int
+  private let base: UnsafeMutableRawPointer
+  private let owner: (any AnyObject & Sendable)?
+  /// Whether writes are refused (read-only mappings).
+  public let isReadOnly: Bool
+
+  /// Allocates `byteCount` zeroed bytes.
+  ///
+  /// - Precondition: `byteCount >= 0` (a programmer error otherwise).
+  public init(byteCount: Int) {
+    precondition(byteCount >= 0, "negative storage size")
+    self.byteCount = byteCount
+    base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+    base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+    owner = nil
+    isReadOnly = false
+  }
+
+  /// Allocates a storage holding a copy of `bytes`.
+  public convenience init(copying bytes: UnsafeRawBufferPointer) {
+    self.init(byteCount: bytes.count)
+    if let src = bytes.baseAddress, bytes.count > 0 {
+      base.copyMemory(from: src, byteCount: bytes.count)
+    }
+  }
+
+  /// Allocates a storage holding a copy of `bytes`.
+  public convenience init<C: Collection>(bytes: C) where C.Element == UInt8 {
+    self.init(byteCount: bytes.count)
+    let dst = UnsafeMutableRawBufferPointer(start: base, count: bytes.count)
+    _ = dst.initializeMemory(as: UInt8.self, from: bytes)
+  }
+
+  /// Borrows `region` without copying; `owner` (for example a memory mapping) is retained until
+  /// this storage is released.
+  ///
+  /// - Parameters:
+  ///   - region: the bytes to expose; they must stay valid while `owner` is alive.
+  ///   - owner: the object that keeps `region` valid.
+  ///   - isReadOnly: whether `withUnsafeMutableBytes` must refuse to run.
+  public init(
+    borrowing region: UnsafeRawBufferPointer, owner: any AnyObject & Sendable, isReadOnly: Bool
+  ) {
+    byteCount = region.count
+    base = UnsafeMutableRawPointer(mutating: region.baseAddress ?? UnsafeRawPointer(bitPattern: 64)!)
+    self.owner = owner
+    self.isReadOnly = isReadOnly
+  }
+
+  deinit {
+    if owner == nil { base.deallocate() }
+  }
+
+  /// Whether the bytes are borrowed from another object (a memory mapping) rather than owned.
+  public var isBorrowed: Bool { owner != nil }
+
+  /// Calls `body` with the bytes.
+  public func withUnsafeBytes<R, E: Error>(
+    _ body: (UnsafeRawBufferPointer) throws(E) -> R
+  ) throws(E) -> R {
+    try body(UnsafeRawBufferPointer(start: base, count: byteCount))
+  }
+
+  /// Calls `body` with the bytes, writable.
+  ///
+  /// - Precondition: the storage is not read-only (writing to a read-only mapping is a
+  ///   programmer error; copy the tensor first).
+  public func withUnsafeMutableBytes<R, E: Error>(
+    _ body: (UnsafeMutableRawBufferPointer) throws(E) -> R
+  ) throws(E) -> R {
+    precondition(!isReadOnly, "write to a read-only (memory-mapped) storage; copy it first")
+    return try body(UnsafeMutableRawBufferPointer(start: base, count: byteCount))
+  }
+
+  /// A copy of the bytes as an array.
+  public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+}

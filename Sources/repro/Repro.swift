@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `repro` command: verifiable PyTorch checkpoints from the command line.
+@main
+struct Repro: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "repro",
+    abstract: "Make PyTorch checkpoints verifiable: inspect, generate, compare and convert them.",
+    version: ReproVersion.string,
+    subcommands: []
+  )
+}
+
+/// The tool's version, printed by `repro --version`.
+enum ReproVersion {
+  static let string = "0.1.0"
+}
