@@ -12,6 +12,7 @@ let package = Package(
   products: [
     .library(name: "ReproTensor", targets: ["ReproTensor"]),
     .library(name: "ReproFormat", targets: ["ReproFormat"]),
+    .library(name: "ReproNN", targets: ["ReproNN"]),
     .executable(name: "repro", targets: ["repro"]),
   ],
   dependencies: [
@@ -30,6 +31,10 @@ let package = Package(
       name: "ReproFormat",
       dependencies: ["ReproTensor", "CZlib"],
       swiftSettings: strictSettings),
+    .target(
+      name: "ReproNN",
+      dependencies: ["ReproTensor", "ReproFormat"],
+      swiftSettings: strictSettings),
     .executableTarget(
       name: "repro",
       dependencies: [
@@ -40,7 +45,10 @@ let package = Package(
     .testTarget(
       name: "ReproTensorTests",
       dependencies: ["ReproTensor"],
-      resources: [],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "ReproNNTests",
+      dependencies: ["ReproNN", "ReproTensor"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]
