@@ -674,14 +674,14 @@ def _(d):
 
 @case("large_tensor")
 def _(d):
-    pattern = torch.arange(4096, dtype=torch.float32) * 0.25 - 512.0
-    big = pattern.repeat(4112).reshape(4112, 4096)
+    pattern = torch.arange(64, dtype=torch.float32) * 0.25 - 8.0
+    big = pattern.repeat(4112 * 64).reshape(4112, 4096)
     obj = {"big": big, "small": torch.arange(4, dtype=torch.float32)}
     p = save(obj, f"{d}/large_tensor.pt")
     assert os.path.getsize(p) > 64 * 1024 * 1024
     check_roundtrip(obj, p)
-    return p, ("a 4112x4096 float32 tensor (67 371 008 bytes, > 64 MiB) made of one repeating 4096-value row "
-               "(arange(4096)*0.25-512) so that git compresses it, plus a small tensor"), {}
+    return p, ("a 4112x4096 float32 tensor (67 371 008 bytes, > 64 MiB) made of one repeating 64-value pattern "
+               "(arange(64)*0.25-8, period 256 bytes) so that git compresses it (about 0.26 MB packed), plus a small tensor"), {}
 
 
 def seq_cnn():
