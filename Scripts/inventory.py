@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
                         note=args.note)
     except Exception as e:  # noqa: BLE001
         err = {"file": os.path.basename(args.file), "torch": torch.__version__,
-               "error": {"type": type(e).__name__, "message": _first_line(e)}}
+               "error": {"type": type(e).__name__, "message": key_line(e)}}
         sys.stdout.write(dumps(err))
         return 1
     sys.stdout.write(dumps(inv))
