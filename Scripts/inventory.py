@@ -33,7 +33,9 @@ Contract (identical to shared/interop/pytorch-2.15/*.expected.json, plus the ext
   "<module>.<QualName>"}`, then the entries of `module.state_dict(keep_vars=True)` (the Parameters and
   persistent buffers themselves, so `parameter`/`requires_grad` are as saved) at `P/<key>` (just
   `<key>` for the root module, whose path is `""`).
-* safetensors: entries in header order, stably sorted by `data_offsets`; `device` is `cpu`.
+* safetensors: entries in header order, stably sorted by `data_offsets` (the shared corpus's two
+  safetensors inventories list the in-memory dict's order instead, which the file does not record);
+  `device` is `cpu`.
 """
 from __future__ import annotations
 
