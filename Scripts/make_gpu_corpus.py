@@ -5,15 +5,12 @@ Run on a machine with an NVIDIA GPU and PyTorch (the lent device machine has tor
 
     python3 Scripts/make_gpu_corpus.py OUT_DIR
 
-Each case is NAME.pt plus NAME.expected.json in the contract of the interop corpus
-(Golden/pytorch/interop): `device` is where torch.load (no map_location) put each tensor on the
-GPU machine. The script also checks that map_location="cpu" gives the same bytes, and records it.
+Each case is NAME.pt plus NAME.expected.json, made by Scripts/inventory.py (the interop corpus
+contract): `device` is the storage location written in the file (`cuda:0` for storages saved from
+the GPU). The script checks that loading with map_location="cpu" gives the same inventory.
 Nothing here runs in tests or CI: the committed outputs under Golden/pytorch/gpu/ are the oracle.
 """
-import hashlib
-import io
 import json
-import math
 import os
 import platform
 import sys
@@ -21,44 +18,8 @@ import sys
 import torch
 import torch.nn as nn
 
-
-def _py(v):
-    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-        return repr(v)
-    return v
-
-
-def tensor_entry(path, t):
-    c = t.detach().contiguous().cpu()
-    if c.dtype == torch.bfloat16:
-        raw = c.view(torch.int16).numpy().tobytes()
-    else:
-        raw = c.numpy().tobytes()
-    e = {
-        "path": path, "kind": "tensor", "dtype": str(t.dtype).replace("torch.", ""),
-        "shape": list(t.shape), "stride": list(t.stride()), "storage_offset": t.storage_offset(),
-        "device": str(t.device), "requires_grad": bool(t.requires_grad),
-        "parameter": isinstance(t, nn.Parameter), "sha256": hashlib.sha256(raw).hexdigest(),
-    }
-    if t.dtype.is_floating_point or t.dtype in (torch.int32, torch.int64, torch.bool):
-        flat = c.reshape(-1)[:4]
-        e["head"] = [int(x) for x in flat.tolist()] if t.dtype == torch.bool else flat.tolist()
-    return e
-
-
-def inventory(obj, prefix=""):
-    out = []
-    if isinstance(obj, torch.Tensor):
-        out.append(tensor_entry(prefix, obj))
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            out += inventory(v, f"{prefix}/{k}" if prefix else str(k))
-    elif isinstance(obj, (list, tuple)):
-        for i, v in enumerate(obj):
-            out += inventory(v, f"{prefix}/{i}" if prefix else str(i))
-    else:
-        out.append({"path": prefix, "kind": type(obj).__name__, "value": _py(obj)})
-    return out
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import inventory  # noqa: E402  (Scripts/inventory.py: the corpus contract)
 
 
 def small_cnn():
@@ -118,45 +79,30 @@ def cases():
            "nn.Parameter objects on cuda (requires_grad=True)")
 
 
+def write_case(out, name, note, whole_module=False):
+    path = os.path.join(out, name + ".pt")
+    on_gpu = inventory.inventory(path, weights_only=not whole_module, note=note)
+    on_cpu = inventory.inventory(path, weights_only=not whole_module, map_location="cpu")
+    assert on_gpu["entries"] == on_cpu["entries"], f"{name}: map_location='cpu' changed the inventory"
+    on_gpu["whole_module"] = whole_module
+    with open(os.path.join(out, name + ".expected.json"), "w") as f:
+        f.write(inventory.dumps(on_gpu))
+    print(f"{name}: {len(on_gpu['entries'])} entries, {os.path.getsize(path)} bytes, "
+          f"weights_only_ok={on_gpu['weights_only_ok']}")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "gpu-corpus"
     os.makedirs(out, exist_ok=True)
     assert torch.cuda.is_available(), "needs a CUDA device"
     gpu = torch.cuda.get_device_name(0)
     for name, obj, kwargs, note in cases():
-        path = os.path.join(out, name + ".pt")
-        torch.save(obj, path, **kwargs)
-        loaded = torch.load(path, weights_only=True)
-        on_cpu = torch.load(path, map_location="cpu", weights_only=True)
-        inv, inv_cpu = inventory(loaded), inventory(on_cpu)
-        same = all(a.get("sha256") == b.get("sha256") for a, b in zip(inv, inv_cpu))
-        assert same and len(inv) == len(inv_cpu), name
-        doc = {"file": name + ".pt", "torch": torch.__version__,
-               "format": "legacy" if kwargs else "zip", "weights_only_ok": True,
-               "whole_module": False,
-               "note": f"{note} (torch {torch.__version__} on {gpu}); map_location='cpu' gives the same bytes",
-               "entries": inv}
-        with open(os.path.join(out, name + ".expected.json"), "w") as f:
-            json.dump(doc, f, indent=1)
-        print(f"{name}: {len(inv)} entries, {os.path.getsize(path)} bytes")
-    # Whole-module file saved from cuda (weights_only=False needed).
-    m = mlp(3).cuda()
-    path = os.path.join(out, "gpu_whole_module.pt")
-    torch.save(m, path)
-    try:
-        torch.load(path, weights_only=True)
-        verdict = True
-    except Exception as e:  # the refusal names the first forbidden global
-        verdict = False
-        first = str(e).splitlines()[0]
-    loaded = torch.load(path, weights_only=False)
-    doc = {"file": "gpu_whole_module.pt", "torch": torch.__version__, "format": "zip",
-           "weights_only_ok": verdict, "whole_module": True,
-           "note": f"torch.save(nn.Sequential(Linear(4,8), ReLU(), Linear(8,2)).cuda()) (torch {torch.__version__} on {gpu}); entries are the loaded module's state_dict; weights_only=True refuses: {first if not verdict else ''}",
-           "entries": inventory(loaded.state_dict())}
-    with open(os.path.join(out, "gpu_whole_module.expected.json"), "w") as f:
-        json.dump(doc, f, indent=1)
-    print(f"gpu_whole_module: weights_only_ok={verdict}")
+        torch.save(obj, os.path.join(out, name + ".pt"), **kwargs)
+        write_case(out, name, f"{note} (torch {torch.__version__} on {gpu})")
+    torch.save(mlp(3).cuda(), os.path.join(out, "gpu_whole_module.pt"))
+    write_case(out, "gpu_whole_module",
+               f"torch.save(nn.Sequential(Linear(4,8), ReLU(), Linear(8,2)).cuda()) (torch {torch.__version__} on {gpu})",
+               whole_module=True)
     with open(os.path.join(out, "PROVENANCE.json"), "w") as f:
         json.dump({"torch": torch.__version__, "cuda": torch.version.cuda, "gpu": gpu,
                    "python": platform.python_version(), "script": "Scripts/make_gpu_corpus.py"}, f, indent=1)
