@@ -18,7 +18,9 @@ public enum ScalarCodec {
     case .float64: raw.storeBytes(of: double(value), toByteOffset: byteOffset, as: Double.self)
     case .float32: raw.storeBytes(of: float(value), toByteOffset: byteOffset, as: Float.self)
     case .float16:
-      raw.storeBytes(of: HalfPrecision.float16Bits(from: float(value)), toByteOffset: byteOffset, as: UInt16.self)
+      raw.storeBytes(
+        of: HalfPrecision.float16Bits(from: float(value)), toByteOffset: byteOffset, as: UInt16.self
+      )
     case .bfloat16:
       raw.storeBytes(
         of: HalfPrecision.bfloat16BitsScalar(from: float(value)), toByteOffset: byteOffset,
@@ -36,12 +38,16 @@ public enum ScalarCodec {
     case .int64: raw.storeBytes(of: int64(value), toByteOffset: byteOffset, as: Int64.self)
     case .int32: raw.storeBytes(of: int32(value), toByteOffset: byteOffset, as: Int32.self)
     case .int16:
-      raw.storeBytes(of: Int16(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int16.self)
+      raw.storeBytes(
+        of: Int16(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int16.self)
     case .int8:
-      raw.storeBytes(of: Int8(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int8.self)
+      raw.storeBytes(
+        of: Int8(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int8.self)
     case .uint8:
-      raw.storeBytes(of: UInt8(truncatingIfNeeded: int64(value)), toByteOffset: byteOffset, as: UInt8.self)
-    case .bool: raw.storeBytes(of: UInt8(bool(value) ? 1 : 0), toByteOffset: byteOffset, as: UInt8.self)
+      raw.storeBytes(
+        of: UInt8(truncatingIfNeeded: int64(value)), toByteOffset: byteOffset, as: UInt8.self)
+    case .bool:
+      raw.storeBytes(of: UInt8(bool(value) ? 1 : 0), toByteOffset: byteOffset, as: UInt8.self)
     }
   }
 

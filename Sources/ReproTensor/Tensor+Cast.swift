@@ -45,7 +45,9 @@ extension Tensor {
       if isContiguous {
         let size = self.dtype.elementSize
         storage.withUnsafeBytes { raw in
-          convert(UnsafeRawBufferPointer(rebasing: raw[(storageOffset * size)..<((storageOffset + n) * size)]))
+          convert(
+            UnsafeRawBufferPointer(
+              rebasing: raw[(storageOffset * size)..<((storageOffset + n) * size)]))
         }
       } else {
         contiguousBytes().withUnsafeBytes { convert($0) }
@@ -153,7 +155,8 @@ enum DTypeConversion {
   ) {
     let inStride = MemoryLayout<S>.stride
     let outStride = MemoryLayout<D>.stride
-    precondition(src.count >= n * inStride && dst.count >= n * outStride, "conversion buffers too small")
+    precondition(
+      src.count >= n * inStride && dst.count >= n * outStride, "conversion buffers too small")
     guard let s = src.baseAddress, let d = dst.baseAddress else { return }
     for i in 0..<n {
       let v = f(s.loadUnaligned(fromByteOffset: i * inStride, as: S.self))

@@ -6,7 +6,9 @@ enum SafeTensorsCorpus {
   static let directory: URL = {
     var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     while url.path != "/" {
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        break
+      }
       url.deleteLastPathComponent()
     }
     return url.appendingPathComponent("Golden/pytorch/safetensors")

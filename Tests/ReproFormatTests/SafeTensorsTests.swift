@@ -1,8 +1,8 @@
 import Foundation
+import ReproTensor
 import Testing
 
 @testable import ReproFormat
-import ReproTensor
 
 /// Reading and writing against files written by the real `safetensors.torch.save_file` 0.8.0.
 @Suite struct SafeTensorsTests {
@@ -38,7 +38,8 @@ import ReproTensor
     }
   }
 
-  @Test("writing what was read gives the same bytes as safetensors", arguments: SafeTensorsCorpus.names)
+  @Test(
+    "writing what was read gives the same bytes as safetensors", arguments: SafeTensorsCorpus.names)
   func writeIsByteIdentical(name: String) throws {
     let bytes = try SafeTensorsCorpus.bytes(name)
     let file = try SafeTensorsFile.load(from: Storage(bytes: bytes))
@@ -51,8 +52,10 @@ import ReproTensor
   @Test func writeThenLoadFromDiskRoundTrips() throws {
     let t = Tensor((0..<12).map { Float($0) / 4 }, shape: [3, 4])
     let file = SafeTensorsFile(
-      tensors: [("w", t), ("b", Tensor([1, -2] as [Int64])), ("h", t.half())], metadata: ["format": "pt"])
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("repro-st-\(UInt32.random(in: 0...UInt32.max)).safetensors")
+      tensors: [("w", t), ("b", Tensor([1, -2] as [Int64])), ("h", t.half())],
+      metadata: ["format": "pt"])
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-st-\(UInt32.random(in: 0...UInt32.max)).safetensors")
     defer { try? FileManager.default.removeItem(at: url) }
     try file.write(to: url)
     let back = try SafeTensorsFile.load(contentsOf: url)

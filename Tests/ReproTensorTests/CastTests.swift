@@ -3,9 +3,10 @@ import Testing
 
 @testable import ReproTensor
 
-/// `Tensor.to(_:)` against the vectors real PyTorch 2.13 wrote (Scripts/make_cast_vectors.py →
-/// Golden/pytorch/casts/). Every expected byte comes from torch; nothing is computed here except
-/// the documented input formulas.
+/// `Tensor.to(_:)` checked against the vectors real PyTorch 2.13 wrote.
+///
+/// Scripts/make_cast_vectors.py wrote Golden/pytorch/casts/. Every expected byte comes from
+/// torch; nothing is computed here except the documented input formulas.
 @Suite struct CastTests {
   // MARK: Golden files
 
@@ -31,15 +32,17 @@ import Testing
   }
 
   static func sourceBytes(_ dtype: DType) throws -> [UInt8] {
-    let sources = try GoldenFiles.field(try golden("pairs"), "sources", as: [String: [String: Any]].self)
+    let sources = try GoldenFiles.field(
+      try golden("pairs"), "sources", as: [String: [String: Any]].self)
     let entry = try GoldenFiles.field(sources, dtype.rawValue, as: [String: Any].self)
     return try GoldenFiles.hexField(entry, "bytes")
   }
 
   // MARK: Every pair of the 12 dtypes
 
-  @Test("every (source, destination) pair of edge values matches PyTorch",
-        arguments: DType.allCases, DType.allCases)
+  @Test(
+    "every (source, destination) pair of edge values matches PyTorch",
+    arguments: DType.allCases, DType.allCases)
   func pairMatchesPyTorch(source: DType, destination: DType) throws {
     let input = try CastTests.tensor(try CastTests.sourceBytes(source), source)
     if source == destination {
@@ -47,21 +50,25 @@ import Testing
       #expect(same.storage === input.storage, "to(same dtype) must return self")
       return
     }
-    let pairs = try GoldenFiles.field(try CastTests.golden("pairs"), "pairs", as: [[String: String]].self)
+    let pairs = try GoldenFiles.field(
+      try CastTests.golden("pairs"), "pairs", as: [[String: String]].self)
     let entry = try #require(
       pairs.first { $0["src"] == source.rawValue && $0["dst"] == destination.rawValue })
     let expected = try GoldenFiles.hexField(entry, "bytes")
     let actual = input.to(destination).contiguousBytes()
     let size = destination.elementSize
     try #require(actual.count == expected.count)
-    for i in 0..<(expected.count / size) where actual[(i * size)..<((i + 1) * size)] != expected[(i * size)..<((i + 1) * size)] {
+    for i in 0..<(expected.count / size)
+    where actual[(i * size)..<((i + 1) * size)] != expected[(i * size)..<((i + 1) * size)] {
       Issue.record(
-        "\(source)→\(destination) element \(i) (\(input.scalar(atStorageIndex: i))): got \(GoldenFiles.hex(actual[(i * size)..<((i + 1) * size)])), PyTorch \(GoldenFiles.hex(expected[(i * size)..<((i + 1) * size)]))")
+        "\(source)→\(destination) element \(i) (\(input.scalar(atStorageIndex: i))): got \(GoldenFiles.hex(actual[(i * size)..<((i + 1) * size)])), PyTorch \(GoldenFiles.hex(expected[(i * size)..<((i + 1) * size)]))"
+      )
     }
   }
 
   @Test func positionDependentNaNBitsMatchPyTorch() throws {
-    let positions = try GoldenFiles.field(try CastTests.golden("pairs"), "positions", as: [[String: Any]].self)
+    let positions = try GoldenFiles.field(
+      try CastTests.golden("pairs"), "positions", as: [[String: Any]].self)
     #expect(positions.count == 75)
     for p in positions {
       let src = try #require(DType(rawValue: try GoldenFiles.field(p, "src", as: String.self)))
@@ -79,12 +86,14 @@ import Testing
     var storage = [UInt8]()
     storage.reserveCapacity(131_072)
     for i in 0..<65536 { storage += [UInt8(i & 0xFF), UInt8(i >> 8)] }
-    return Tensor(unchecked: Storage(bytes: storage), dtype: dtype, shape: [65536], strides: [1],
-                  storageOffset: 0, device: .cpu, requiresGrad: false)
+    return Tensor(
+      unchecked: Storage(bytes: storage), dtype: dtype, shape: [65536], strides: [1],
+      storageOffset: 0, device: .cpu, requiresGrad: false)
   }
 
-  @Test("all 65536 patterns to float32, float64, the other 16-bit type and back",
-        arguments: [DType.float16, .bfloat16])
+  @Test(
+    "all 65536 patterns to float32, float64, the other 16-bit type and back",
+    arguments: [DType.float16, .bfloat16])
   func exhaustiveSixteenBitCasts(dtype: DType) throws {
     let doc = try CastTests.golden("half_exhaustive")
     let tag = dtype == .float16 ? "f16" : "bf16"
@@ -93,7 +102,8 @@ import Testing
     let f = x.to(.float32)
     #expect(f.sha256Hex() == doc["\(tag)_to_f32"] as? String)
     #expect(x.to(.float64).sha256Hex() == doc["\(tag)_to_f64"] as? String)
-    #expect(x.to(other).sha256Hex() == doc["\(tag)_to_\(other == .float16 ? "f16" : "bf16")"] as? String)
+    #expect(
+      x.to(other).sha256Hex() == doc["\(tag)_to_\(other == .float16 ? "f16" : "bf16")"] as? String)
     #expect(f.to(dtype).sha256Hex() == doc["\(tag)_roundtrip_f32"] as? String)
     // The special blocks, value by value, so a mismatch names the pattern.
     let blocks = try GoldenFiles.field(doc, "\(tag)_to_f32_special", as: [[String: Any]].self)
@@ -103,10 +113,14 @@ import Testing
       let first = try GoldenFiles.field(block, "first", as: Int.self)
       let expected = try GoldenFiles.hexField(block, "f32")
       for k in 0..<(expected.count / 4) {
-        let want = expected.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: k * 4, as: UInt32.self) }
+        let want = expected.withUnsafeBytes {
+          $0.loadUnaligned(fromByteOffset: k * 4, as: UInt32.self)
+        }
         let got = out[first + k].bitPattern
         if got != want {
-          Issue.record("\(dtype) 0x\(String(first + k, radix: 16)) → float32 0x\(String(got, radix: 16)), PyTorch 0x\(String(want, radix: 16))")
+          Issue.record(
+            "\(dtype) 0x\(String(first + k, radix: 16)) → float32 0x\(String(got, radix: 16)), PyTorch 0x\(String(want, radix: 16))"
+          )
         }
       }
     }
@@ -123,7 +137,9 @@ import Testing
       bytes += chunk.contiguousBytes()
       start += 7
     }
-    #expect(SHA256Digest.hex(of: bytes) == (try CastTests.golden("half_exhaustive")["f16_to_f32_tail"] as? String))
+    #expect(
+      SHA256Digest.hex(of: bytes)
+        == (try CastTests.golden("half_exhaustive")["f16_to_f32_tail"] as? String))
   }
 
   // MARK: Deterministic patterns
@@ -145,7 +161,9 @@ import Testing
     return bits
   }
 
-  static func hashed(_ k: Int) -> UInt64 { UInt64(k) &* 0x9E37_79B9_7F4A_7C15 &+ 0x632B_E59B_D9B4_E019 }
+  static func hashed(_ k: Int) -> UInt64 {
+    UInt64(k) &* 0x9E37_79B9_7F4A_7C15 &+ 0x632B_E59B_D9B4_E019
+  }
 
   /// The float64 formula of make_cast_vectors.py `f64_patterns`.
   static func float64Patterns() -> [UInt64] {
@@ -157,7 +175,8 @@ import Testing
     let lows: [UInt64] = [0, 1 << 28, (1 << 28) + 1, (1 << 28) - 1, 1, (1 << 29) - 1, 0x0AB_CDEF]
     return (0..<4099).map { k in
       let h = hashed(k)
-      let mantissa = (h >> 11) & ~((1 << 29) - 1) & ((1 << 52) - 1) | lows[(k / exps.count) % lows.count]
+      let mantissa =
+        (h >> 11) & ~((1 << 29) - 1) & ((1 << 52) - 1) | lows[(k / exps.count) % lows.count]
       return (h >> 63) << 63 | exps[k % exps.count] << 52 | mantissa
     }
   }
@@ -175,17 +194,21 @@ import Testing
     }
   }
 
-  @Test("deterministic float32/float64/int64 patterns to every dtype",
-        arguments: [DType.float32, .float64, .int64])
+  @Test(
+    "deterministic float32/float64/int64 patterns to every dtype",
+    arguments: [DType.float32, .float64, .int64])
   func patternsMatchPyTorch(source: DType) throws {
-    let doc = try GoldenFiles.field(try CastTests.golden("patterns"), source.rawValue, as: [String: Any].self)
+    let doc = try GoldenFiles.field(
+      try CastTests.golden("patterns"), source.rawValue, as: [String: Any].self)
     let x = CastTests.patternTensor(source)
     #expect(x.count == doc["count"] as? Int)
-    #expect(x.sha256Hex() == doc["input_sha256"] as? String, "input formula differs from the script's")
+    #expect(
+      x.sha256Hex() == doc["input_sha256"] as? String, "input formula differs from the script's")
     let outputs = try GoldenFiles.field(doc, "outputs", as: [String: String].self)
     #expect(outputs.count == 11)
     for destination in DType.allCases where destination != source {
-      #expect(x.to(destination).sha256Hex() == outputs[destination.rawValue], "\(source)→\(destination)")
+      #expect(
+        x.to(destination).sha256Hex() == outputs[destination.rawValue], "\(source)→\(destination)")
     }
     guard source == .float32 else { return }
     let inputs = CastTests.float32Patterns()
@@ -194,10 +217,13 @@ import Testing
       let actual = x.to(destination).contiguousBytes()
       try #require(actual.count == expected.count)
       var mismatches = 0
-      for i in 0..<inputs.count where actual[2 * i] != expected[2 * i] || actual[2 * i + 1] != expected[2 * i + 1] {
+      for i in 0..<inputs.count
+      where actual[2 * i] != expected[2 * i] || actual[2 * i + 1] != expected[2 * i + 1] {
         mismatches += 1
         if mismatches <= 10 {
-          Issue.record("float32 0x\(String(inputs[i], radix: 16)) → \(destination): got \(GoldenFiles.hex(actual[(2 * i)..<(2 * i + 2)])), PyTorch \(GoldenFiles.hex(expected[(2 * i)..<(2 * i + 2)]))")
+          Issue.record(
+            "float32 0x\(String(inputs[i], radix: 16)) → \(destination): got \(GoldenFiles.hex(actual[(2 * i)..<(2 * i + 2)])), PyTorch \(GoldenFiles.hex(expected[(2 * i)..<(2 * i + 2)]))"
+          )
         }
       }
     }
@@ -219,7 +245,8 @@ import Testing
 
   @Test("scalar(atStorageIndex:) reads what PyTorch's tolist() reads", arguments: DType.allCases)
   func elementAccessMatchesToList(dtype: DType) throws {
-    let sources = try GoldenFiles.field(try CastTests.golden("pairs"), "sources", as: [String: [String: Any]].self)
+    let sources = try GoldenFiles.field(
+      try CastTests.golden("pairs"), "sources", as: [String: [String: Any]].self)
     let entry = try GoldenFiles.field(sources, dtype.rawValue, as: [String: Any].self)
     let values = try GoldenFiles.field(entry, "values", as: [Any].self)
     let t = try CastTests.tensor(try GoldenFiles.hexField(entry, "bytes"), dtype)
@@ -266,7 +293,10 @@ import Testing
     #expect(t.isContiguous)
     #expect(t.shape == [3, 2])
     // IEEE float16 encodings of 1.5, +inf (70000 overflows), -2.5, -0.0, 3.25, 6.
-    #expect(t.toArray(of: Float16.self).map(\.bitPattern) == [0x3E00, 0x7C00, 0xC100, 0x8000, 0x4280, 0x4600])
+    #expect(
+      t.toArray(of: Float16.self).map(\.bitPattern) == [
+        0x3E00, 0x7C00, 0xC100, 0x8000, 0x4280, 0x4600,
+      ])
   }
 
   @Test func conversionKeepsDeviceAndGradOnlyForFloatingResults() throws {

@@ -51,7 +51,9 @@ enum GoldenFiles {
 extension GoldenFiles {
   /// `dict[key]` as a `T`, or a failure naming the key.
   static func field<T>(_ dict: [String: Any], _ key: String, as: T.Type = T.self) throws -> T {
-    guard let v = dict[key] as? T else { throw Failure("golden field \(key) missing or not \(T.self)") }
+    guard let v = dict[key] as? T else {
+      throw Failure("golden field \(key) missing or not \(T.self)")
+    }
     return v
   }
 

@@ -27,7 +27,8 @@ enum HeaderJSON: Equatable {
     case .object: "an object"
     case .array: "an array"
     case .string: "a string"
-    case .number(let text): text.contains(where: { ".eE".contains($0) }) ? "a floating-point number" : "an integer"
+    case .number(let text):
+      text.contains(where: { ".eE".contains($0) }) ? "a floating-point number" : "an integer"
     case .bool: "a boolean"
     case .null: "null"
     }
@@ -57,7 +58,8 @@ struct HeaderJSONParser {
     let value = try p.parseValue(depth: 0)
     p.skipWhitespace()
     if p.at < bytes.count {
-      throw Failure(message: "trailing characters (byte 0x\(String(bytes[p.at], radix: 16)))", offset: p.at)
+      throw Failure(
+        message: "trailing characters (byte 0x\(String(bytes[p.at], radix: 16)))", offset: p.at)
     }
     return value
   }
@@ -85,9 +87,15 @@ struct HeaderJSONParser {
     case UInt8(ascii: "{"): return try parseObject(depth: depth)
     case UInt8(ascii: "["): return try parseArray(depth: depth)
     case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-    case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-    case UInt8(ascii: "n"): try literal("null"); return .null
+    case UInt8(ascii: "t"):
+      try literal("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try literal("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try literal("null")
+      return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
     default: throw fail("expected a value")
     }
@@ -108,7 +116,8 @@ struct HeaderJSONParser {
     while true {
       skipWhitespace()
       guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else {
-        throw fail(at < bytes.count ? "expected a string key" : "unexpected end of header inside an object")
+        throw fail(
+          at < bytes.count ? "expected a string key" : "unexpected end of header inside an object")
       }
       let key = try parseString()
       skipWhitespace()
@@ -152,21 +161,27 @@ struct HeaderJSONParser {
     let start = at
     func digits(_ p: inout HeaderJSONParser) -> Int {
       let s = p.at
-      while p.at < p.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(p.bytes[p.at]) { p.at += 1 }
+      while p.at < p.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(p.bytes[p.at]) {
+        p.at += 1
+      }
       return p.at - s
     }
     if bytes[at] == UInt8(ascii: "-") { at += 1 }
     let intStart = at
     let n = digits(&self)
     guard n > 0 else { throw fail("invalid number") }
-    if n > 1, bytes[intStart] == UInt8(ascii: "0") { throw Failure(message: "invalid number (leading zero)", offset: intStart) }
+    if n > 1, bytes[intStart] == UInt8(ascii: "0") {
+      throw Failure(message: "invalid number (leading zero)", offset: intStart)
+    }
     if at < bytes.count, bytes[at] == UInt8(ascii: ".") {
       at += 1
       guard digits(&self) > 0 else { throw fail("invalid number") }
     }
     if at < bytes.count, bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E") {
       at += 1
-      if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
+      if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") {
+        at += 1
+      }
       guard digits(&self) > 0 else { throw fail("invalid number") }
     }
     return String(decoding: bytes[start..<at], as: UTF8.self)
@@ -222,12 +237,16 @@ struct HeaderJSONParser {
       case UInt8(ascii: "u"):
         var scalar = try hex4()
         if (0xD800..<0xDC00).contains(scalar) {
-          guard at + 2 <= bytes.count, bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u") else {
+          guard at + 2 <= bytes.count, bytes[at] == UInt8(ascii: "\\"),
+            bytes[at + 1] == UInt8(ascii: "u")
+          else {
             throw fail("unpaired surrogate in a \\u escape")
           }
           at += 2
           let low = try hex4()
-          guard (0xDC00..<0xE000).contains(low) else { throw fail("unpaired surrogate in a \\u escape") }
+          guard (0xDC00..<0xE000).contains(low) else {
+            throw fail("unpaired surrogate in a \\u escape")
+          }
           scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
         } else if (0xDC00..<0xE000).contains(scalar) {
           throw fail("unpaired surrogate in a \\u escape")

@@ -25,7 +25,10 @@ extension SafeTensorsFile {
   public func serialized() throws(FormatError) -> [UInt8] {
     try checkWritable()
     let ordered = tensors.sorted { a, b in
-      let (ra, rb) = (SafeTensorsFile.dtypeRank[a.tensor.dtype] ?? 0, SafeTensorsFile.dtypeRank[b.tensor.dtype] ?? 0)
+      let (ra, rb) = (
+        SafeTensorsFile.dtypeRank[a.tensor.dtype] ?? 0,
+        SafeTensorsFile.dtypeRank[b.tensor.dtype] ?? 0
+      )
       if ra != rb { return ra > rb }
       return Array(a.name.utf8).lexicographicallyPrecedes(Array(b.name.utf8))
     }
@@ -91,7 +94,10 @@ extension SafeTensorsFile {
         throw FormatError(.invalidArgument, "safetensors: duplicate tensor name `\(name)`")
       }
       guard SafeTensorsFile.dtypeRank[tensor.dtype] != nil else {
-        throw FormatError(.unsupported, "safetensors: tensor `\(name)` is \(tensor.dtype.pytorchName), which safetensors cannot store (save_file raises KeyError: torch.\(tensor.dtype.pytorchName))")
+        throw FormatError(
+          .unsupported,
+          "safetensors: tensor `\(name)` is \(tensor.dtype.pytorchName), which safetensors cannot store (save_file raises KeyError: torch.\(tensor.dtype.pytorchName))"
+        )
       }
       guard tensor.count > 0 else { continue }
       let size = tensor.dtype.elementSize
@@ -103,7 +109,10 @@ extension SafeTensorsFile {
       var reach = sorted[0]
       for next in sorted.dropFirst() {
         if next.begin < reach.end {
-          throw FormatError(.invalidArgument, "safetensors: tensors `\(reach.name)` and `\(next.name)` share memory, which safetensors refuses (it would duplicate the data on disk); save copies or drop one name")
+          throw FormatError(
+            .invalidArgument,
+            "safetensors: tensors `\(reach.name)` and `\(next.name)` share memory, which safetensors refuses (it would duplicate the data on disk); save copies or drop one name"
+          )
         }
         if next.end > reach.end { reach = next }
       }
