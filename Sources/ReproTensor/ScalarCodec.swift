@@ -2,6 +2,12 @@
 /// (torch-rng.md §11): float→int truncates toward zero, NaN/±inf/out-of-range become the
 /// minimum int32/int64; int8/int16 go through int32 and uint8 through int64 keeping the low bits;
 /// float64 → float16/bfloat16 round twice (through float32); → bool is `x != 0` (NaN is true).
+///
+/// These are the rules of the *scalar* conversions (`c10::convert`), used element by element by
+/// `Tensor.setScalar` and by the generic path of `Tensor.to(_:)`. They differ from PyTorch's
+/// vectorised copy kernels only in NaN bits: a NaN stored as bfloat16 here becomes `0x7FC0`
+/// (the scalar `c10::BFloat16(float)`), whereas `tensor.bfloat16()` of float32 gives `0xFFFF`;
+/// `Tensor.to(_:)` applies the vector rules where PyTorch does.
 public enum ScalarCodec {
   /// Stores `value` converted to `dtype` at `byteOffset` of `raw`.
   @inlinable
@@ -12,13 +18,19 @@ public enum ScalarCodec {
     case .float64: raw.storeBytes(of: double(value), toByteOffset: byteOffset, as: Double.self)
     case .float32: raw.storeBytes(of: float(value), toByteOffset: byteOffset, as: Float.self)
     case .float16:
-      raw.storeBytes(of: HalfPrecision.float16Bits(from: float(value)), toByteOffset: byteOffset, as: UInt16.self)
+      raw.storeBytes(
+        of: HalfPrecision.float16Bits(from: float(value)), toByteOffset: byteOffset, as: UInt16.self
+      )
     case .bfloat16:
-      raw.storeBytes(of: HalfPrecision.bfloat16Bits(from: float(value)), toByteOffset: byteOffset, as: UInt16.self)
+      raw.storeBytes(
+        of: HalfPrecision.bfloat16BitsScalar(from: float(value)), toByteOffset: byteOffset,
+        as: UInt16.self)
     case .complex64:
-      let (re, im) = complex(value)
-      raw.storeBytes(of: Float(re), toByteOffset: byteOffset, as: Float.self)
-      raw.storeBytes(of: Float(im), toByteOffset: byteOffset + 4, as: Float.self)
+      // A real value rounds once to float (int64 → float32 directly, not through double).
+      var (re, im) = (float(value), Float(0))
+      if case .complex(let r, let i) = value { (re, im) = (Float(r), Float(i)) }
+      raw.storeBytes(of: re, toByteOffset: byteOffset, as: Float.self)
+      raw.storeBytes(of: im, toByteOffset: byteOffset + 4, as: Float.self)
     case .complex128:
       let (re, im) = complex(value)
       raw.storeBytes(of: re, toByteOffset: byteOffset, as: Double.self)
@@ -26,12 +38,49 @@ public enum ScalarCodec {
     case .int64: raw.storeBytes(of: int64(value), toByteOffset: byteOffset, as: Int64.self)
     case .int32: raw.storeBytes(of: int32(value), toByteOffset: byteOffset, as: Int32.self)
     case .int16:
-      raw.storeBytes(of: Int16(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int16.self)
+      raw.storeBytes(
+        of: Int16(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int16.self)
     case .int8:
-      raw.storeBytes(of: Int8(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int8.self)
+      raw.storeBytes(
+        of: Int8(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int8.self)
     case .uint8:
-      raw.storeBytes(of: UInt8(truncatingIfNeeded: int64(value)), toByteOffset: byteOffset, as: UInt8.self)
-    case .bool: raw.storeBytes(of: UInt8(bool(value) ? 1 : 0), toByteOffset: byteOffset, as: UInt8.self)
+      raw.storeBytes(
+        of: UInt8(truncatingIfNeeded: int64(value)), toByteOffset: byteOffset, as: UInt8.self)
+    case .bool:
+      raw.storeBytes(of: UInt8(bool(value) ? 1 : 0), toByteOffset: byteOffset, as: UInt8.self)
+    }
+  }
+
+  /// Reads the element of `dtype` at `byteOffset` of `raw`, widened losslessly to a `Scalar`
+  /// (float16 NaN payloads are shifted left by 13 with the quiet bit set, as
+  /// `HalfPrecision.float(fromFloat16Bits:)` does).
+  @inlinable
+  public static func load(_ dtype: DType, from raw: UnsafeRawBufferPointer, byteOffset at: Int)
+    -> Scalar
+  {
+    switch dtype {
+    case .float64: return .float(raw.loadUnaligned(fromByteOffset: at, as: Double.self))
+    case .float32: return .float(Double(raw.loadUnaligned(fromByteOffset: at, as: Float.self)))
+    case .float16:
+      let bits = raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)
+      return .float(Double(HalfPrecision.float(fromFloat16Bits: bits)))
+    case .bfloat16:
+      let bits = raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)
+      return .float(Double(HalfPrecision.float(fromBFloat16Bits: bits)))
+    case .complex64:
+      return .complex(
+        real: Double(raw.loadUnaligned(fromByteOffset: at, as: Float.self)),
+        imaginary: Double(raw.loadUnaligned(fromByteOffset: at + 4, as: Float.self)))
+    case .complex128:
+      return .complex(
+        real: raw.loadUnaligned(fromByteOffset: at, as: Double.self),
+        imaginary: raw.loadUnaligned(fromByteOffset: at + 8, as: Double.self))
+    case .int8: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int8.self)))
+    case .uint8: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self)))
+    case .int16: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int16.self)))
+    case .int32: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+    case .int64: return .int(raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+    case .bool: return .bool(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self) != 0)
     }
   }
 

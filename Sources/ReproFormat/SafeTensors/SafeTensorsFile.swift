@@ -1,0 +1,61 @@
+public import ReproTensor
+
+/// A safetensors file: named tensors plus string metadata, as `safetensors.torch` reads and
+/// writes them (safetensors 0.8; torch-format.md section f).
+///
+/// Loading checks everything the Rust reader checks (header size, UTF-8, JSON, dtypes, offsets
+/// that tile the data section exactly) and throws a `FormatError` that names the problem.
+/// Tensors loaded from a `Storage` are views into it, without a copy, whenever their byte offset
+/// is a multiple of their element size (always true for files written by safetensors, whose data
+/// section starts 8-aligned). Writing produces the bytes `safetensors.torch.save_file` produces.
+///
+/// ```swift
+/// let file = try SafeTensorsFile.load(contentsOf: URL(fileURLWithPath: "model.safetensors"))
+/// for (name, tensor) in file.tensors { print(name, tensor.dtype, tensor.shape) }
+/// try SafeTensorsFile(tensors: file.tensors, metadata: ["format": "pt"]).write(to: copyURL)
+/// ```
+public struct SafeTensorsFile: Sendable {
+  /// The tensors, in the order of the file's JSON header when loaded.
+  public var tensors: [(name: String, tensor: Tensor)]
+  /// The `__metadata__` entries (empty when the file has none).
+  public var metadata: [String: String]
+
+  /// Creates a file from named tensors and metadata.
+  ///
+  /// - Parameters:
+  ///   - tensors: the tensors; names must be unique when the file is serialized.
+  ///   - metadata: the `__metadata__` strings; an empty dictionary writes no `__metadata__`.
+  public init(tensors: [(name: String, tensor: Tensor)] = [], metadata: [String: String] = [:]) {
+    self.tensors = tensors
+    self.metadata = metadata
+  }
+
+  /// The tensor named `name`, if any.
+  public subscript(_ name: String) -> Tensor? {
+    tensors.first { $0.name == name }?.tensor
+  }
+
+  /// The largest header the Rust reader accepts (`header too large` above it).
+  public static let maximumHeaderLength = 100_000_000
+
+  /// The safetensors dtype names ReproTensor has, with the rank the writer sorts by: the
+  /// position in safetensors' `Dtype` enum (`BOOL < F4 < ... < U8 < I8 < ... < I64 < U64`);
+  /// tensors are written by rank descending, then by name.
+  static let dtypeRank: [DType: Int] = [
+    .bool: 0, .uint8: 4, .int8: 5, .int16: 11, .float16: 13, .bfloat16: 14, .int32: 15,
+    .float32: 17, .complex64: 18, .float64: 19, .int64: 20,
+  ]
+
+  /// safetensors dtype names that are valid in the format but have no ReproTensor dtype.
+  static let unsupportedDTypeNames: Set<String> = [
+    "F4", "F6_E2M3", "F6_E3M2", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ", "F8_E5M2FNUZ",
+    "U16", "U32", "U64",
+  ]
+
+  /// The ReproTensor dtype for a safetensors dtype name (`F16` → float16); nil for names outside
+  /// the format (complex128 has no safetensors name: `C128` is refused like the Rust reader does).
+  static func dtype(safetensorsName name: String) -> DType? {
+    guard let d = DType(safetensorsName: name), dtypeRank[d] != nil else { return nil }
+    return d
+  }
+}
