@@ -116,7 +116,7 @@ extension Generator {
     let mask = Tensor(
       unchecked: Storage(byteCount: n * x.dtype.elementSize), dtype: x.dtype, shape: x.shape,
       strides: maskStrides, storageOffset: 0, device: x.device, requiresGrad: false)
-    if p < 1 { try bernoulli_(mask, p: 1 - p) }
+    if p < 1 { try bernoulli_(mask, p: 1 - p) }  // p == 1: x * 0, with the mask left at zero
     let xs = x.contiguous()
     let ms = mask.contiguous()
     let out = Tensor(zeros: x.shape, dtype: x.dtype, device: x.device)
@@ -128,12 +128,12 @@ extension Generator {
             let xv = xr.baseAddress!.assumingMemoryBound(to: Float.self) + xs.storageOffset
             let mv = mr.baseAddress!.assumingMemoryBound(to: Float.self)
             let ov = orw.baseAddress!.assumingMemoryBound(to: Float.self)
-            for i in 0..<n { ov[i] = xv[i] * (mv[i] / keepProbability) }
+            for i in 0..<n { ov[i] = xv[i] * (p == 1 ? 0 : mv[i] / keepProbability) }
           } else {
             let xv = xr.baseAddress!.assumingMemoryBound(to: Double.self) + xs.storageOffset
             let mv = mr.baseAddress!.assumingMemoryBound(to: Double.self)
             let ov = orw.baseAddress!.assumingMemoryBound(to: Double.self)
-            for i in 0..<n { ov[i] = xv[i] * (mv[i] / (1 - p)) }
+            for i in 0..<n { ov[i] = xv[i] * (p == 1 ? 0 : mv[i] / (1 - p)) }
           }
         }
       }
