@@ -1,0 +1,247 @@
+/// Uniform draws: `torch.rand`, `tensor.uniform_`, `bernoulli_`, dropout (torch-rng.md §5, §9).
+extension Generator {
+  static let floatDTypes: Set<DType> = [.float32, .float64, .float16, .bfloat16]
+
+  /// A new contiguous tensor of uniform values in [0, 1) (`torch.rand(*shape, dtype=dtype)`).
+  ///
+  /// float32, float16 and bfloat16 take one draw per element (24-bit uniforms), float64 two.
+  /// float16 and bfloat16 values that round up to 1 are replaced by 0, as PyTorch does.
+  ///
+  /// - Throws: `TensorError` with code `unsupportedDType` for a non-floating dtype, or
+  ///   `invalidShape` for a negative size.
+  public func rand(shape: [Int], dtype: DType = .float32) throws(TensorError) -> Tensor {
+    let t = try Generator.makeOutput(shape: shape, dtype: dtype, op: "rand", dtypes: Generator.floatDTypes)
+    try uniform_(t, from: 0, to: 1)
+    return t
+  }
+
+  /// Fills `tensor` with uniform values in [`from`, `to`) (`tensor.uniform_(from, to)`), in
+  /// memory order whatever its strides.
+  ///
+  /// float32/float16/bfloat16 compute `fma(u, f32(to) - f32(from), f32(from))` in float32 from a
+  /// 24-bit uniform `u` (an unfused multiply and add on the `.default` capability), then round
+  /// to the dtype; float64 uses a 53-bit uniform. A value equal to `to` becomes `from`.
+  ///
+  /// - Parameters:
+  ///   - tensor: a float16, bfloat16, float32 or float64 tensor; its storage is written.
+  ///   - from: the lower bound, included.
+  ///   - to: the upper bound, excluded.
+  /// - Throws: `TensorError` (`unsupportedDType`, or `invalidArgument` when a bound is not a
+  ///   finite value of the dtype, `from > to`, `to - from` overflows the dtype, or the tensor
+  ///   is read-only or has overlapping elements), with PyTorch's wording.
+  public func uniform_(_ tensor: Tensor, from: Double = 0, to: Double = 1) throws(TensorError) {
+    try tensor.checkRandomOutput("uniform_", dtypes: Generator.floatDTypes)
+    let limit: Double =
+      switch tensor.dtype {
+      case .float64: Double.greatestFiniteMagnitude
+      case .float16: Double(Float16.greatestFiniteMagnitude)
+      case .bfloat16: Double(Float(bitPattern: 0x7F7F_0000))
+      default: Double(Float.greatestFiniteMagnitude)
+      }
+    for (name, v) in [("from", from), ("to", to)] where !(v >= -limit && v <= limit) {
+      throw TensorError(.invalidArgument, "uniform_: \(name) is out of bounds for \(tensor.dtype.pytorchName) (got \(v))")
+    }
+    guard from <= to else {
+      throw TensorError(
+        .invalidArgument, "uniform_ expects to return a [from, to) range, but found from=\(from) > to=\(to)")
+    }
+    guard to - from <= limit else {
+      throw TensorError(
+        .invalidArgument,
+        "uniform_ expects to-from <= \(tensor.dtype.pytorchName) max, but found to=\(to) and from=\(from) which result in to-from to exceed the limit")
+    }
+    let fused = capability == .avx2
+    let dtype = tensor.dtype
+    state.withLock { st in
+      tensor.fillInMemoryOrder { raw, n in st.uniform(raw, count: n, dtype: dtype, from: from, to: to, fused: fused) }
+    }
+  }
+
+  /// Fills `tensor` with 0 or 1 drawn with probability `p` of 1 (`tensor.bernoulli_(p)`), in
+  /// memory order: each element compares a 53-bit uniform (two draws) with `p`.
+  ///
+  /// - Throws: `TensorError` (`invalidArgument` when `p` is outside [0, 1], `unsupportedDType`
+  ///   for complex tensors).
+  public func bernoulli_(_ tensor: Tensor, p: Double) throws(TensorError) {
+    let dtypes: Set<DType> = Set(DType.allCases.filter { !$0.isComplex })
+    try tensor.checkRandomOutput("bernoulli_", dtypes: dtypes)
+    guard p >= 0 && p <= 1 else {
+      throw TensorError(.invalidArgument, "bernoulli_ expects p to be in [0, 1], but got p=\(p)")
+    }
+    let one = Generator.onePattern(tensor.dtype)
+    let size = tensor.dtype.elementSize
+    state.withLock { st in
+      tensor.fillInMemoryOrder { raw, n in
+        let chunk = 1024
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: chunk) { buf in
+          let u = buf.baseAddress!
+          var done = 0
+          while done < n {
+            let m = min(chunk, n - done)
+            st.fillUniform53(u, count: m)
+            for i in 0..<m {
+              let bit: UInt64 = u[i] < p ? one : 0
+              withUnsafeBytes(of: bit) { (raw + (done + i) * size).copyMemory(from: $0.baseAddress!, byteCount: size) }
+            }
+            done += m
+          }
+        }
+      }
+    }
+  }
+
+  /// Dropout as `torch.nn.functional.dropout(x, p, training)` computes it on the CPU: zero each
+  /// element with probability `p` and scale the others by `1 / (1 - p)`.
+  ///
+  /// The mask is `bernoulli_(1 - p)` over a tensor laid out like `x` (one 53-bit uniform per
+  /// element, in memory order), divided by `1 - p` in the dtype, then multiplied by `x`:
+  /// for float32 a kept element is `f32(x * f32(1 / f32(1 - p)))`. `p == 0`, `p == 1` and
+  /// `training == false` draw nothing.
+  ///
+  /// - Returns: a new contiguous tensor.
+  /// - Throws: `TensorError` (`invalidArgument` when `p` is outside [0, 1], `unsupportedDType`
+  ///   for dtypes other than float32 and float64).
+  public func dropout(_ x: Tensor, p: Double, training: Bool = true) throws(TensorError) -> Tensor {
+    guard p >= 0 && p <= 1 else {
+      throw TensorError(.invalidArgument, "dropout probability has to be between 0 and 1, but got \(p)")
+    }
+    guard x.dtype == .float32 || x.dtype == .float64 else {
+      throw TensorError(.unsupportedDType, "dropout is implemented for float32 and float64, not \(x.dtype.pytorchName)")
+    }
+    if p == 0 || !training || x.count == 0 { return x.copied() }
+    let n = x.count
+    // empty_like(x) keeps x's strides when x is non-overlapping and dense, so the mask is drawn
+    // in x's memory order; otherwise it is row-major.
+    let maskStrides = x.isNonOverlappingAndDense ? x.strides : Tensor.contiguousStrides(for: x.shape)
+    let mask = Tensor(
+      unchecked: Storage(byteCount: n * x.dtype.elementSize), dtype: x.dtype, shape: x.shape,
+      strides: maskStrides, storageOffset: 0, device: x.device, requiresGrad: false)
+    if p < 1 { try bernoulli_(mask, p: 1 - p) }  // p == 1: x * 0, with the mask left at zero
+    let xs = x.contiguous()
+    let ms = mask.contiguous()
+    let out = Tensor(zeros: x.shape, dtype: x.dtype, device: x.device)
+    xs.storage.withUnsafeBytes { xr in
+      ms.storage.withUnsafeBytes { mr in
+        out.storage.withUnsafeMutableBytes { orw in
+          if x.dtype == .float32 {
+            let keepProbability = Float(1 - p)
+            let xv = xr.baseAddress!.assumingMemoryBound(to: Float.self) + xs.storageOffset
+            let mv = mr.baseAddress!.assumingMemoryBound(to: Float.self)
+            let ov = orw.baseAddress!.assumingMemoryBound(to: Float.self)
+            for i in 0..<n { ov[i] = xv[i] * (p == 1 ? 0 : mv[i] / keepProbability) }
+          } else {
+            let xv = xr.baseAddress!.assumingMemoryBound(to: Double.self) + xs.storageOffset
+            let mv = mr.baseAddress!.assumingMemoryBound(to: Double.self)
+            let ov = orw.baseAddress!.assumingMemoryBound(to: Double.self)
+            for i in 0..<n { ov[i] = xv[i] * (p == 1 ? 0 : mv[i] / (1 - p)) }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  /// The little-endian bit pattern of 1 in `dtype` (1.0 for floats, 1 for integers and bool).
+  static func onePattern(_ dtype: DType) -> UInt64 {
+    switch dtype {
+    case .float64: 0x3FF0_0000_0000_0000
+    case .float32: 0x3F80_0000
+    case .float16: 0x3C00
+    case .bfloat16: 0x3F80
+    default: 1
+    }
+  }
+
+  /// A new zeroed contiguous output after checking its dtype and shape.
+  static func makeOutput(shape: [Int], dtype: DType, op: String, dtypes: Set<DType>) throws(TensorError) -> Tensor {
+    guard dtypes.contains(dtype) else {
+      let names = dtypes.map(\.pytorchName).sorted().joined(separator: ", ")
+      throw TensorError(.unsupportedDType, "\(op) is not implemented for \(dtype.pytorchName) (supported: \(names))")
+    }
+    var count = 1
+    for d in shape {
+      guard d >= 0 else {
+        throw TensorError(.invalidShape, "\(op): trying to create tensor with negative dimension \(d): \(shape)")
+      }
+      let (c, o) = count.multipliedReportingOverflow(by: d)
+      guard !o, c <= Int.max / 16 else { throw TensorError(.invalidShape, "\(op): shape \(shape) is too large") }
+      count = c
+    }
+    return Tensor(zeros: shape, dtype: dtype)
+  }
+}
+
+extension Tensor {
+  /// Whether the elements fill a gapless block of storage with no element shared
+  /// (`is_non_overlapping_and_dense()`), in any dimension order.
+  var isNonOverlappingAndDense: Bool {
+    if isContiguous { return true }
+    var expected = 1
+    for d in memoryOrderDims().reversed() where shape[d] != 1 {
+      if strides[d] != expected { return false }
+      expected *= shape[d]
+    }
+    return true
+  }
+}
+
+extension GeneratorState {
+  /// The body of `uniform_kernel` for one contiguous run of `n` elements in draw order.
+  mutating func uniform(
+    _ raw: UnsafeMutableRawPointer, count n: Int, dtype: DType, from a: Double, to b: Double, fused: Bool
+  ) {
+    switch dtype {
+    case .float64:
+      let out = raw.bindMemory(to: Double.self, capacity: n)
+      fillUniform53(out, count: n)
+      if a == 0 && b == 1 { return }  // x * 1 + 0 is exact: the values are the uniforms
+      let range = b - a
+      for i in 0..<n {
+        let v = fused ? NormalBlock.fma(out[i], range, a) : out[i] * range + a
+        out[i] = v == b ? a : v
+      }
+    case .float32:
+      let out = raw.bindMemory(to: Float.self, capacity: n)
+      fillUniform24(out, count: n)
+      if a == 0 && b == 1 { return }
+      let from = Float(a)
+      let to = Float(b)
+      let range = to - from
+      for i in 0..<n {
+        let v = fused ? NormalBlock.fma(out[i], range, from) : out[i] * range + from
+        out[i] = v == to ? from : v
+      }
+    default:
+      let isHalf = dtype == .float16
+      let out = raw.bindMemory(to: UInt16.self, capacity: n)
+      let from = Float(a)
+      let to = Float(b)
+      let range = to - from
+      let toValue = isHalf ? Float(Float16(to)) : Generator.bfloat16Value(to)
+      let fromBits = isHalf ? HalfPrecision.float16Bits(from: from) : HalfPrecision.bfloat16BitsScalar(from: from)
+      let chunk = 1024
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { buf in
+        let u = buf.baseAddress!
+        var done = 0
+        while done < n {
+          let m = min(chunk, n - done)
+          fillUniform24(u, count: m)
+          for i in 0..<m {
+            let v = fused ? NormalBlock.fma(u[i], range, from) : u[i] * range + from
+            let h = isHalf ? HalfPrecision.float16Bits(from: v) : HalfPrecision.bfloat16BitsScalar(from: v)
+            let hv = isHalf ? HalfPrecision.float(fromFloat16Bits: h) : HalfPrecision.float(fromBFloat16Bits: h)
+            out[done + i] = hv == toValue ? fromBits : h
+          }
+          done += m
+        }
+      }
+    }
+  }
+}
+
+extension Generator {
+  /// The float value of `x` rounded to bfloat16 by the scalar constructor.
+  static func bfloat16Value(_ x: Float) -> Float {
+    HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16BitsScalar(from: x))
+  }
+}
