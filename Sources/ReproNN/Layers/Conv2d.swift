@@ -1,0 +1,53 @@
+public import ReproTensor
+
+/// A 2-D convolution over NCHW input (`nn.Conv2d`), zero padding.
+///
+/// Initialisation matches PyTorch: `kaiming_uniform_(weight, a=sqrt(5))` with
+/// fan_in = (inChannels / groups)·kh·kw, then the bias from `uniform_(±1/sqrt(fan_in))`.
+public final class Conv2d: Module {
+  /// Input channels.
+  public let inChannels: Int
+  /// Output channels.
+  public let outChannels: Int
+  /// Kernel height and width.
+  public let kernelSize: (Int, Int)
+  /// Stride per spatial dim.
+  public let stride: (Int, Int)
+  /// Zero padding per spatial dim.
+  public let padding: (Int, Int)
+  /// Dilation per spatial dim.
+  public let dilation: (Int, Int)
+  /// Channel groups.
+  public let groups: Int
+
+  /// Creates the layer and initialises it from `generator` as PyTorch does.
+  ///
+  /// - Precondition: both channel counts are divisible by `groups` (checked by the spec factory
+  ///   with a readable error before this is called).
+  public init(
+    _ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+    padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1, bias: Bool = true,
+    dtype: DType = .float32, generator: Generator
+  ) {
+    precondition(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0, "bad groups")
+    self.inChannels = inChannels
+    self.outChannels = outChannels
+    self.kernelSize = kernelSize
+    self.stride = stride
+    self.padding = padding
+    self.dilation = dilation
+    self.groups = groups
+    super.init(typeName: "Conv2d")
+    let weight = Tensor(
+      zeros: [outChannels, inChannels / groups, kernelSize.0, kernelSize.1], dtype: dtype)
+    Initializers.defaultWeightInit(weight, generator: generator)
+    registerParameter("weight", Parameter(weight))
+    if bias {
+      let b = Tensor(zeros: [outChannels], dtype: dtype)
+      Initializers.defaultBiasInit(b, fanIn: (inChannels / groups) * kernelSize.0 * kernelSize.1, generator: generator)
+      registerParameter("bias", Parameter(b))
+    } else {
+      registerParameter("bias", nil)
+    }
+  }
+}

@@ -1,0 +1,29 @@
+public import ReproTensor
+
+/// A fully connected layer `y = x Wᵀ + b` (`nn.Linear`).
+///
+/// Initialisation matches PyTorch bit for bit: `kaiming_uniform_(weight, a=sqrt(5))`, then
+/// `bias.uniform_(-1/sqrt(in), 1/sqrt(in))`, drawn from `generator` in that order.
+public final class Linear: Module {
+  /// Input features.
+  public let inFeatures: Int
+  /// Output features.
+  public let outFeatures: Int
+
+  /// Creates the layer and initialises it from `generator` as PyTorch does.
+  public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32, generator: Generator) {
+    self.inFeatures = inFeatures
+    self.outFeatures = outFeatures
+    super.init(typeName: "Linear")
+    let weight = Tensor(zeros: [outFeatures, inFeatures], dtype: dtype)
+    Initializers.defaultWeightInit(weight, generator: generator)
+    registerParameter("weight", Parameter(weight))
+    if bias {
+      let b = Tensor(zeros: [outFeatures], dtype: dtype)
+      Initializers.defaultBiasInit(b, fanIn: inFeatures, generator: generator)
+      registerParameter("bias", Parameter(b))
+    } else {
+      registerParameter("bias", nil)
+    }
+  }
+}

@@ -1,0 +1,59 @@
+public import ReproTensor
+
+/// torchvision's `BasicBlock`: two 3×3 convs with batch norm and an optional downsample branch.
+///
+/// Registration order is torchvision's (`conv1, bn1, relu, conv2, bn2, downsample`), so the
+/// state-dict keys match; the downsample branch is *constructed* before the block (as
+/// `_make_layer` does), which is the order its initial values are drawn.
+public final class BasicBlock: Module {
+  /// Creates the block; `downsample` was built by the caller before this initialiser runs.
+  init(inPlanes: Int, planes: Int, stride: Int, downsample: Module?, generator g: Generator) {
+    super.init(typeName: "BasicBlock")
+    registerChild("conv1", Conv2d(inPlanes, planes, kernelSize: (3, 3), stride: (stride, stride), padding: (1, 1), bias: false, generator: g))
+    registerChild("bn1", BatchNorm2d(planes))
+    registerChild("relu", ReLU())
+    registerChild("conv2", Conv2d(planes, planes, kernelSize: (3, 3), padding: (1, 1), bias: false, generator: g))
+    registerChild("bn2", BatchNorm2d(planes))
+    if let downsample { registerChild("downsample", downsample) }
+  }
+}
+
+/// torchvision 0.28's `resnet18(num_classes=…)` with its exact key names and initialisation.
+///
+/// Construction draws every conv's default kaiming-uniform values (discarded later) and the
+/// `fc` layer's, in construction order; then every Conv2d, in registration order, is
+/// re-initialised with `kaiming_normal_(mode="fan_out", nonlinearity="relu")` (torch-rng.md §10).
+public final class ResNet18: Module {
+  /// Creates the network from `generator` as `torch.manual_seed(s); resnet18(num_classes=n)` does.
+  public init(numClasses: Int = 1000, generator g: Generator) {
+    super.init(typeName: "ResNet")
+    registerChild("conv1", Conv2d(3, 64, kernelSize: (7, 7), stride: (2, 2), padding: (3, 3), bias: false, generator: g))
+    registerChild("bn1", BatchNorm2d(64))
+    registerChild("relu", ReLU())
+    registerChild("maxpool", MaxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1)))
+    var inPlanes = 64
+    for (index, (planes, stride)) in [(64, 1), (128, 2), (256, 2), (512, 2)].enumerated() {
+      var blocks: [Module] = []
+      for b in 0..<2 {
+        let s = b == 0 ? stride : 1
+        var downsample: Module?
+        if b == 0 && (s != 1 || inPlanes != planes) {
+          downsample = Sequential([
+            Conv2d(inPlanes, planes, kernelSize: (1, 1), stride: (s, s), bias: false, generator: g),
+            BatchNorm2d(planes),
+          ])
+        }
+        blocks.append(BasicBlock(inPlanes: inPlanes, planes: planes, stride: s, downsample: downsample, generator: g))
+        inPlanes = planes
+      }
+      registerChild("layer\(index + 1)", Sequential(blocks))
+    }
+    registerChild("avgpool", AdaptiveAvgPool2d(outputSize: (1, 1)))
+    registerChild("fc", Linear(512, numClasses, generator: g))
+    for (_, module) in namedModules() {
+      if let conv = module as? Conv2d, let w = conv.parameter("weight") {
+        Initializers.mustSucceed { try g.kaimingNormal_(w.value, a: 0, mode: .fanOut, nonlinearity: .relu) }
+      }
+    }
+  }
+}

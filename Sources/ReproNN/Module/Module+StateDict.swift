@@ -1,0 +1,192 @@
+public import ReproTensor
+
+/// One entry of a state dict: a dotted key and a tensor.
+public struct StateDictEntry: Sendable {
+  /// The key (`layer1.0.conv1.weight`).
+  public var key: String
+  /// The value; shares storage with the module, as `param.detach()` does.
+  public var tensor: Tensor
+
+  /// Creates an entry.
+  public init(key: String, tensor: Tensor) {
+    self.key = key
+    self.tensor = tensor
+  }
+}
+
+/// A module's state dict: its entries in PyTorch's order and the `_metadata` versions.
+public struct StateDict: Sendable {
+  /// Parameters and persistent buffers, in PyTorch's order.
+  public var entries: [StateDictEntry]
+  /// `_metadata`: module path (`""` for the root) → `_version`, in pre-order.
+  public var metadata: [(path: String, version: Int)]
+
+  /// Creates a state dict.
+  public init(entries: [StateDictEntry], metadata: [(path: String, version: Int)] = []) {
+    self.entries = entries
+    self.metadata = metadata
+  }
+
+  /// The keys in order.
+  public var keys: [String] { entries.map(\.key) }
+
+  /// The tensor stored under `key`.
+  public subscript(key: String) -> Tensor? { entries.first { $0.key == key }?.tensor }
+}
+
+/// What `loadStateDict` found: keys the module expected but did not get, and keys it got but does
+/// not have (PyTorch's `_IncompatibleKeys`).
+public struct IncompatibleKeys: Sendable, Equatable {
+  /// Keys of the module absent from the state dict.
+  public var missingKeys: [String]
+  /// Keys of the state dict the module does not have.
+  public var unexpectedKeys: [String]
+}
+
+/// A state dict that does not fit the module: shape mismatches, or missing/unexpected keys in
+/// strict mode; the message lists every problem in PyTorch's words.
+public struct StateDictError: Error, Sendable, CustomStringConvertible {
+  /// Every problem found, one sentence each.
+  public var problems: [String]
+  /// The keys, as in non-strict mode.
+  public var keys: IncompatibleKeys
+  /// The module's class name.
+  public var typeName: String
+
+  /// PyTorch's format: `Error(s) in loading state_dict for Linear:` then one line per problem.
+  public var description: String {
+    "Error(s) in loading state_dict for \(typeName):\n\t" + problems.joined(separator: "\n\t")
+  }
+}
+
+extension Module {
+  /// The state dict (`state_dict()`): parameters then persistent buffers of each module, pre-order,
+  /// with the `_metadata` of every module.
+  ///
+  /// - Parameter prefix: prepended to every key (`module.` for DataParallel's layout).
+  public func stateDict(prefix: String = "") -> StateDict {
+    var entries: [StateDictEntry] = []
+    var metadata: [(String, Int)] = []
+    for (path, module) in namedModules() {
+      let keyPrefix = prefix + (path.isEmpty ? "" : path + ".")
+      let metaPath = String(keyPrefix.dropLast(keyPrefix.hasSuffix(".") ? 1 : 0))
+      metadata.append((metaPath, module.version))
+      for case (let name, let p?) in module.namedParameters {
+        var t = p.value
+        t.requiresGrad = false
+        entries.append(StateDictEntry(key: keyPrefix + name, tensor: t))
+      }
+      for case (let name, let b?, true) in module.namedBuffers {
+        entries.append(StateDictEntry(key: keyPrefix + name, tensor: b))
+      }
+    }
+    return StateDict(entries: entries, metadata: metadata)
+  }
+
+  /// Copies tensors from a state dict into this module (`load_state_dict`).
+  ///
+  /// Values are copied into the module's tensors with PyTorch's `copy_` semantics: the module
+  /// keeps its own dtype and device tag (a float16 state dict loaded into a float32 model is cast).
+  ///
+  /// - Parameters:
+  ///   - stateDict: the entries to load.
+  ///   - strict: whether missing or unexpected keys are an error (PyTorch's default `true`).
+  /// - Returns: the missing and unexpected keys (both empty when `strict` succeeds).
+  /// - Throws: `StateDictError` on any shape mismatch, and in strict mode on any missing or
+  ///   unexpected key; nothing is modified when it throws.
+  @discardableResult
+  public func loadStateDict(_ stateDict: StateDict, strict: Bool = true) throws(StateDictError) -> IncompatibleKeys {
+    var targets: [(key: String, shape: [Int], assign: (Tensor) -> Void)] = []
+    for (path, module) in namedModules() {
+      let keyPrefix = path.isEmpty ? "" : path + "."
+      for case (let name, let p?) in module.namedParameters {
+        targets.append((keyPrefix + name, p.value.shape, { p.value = Module.copied($0, like: p.value) }))
+      }
+      for case (let name, let b?, true) in module.namedBuffers {
+        targets.append((keyPrefix + name, b.shape, { module.setBuffer(name, Module.copied($0, like: b)) }))
+      }
+    }
+    let provided = Dictionary(stateDict.entries.map { ($0.key, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+    let targetKeys = Set(targets.map(\.key))
+    let missing = targets.map(\.key).filter { provided[$0] == nil }
+    let unexpected = stateDict.keys.filter { !targetKeys.contains($0) }
+    var problems: [String] = []
+    for t in targets {
+      if let v = provided[t.key], v.shape != t.shape {
+        problems.append(
+          "size mismatch for \(t.key): copying a param with shape \(Module.torchSize(v.shape)) from checkpoint, the shape in current model is \(Module.torchSize(t.shape)).")
+      }
+    }
+    let keys = IncompatibleKeys(missingKeys: missing, unexpectedKeys: unexpected)
+    if strict {
+      if !unexpected.isEmpty {
+        problems.insert("Unexpected key(s) in state_dict: \(unexpected.map { "\"\($0)\"" }.joined(separator: ", ")). ", at: 0)
+      }
+      if !missing.isEmpty {
+        problems.insert("Missing key(s) in state_dict: \(missing.map { "\"\($0)\"" }.joined(separator: ", ")). ", at: 0)
+      }
+    }
+    if !problems.isEmpty { throw StateDictError(problems: problems, keys: keys, typeName: typeName) }
+    for t in targets { if let v = provided[t.key] { t.assign(v) } }
+    return keys
+  }
+
+  /// `torch.Size([2, 3])`, as PyTorch prints shapes in its messages.
+  static func torchSize(_ shape: [Int]) -> String {
+    "torch.Size([\(shape.map(String.init).joined(separator: ", "))])"
+  }
+
+  /// A new tensor with `source`'s values in `target`'s dtype and device (`target.copy_(source)`).
+  static func copied(_ source: Tensor, like target: Tensor) -> Tensor {
+    var out = Tensor(zeros: target.shape, dtype: target.dtype, device: target.device)
+    out.requiresGrad = target.requiresGrad
+    var k = 0
+    source.forEachStorageIndex { i in
+      out.setScalar(source.scalar(atStorageIndex: i), atStorageIndex: k)
+      k += 1
+    }
+    return out
+  }
+}
+
+/// Helpers for the `module.` prefix that `nn.DataParallel` and `DistributedDataParallel` add.
+public enum DataParallelPrefix {
+  /// The prefix DataParallel adds to every key.
+  public static let prefix = "module."
+
+  /// Whether every key of the state dict starts with `module.` (and there is at least one).
+  public static func isPresent(in stateDict: StateDict) -> Bool {
+    !stateDict.entries.isEmpty && stateDict.entries.allSatisfy { $0.key.hasPrefix(prefix) }
+  }
+
+  /// The state dict with `prefix` removed from every key that has it (PyTorch's
+  /// `consume_prefix_in_state_dict_if_present`), metadata paths included.
+  public static func stripped(_ stateDict: StateDict, prefix: String = DataParallelPrefix.prefix) -> StateDict {
+    func strip(_ s: String) -> String { s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s }
+    let bare = String(prefix.dropLast(prefix.hasSuffix(".") ? 1 : 0))
+    // As PyTorch: the wrapper's root entry "" stays in place and takes the version of "module";
+    // "module.x" becomes "x".
+    var metadata: [(path: String, version: Int)] = []
+    for (path, version) in stateDict.metadata {
+      if path == bare, let root = metadata.firstIndex(where: { $0.path.isEmpty }) {
+        metadata[root].version = version
+      } else {
+        metadata.append((path.hasPrefix(prefix) || path == bare ? strip(path) : path, version))
+      }
+    }
+    return StateDict(
+      entries: stateDict.entries.map { StateDictEntry(key: strip($0.key), tensor: $0.tensor) },
+      metadata: metadata)
+  }
+
+  /// The state dict with `prefix` added to every key, as `nn.DataParallel(m).state_dict()` writes
+  /// it (metadata gets the wrapper's root entry `""` and `module`, `module.0`, …).
+  public static func added(_ stateDict: StateDict, prefix: String = DataParallelPrefix.prefix) -> StateDict {
+    let bare = String(prefix.dropLast(prefix.hasSuffix(".") ? 1 : 0))
+    var metadata: [(path: String, version: Int)] = [("", 1)]
+    metadata += stateDict.metadata.map { ($0.path.isEmpty ? bare : prefix + $0.path, $0.version) }
+    return StateDict(
+      entries: stateDict.entries.map { StateDictEntry(key: prefix + $0.key, tensor: $0.tensor) },
+      metadata: metadata)
+  }
+}
