@@ -180,7 +180,7 @@ struct TorchRecordWriter {
     let s32 = UInt64(min(size, 0xFFFF_FFFF)), o32 = UInt64(min(cursor, 0xFFFF_FFFF))
     central += Self.le(0x0201_4B50, 4) + Self.le(0, 2) + Self.le(0, 2) + Self.le(flags, 2) + Self.le(0, 6)
     central += Self.le(UInt64(crc), 4) + Self.le(s32, 4) + Self.le(s32, 4)
-    central += Self.le(UInt64(full.count), 2) + Self.le(UInt64(z64Central.count), 2) + Self.le(0, 8) + Self.le(o32, 4)
+    central += Self.le(UInt64(full.count), 2) + Self.le(UInt64(z64Central.count), 2) + Self.le(0, 10) + Self.le(o32, 4)
     central += full + z64Central
     count += 1
     if name != ".data/serialization_id" { names.append(name) }
