@@ -203,7 +203,7 @@ def typed(v):
     if isinstance(v, int):
         return {"t": "int", "v": str(v)}
     if isinstance(v, float):
-        return {"t": "float", "bits": struct.unpack("<Q", struct.pack("<d", v))[0]}
+        return {"t": "float", "bits": struct.pack(">d", v).hex()}
     if isinstance(v, str):
         return {"t": "str", "v": v}
     if isinstance(v, (bytes, bytearray)):

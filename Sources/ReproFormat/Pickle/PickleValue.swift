@@ -305,3 +305,30 @@ extension PickleValue {
     }
   }
 }
+
+extension PickleBigInt: CustomStringConvertible {
+  /// The value in decimal, as Python prints it.
+  public var description: String {
+    var magnitude = bytes
+    if isNegative {  // two's complement negate
+      var carry = 1
+      for i in magnitude.indices {
+        let v = Int(~magnitude[i]) + carry
+        magnitude[i] = UInt8(truncatingIfNeeded: v)
+        carry = v >> 8
+      }
+    }
+    var digits: [UInt8] = []
+    while magnitude.contains(where: { $0 != 0 }) {
+      var rem = 0
+      for i in magnitude.indices.reversed() {
+        let v = rem << 8 | Int(magnitude[i])
+        magnitude[i] = UInt8(v / 10)
+        rem = v % 10
+      }
+      digits.append(UInt8(rem) + 0x30)
+    }
+    if digits.isEmpty { digits = [0x30] }
+    return (isNegative ? "-" : "") + String(decoding: digits.reversed(), as: UTF8.self)
+  }
+}
