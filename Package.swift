@@ -43,6 +43,10 @@ let package = Package(
       ],
       swiftSettings: strictSettings),
     .testTarget(
+      name: "ReproFormatTests",
+      dependencies: ["ReproFormat", "ReproTensor"],
+      swiftSettings: strictSettings),
+    .testTarget(
       name: "ReproTensorTests",
       dependencies: ["ReproTensor"],
       swiftSettings: strictSettings),

@@ -1,0 +1,151 @@
+/// A mutable object under construction inside the pickle machine (a list still receiving
+/// `APPENDS`, a dict receiving `SETITEMS`, an object receiving `BUILD`). Memo entries point to
+/// nodes, so a mutation is seen from every reference, as with Python objects.
+final class PickleNode {
+  enum Kind {
+    case tuple, list, dict, orderedDict, set, frozenSet
+    /// items: [callable, args]
+    case reduce
+    /// items: [object, state]
+    case build
+    /// items: [pid]
+    case persistentID
+    /// items: [args] then optionally [state]
+    case object(module: String, name: String, creation: PickleObject.Creation)
+  }
+
+  var kind: Kind
+  /// Elements, or alternating keys and values for dicts.
+  var items: [PickleItem]
+  /// Alternating attribute names and values of an OrderedDict (`BUILD` with a dict state).
+  var attributes: [PickleItem] = []
+
+  // Freezing bookkeeping.
+  var parentCount = 0
+  var counted = false
+  var frozen: PickleValue?
+  var freezing = false
+
+  init(_ kind: Kind, _ items: [PickleItem] = []) {
+    self.kind = kind
+    self.items = items
+  }
+
+  /// The Python type name of the node, for torch-style error messages.
+  var pythonTypeName: String {
+    switch kind {
+    case .tuple: "<class 'tuple'>"
+    case .list: "<class 'list'>"
+    case .dict: "<class 'dict'>"
+    case .orderedDict: "<class 'collections.OrderedDict'>"
+    case .set: "<class 'set'>"
+    case .frozenSet: "<class 'frozenset'>"
+    case .reduce, .build, .persistentID: "<object>"
+    case .object(let m, let n, _): "<class '\(m).\(n)'>"
+    }
+  }
+}
+
+/// A stack or memo entry: an immutable value, or a node that may still change.
+enum PickleItem {
+  case value(PickleValue)
+  case node(PickleNode)
+
+  var pythonTypeName: String {
+    switch self {
+    case .node(let n): n.pythonTypeName
+    case .value(let v): "<class '\(v.typeName)'>"
+    }
+  }
+
+  var stringValue: String? {
+    if case .value(.string(let s)) = self { return s }
+    return nil
+  }
+}
+
+/// Turns the node graph into an immutable `PickleValue` tree: nodes referenced more than once
+/// become `.shared`, cycles and nesting beyond the limit are errors.
+struct PickleFreezer {
+  let maxDepth: Int
+  let context: String
+
+  func freeze(_ root: PickleItem) throws(FormatError) -> PickleValue {
+    try count(root, depth: 0)
+    return try value(of: root, depth: 0)
+  }
+
+  private func tooDeep() -> FormatError {
+    FormatError(.limitExceeded, "\(context): containers nested deeper than \(maxDepth) levels")
+  }
+
+  private func children(_ n: PickleNode) -> [PickleItem] { n.items + n.attributes }
+
+  private func count(_ item: PickleItem, depth: Int) throws(FormatError) {
+    guard case .node(let n) = item else { return }
+    guard depth <= maxDepth else { throw tooDeep() }
+    n.parentCount += 1
+    if n.counted { return }
+    n.counted = true
+    for c in children(n) { try count(c, depth: depth + 1) }
+  }
+
+  private func value(of item: PickleItem, depth: Int) throws(FormatError) -> PickleValue {
+    switch item {
+    case .value(let v): return v
+    case .node(let n):
+      if let f = n.frozen { return f }
+      guard !n.freezing else {
+        throw FormatError(.unsupported, "\(context): the pickle contains a reference cycle (an object that contains itself)")
+      }
+      guard depth <= maxDepth else { throw tooDeep() }
+      n.freezing = true
+      defer { n.freezing = false }
+      var v = try build(n, depth: depth)
+      if n.parentCount > 1 { v = .shared(PickleShared(v)) }
+      n.frozen = v
+      return v
+    }
+  }
+
+  private func list(_ items: [PickleItem], depth: Int) throws(FormatError) -> [PickleValue] {
+    var out: [PickleValue] = []
+    out.reserveCapacity(items.count)
+    for i in items { out.append(try value(of: i, depth: depth + 1)) }
+    return out
+  }
+
+  private func pairs(_ items: [PickleItem], depth: Int) throws(FormatError) -> [PicklePair] {
+    var out: [PicklePair] = []
+    out.reserveCapacity(items.count / 2)
+    var i = 0
+    while i + 1 < items.count {
+      out.append(PicklePair(try value(of: items[i], depth: depth + 1), try value(of: items[i + 1], depth: depth + 1)))
+      i += 2
+    }
+    return out
+  }
+
+  private func build(_ n: PickleNode, depth: Int) throws(FormatError) -> PickleValue {
+    switch n.kind {
+    case .tuple: return .tuple(try list(n.items, depth: depth))
+    case .list: return .list(try list(n.items, depth: depth))
+    case .set: return .set(try list(n.items, depth: depth))
+    case .frozenSet: return .frozenSet(try list(n.items, depth: depth))
+    case .dict: return .dict(try pairs(n.items, depth: depth))
+    case .orderedDict:
+      return .orderedDict(try pairs(n.items, depth: depth), attributes: try pairs(n.attributes, depth: depth))
+    case .reduce:
+      let v = try list(n.items, depth: depth)
+      return .reduce(callable: v[0], args: v[1])
+    case .build:
+      let v = try list(n.items, depth: depth)
+      return .build(v[0], state: v[1])
+    case .persistentID:
+      return .persistentID(try value(of: n.items[0], depth: depth + 1))
+    case .object(let module, let name, let creation):
+      let v = try list(n.items, depth: depth)
+      return .object(PickleObject(module: module, name: name, args: v[0], state: v.count > 1 ? v[1] : nil, creation: creation))
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/// A pickle virtual machine that builds a `PickleValue` tree and never executes anything.
+///
+/// It runs every opcode of protocols 0 to 5 that PyTorch files can contain. Globals are checked
+/// against `WeightsOnlyPolicy`, mirroring `torch.load(weights_only=True)`: by default a pickle
+/// that torch's weights-only loader would refuse is refused with torch's reason, the global or
+/// opcode, and the byte offset. With `Options.allowsOpaqueObjects` (whole-model files) such
+/// globals become `.global` / `.object` nodes instead, and `Result.weightsOnlyRefusal` says why
+/// torch would have refused the file.
+///
+/// Malformed input (truncation, unknown opcodes, stack or mark underflow, memo misses, lengths
+/// beyond the bytes left, nesting beyond `Options.maxDepth`) throws a `FormatError` naming the
+/// opcode and offset; nothing is allocated from a declared length before it is checked.
+///
+/// ```swift
+/// let value = try Unpickler.unpickle(bytes, context: "archive/data.pkl").value
+/// ```
+public enum Unpickler {
+  /// Limits and policy for one run.
+  public struct Options: Sendable {
+    /// Whether globals outside the weights-only allowlist become opaque nodes instead of an
+    /// error (what `torch.load(weights_only=False)` needs for whole-model files, without
+    /// executing anything).
+    public var allowsOpaqueObjects: Bool
+    /// The deepest container nesting accepted (default 300).
+    public var maxDepth: Int
+    /// The most memo entries accepted (default 2^24).
+    public var maxMemoEntries: Int
+
+    /// Creates options; the defaults refuse what torch's weights-only loader refuses.
+    public init(allowsOpaqueObjects: Bool = false, maxDepth: Int = 300, maxMemoEntries: Int = 1 << 24) {
+      self.allowsOpaqueObjects = allowsOpaqueObjects
+      self.maxDepth = maxDepth
+      self.maxMemoEntries = maxMemoEntries
+    }
+
+    /// Weights-only: refuse what `torch.load(weights_only=True)` refuses.
+    public static let weightsOnly = Options()
+    /// Opaque objects allowed (whole-model files); nothing is executed.
+    public static let opaqueObjects = Options(allowsOpaqueObjects: true)
+  }
+
+  /// What one pickle contained.
+  public struct Result: Sendable {
+    /// The value tree (raw layer: tensors are still `reduce` calls).
+    public var value: PickleValue
+    /// Why `torch.load(weights_only=True)` would refuse this pickle (torch's wording, with the
+    /// offset), or nil when it would accept it.
+    public var weightsOnlyRefusal: String?
+    /// The offset just past the `STOP` opcode (legacy files hold several pickles in a row).
+    public var endOffset: Int
+  }
+
+  /// Runs the pickle that starts at `offset` of `bytes`.
+  ///
+  /// - Parameters:
+  ///   - bytes: the pickle (and possibly what follows it).
+  ///   - offset: where the pickle starts.
+  ///   - context: the file part named in error messages (`archive/data.pkl`).
+  ///   - options: policy and limits.
+  /// - Returns: the value tree, the weights-only verdict and where the pickle ended.
+  /// - Throws: `FormatError` with code `.forbiddenGlobal` (policy), `.truncated`, `.corrupt`,
+  ///   `.limitExceeded` or `.unsupported` (out-of-band buffers, extension codes).
+  public static func unpickle(
+    _ bytes: [UInt8], startingAt offset: Int = 0, context: String = "data.pkl",
+    options: Options = .weightsOnly
+  ) throws(FormatError) -> Result {
+    var vm = PickleMachine(bytes: bytes, offset: offset, context: context, options: options)
+    let root = try vm.run()
+    let value = try PickleFreezer(maxDepth: options.maxDepth, context: context).freeze(root)
+    return Result(value: value, weightsOnlyRefusal: vm.refusal, endOffset: vm.reader.position)
+  }
+
+  /// Why `torch.load(weights_only=True)` would refuse this pickle, or nil if it would accept
+  /// it. A malformed pickle is reported with its error message.
+  public static func weightsOnlyRefusal(for bytes: [UInt8]) -> String? {
+    do {
+      return try unpickle(bytes, options: .opaqueObjects).weightsOnlyRefusal
+    } catch {
+      return error.message
+    }
+  }
+}

@@ -1,0 +1,151 @@
+public import Foundation
+public import ReproTensor
+
+extension TorchFile {
+  /// Loads a file written by `torch.save` (zip or legacy format).
+  ///
+  /// - Parameters:
+  ///   - url: the file.
+  ///   - mapLocation: where storages go (`map_location`); nil keeps the file's device tags.
+  ///   - weightsOnly: refuse what `torch.load(weights_only=True)` refuses (default). When
+  ///     false, classes outside the allowlist become `.object` nodes; nothing is executed.
+  ///   - memoryMapped: storages borrow the file's bytes instead of copying them (zip only,
+  ///     like `torch.load(mmap=True)`).
+  /// - Returns: the resolved tree and what torch's weights-only loader would say.
+  /// - Throws: `FormatError` saying what is wrong and where.
+  public static func load(
+    contentsOf url: URL, mapLocation: MapLocation? = nil, weightsOnly: Bool = true,
+    memoryMapped: Bool = false
+  ) throws(FormatError) -> Loaded {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url, options: memoryMapped ? .alwaysMapped : [])
+    } catch {
+      throw FormatError(.io, "cannot read \(url.path): \(error.localizedDescription)")
+    }
+    let file: Storage
+    if memoryMapped {
+      // The mapping stays alive as long as any storage borrowing it (the owner box).
+      let owner = MappedFile(data: data)
+      file = data.withUnsafeBytes { Storage(borrowing: $0, owner: owner, isReadOnly: true) }
+    } else {
+      file = data.withUnsafeBytes { Storage(copying: $0) }
+    }
+    return try load(file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrowsStorages: memoryMapped)
+  }
+
+  /// Loads a file held in memory.
+  ///
+  /// - Parameters:
+  ///   - bytes: the whole file.
+  ///   - mapLocation: where storages go; nil keeps the file's device tags.
+  ///   - weightsOnly: refuse what `torch.load(weights_only=True)` refuses (default).
+  /// - Throws: `FormatError` saying what is wrong and where.
+  public static func load(
+    bytes: [UInt8], mapLocation: MapLocation? = nil, weightsOnly: Bool = true
+  ) throws(FormatError) -> Loaded {
+    try load(file: Storage(bytes: bytes), mapLocation: mapLocation, weightsOnly: weightsOnly, borrowsStorages: false)
+  }
+
+  /// Loads a file from a storage holding its bytes; with `borrowsStorages`, tensor storages
+  /// are zero-copy slices of `file` (which they keep alive).
+  public static func load(
+    file: Storage, mapLocation: MapLocation?, weightsOnly: Bool, borrowsStorages: Bool
+  ) throws(FormatError) -> Loaded {
+    let head = file.withUnsafeBytes { Array($0.prefix(4)) }
+    if head == [0x50, 0x4B, 0x03, 0x04] {
+      return try loadZip(file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrows: borrowsStorages)
+    }
+    if borrowsStorages {
+      throw FormatError(.unsupported, "mmap can only be used with files saved with `torch.save(<path>, _use_new_zipfile_serialization=True)`, please torch.save your checkpoint with this option in order to use mmap.")
+    }
+    return try loadLegacy(bytes: file.bytes, mapLocation: mapLocation, weightsOnly: weightsOnly)
+  }
+
+  static func loadZip(
+    file: Storage, mapLocation: MapLocation?, weightsOnly: Bool, borrows: Bool
+  ) throws(FormatError) -> Loaded {
+    let zip = try TorchRecordReader(file: file)
+    guard let first = zip.entries.first else { throw FormatError(.corrupt, "zip: archive does not contain any files") }
+    guard let slash = first.name.firstIndex(of: "/") else {
+      throw FormatError(.corrupt, "zip: file in archive is not in a subdirectory: \(first.name)")
+    }
+    let folder = String(first.name[..<slash])
+    let prefix = folder + "/"
+    let versionName = zip.has(prefix + ".data/version") ? prefix + ".data/version" : prefix + "version"
+    guard zip.has(versionName) else { throw FormatError(.corrupt, "\(folder): Expected hasRecord(\"version\") to be true") }
+    let versionText = String(decoding: try zip.bytes(versionName), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let version = Int(versionText) else {
+      throw FormatError(.corrupt, "\(versionName): Couldn't parse the version \(versionText) as Long Long.")
+    }
+    guard (1...10).contains(version) else {
+      throw FormatError(.unsupported, "\(versionName): file format version \(version) is outside the versions torch reads (1...10)")
+    }
+    if zip.has(prefix + "constants.pkl") {
+      throw FormatError(.unsupported, "\(folder): a TorchScript archive (constants.pkl); torch.load hands it to torch.jit.load")
+    }
+    var bigEndian = false
+    if zip.has(prefix + "byteorder") {
+      let order = String(decoding: try zip.bytes(prefix + "byteorder"), as: UTF8.self)
+      switch order {
+      case "little": bigEndian = false
+      case "big": bigEndian = true
+      default: throw FormatError(.corrupt, "\(prefix)byteorder: Unknown endianness type: \(order)")
+      }
+    }
+    let pklName = prefix + "data.pkl"
+    let raw = try Unpickler.unpickle(
+      try zip.bytes(pklName), context: pklName,
+      options: weightsOnly ? .weightsOnly : .opaqueObjects)
+
+    var cache: [String: TypedStorage] = [:]
+    var resolver = TensorResolver(context: pklName) { (id) throws(FormatError) -> TypedStorage in
+      if let s = cache[id.key] { return s }
+      let name = prefix + "data/\(id.key)"
+      let entry = try zip.entry(name)
+      let (nbytes, o) = id.numel.multipliedReportingOverflow(by: id.dtype.elementSize)
+      guard !o, entry.size == nbytes else {
+        throw FormatError(.corrupt, "\(name): record size (\(entry.size) bytes) does not match expected size (\(o ? "overflow" : String(nbytes)) bytes = \(id.numel) elements * \(id.dtype.elementSize) bytes/element) for dtype \(id.dtype.pytorchName)")
+      }
+      var storage = try zip.storage(name, borrow: borrows && !bigEndian)
+      if bigEndian { storage = TorchFile.byteSwapped(storage, dtype: id.dtype) }
+      let device: Device
+      if let mapLocation {
+        device = try mapLocation.resolve(id.location)
+      } else {
+        device = try MapLocation.parse(id.location)
+      }
+      let typed = TypedStorage(storage: storage, dtype: id.dtype, device: device, key: id.key)
+      cache[id.key] = typed
+      return typed
+    }
+    let root = try resolver.resolve(raw.value)
+    return Loaded(root: root, format: .zip, weightsOnlyRefusal: raw.weightsOnlyRefusal, archiveName: folder)
+  }
+
+  /// A copy of `storage` with each element's bytes reversed (complex: each component).
+  static func byteSwapped(_ storage: Storage, dtype: DType) -> Storage {
+    let unit = dtype.isComplex ? dtype.elementSize / 2 : dtype.elementSize
+    let copy = storage.withUnsafeBytes { Storage(copying: $0) }
+    guard unit > 1 else { return copy }
+    copy.withUnsafeMutableBytes { b in
+      var i = 0
+      while i + unit <= b.count {
+        var lo = i, hi = i + unit - 1
+        while lo < hi {
+          b.swapAt(lo, hi)
+          lo += 1
+          hi -= 1
+        }
+        i += unit
+      }
+    }
+    return copy
+  }
+}
+
+/// Keeps a memory-mapped file's bytes alive while storages borrow them.
+final class MappedFile: Sendable {
+  let data: Data
+  init(data: Data) { self.data = data }
+}

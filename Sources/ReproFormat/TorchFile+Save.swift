@@ -1,0 +1,46 @@
+public import Foundation
+import ReproTensor
+
+extension TorchFile {
+  /// The bytes `torch.save(value, f)` writes, with records in torch.save's order:
+  /// `data.pkl`, `.format_version`, `.storage_alignment`, `byteorder`, `data/0…`, `version`,
+  /// `.data/serialization_id`.
+  ///
+  /// - Parameters:
+  ///   - value: the object (tensors as `.tensor` / `.parameter` leaves).
+  ///   - archiveName: the zip folder (`TorchFile.archiveName(forPath:)`; `archive` for streams).
+  ///   - serializationID: the 40-digit `.data/serialization_id` record (readers ignore it).
+  ///   - options: pickler options.
+  /// - Throws: `FormatError.Code.invalidArgument` for values torch.save cannot write.
+  public static func serialize(
+    _ value: PickleValue, archiveName: String = "archive",
+    serializationID: String = String(repeating: "0", count: 40),
+    options: Pickler.Options = Pickler.Options()
+  ) throws(FormatError) -> [UInt8] {
+    let pickled = try Pickler.pickle(value, options: options)
+    var zip = TorchRecordWriter(archiveName: archiveName)
+    zip.add("data.pkl", pickled.bytes)
+    zip.add(".format_version", Array("1".utf8))
+    zip.add(".storage_alignment", Array("64".utf8))
+    zip.add("byteorder", Array("little".utf8))
+    for (i, s) in pickled.storages.enumerated() {
+      s.withUnsafeBytes { zip.add("data/\(i)", $0) }
+    }
+    zip.add("version", Array("3\n".utf8))
+    zip.add(".data/serialization_id", Array(serializationID.utf8))
+    return zip.finish()
+  }
+
+  /// Writes `value` to `url` as `torch.save(value, path)` does (archive folder from the file
+  /// name), atomically.
+  ///
+  /// - Throws: `FormatError` with code `.invalidArgument` (see `serialize`) or `.io`.
+  public static func save(_ value: PickleValue, to url: URL, options: Pickler.Options = Pickler.Options()) throws(FormatError) {
+    let bytes = try serialize(value, archiveName: try archiveName(forPath: url.path), options: options)
+    do {
+      try Data(bytes).write(to: url, options: .atomic)
+    } catch {
+      throw FormatError(.io, "cannot write \(url.path): \(error.localizedDescription)")
+    }
+  }
+}
