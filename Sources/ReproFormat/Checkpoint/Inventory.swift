@@ -1,0 +1,110 @@
+public import ReproTensor
+
+/// Every value reachable in a checkpoint, flattened to paths: the contract of the interop
+/// corpus (`Golden/pytorch/interop/*.expected.json`, `Scripts/inventory.py`).
+///
+/// Paths join dict keys (`str(key)`) and list/tuple indices with `/`, depth first in each
+/// container's order. Empty containers give no entry. A whole module gives one `module` entry
+/// followed by its `state_dict(keep_vars=True)` entries under its path.
+public struct Inventory: Sendable {
+  /// One reachable value.
+  public struct Entry: Sendable {
+    /// The slash-joined path (`model_state_dict/0.weight`).
+    public var path: String
+    /// The Python type name (`tensor`, `int`, `float`, `str`, `bool`, `NoneType`, `module`, …).
+    public var kind: String
+    /// The tensor, for `tensor` entries.
+    public var tensor: Tensor?
+    /// Whether the tensor is an `nn.Parameter`.
+    public var isParameter: Bool = false
+    /// The value of a non-tensor entry, as JSON text.
+    public var valueJSON: String?
+    /// The module class (`torch.nn.modules.linear.Linear`), for `module` entries.
+    public var className: String?
+  }
+
+  /// The file's format.
+  public var format: Checkpoint.Format
+  /// Whether `torch.load(weights_only=True)` accepts the file.
+  public var weightsOnlyOK: Bool
+  /// Why it would refuse, if it would.
+  public var weightsOnlyRefusal: String?
+  /// safetensors `__metadata__`.
+  public var metadata: [String: String]
+  /// The entries in order.
+  public var entries: [Entry]
+
+  /// The inventory of a loaded checkpoint.
+  public init(of checkpoint: Checkpoint) {
+    format = checkpoint.format
+    weightsOnlyOK = checkpoint.weightsOnlyOK
+    weightsOnlyRefusal = checkpoint.weightsOnlyRefusal
+    metadata = checkpoint.metadata
+    var out: [Entry] = []
+    Inventory.walk(checkpoint.root, path: "", into: &out)
+    entries = out
+  }
+
+  static func join(_ prefix: String, _ key: String) -> String { prefix.isEmpty ? key : prefix + "/" + key }
+
+  static func walk(_ value: PickleValue, path: String, into out: inout [Entry]) {
+    switch value {
+    case .shared(let s): walk(s.value, path: path, into: &out)
+    case .tensor(let t): out.append(Entry(path: path, kind: "tensor", tensor: t))
+    case .parameter(let t): out.append(Entry(path: path, kind: "tensor", tensor: t, isParameter: true))
+    case .dict(let pairs), .orderedDict(let pairs, _):
+      for p in pairs { walk(p.value, path: join(path, keyString(p.key)), into: &out) }
+    case .list(let items), .tuple(let items):
+      for (i, v) in items.enumerated() { walk(v, path: join(path, String(i)), into: &out) }
+    case .object(let object) where ModuleTree.isModule(object):
+      out.append(Entry(path: path, kind: "module", className: object.qualifiedName))
+      for (key, v) in ModuleTree.stateDict(of: object, keepVars: true) { walk(v, path: join(path, key), into: &out) }
+    default:
+      let (kind, json) = describe(value)
+      out.append(Entry(path: path, kind: kind, valueJSON: json))
+    }
+  }
+
+  /// Python's `str(key)` for a dict key.
+  static func keyString(_ key: PickleValue) -> String {
+    switch key.unshared {
+    case .string(let s): s
+    case .int(let i): String(i)
+    case .bigInt(let b): PythonText.decimal(b)
+    case .bool(let b): b ? "True" : "False"
+    case .float(let d): Scalar.pythonRepr(d)
+    case .none: "None"
+    default: PythonText.repr(key)
+    }
+  }
+
+  /// The Python type name and JSON value of a non-tensor leaf.
+  static func describe(_ value: PickleValue) -> (kind: String, json: String) {
+    switch value.unshared {
+    case .none: return ("NoneType", "null")
+    case .bool(let b): return ("bool", b ? "true" : "false")
+    case .int(let i): return ("int", String(i))
+    case .bigInt(let b): return ("int", PythonText.decimal(b))
+    case .float(let d): return ("float", d.isFinite ? Scalar.pythonRepr(d) : JSONText.string(Scalar.pythonRepr(d)))
+    case .string(let s): return ("str", JSONText.string(s))
+    case .bytes(let b): return ("bytes", JSONText.string(b.map { PythonText.hexByte($0) }.joined()))
+    case .set(let items): return ("set", JSONText.array(items.map(PythonText.repr).sorted().map(JSONText.string)))
+    case .frozenSet(let items): return ("frozenset", JSONText.array(items.map(PythonText.repr).sorted().map(JSONText.string)))
+    case .global(let module, let name) where module == "torch" && DType(pytorchName: name) != nil:
+      return ("dtype", JSONText.string("torch.\(name)"))
+    case .reduce(let callable, let args):
+      if case .global("torch", "device") = callable.unshared, case .tuple(let a) = args.unshared {
+        let parts = a.map { PythonText.str($0) }
+        return ("device", JSONText.string(parts.joined(separator: ":")))
+      }
+      if case .global("torch", "Size") = callable.unshared, case .tuple(let a) = args.unshared,
+        case .tuple(let dims)? = a.first?.unshared
+      {
+        return ("Size", JSONText.array(dims.map { PythonText.str($0) }))
+      }
+      return ("object", JSONText.string(PythonText.repr(value)))
+    case .object(let o): return (o.name, JSONText.string(PythonText.repr(value)))
+    default: return ("object", JSONText.string(PythonText.repr(value)))
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import ReproFormat
+import ReproTensor
+
+/// `repro convert`: re-save a checkpoint in another format, precision or key layout.
+struct ConvertCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "convert",
+    abstract: "Convert a checkpoint between torch (.pt/.pth) and safetensors, dtypes and key prefixes.",
+    discussion: """
+      Reads IN (zip, legacy or safetensors), applies --map-location, --dtype and the prefix \
+      options, and writes OUT atomically (a temporary file renamed over OUT). torch output is \
+      what torch.save writes for the same object; safetensors output is what \
+      safetensors.torch.save_file writes and needs a flat name → tensor dict.
+      """)
+
+  /// Output formats.
+  enum Target: String, ExpressibleByArgument, CaseIterable {
+    case torch, safetensors
+  }
+
+  /// Floating dtypes a checkpoint can be cast to.
+  enum FloatDType: String, ExpressibleByArgument, CaseIterable {
+    case float16, bfloat16, float32, float64
+  }
+
+  @Argument(help: "The checkpoint to read.")
+  var input: String
+
+  @Argument(help: "The file to write.")
+  var output: String
+
+  @Option(help: "The output format (default: safetensors for a .safetensors OUT, torch otherwise).")
+  var to: Target?
+
+  @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
+  var dtype: FloatDType?
+
+  @Option(help: ArgumentHelp("Remove this prefix from state-dict keys (e.g. module. left by DataParallel).", valueName: "prefix"))
+  var stripPrefix: String?
+
+  @Option(help: ArgumentHelp("Add this prefix to every state-dict key.", valueName: "prefix"))
+  var addPrefix: String?
+
+  @OptionGroup var load: LoadOptions
+
+  func validate() throws {
+    if input == output { throw ValidationError("IN and OUT must differ (the output is written atomically, but reading and writing one file is surely a mistake)") }
+  }
+
+  func run() throws {
+    var checkpoint: Checkpoint
+    do {
+      checkpoint = try load.load(input)
+    } catch {
+      reportError(error, file: input)
+      throw ReproExit.inputError
+    }
+    if let dtype { checkpoint = checkpoint.castingFloatingTensors(to: DType(rawValue: dtype.rawValue) ?? .float32) }
+    if stripPrefix != nil || addPrefix != nil {
+      checkpoint = checkpoint.renamingStateDictKeys(strippingPrefix: stripPrefix, addingPrefix: addPrefix)
+    }
+    let target = to ?? (output.hasSuffix(".safetensors") ? .safetensors : .torch)
+    let url = URL(fileURLWithPath: output)
+    do {
+      switch target {
+      case .torch:
+        try TorchFile.save(checkpoint.root, to: url)
+      case .safetensors:
+        let file = SafeTensorsFile(tensors: try checkpoint.flatTensors(), metadata: checkpoint.metadata)
+        try file.write(to: url)
+      }
+    } catch {
+      reportError(error, file: output)
+      throw ReproExit.inputError
+    }
+  }
+}
