@@ -42,6 +42,10 @@ let package = Package(
       dependencies: ["ReproTensor"],
       resources: [],
       swiftSettings: strictSettings),
+    .testTarget(
+      name: "ReproFormatTests",
+      dependencies: ["ReproFormat", "ReproTensor"],
+      swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -108,7 +108,10 @@ struct ZipDirectoryParser {
     if n >= 4 && bytes.u32(0) != ZipSignature.localHeader
       && bytes.u32(0) != ZipSignature.endOfCentralDirectory
     {
-      let head = (0..<4).map { String(bytes.bytes[$0], radix: 16) }.joined(separator: " ")
+      let head = (0..<4).map { b -> String in
+        let h = String(bytes.bytes[b], radix: 16)
+        return h.count == 1 ? "0" + h : h
+      }.joined(separator: " ")
       throw FormatError(
         .badMagic, "not a zip archive: the file starts with \(head), not 50 4b 03 04 (PK\\3\\4)")
     }
