@@ -62,29 +62,34 @@ import Testing
       "model_v01_2020-01-01T00-00-00.pth", "model_v0_2020-01-01T00-00-00.pt",
     ]
     for f in checkpoints + others {
-      _ = FileManager.default.createFile(atPath: folder.appendingPathComponent(f).path, contents: Data([1]))
+      _ = FileManager.default.createFile(
+        atPath: folder.appendingPathComponent(f).path, contents: Data([1]))
     }
     // A folder with a checkpoint-like name is not a checkpoint.
     try FileManager.default.createDirectory(
       at: folder.appendingPathComponent("model_v0_2019-01-01T00-00-00.pth"),
       withIntermediateDirectories: false)
     let listed = try CheckpointNaming.checkpoints(in: folder, prefix: "model", fileExtension: "pth")
-    #expect(listed.map(\.name.fileName) == [
-      "model_v1_2026-01-01T00-00-00.pth", "model_v2_2025-01-01T00-00-00.pth",
-      "model_v2_2025-06-01T00-00-00.pth", "model_v3_2026-01-01T00-00-00.pth",
-      "model_v10_2020-01-01T00-00-00.pth",
-    ])
+    #expect(
+      listed.map(\.name.fileName) == [
+        "model_v1_2026-01-01T00-00-00.pth", "model_v2_2025-01-01T00-00-00.pth",
+        "model_v2_2025-06-01T00-00-00.pth", "model_v3_2026-01-01T00-00-00.pth",
+        "model_v10_2020-01-01T00-00-00.pth",
+      ])
     let deleted = try CheckpointNaming.rotate(
       in: folder, prefix: "model", fileExtension: "pth", keepLast: 2)
-    #expect(deleted.map(\.lastPathComponent) == [
-      "model_v1_2026-01-01T00-00-00.pth", "model_v2_2025-01-01T00-00-00.pth",
-      "model_v2_2025-06-01T00-00-00.pth",
-    ])
+    #expect(
+      deleted.map(\.lastPathComponent) == [
+        "model_v1_2026-01-01T00-00-00.pth", "model_v2_2025-01-01T00-00-00.pth",
+        "model_v2_2025-06-01T00-00-00.pth",
+      ])
     let remaining = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-    #expect(remaining == (others + [
-      "model_v3_2026-01-01T00-00-00.pth", "model_v10_2020-01-01T00-00-00.pth",
-      "model_v0_2019-01-01T00-00-00.pth",
-    ]).sorted())
+    #expect(
+      remaining
+        == (others + [
+          "model_v3_2026-01-01T00-00-00.pth", "model_v10_2020-01-01T00-00-00.pth",
+          "model_v0_2019-01-01T00-00-00.pth",
+        ]).sorted())
     #expect(try CheckpointNaming.latest(in: folder, prefix: "model")?.name.version == 10)
     // Without an extension filter the .pt checkpoint takes part too.
     let second = try CheckpointNaming.rotate(in: folder, prefix: "model", keepLast: 2)
@@ -93,7 +98,8 @@ import Testing
 
   @Test func negativeKeepIsRefused() {
     #expect {
-      try CheckpointNaming.rotate(in: FileManager.default.temporaryDirectory, prefix: "m", keepLast: -1)
+      try CheckpointNaming.rotate(
+        in: FileManager.default.temporaryDirectory, prefix: "m", keepLast: -1)
     } throws: { ($0 as? FormatError)?.code == .invalidArgument }
   }
 }

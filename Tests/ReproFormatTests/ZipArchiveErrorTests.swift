@@ -56,7 +56,8 @@ import Testing
     let error = firstError(bytes)
     #expect(error?.code == .badMagic)
     #expect(
-      error?.message == "not a zip archive: the file starts with 58 59 01 5a, not 50 4b 03 04 (PK\\3\\4)")
+      error?.message
+        == "not a zip archive: the file starts with 58 59 01 5a, not 50 4b 03 04 (PK\\3\\4)")
   }
 
   @Test func emptyAndTinyInputsAreTruncated() {
@@ -204,6 +205,9 @@ import Testing
     for k in 0..<8 { bytes[extra + 4 + k] = k == 7 ? 0x40 : 0 }
     for k in 0..<8 { bytes[extra + 12 + k] = k == 7 ? 0x40 : 0 }
     #expect(firstError(bytes)?.code == .corrupt)
+    // An uncompressed size beyond Int.max (a trap if converted blindly).
+    for k in 0..<8 { bytes[extra + 4 + k] = 0xFF }
+    #expect(firstError(bytes)?.code == .limitExceeded)
   }
 
   @Test func zip64LocatorPointingNowhereIsRefused() {

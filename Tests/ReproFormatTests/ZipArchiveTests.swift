@@ -9,7 +9,8 @@ import Testing
   /// archive) lists the same records, sizes and SHA-256s as Python's zipfile reported.
   @Test(arguments: ZipFixtures.allFiles, [false, true])
   func readsEveryRecordLikePythonZipfile(file: ZipFixtures.File, memoryMapped: Bool) throws {
-    let zip = try ZipArchive.open(contentsOf: ZipFixtures.url(file.file), memoryMapped: memoryMapped)
+    let zip = try ZipArchive.open(
+      contentsOf: ZipFixtures.url(file.file), memoryMapped: memoryMapped)
     #expect(zip.entries.map(\.name) == file.records.map(\.name))
     for (entry, record) in Swift.zip(zip.entries, file.records) {
       #expect(entry.uncompressedSize == record.size)
@@ -77,10 +78,10 @@ import Testing
     let zip = try ZipArchive.open(contentsOf: url, memoryMapped: true)
     #expect(zip.entries.map(\.name) == skeleton.records.map(\.name))
     for (e, r) in Swift.zip(zip.entries, skeleton.records) {
-      #expect(e.localHeaderOffset == r.header_offset)
+      #expect(e.localHeaderOffset == r.headerOffset)
       #expect(e.uncompressedSize == r.size)
       #expect(e.crc32 == r.crc32)
-      if let sha = skeleton.small_sha256[r.name] {
+      if let sha = skeleton.smallSha256[r.name] {
         #expect(SHA256Digest.hex(of: try zip.data(for: e)) == sha)
       }
     }
@@ -112,16 +113,24 @@ import Testing
 
 /// The committed description of a real 4 GiB torch.save (see Scripts/make_zip_oracles.py).
 struct Zip64Skeleton: Decodable {
-  struct Record: Decodable { var name: String; var size: Int; var crc32: UInt32; var header_offset: Int }
-  struct Segment: Decodable { var offset: Int; var hex: String }
-  var file_size: Int
+  struct Record: Decodable {
+    var name: String
+    var size: Int
+    var crc32: UInt32
+    var headerOffset: Int
+  }
+  struct Segment: Decodable {
+    var offset: Int
+    var hex: String
+  }
+  var fileSize: Int
   var records: [Record]
-  var small_sha256: [String: String]
+  var smallSha256: [String: String]
   var segments: [Segment]
 
   static func load() throws -> Zip64Skeleton {
     let data = try Data(contentsOf: ZipFixtures.url("zip64_skeleton.json"))
-    return try JSONDecoder().decode(Zip64Skeleton.self, from: data)
+    return try snakeCaseDecoder().decode(Zip64Skeleton.self, from: data)
   }
 
   func bytes(of segment: Segment) -> [UInt8] {
@@ -133,7 +142,7 @@ struct Zip64Skeleton: Decodable {
     return out
   }
 
-  /// Writes the segments at their offsets into a file of `file_size` bytes (the zero payload
+  /// Writes the segments at their offsets into a file of `fileSize` bytes (the zero payload
   /// stays a hole). Returns nil when the file system would really allocate 4 GiB.
   func makeSparseFile() throws -> URL? {
     let url = FileManager.default.temporaryDirectory
@@ -141,12 +150,13 @@ struct Zip64Skeleton: Decodable {
     _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     let handle = try FileHandle(forWritingTo: url)
     defer { try? handle.close() }
-    try handle.truncate(atOffset: UInt64(file_size))
+    try handle.truncate(atOffset: UInt64(fileSize))
     for s in segments {
       try handle.seek(toOffset: UInt64(s.offset))
       try handle.write(contentsOf: bytes(of: s))
     }
-    let allocated = try url.resourceValues(forKeys: [.totalFileAllocatedSizeKey])
+    let allocated =
+      try url.resourceValues(forKeys: [.totalFileAllocatedSizeKey])
       .totalFileAllocatedSize ?? 0
     if allocated > 64 << 20 {
       try? FileManager.default.removeItem(at: url)

@@ -8,7 +8,8 @@ enum ZipFixtures {
   /// The repository root (the folder holding Package.swift), found from this file's path.
   static let root: URL = {
     var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+    {
       url = url.deletingLastPathComponent()
     }
     return url
@@ -29,17 +30,20 @@ enum ZipFixtures {
     var alignment: Int?
     var crc32: Bool?
     var records: [Record]
-    var serialization_id: String?
-    var file_size: Int
-    var file_sha256: String?
+    var serializationId: String?
+    var fileSize: Int
+    var fileSha256: String?
     var description: String { file }
   }
 
-  struct Oracles: Decodable { var torch: String; var files: [File] }
+  struct Oracles: Decodable {
+    var torch: String
+    var files: [File]
+  }
 
   static let oracles: Oracles = {
     let data = try! Data(contentsOf: folder.appendingPathComponent("oracles.json"))
-    return try! JSONDecoder().decode(Oracles.self, from: data)
+    return try! snakeCaseDecoder().decode(Oracles.self, from: data)
   }()
 
   static var torchFiles: [File] { oracles.files.filter { $0.kind == "torch" } }
@@ -87,8 +91,9 @@ struct HandZip {
     let crc = data.withUnsafeBytes { Zlib.crc32($0) }
     let packed = data.withUnsafeBytes { Zlib.deflateRaw($0) }
     items.append(
-      Item(name: name, data: packed, method: 8, crc: crc,
-           uncompressedSize: declaredSize ?? data.count))
+      Item(
+        name: name, data: packed, method: 8, crc: crc,
+        uncompressedSize: declaredSize ?? data.count))
   }
 
   /// The archive bytes and the local header offsets.
@@ -151,4 +156,11 @@ extension Array where Element == UInt8 {
   func le32(at offset: Int) -> UInt32 {
     (0..<4).reduce(UInt32(0)) { $0 | UInt32(self[offset + $1]) << (8 * UInt32($1)) }
   }
+}
+
+/// A JSON decoder for the Python-written fixtures (snake_case keys).
+func snakeCaseDecoder() -> JSONDecoder {
+  let decoder = JSONDecoder()
+  decoder.keyDecodingStrategy = .convertFromSnakeCase
+  return decoder
 }

@@ -78,8 +78,9 @@ enum Syscalls {
   }
 
   /// The size of the open file and whether it is a regular file.
-  static func fileSize(_ fd: Int32, path: String) throws(FormatError) -> (size: Int, isRegular: Bool)
-  {
+  static func fileSize(_ fd: Int32, path: String) throws(FormatError) -> (
+    size: Int, isRegular: Bool
+  ) {
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw failure("cannot stat", path) }
     return (Int(info.st_size), (info.st_mode & S_IFMT) == S_IFREG)
@@ -104,12 +105,14 @@ enum Syscalls {
   ) throws(FormatError) {
     var done = 0
     while done < buffer.count {
-      let n = pread(fd, buffer.baseAddress! + done, min(buffer.count - done, 1 << 30),
-                    off_t(offset + done))
+      let n = pread(
+        fd, buffer.baseAddress! + done, min(buffer.count - done, 1 << 30),
+        off_t(offset + done))
       if n > 0 {
         done += n
       } else if n == 0 {
-        throw FormatError(.io, "\(path): file shrank while reading (\(done) of \(buffer.count) bytes)")
+        throw FormatError(
+          .io, "\(path): file shrank while reading (\(done) of \(buffer.count) bytes)")
       } else if errno != EINTR {
         throw failure("cannot read", path)
       }
@@ -148,13 +151,15 @@ enum Syscalls {
   }
 
   static func rename(_ from: String, _ to: String) throws(FormatError) {
-    let r = from.withCString { f in to.withCString { t in
-      #if canImport(Darwin)
-        Darwin.rename(f, t)
-      #else
-        Glibc.rename(f, t)
-      #endif
-    } }
+    let r = from.withCString { f in
+      to.withCString { t in
+        #if canImport(Darwin)
+          Darwin.rename(f, t)
+        #else
+          Glibc.rename(f, t)
+        #endif
+      }
+    }
     guard r == 0 else { throw failure("cannot rename \(from) to", to) }
   }
 

@@ -37,9 +37,15 @@ struct LEBytes {
 }
 
 extension Array where Element == UInt8 {
-  mutating func appendLE(_ v: UInt16) { Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) } }
-  mutating func appendLE(_ v: UInt32) { Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) } }
-  mutating func appendLE(_ v: UInt64) { Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) } }
+  mutating func appendLE(_ v: UInt16) {
+    Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) }
+  }
+  mutating func appendLE(_ v: UInt32) {
+    Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) }
+  }
+  mutating func appendLE(_ v: UInt64) {
+    Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) }
+  }
 }
 
 /// Zip signatures (little-endian `PK..`).

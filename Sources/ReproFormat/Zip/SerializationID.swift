@@ -68,13 +68,16 @@ enum SerializationID {
       order.append(name)
       hashes.append(libstdcxxHash(Array(name.utf8)))
     }
-    let none = -1, head = -2
+    let none = -1
+    let head = -2
     var next = [Int](repeating: none, count: order.count)
     var first = none  // the node after the list head
     var before: [Int: Int] = [:]  // bucket -> node before its first node (head = -2)
     var bucketCount = 1
     var nextResize = 0
-    func setNext(_ node: Int, _ value: Int) { if node == head { first = value } else { next[node] = value } }
+    func setNext(_ node: Int, _ value: Int) {
+      if node == head { first = value } else { next[node] = value }
+    }
     func getNext(_ node: Int) -> Int { node == head ? first : next[node] }
 
     for node in 0..<order.count {

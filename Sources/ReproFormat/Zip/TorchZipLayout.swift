@@ -85,7 +85,8 @@ struct TorchZipLayout: Sendable {
     if size >= 8 && leading.count >= 8
       && leading.loadUnaligned(as: UInt32.self) == ZipSignature.dataDescriptor.littleEndian
     {
-      descriptorCRCs.append(UInt32(littleEndian: leading.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+      descriptorCRCs.append(
+        UInt32(littleEndian: leading.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
     }
     var descriptor: [UInt8] = []
     if size > 0 {

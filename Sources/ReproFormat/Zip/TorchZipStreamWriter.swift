@@ -42,8 +42,7 @@ public struct TorchZipStreamWriter: Sendable {
   /// Writes the record `<archiveName>/<name>` holding `bytes`.
   ///
   /// - Throws: `FormatError` (`.io`) when writing fails; the file is then incomplete.
-  public mutating func addRecord(name: String, bytes: UnsafeRawBufferPointer) throws(FormatError)
-  {
+  public mutating func addRecord(name: String, bytes: UnsafeRawBufferPointer) throws(FormatError) {
     let crc = layout.computesCRC32 ? Zlib.crc32(bytes) : 0
     let (header, descriptor) = layout.addRecord(
       name: name, size: bytes.count, crc: crc,

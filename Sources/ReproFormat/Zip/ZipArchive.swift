@@ -190,8 +190,7 @@ public struct ZipArchive: Sendable {
     }
   }
 
-  private func checkInflate(_ outcome: Zlib.InflateOutcome, _ entry: ZipEntry) throws(FormatError)
-  {
+  private func checkInflate(_ outcome: Zlib.InflateOutcome, _ entry: ZipEntry) throws(FormatError) {
     let at = "record '\(entry.name)' (data at offset \(entry.dataOffset))"
     switch outcome {
     case .finished(let written, let consumed):
@@ -218,8 +217,7 @@ public struct ZipArchive: Sendable {
     }
   }
 
-  private func verifyCRC(of bytes: UnsafeRawBufferPointer, _ entry: ZipEntry) throws(FormatError)
-  {
+  private func verifyCRC(of bytes: UnsafeRawBufferPointer, _ entry: ZipEntry) throws(FormatError) {
     guard entry.crc32 != 0 else { return }
     let actual = Zlib.crc32(bytes)
     guard actual == entry.crc32 else {

@@ -22,8 +22,9 @@ struct ZipDirectoryParser {
     var p = Int(directory.offset)
     let cdEnd = Int(directory.offset + directory.size)
     for i in 0..<Int(directory.entryCount) {
-      let (entry, next, recordEnd) = try readEntry(number: i, at: p, directoryEnd: cdEnd,
-                                                    directoryStart: Int(directory.offset))
+      let (entry, next, recordEnd) = try readEntry(
+        number: i, at: p, directoryEnd: cdEnd,
+        directoryStart: Int(directory.offset))
       guard names.insert(entry.name).inserted else {
         throw FormatError(
           .corrupt, "central directory entry #\(i) at offset \(p): duplicate name '\(entry.name)'")
@@ -78,7 +79,8 @@ struct ZipDirectoryParser {
           "zip64 end of central directory record at offset \(r) declares size \(recordSize) "
             + "(must be 44...\(locator - r - 12))")
       }
-      multiDisk = bytes.u32(r + 16) != 0 || bytes.u32(r + 20) != 0
+      multiDisk =
+        bytes.u32(r + 16) != 0 || bytes.u32(r + 20) != 0
         || bytes.u64(r + 24) != bytes.u64(r + 32) || bytes.u32(locator + 4) != 0
       dir = Directory(
         entryCount: bytes.u64(r + 32), offset: bytes.u64(r + 48), size: bytes.u64(r + 40),
@@ -146,10 +148,12 @@ struct ZipDirectoryParser {
     let what = "central directory entry #\(i)"
     guard p <= directoryEnd - 46 else {
       throw FormatError(
-        .truncated, "\(what) at offset \(p) runs past the central directory's end (\(directoryEnd))")
+        .truncated, "\(what) at offset \(p) runs past the central directory's end (\(directoryEnd))"
+      )
     }
     guard bytes.u32(p) == ZipSignature.centralHeader else {
-      throw FormatError(.badMagic, "\(what): no central header signature (50 4b 01 02) at offset \(p)")
+      throw FormatError(
+        .badMagic, "\(what): no central header signature (50 4b 01 02) at offset \(p)")
     }
     let flags = bytes.u16(p + 8)
     let method = bytes.u16(p + 10)
@@ -168,7 +172,8 @@ struct ZipDirectoryParser {
           + "bytes) run past the central directory's end (\(directoryEnd))")
     }
     let nameBytes = bytes.slice(p + 46, nameLength)
-    let name = try Self.decodeName(nameBytes, utf8: flags & 0x0800 != 0, what: "\(what) at offset \(p)")
+    let name = try Self.decodeName(
+      nameBytes, utf8: flags & 0x0800 != 0, what: "\(what) at offset \(p)")
     // zip64 extended information: only the saturated 32-bit fields are present, in this order.
     var q = p + 46 + nameLength
     let extraEnd = q + extraLength
@@ -200,14 +205,20 @@ struct ZipDirectoryParser {
       }
       q += 4 + length
     }
+    guard usize <= UInt64(Int.max) else {
+      throw FormatError(
+        .limitExceeded, "'\(name)': declared uncompressed size \(usize) is not representable")
+    }
     let local = try readLocalHeader(
       name: name, nameBytes: nameBytes, centralMethod: method, centralCRC: crc,
       csize: csize, usize: usize, offset: lho, directoryStart: directoryStart)
     let dataEnd = local.dataOffset + Int(csize)
-    let recordEnd = flags & 0x0008 != 0
-      ? dataEnd + (try descriptorLength(
-        name: name, at: dataEnd, crc: crc, csize: csize, usize: usize,
-        zip64: hasZip64 || local.hasZip64, limit: directoryStart))
+    let recordEnd =
+      flags & 0x0008 != 0
+      ? dataEnd
+        + (try descriptorLength(
+          name: name, at: dataEnd, crc: crc, csize: csize, usize: usize,
+          zip64: hasZip64 || local.hasZip64, limit: directoryStart))
       : dataEnd
     let entry = ZipEntry(
       name: name, method: method, crc32: crc, compressedSize: Int(csize),
@@ -229,7 +240,8 @@ struct ZipDirectoryParser {
     }
     let h = Int(offset)
     guard bytes.u32(h) == ZipSignature.localHeader else {
-      throw FormatError(.badMagic, "\(what): no local header signature (50 4b 03 04) at offset \(h)")
+      throw FormatError(
+        .badMagic, "\(what): no local header signature (50 4b 03 04) at offset \(h)")
     }
     let flags = bytes.u16(h + 6)
     let method = bytes.u16(h + 8)
@@ -292,7 +304,8 @@ struct ZipDirectoryParser {
       return 0
     }
     let dcrc = bytes.u32(base)
-    let sizesMatch = zip64
+    let sizesMatch =
+      zip64
       ? bytes.u64(base + 4) == csize && bytes.u64(base + 12) == usize
       : UInt64(bytes.u32(base + 4)) == csize && UInt64(bytes.u32(base + 8)) == usize
     if dcrc == crc && sizesMatch { return length }

@@ -39,8 +39,9 @@ enum Zlib {
     _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
   ) -> InflateOutcome {
     var stream = z_stream()
-    guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-      == Z_OK
+    guard
+      inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        == Z_OK
     else { return .invalid(reason: "inflateInit2 failed") }
     defer { inflateEnd(&stream) }
     // zlib needs valid pointers even for empty buffers; the probe byte also detects output
@@ -104,7 +105,8 @@ enum Zlib {
       let inN = min(chunk, input.count - consumed)
       let last = consumed + inN == input.count
       let status = withUnsafeMutablePointer(to: &scratch) { scratchPtr -> Int32 in
-        let inBase = input.baseAddress?.assumingMemoryBound(to: Bytef.self)
+        let inBase =
+          input.baseAddress?.assumingMemoryBound(to: Bytef.self)
           ?? UnsafePointer(scratchPtr)
         stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
         stream.avail_in = uInt(inN)
