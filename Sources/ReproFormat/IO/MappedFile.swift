@@ -1,0 +1,53 @@
+public import Foundation
+public import ReproTensor
+
+/// A whole file mapped into memory read-only (`mmap` with `PROT_READ`, `MAP_PRIVATE`).
+///
+/// The mapping is released (`munmap`) when the last reference goes away. ``storage`` borrows
+/// the mapping without copying, and every storage made from it (for example a zip record's
+/// bytes, see ``ZipArchive/storage(for:verifyingCRC:)``) retains this object, so the mapping
+/// lives exactly as long as anything still reads it.
+///
+/// ```swift
+/// let file = try MappedFile(contentsOf: url)
+/// let archive = try ZipArchive(bytes: file.storage)   // no copy of the file
+/// ```
+///
+/// An empty file has no mapping (POSIX refuses zero-length maps); its storage is empty.
+/// Writes through a mapped storage are refused (`Storage.isReadOnly`); if the file is truncated
+/// by another process while mapped, reading past its new end raises `SIGBUS`, as with any mmap.
+public final class MappedFile: @unchecked Sendable {
+  // Sendable invariant: `base` and `byteCount` never change after init, and the mapping is
+  // read-only, so concurrent readers are safe; munmap only runs in deinit.
+  private let base: UnsafeRawPointer?
+  /// The number of mapped bytes (the file size when it was opened).
+  public let byteCount: Int
+  /// The mapped file's path.
+  public let path: String
+
+  /// Maps the file at `url`.
+  ///
+  /// - Parameter url: a file URL of a regular file.
+  /// - Throws: `FormatError` with code `.io` when the file cannot be opened, is not a regular
+  ///   file, or cannot be mapped.
+  public init(contentsOf url: URL) throws(FormatError) {
+    path = url.path
+    let fd = try Syscalls.openForReading(path)
+    defer { Syscalls.close(fd) }
+    let (size, isRegular) = try Syscalls.fileSize(fd, path: path)
+    guard isRegular else { throw FormatError(.io, "cannot map \(path): not a regular file") }
+    byteCount = size
+    base = size == 0 ? nil : try Syscalls.mapReadOnly(fd, count: size, path: path)
+  }
+
+  deinit {
+    if let base { Syscalls.unmap(base, count: byteCount) }
+  }
+
+  /// A read-only storage borrowing the whole mapping (no copy); it keeps this object alive.
+  public var storage: Storage {
+    Storage(
+      borrowing: UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : byteCount),
+      owner: self, isReadOnly: true)
+  }
+}

@@ -1,0 +1,185 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Thin wrappers over the POSIX calls ReproFormat's file I/O needs: the only file that calls them.
+///
+/// Each wrapper retries on `EINTR` where that applies and turns a failure into a `FormatError`
+/// with code `.io` that names the operation, the path and `strerror(errno)`.
+enum Syscalls {
+  static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+  static func failure(_ what: String, _ path: String, errno code: Int32 = errno) -> FormatError {
+    FormatError(.io, "\(what) \(path): \(errorText(code)) (errno \(code))")
+  }
+
+  /// Opens `path` with `flags` (and `mode` when creating); returns the descriptor.
+  static func open(_ path: String, _ flags: Int32, mode: UInt32 = 0o644) throws(FormatError)
+    -> Int32
+  {
+    while true {
+      let fd = path.withCString { cPath in
+        #if canImport(Darwin)
+          Darwin.open(cPath, flags | O_CLOEXEC, mode_t(mode))
+        #else
+          Glibc.open(cPath, flags | O_CLOEXEC, mode_t(mode))
+        #endif
+      }
+      if fd >= 0 { return fd }
+      if errno != EINTR { throw failure("cannot open", path) }
+    }
+  }
+
+  /// Opens `path` read-only.
+  static func openForReading(_ path: String) throws(FormatError) -> Int32 {
+    try open(path, O_RDONLY)
+  }
+
+  /// Creates `path`, failing if it exists, open for writing.
+  static func createExclusive(_ path: String, mode: UInt32) throws(FormatError) -> Int32 {
+    try open(path, O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+  }
+
+  /// Closes `fd`, reporting errors (a failed close can mean lost writes on NFS).
+  static func close(_ fd: Int32, path: String) throws(FormatError) {
+    #if canImport(Darwin)
+      let r = Darwin.close(fd)
+    #else
+      let r = Glibc.close(fd)
+    #endif
+    if r != 0 && errno != EINTR { throw failure("cannot close", path) }
+  }
+
+  /// Flushes a folder's entries (a rename) to disk. File systems that cannot sync a folder
+  /// (`EINVAL`, `ENOTSUP`) are accepted silently.
+  static func syncDirectory(_ path: String) throws(FormatError) {
+    let fd = try open(path, O_RDONLY)
+    defer { close(fd) }
+    #if canImport(Darwin)
+      let r = Darwin.fsync(fd)
+    #else
+      let r = Glibc.fsync(fd)
+    #endif
+    if r != 0 && errno != EINVAL && errno != ENOTSUP && errno != EINTR {
+      throw failure("cannot fsync folder", path)
+    }
+  }
+
+  static func close(_ fd: Int32) {
+    #if canImport(Darwin)
+      _ = Darwin.close(fd)
+    #else
+      _ = Glibc.close(fd)
+    #endif
+  }
+
+  /// The size of the open file and whether it is a regular file.
+  static func fileSize(_ fd: Int32, path: String) throws(FormatError) -> (
+    size: Int, isRegular: Bool
+  ) {
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw failure("cannot stat", path) }
+    return (Int(info.st_size), (info.st_mode & S_IFMT) == S_IFREG)
+  }
+
+  /// Maps `count` bytes of `fd` read-only and private.
+  static func mapReadOnly(_ fd: Int32, count: Int, path: String) throws(FormatError)
+    -> UnsafeRawPointer
+  {
+    let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
+    guard let p, p != MAP_FAILED else { throw failure("cannot memory-map", path) }
+    return UnsafeRawPointer(p)
+  }
+
+  static func unmap(_ base: UnsafeRawPointer, count: Int) {
+    _ = munmap(UnsafeMutableRawPointer(mutating: base), count)
+  }
+
+  /// Reads exactly `buffer.count` bytes from `fd` at `offset`; fails on a short file.
+  static func read(
+    _ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int, path: String
+  ) throws(FormatError) {
+    var done = 0
+    while done < buffer.count {
+      let n = pread(
+        fd, buffer.baseAddress! + done, min(buffer.count - done, 1 << 30),
+        off_t(offset + done))
+      if n > 0 {
+        done += n
+      } else if n == 0 {
+        throw FormatError(
+          .io, "\(path): file shrank while reading (\(done) of \(buffer.count) bytes)")
+      } else if errno != EINTR {
+        throw failure("cannot read", path)
+      }
+    }
+  }
+
+  /// Writes all of `bytes` to `fd`, retrying short writes.
+  static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(FormatError)
+  {
+    guard let base = bytes.baseAddress else { return }
+    var done = 0
+    while done < bytes.count {
+      #if canImport(Darwin)
+        let n = Darwin.write(fd, base + done, min(bytes.count - done, 1 << 30))
+      #else
+        let n = Glibc.write(fd, base + done, min(bytes.count - done, 1 << 30))
+      #endif
+      if n >= 0 {
+        done += n
+      } else if errno != EINTR {
+        throw failure("cannot write", path)
+      }
+    }
+  }
+
+  static func fsync(_ fd: Int32, path: String) throws(FormatError) {
+    while true {
+      #if canImport(Darwin)
+        let r = Darwin.fsync(fd)
+      #else
+        let r = Glibc.fsync(fd)
+      #endif
+      if r == 0 { return }
+      if errno != EINTR { throw failure("cannot fsync", path) }
+    }
+  }
+
+  static func rename(_ from: String, _ to: String) throws(FormatError) {
+    let r = from.withCString { f in
+      to.withCString { t in
+        #if canImport(Darwin)
+          Darwin.rename(f, t)
+        #else
+          Glibc.rename(f, t)
+        #endif
+      }
+    }
+    guard r == 0 else { throw failure("cannot rename \(from) to", to) }
+  }
+
+  /// Removes `path`; returns whether it succeeded.
+  @discardableResult
+  static func unlink(_ path: String) -> Bool {
+    path.withCString { p in
+      #if canImport(Darwin)
+        Darwin.unlink(p) == 0
+      #else
+        Glibc.unlink(p) == 0
+      #endif
+    }
+  }
+
+  /// A process-unique suffix for temporary file names (pid + clock + counter-free randomness).
+  static func uniqueSuffix() -> String {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    let random = UInt64.random(in: 0...UInt64.max)
+    return "\(getpid())-\(ts.tv_sec)\(ts.tv_nsec)-\(String(random, radix: 36))"
+  }
+}

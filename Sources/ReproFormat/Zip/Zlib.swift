@@ -1,0 +1,129 @@
+internal import CZlib
+
+/// Thin wrappers over zlib: the only file in ReproFormat that calls into `CZlib`.
+///
+/// Buffers may exceed 4 GiB: zlib's counters are 32-bit, so every call is fed in chunks.
+enum Zlib {
+  /// Largest chunk handed to one zlib call (its `uInt` counters are 32-bit).
+  private static let chunk = 1 << 30
+
+  /// The CRC-32 (ISO-HDLC, as in zip and `zlib.crc32`) of `bytes`, continuing from `crc`.
+  static func crc32(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
+    var value = UInt(crc)
+    var offset = 0
+    while offset < bytes.count {
+      let n = min(chunk, bytes.count - offset)
+      value = CZlib.crc32(
+        value, (base + offset).assumingMemoryBound(to: Bytef.self), uInt(n))
+      offset += n
+    }
+    return UInt32(truncatingIfNeeded: value)
+  }
+
+  /// The outcome of a raw inflate that was limited to the output buffer.
+  enum InflateOutcome: Equatable {
+    /// The stream ended, having produced `written` bytes and consumed `consumed` input bytes.
+    case finished(written: Int, consumed: Int)
+    /// The output buffer is full but the stream has not ended (it would produce more).
+    case outputFull
+    /// The input ended before the end-of-stream marker.
+    case truncated(written: Int)
+    /// The data is not a valid deflate stream; `reason` is zlib's message.
+    case invalid(reason: String)
+  }
+
+  /// Inflates the raw deflate stream `input` (no zlib or gzip header, as in zip method 8) into
+  /// `output`, never writing past `output.count`.
+  static func inflateRaw(
+    _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+  ) -> InflateOutcome {
+    var stream = z_stream()
+    guard
+      inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        == Z_OK
+    else { return .invalid(reason: "inflateInit2 failed") }
+    defer { inflateEnd(&stream) }
+    // zlib needs valid pointers even for empty buffers; the probe byte also detects output
+    // beyond the buffer (a stream that inflates to more than declared).
+    let probe = UnsafeMutablePointer<Bytef>.allocate(capacity: 1)
+    defer { probe.deallocate() }
+    let inBase = input.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? UnsafePointer(probe)
+    let outBase = output.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? probe
+    var consumed = 0
+    var written = 0
+    while true {
+      let inN = min(chunk, input.count - consumed)
+      stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
+      stream.avail_in = uInt(inN)
+      let probing = written == output.count
+      let outN = probing ? 1 : min(chunk, output.count - written)
+      stream.next_out = probing ? probe : outBase + written
+      stream.avail_out = uInt(outN)
+      let status = inflate(&stream, Z_NO_FLUSH)
+      consumed += inN - Int(stream.avail_in)
+      let produced = outN - Int(stream.avail_out)
+      if probing {
+        if produced > 0 { return .outputFull }
+      } else {
+        written += produced
+      }
+      switch status {
+      case Z_STREAM_END:
+        return .finished(written: written, consumed: consumed)
+      case Z_OK:
+        continue
+      case Z_BUF_ERROR:
+        // No progress was possible: the input ran out before the end-of-stream marker.
+        return .truncated(written: written)
+      default:
+        return .invalid(reason: message(stream))
+      }
+    }
+  }
+
+  private static func message(_ stream: z_stream) -> String {
+    stream.msg.map { String(cString: $0) } ?? "invalid deflate data"
+  }
+
+  /// Compresses `input` as a raw deflate stream (zip method 8) at `level` (0...9).
+  ///
+  /// Used by tests to build deflated archives; PyTorch itself never compresses records.
+  static func deflateRaw(_ input: UnsafeRawBufferPointer, level: Int32 = 6) -> [UInt8] {
+    var stream = z_stream()
+    guard
+      deflateInit2_(
+        &stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+        Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    else { return [] }
+    defer { deflateEnd(&stream) }
+    var out: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var scratch: UInt8 = 0
+    var consumed = 0
+    while true {
+      let inN = min(chunk, input.count - consumed)
+      let last = consumed + inN == input.count
+      let status = withUnsafeMutablePointer(to: &scratch) { scratchPtr -> Int32 in
+        let inBase =
+          input.baseAddress?.assumingMemoryBound(to: Bytef.self)
+          ?? UnsafePointer(scratchPtr)
+        stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
+        stream.avail_in = uInt(inN)
+        return buffer.withUnsafeMutableBytes { buf -> Int32 in
+          var status: Int32 = Z_OK
+          repeat {
+            stream.next_out = buf.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(buf.count)
+            status = CZlib.deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH)
+            out.append(contentsOf: buf.prefix(buf.count - Int(stream.avail_out)))
+          } while stream.avail_out == 0 && status != Z_STREAM_END
+          return status
+        }
+      }
+      consumed += inN - Int(stream.avail_in)
+      if status == Z_STREAM_END || (last && status != Z_OK && status != Z_BUF_ERROR) { break }
+    }
+    return out
+  }
+}
