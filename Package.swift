@@ -54,10 +54,6 @@ let package = Package(
       name: "ReproNNTests",
       dependencies: ["ReproNN", "ReproTensor"],
       swiftSettings: strictSettings),
-    .testTarget(
-      name: "ReproFormatTests",
-      dependencies: ["ReproFormat", "ReproTensor"],
-      swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -121,12 +121,24 @@ def bitwise_equal(a: torch.Tensor, b: torch.Tensor) -> bool:
             and inv.tensor_bytes(a.detach().cpu()) == inv.tensor_bytes(b.detach().cpu()))
 
 
+def safetensors_refusal(tensors: dict, tmp: str) -> str:
+    """Why safetensors.torch.save_file refuses these tensors ('' when it accepts them)."""
+    from safetensors.torch import save_file
+    try:
+        save_file({k: v.contiguous() for k, v in tensors.items()}, os.path.join(tmp, "probe.safetensors"))
+        return ""
+    except Exception as e:  # noqa: BLE001 - the refusal is the answer
+        return f"{type(e).__name__}: {str(e).splitlines()[0][:80]}"
+
+
 def check_case(c: Checker, path: str, expected: dict, tmp: str) -> None:
     name = os.path.basename(path)
     src = materialize(path, expected, tmp)
     fmt = expected["format"]
     whole = expected.get("whole_module", False) or any(e.get("kind") == "module" for e in expected["entries"])
-    trust = ["--trust"] if whole else []
+    # Files torch's weights-only loader refuses (whole modules, LONG4 ints) are read as opaque
+    # objects, as torch.load(weights_only=False) would.
+    trust = ["--trust"] if (whole or not expected["weights_only_ok"]) else []
 
     # 1. inspect
     r = c.run("inspect", src, "--json", *trust)
@@ -140,7 +152,9 @@ def check_case(c: Checker, path: str, expected: dict, tmp: str) -> None:
 
     # 2. re-save as a torch file
     if fmt != "safetensors":
-        out = os.path.join(tmp, "resaved_" + os.path.basename(src))
+        # Same base name as the source: torch.save names the archive folder after the file.
+        os.makedirs(os.path.join(tmp, "resaved"), exist_ok=True)
+        out = os.path.join(tmp, "resaved", os.path.basename(src))
         r = c.run("convert", src, out, "--to", "torch", *trust)
         if c.check(f"{name} convert to torch", r.returncode == 0, r.stderr.strip()[:400]):
             wo = expected["weights_only_ok"]
@@ -164,22 +178,24 @@ def check_case(c: Checker, path: str, expected: dict, tmp: str) -> None:
     if flat and not whole:
         out = os.path.join(tmp, os.path.splitext(os.path.basename(src))[0] + ".repro.safetensors")
         r = c.run("convert", src, out, "--to", "safetensors")
-        if c.check(f"{name} convert to safetensors", r.returncode == 0, r.stderr.strip()[:400]):
-            from safetensors.torch import load_file, save_file
-            a = tensors_of(load_any(src, expected["weights_only_ok"]))
+        a = tensors_of(load_any(src, expected["weights_only_ok"]))
+        refusal = safetensors_refusal(a, tmp)
+        if refusal:
+            # safetensors itself cannot store this dict: Repro must refuse too, with a message.
+            c.check(f"{name} convert to safetensors refused like save_file ({refusal})",
+                    r.returncode == 2 and "safetensors" in r.stderr, f"rc={r.returncode} {r.stderr.strip()[:200]}")
+        elif c.check(f"{name} convert to safetensors", r.returncode == 0, r.stderr.strip()[:400]):
+            from safetensors.torch import load_file
             b = load_file(out)
             bad = [k for k in a if k not in b or not bitwise_equal(a[k], b[k])]
             c.check(f"{name} safetensors loads Repro's file with equal tensors", not bad and len(a) == len(b),
                     f"differ: {bad[:5]}")
+            meta = json.loads(c.run("inspect", src, "--json").stdout).get("metadata") or None
             ref = os.path.join(tmp, "ref.safetensors")
-            try:
-                save_file({k: v.contiguous() for k, v in a.items()}, ref,
-                          metadata=json.loads(c.run("inspect", src, "--json").stdout).get("metadata") or None)
-                c.check(f"{name} safetensors bytes identical to save_file", open(ref, "rb").read() == open(out, "rb").read(),
-                        "bytes differ")
-            except Exception as e:  # noqa: BLE001 - shared tensors: safetensors refuses; not our check
-                if c.verbose:
-                    print(f"skip {name} safetensors identity: {type(e).__name__}: {e}")
+            from safetensors.torch import save_file
+            save_file({k: v.contiguous() for k, v in a.items()}, ref, metadata=meta)
+            c.check(f"{name} safetensors bytes identical to save_file", open(ref, "rb").read() == open(out, "rb").read(),
+                    "bytes differ")
 
     # 4. dtype casts
     if not whole and any(e.get("dtype") == "float32" for e in expected["entries"]):

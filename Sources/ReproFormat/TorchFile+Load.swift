@@ -17,19 +17,12 @@ extension TorchFile {
     contentsOf url: URL, mapLocation: MapLocation? = nil, weightsOnly: Bool = true,
     memoryMapped: Bool = false
   ) throws(FormatError) -> Loaded {
-    let data: Data
-    do {
-      data = try Data(contentsOf: url, options: memoryMapped ? .alwaysMapped : [])
-    } catch {
-      throw FormatError(.io, "cannot read \(url.path): \(error.localizedDescription)")
-    }
     let file: Storage
     if memoryMapped {
-      // The mapping stays alive as long as any storage borrowing it (the owner box).
-      let owner = MappedFile(data: data)
-      file = data.withUnsafeBytes { Storage(borrowing: $0, owner: owner, isReadOnly: true) }
+      // The mapping stays alive as long as any storage borrowing it.
+      file = try MappedFile(contentsOf: url).storage
     } else {
-      file = data.withUnsafeBytes { Storage(copying: $0) }
+      file = try ZipArchive.readFile(url)
     }
     return try load(file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrowsStorages: memoryMapped)
   }
@@ -104,8 +97,8 @@ extension TorchFile {
       let name = prefix + "data/\(id.key)"
       let entry = try zip.entry(name)
       let (nbytes, o) = id.numel.multipliedReportingOverflow(by: id.dtype.elementSize)
-      guard !o, entry.size == nbytes else {
-        throw FormatError(.corrupt, "\(name): record size (\(entry.size) bytes) does not match expected size (\(o ? "overflow" : String(nbytes)) bytes = \(id.numel) elements * \(id.dtype.elementSize) bytes/element) for dtype \(id.dtype.pytorchName)")
+      guard !o, entry.uncompressedSize == nbytes else {
+        throw FormatError(.corrupt, "\(name): record size (\(entry.uncompressedSize) bytes) does not match expected size (\(o ? "overflow" : String(nbytes)) bytes = \(id.numel) elements * \(id.dtype.elementSize) bytes/element) for dtype \(id.dtype.pytorchName)")
       }
       var storage = try zip.storage(name, borrow: borrows && !bigEndian)
       if bigEndian { storage = TorchFile.byteSwapped(storage, dtype: id.dtype) }
@@ -142,10 +135,4 @@ extension TorchFile {
     }
     return copy
   }
-}
-
-/// Keeps a memory-mapped file's bytes alive while storages borrow them.
-final class MappedFile: Sendable {
-  let data: Data
-  init(data: Data) { self.data = data }
 }

@@ -9,12 +9,13 @@ extension TorchFile {
   /// - Parameters:
   ///   - value: the object (tensors as `.tensor` / `.parameter` leaves).
   ///   - archiveName: the zip folder (`TorchFile.archiveName(forPath:)`; `archive` for streams).
-  ///   - serializationID: the 40-digit `.data/serialization_id` record (readers ignore it).
+  ///   - serializationID: the 40-digit `.data/serialization_id` record; nil (default) computes
+  ///     the id torch.save writes for these records (spec a.8), so the file is byte-identical.
   ///   - options: pickler options.
   /// - Throws: `FormatError.Code.invalidArgument` for values torch.save cannot write.
   public static func serialize(
     _ value: PickleValue, archiveName: String = "archive",
-    serializationID: String = String(repeating: "0", count: 40),
+    serializationID: String? = nil,
     options: Pickler.Options = Pickler.Options()
   ) throws(FormatError) -> [UInt8] {
     let pickled = try Pickler.pickle(value, options: options)
@@ -27,8 +28,8 @@ extension TorchFile {
       s.withUnsafeBytes { zip.add("data/\(i)", $0) }
     }
     zip.add("version", Array("3\n".utf8))
-    zip.add(".data/serialization_id", Array(serializationID.utf8))
-    return zip.finish()
+    // finish() appends the `.data/serialization_id` record.
+    return zip.finish(serializationID: serializationID ?? zip.serializationID)
   }
 
   /// Writes `value` to `url` as `torch.save(value, path)` does (archive folder from the file

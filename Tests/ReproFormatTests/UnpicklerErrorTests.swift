@@ -119,10 +119,21 @@ import Testing
 
   @Test func storageRecordSizeMismatchIsRefused() throws {
     // views.pt with its first tensor's numel (BININT1 12 after 'cpu' BINPUT) changed to 13.
-    var file = PickleGolden.bytes("files/views.pt")
-    let needle: [UInt8] = Array("cpu".utf8) + [0x71, 0x06, 0x4B, 0x0C]
-    let at = try #require((0..<(file.count - needle.count)).first { Array(file[$0..<($0 + needle.count)]) == needle })
-    file[at + needle.count - 1] = 13
+    // The archive is rebuilt around the edited pickle so that its CRC is valid and the size
+    // check, not the CRC check, is what refuses it.
+    let original = try ZipArchive(bytes: Storage(bytes: PickleGolden.bytes("files/views.pt")))
+    let folder = try #require(original.rootFolder)
+    var writer = TorchZipWriter(archiveName: folder)
+    for entry in original.entries where !entry.name.hasSuffix(".data/serialization_id") {
+      var data = try original.data(for: entry)
+      if entry.name.hasSuffix("/data.pkl") {
+        let needle: [UInt8] = Array("cpu".utf8) + [0x71, 0x06, 0x4B, 0x0C]
+        let at = try #require((0..<(data.count - needle.count)).first { Array(data[$0..<($0 + needle.count)]) == needle })
+        data[at + needle.count - 1] = 13
+      }
+      writer.addRecord(name: String(entry.name.dropFirst(folder.count + 1)), bytes: data)
+    }
+    let file = writer.finish()
     let err = #expect(throws: FormatError.self) { try TorchFile.load(bytes: file) }
     #expect(err?.message.contains("does not match expected size") == true, "\(err?.message ?? "")")
   }

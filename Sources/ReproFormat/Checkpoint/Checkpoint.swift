@@ -72,21 +72,13 @@ public struct Checkpoint: Sendable {
   public static func load(
     contentsOf url: URL, mapLocation: MapLocation? = nil, trust: Bool = false, memoryMapped: Bool = false
   ) throws(FormatError) -> Checkpoint {
-    let data: Data
-    do {
-      data = try Data(contentsOf: url, options: memoryMapped ? .alwaysMapped : [])
-    } catch {
-      throw FormatError(.io, "cannot read \(url.path): \(error.localizedDescription)")
-    }
-    let file = data.withUnsafeBytes { Storage(copying: $0) }
+    // One read into memory (tensors then borrow slices of it, writable) or one mapping
+    // (tensors borrow its pages, read-only).
+    let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
     if detectFormat(of: file) == .safetensors {
       return try fromSafeTensors(SafeTensorsFile.load(from: file), mapLocation: mapLocation)
     }
-    if memoryMapped {
-      let loaded = try TorchFile.load(contentsOf: url, mapLocation: mapLocation, weightsOnly: !trust, memoryMapped: true)
-      return Checkpoint(loaded)
-    }
-    return Checkpoint(try TorchFile.load(file: file, mapLocation: mapLocation, weightsOnly: !trust, borrowsStorages: false))
+    return Checkpoint(try TorchFile.load(file: file, mapLocation: mapLocation, weightsOnly: !trust, borrowsStorages: memoryMapped))
   }
 
   init(_ loaded: TorchFile.Loaded) {

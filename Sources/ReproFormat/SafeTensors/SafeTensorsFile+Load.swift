@@ -247,7 +247,7 @@ extension SafeTensorsFile {
     return ""
   }
 
-  /// A view into `storage` when the element alignment allows, else a copy of the bytes.
+  /// A tensor borrowing its bytes from `storage` when the element alignment allows, else a copy.
   static func makeTensor(_ e: Entry, in storage: Storage, dataStart: Int) throws(FormatError)
     -> Tensor
   {
@@ -255,9 +255,13 @@ extension SafeTensorsFile {
     let strides = Tensor.contiguousStrides(for: e.shape)
     do {
       if byteOffset % e.dtype.elementSize == 0 {
-        return try Tensor(
-          storage: storage, dtype: e.dtype, shape: e.shape, strides: strides,
-          storageOffset: byteOffset / e.dtype.elementSize)
+        // Each tensor gets its own storage over its byte range (as safetensors' tensors do in
+        // PyTorch: offset 0, no sharing), borrowing the file's bytes without a copy.
+        let region = storage.withUnsafeBytes {
+          UnsafeRawBufferPointer(rebasing: $0[byteOffset..<(dataStart + e.end)])
+        }
+        let own = Storage(borrowing: region, owner: storage, isReadOnly: storage.isReadOnly)
+        return try Tensor(storage: own, dtype: e.dtype, shape: e.shape, strides: strides)
       }
       let copy = storage.withUnsafeBytes {
         Storage(copying: UnsafeRawBufferPointer(rebasing: $0[byteOffset..<(dataStart + e.end)]))

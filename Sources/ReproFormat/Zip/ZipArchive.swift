@@ -54,6 +54,13 @@ public struct ZipArchive: Sendable {
     -> ZipArchive
   {
     if memoryMapped { return try ZipArchive(bytes: MappedFile(contentsOf: url).storage) }
+    return try ZipArchive(bytes: readFile(url))
+  }
+
+  /// Reads a whole regular file into a new, writable storage.
+  ///
+  /// - Throws: `FormatError.Code.io` naming the file.
+  public static func readFile(_ url: URL) throws(FormatError) -> Storage {
     let fd = try Syscalls.openForReading(url.path)
     defer { Syscalls.close(fd) }
     let (size, isRegular) = try Syscalls.fileSize(fd, path: url.path)
@@ -62,7 +69,7 @@ public struct ZipArchive: Sendable {
     try storage.withUnsafeMutableBytes { (buf) throws(FormatError) in
       try Syscalls.read(fd, into: buf, at: 0, path: url.path)
     }
-    return try ZipArchive(bytes: storage)
+    return storage
   }
 
   /// The entry with the full name `name` (for example `model/data.pkl`), if any.

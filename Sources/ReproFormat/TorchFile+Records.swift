@@ -1,0 +1,69 @@
+import ReproTensor
+
+/// The records of a torch zip archive by full name, over `ZipArchive` (stored or deflated,
+/// zip64, CRC-checked for the small records torch reads whole).
+struct TorchRecordReader {
+  let archive: ZipArchive
+  /// Whether `storage(_:borrow:)` may hand out writable slices of the archive's bytes without a
+  /// copy: true when the bytes are this process's own copy of the file (not a mapping).
+  let ownsBacking: Bool
+
+  init(file: Storage) throws(FormatError) {
+    archive = try ZipArchive(bytes: file)
+    ownsBacking = !file.isReadOnly
+  }
+
+  var entries: [ZipEntry] { archive.entries }
+
+  func has(_ name: String) -> Bool { archive.entry(named: name) != nil }
+
+  /// A record's bytes (inflated if deflated, CRC-checked).
+  func bytes(_ name: String) throws(FormatError) -> [UInt8] {
+    try archive.data(for: try entry(name))
+  }
+
+  /// A record as a storage. Stored records are never copied: `borrow` (mmap) gives read-only
+  /// slices of the mapping; otherwise the slice of the in-memory file is handed out writable,
+  /// since nothing else uses those bytes (records never overlap: the parser refuses it).
+  /// Deflated records are inflated into a new storage.
+  func storage(_ name: String, borrow: Bool) throws(FormatError) -> Storage {
+    let e = try entry(name)
+    if e.isStored && !borrow && ownsBacking {
+      let backing = archive.backing
+      return backing.withUnsafeBytes { raw in
+        Storage(
+          borrowing: UnsafeRawBufferPointer(rebasing: raw[e.dataOffset..<(e.dataOffset + e.compressedSize)]),
+          owner: backing, isReadOnly: false)
+      }
+    }
+    if !e.isStored && borrow {
+      // torch.load(mmap=True) maps compressed bytes silently (spec a.9); refuse instead.
+      throw FormatError(.unsupported, "\(name): record is deflated (method \(e.method)); memory-mapped loading needs stored records, load without mmap")
+    }
+    return try archive.storage(for: e)
+  }
+
+  func entry(_ name: String) throws(FormatError) -> ZipEntry {
+    guard let e = archive.entry(named: name) else {
+      throw FormatError(.corrupt, "zip: record \(name) not found (PytorchStreamReader failed locating file \(name): file not found)")
+    }
+    return e
+  }
+}
+
+/// Writes records as torch.save does, through `TorchZipWriter` (which also computes torch's
+/// `.data/serialization_id`).
+struct TorchRecordWriter {
+  private var writer: TorchZipWriter
+
+  init(archiveName: String) { writer = TorchZipWriter(archiveName: archiveName) }
+
+  mutating func add(_ name: String, _ data: UnsafeRawBufferPointer) { writer.addRecord(name: name, bytes: data) }
+
+  mutating func add(_ name: String, _ bytes: [UInt8]) { writer.addRecord(name: name, bytes: bytes) }
+
+  /// The id torch.save would write for the records added so far.
+  var serializationID: String { writer.serializationID }
+
+  func finish(serializationID: String) -> [UInt8] { writer.finish(serializationID: serializationID) }
+}
