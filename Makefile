@@ -36,5 +36,10 @@ $(VENV)/.ok:
 	  || $(VENV)/bin/pip install --quiet "torch==2.13.0" numpy safetensors junitparser
 	touch $@
 
+## Check Repro against real PyTorch 2.13 on the committed corpus (needs the venv; CI runs it).
+crosscheck: deps venv
+	$(SWIFT) build
+	$(VENV)/bin/python Scripts/crosscheck.py --repro .build/debug/repro
+
 clean:
 	rm -rf .build

@@ -40,7 +40,8 @@ import torchzip  # noqa: E402
 
 ROOT = os.path.dirname(HERE)
 DEFAULT_OUT = os.path.join(ROOT, "Golden", "malformed")
-CODES = {"truncated", "badMagic", "badCRC", "unsupported", "corrupt", "forbiddenGlobal", "limitExceeded"}
+CODES = {"truncated", "badMagic", "badCRC", "unsupported", "corrupt", "forbiddenGlobal", "limitExceeded",
+         "loads"}  # "loads": not malformed after all (kept to document the decision), Repro must read it
 CMD = "echo repro-malformed-corpus"
 
 FILES = []  # dicts: file, data, broken, code, alt_codes, message_contains, derived_from
@@ -220,7 +221,7 @@ def build():
     b = bytearray(mlp)
     struct.pack_into("<I", b, pkl.central_offset + 16, pkl.crc ^ 0xDEADBEEF)
     add("zip_bad_crc_central.pt", b, "the central-directory CRC-32 of data.pkl changed (data intact)",
-        "badCRC", "crc", BASE_MLP)
+        "badCRC", "crc", BASE_MLP, alt=("corrupt",))  # Repro: the data descriptor and directory disagree
 
     # ---- signatures --------------------------------------------------------------------------------
     b = bytearray(mlp)
@@ -258,8 +259,9 @@ def build():
                 z.writestr(zi, src.read(info.filename))
     bomb = out.getvalue()
     add("zip_bomb_ratio.pt", bomb, f"a valid file ({len(bomb)} bytes) whose data/0 record is 16 MiB of zeros deflated "
-        f"(~{16 * 1024 * 1024 // len(bomb)}:1): loading it needs far more memory than the file size (torch loads it)",
-        "limitExceeded", "compress", "torch.save({'z': zeros(16 MiB, uint8)}), data/0 re-zipped ZIP_DEFLATED")
+        f"(~{16 * 1024 * 1024 // len(bomb)}:1): loading it needs far more memory than the file size (torch loads it). "
+        "Valid deflate under its 1032:1 maximum ratio, so Repro loads it too (declared sizes beyond that ratio are refused)",
+        "loads", "z", "torch.save({'z': zeros(16 MiB, uint8)}), data/0 re-zipped ZIP_DEFLATED")
     small = torch_bytes({"z": torch.zeros(16, dtype=torch.uint8)}, "malformed")
     with zipfile.ZipFile(io.BytesIO(small)) as src:
         out = io.BytesIO()
@@ -274,13 +276,13 @@ def build():
     struct.pack_into("<I", b, e.local_offset + 22, 0xFFFFFFF0)
     struct.pack_into("<I", b, e.central_offset + 24, 0xFFFFFFF0)
     add("zip_bomb_declared_size.pt", b, f"deflated data/0 ({e.csize} compressed bytes) declares an uncompressed size "
-        "of 4294967280 bytes in its local and central headers (real: 16)", "limitExceeded", "compress",
+        "of 4294967280 bytes in its local and central headers (real: 16)", "limitExceeded", "size",
         "torch.save({'z': zeros(16, uint8)}), data/0 ZIP_DEFLATED", alt=("corrupt",))
     b = bytearray(mlp)
     d1 = lay.entry("data/1")
     struct.pack_into("<I", b, d1.central_offset + 42, d0.local_offset)
     add("zip_overlapping_records.pt", b, "the central entry of data/1 points at data/0's local header: two records "
-        "share bytes (the overlapping-entries zip bomb shape)", "corrupt", "overlap", BASE_MLP)
+        "share bytes (the overlapping-entries zip bomb shape)", "corrupt", "different record", BASE_MLP)
 
     # ---- other zip structure ----------------------------------------------------------------------
     b = bytearray(mlp)
@@ -372,8 +374,9 @@ def build():
     pk = b"\x80\x04\x95" + struct.pack("<Q", len(body)) + body
     assert recorded_calls(pk)[0][0] == "os.system"
     add("global_os_system_stack_global.pt", torchzip.rewrite(one, {"data.pkl": pk}), "data.pkl is a protocol-4 pickle "
-        "(FRAME, SHORT_BINUNICODE, MEMOIZE) that reaches os.system through STACK_GLOBAL and calls it", "forbiddenGlobal",
-        "os.system", BASE_ONE, alt=("unsupported",))
+        "(FRAME, SHORT_BINUNICODE, MEMOIZE) that reaches os.system through STACK_GLOBAL and calls it; torch's weights-only "
+        "unpickler refuses its first opcode (FRAME, operand 149) before reaching the global, and so does Repro",
+        "unsupported", "operand 149", BASE_ONE, alt=("forbiddenGlobal",))
     pk = global_op("torch.nn.modules.linear", "Linear") + b")\x81}b."
     add("global_nn_linear_module.pt", torchzip.rewrite(one, {"data.pkl": b"\x80\x02" + pk}), "data.pkl builds a "
         "torch.nn.modules.linear.Linear with NEWOBJ/BUILD (a whole-module pickle; refused in weights-only mode)",
@@ -409,7 +412,8 @@ def build():
     pk_file("pickle_binunicode_2p31.pt", b"\x80\x02X\x00\x00\x00\x80abc.", "BINUNICODE declaring 2**31 bytes with 4 "
             "left", "limitExceeded", "length", alt=("truncated",))
     pk_file("pickle_binbytes_2p31.pt", b"\x80\x03B\x00\x00\x00\x80abc.", "BINBYTES (protocol 3) declaring 2**31 bytes "
-            "with 4 left", "limitExceeded", "length", alt=("truncated", "unsupported"))
+            "with 4 left; torch's weights-only unpickler has no BINBYTES (operand 66), and neither has Repro's",
+            "unsupported", "operand 66", alt=("truncated", "limitExceeded"))
     pk_file("pickle_persid_not_storage.pt", b"\x80\x02(X\x06\x00\x00\x00moduleK\x01tQ.", "BINPERSID with "
             "('module', 1): only ('storage', ...) persistent ids exist in weights files", "corrupt", "storage",
             alt=("unsupported", "forbiddenGlobal"))

@@ -14,7 +14,17 @@ extension TorchFile {
       throw FormatError(.unsupported, "legacy: the pre-1.0 tar format is not supported (torch.load refuses it with weights_only=True)")
     }
     let options: Unpickler.Options = weightsOnly ? .weightsOnly : .opaqueObjects
-    let magic = try Unpickler.unpickle(bytes, startingAt: 0, context: "legacy magic number", options: options)
+    // A file that is neither a zip archive nor starts with the legacy magic-number pickle is
+    // not a torch file at all: say so rather than report a pickle error at offset 0.
+    let magic: Unpickler.Result
+    do {
+      magic = try Unpickler.unpickle(bytes, startingAt: 0, context: "legacy magic number", options: options)
+    } catch {
+      throw FormatError(
+        .badMagic,
+        "not a PyTorch checkpoint: no zip signature (PK\\x03\\x04), no safetensors header, and the legacy format's magic-number pickle does not parse",
+        cause: error)
+    }
     guard case .bigInt(let m) = magic.value, m.bytes == legacyMagic else {
       throw FormatError(.badMagic, "legacy: Invalid magic number; corrupt file? (not a torch.save file)")
     }

@@ -46,7 +46,9 @@ extension TorchFile {
     file: Storage, mapLocation: MapLocation?, weightsOnly: Bool, borrowsStorages: Bool
   ) throws(FormatError) -> Loaded {
     let head = file.withUnsafeBytes { Array($0.prefix(4)) }
-    if head == [0x50, 0x4B, 0x03, 0x04] {
+    // torch.load treats only PK\x03\x04 as zip; any `PK` start is read as a (damaged) zip here
+    // so that the error speaks about the zip structure rather than a legacy pickle.
+    if head.count >= 2 && head[0] == 0x50 && head[1] == 0x4B {
       return try loadZip(file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrows: borrowsStorages)
     }
     if borrowsStorages {

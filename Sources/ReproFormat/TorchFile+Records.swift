@@ -26,15 +26,23 @@ struct TorchRecordReader {
   /// slices of the mapping; otherwise the slice of the in-memory file is handed out writable,
   /// since nothing else uses those bytes (records never overlap: the parser refuses it).
   /// Deflated records are inflated into a new storage.
+  ///
+  /// Without `borrow`, stored records are CRC-32 checked (torch.load checks none): the bytes
+  /// are read anyway, and a flipped bit in a checkpoint should not go unnoticed. Mapped records
+  /// are not checked, so that a memory-mapped load touches no page it does not need.
   func storage(_ name: String, borrow: Bool) throws(FormatError) -> Storage {
     let e = try entry(name)
+    try archive.checkReadable(e)
     if e.isStored && !borrow && ownsBacking {
       let backing = archive.backing
-      return backing.withUnsafeBytes { raw in
-        Storage(
-          borrowing: UnsafeRawBufferPointer(rebasing: raw[e.dataOffset..<(e.dataOffset + e.compressedSize)]),
-          owner: backing, isReadOnly: false)
+      return try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in
+        let region = UnsafeRawBufferPointer(rebasing: raw[e.dataOffset..<(e.dataOffset + e.compressedSize)])
+        try archive.verifyCRC(of: region, e)
+        return Storage(borrowing: region, owner: backing, isReadOnly: false)
       }
+    }
+    if e.isStored && !borrow {
+      return try archive.storage(for: e, verifyingCRC: true)
     }
     if !e.isStored && borrow {
       // torch.load(mmap=True) maps compressed bytes silently (spec a.9); refuse instead.

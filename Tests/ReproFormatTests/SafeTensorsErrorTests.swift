@@ -178,14 +178,14 @@ import Testing
     Case(
       name: "trailing bytes", code: .corrupt,
       message: p
-        + "incomplete metadata, file not fully covered: the data section has 105 bytes but the tensors cover 104"
+        + "incomplete metadata, file not fully covered: the data section has 105 bytes but the tensors cover 104 (trailing bytes after the last tensor)"
     ) { h, d in
       file(h, d + [0])
     },
     Case(
       name: "missing bytes", code: .corrupt,
       message: p
-        + "incomplete metadata, file not fully covered: the data section has 103 bytes but the tensors cover 104"
+        + "incomplete metadata, file not fully covered: the data section has 103 bytes but the tensors cover 104 (the file is truncated)"
     ) { h, d in
       file(h, Array(d.dropLast()))
     },

@@ -44,18 +44,19 @@ public struct Checkpoint: Sendable {
     self.archiveName = archiveName
   }
 
-  /// Tells the format from the first bytes, as torch.load does: `PK\x03\x04` at offset 0 is a
-  /// zip archive; an 8-byte little-endian length followed by `{` is safetensors; anything else
-  /// goes to the legacy reader.
-  public static func detectFormat(of file: Storage) -> Format {
+  /// Tells the format from the first bytes, as torch.load does (`PK\x03\x04` at offset 0 is
+  /// a zip archive, anything else goes to the legacy reader), with two additions that give
+  /// better errors for damaged files: a `.safetensors` name or an 8-byte length followed by `{`
+  /// is safetensors, and any file starting with `PK` is read as a (damaged) zip archive.
+  ///
+  /// - Parameters:
+  ///   - file: the file's bytes.
+  ///   - fileName: the file's name, if known.
+  public static func detectFormat(of file: Storage, fileName: String? = nil) -> Format {
     file.withUnsafeBytes { raw in
-      if raw.count >= 4 && raw[0] == 0x50 && raw[1] == 0x4B && raw[2] == 0x03 && raw[3] == 0x04 {
-        return .zip
-      }
-      if raw.count >= 10 {
-        let n = raw.loadUnaligned(as: UInt64.self)
-        if n >= 2 && n <= UInt64(raw.count - 8) && raw[8] == UInt8(ascii: "{") { return .safetensors }
-      }
+      if raw.count >= 2 && raw[0] == 0x50 && raw[1] == 0x4B { return .zip }
+      if fileName?.hasSuffix(".safetensors") == true { return .safetensors }
+      if raw.count >= 9 && raw[8] == UInt8(ascii: "{") { return .safetensors }
       return .legacy
     }
   }
@@ -75,7 +76,10 @@ public struct Checkpoint: Sendable {
     // One read into memory (tensors then borrow slices of it, writable) or one mapping
     // (tensors borrow its pages, read-only).
     let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
-    if detectFormat(of: file) == .safetensors {
+    guard file.byteCount > 0 else {
+      throw FormatError(.truncated, "\(url.path): the file is empty (truncated?)")
+    }
+    if detectFormat(of: file, fileName: url.lastPathComponent) == .safetensors {
       return try fromSafeTensors(SafeTensorsFile.load(from: file), mapLocation: mapLocation)
     }
     return Checkpoint(try TorchFile.load(file: file, mapLocation: mapLocation, weightsOnly: !trust, borrowsStorages: memoryMapped))

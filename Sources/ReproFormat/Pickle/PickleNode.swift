@@ -31,6 +31,27 @@ final class PickleNode {
     self.items = items
   }
 
+  /// Releases the children without recursion: a hostile pickle can nest 100,000 containers
+  /// before the depth check sees them, and releasing such a chain recursively overflows the
+  /// stack. Children only this node holds are detached into a worklist and emptied in turn;
+  /// children still referenced elsewhere (the memo) are left intact.
+  deinit {
+    guard !items.isEmpty || !attributes.isEmpty else { return }
+    var pending = items + attributes
+    items = []
+    attributes = []
+    while var item = pending.popLast() {
+      guard case .node(var node) = item else { continue }
+      item = .value(.none)
+      if isKnownUniquelyReferenced(&node) {
+        pending.append(contentsOf: node.items)
+        pending.append(contentsOf: node.attributes)
+        node.items = []
+        node.attributes = []
+      }
+    }
+  }
+
   /// The Python type name of the node, for torch-style error messages.
   var pythonTypeName: String {
     switch kind {
@@ -76,7 +97,7 @@ struct PickleFreezer {
   }
 
   private func tooDeep() -> FormatError {
-    FormatError(.limitExceeded, "\(context): containers nested deeper than \(maxDepth) levels")
+    FormatError(.limitExceeded, "\(context): containers nested deeper than \(maxDepth) levels (nesting depth limit)")
   }
 
   private func children(_ n: PickleNode) -> [PickleItem] { n.items + n.attributes }

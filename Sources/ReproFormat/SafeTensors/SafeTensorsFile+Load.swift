@@ -96,6 +96,7 @@ extension SafeTensorsFile {
       throw FormatError(
         .corrupt,
         "safetensors: incomplete metadata, file not fully covered: the data section has \(fileSize - dataStart) bytes but the tensors cover \(expectedBegin)"
+          + (fileSize - dataStart < expectedBegin ? " (the file is truncated)" : " (trailing bytes after the last tensor)")
       )
     }
 

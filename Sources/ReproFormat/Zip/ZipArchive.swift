@@ -161,7 +161,7 @@ public struct ZipArchive: Sendable {
 
   // MARK: - Checks shared by data(for:) and storage(for:)
 
-  private func checkReadable(_ entry: ZipEntry) throws(FormatError) {
+  func checkReadable(_ entry: ZipEntry) throws(FormatError) {
     let at = "record '\(entry.name)' (local header at offset \(entry.localHeaderOffset))"
     guard entry.dataOffset >= 0, entry.compressedSize >= 0, entry.uncompressedSize >= 0,
       entry.dataOffset <= backing.byteCount,
@@ -224,7 +224,7 @@ public struct ZipArchive: Sendable {
     }
   }
 
-  private func verifyCRC(of bytes: UnsafeRawBufferPointer, _ entry: ZipEntry) throws(FormatError) {
+  func verifyCRC(of bytes: UnsafeRawBufferPointer, _ entry: ZipEntry) throws(FormatError) {
     guard entry.crc32 != 0 else { return }
     let actual = Zlib.crc32(bytes)
     guard actual == entry.crc32 else {
