@@ -253,3 +253,23 @@ extension Tensor {
     return out
   }
 }
+
+extension Tensor {
+  /// Calls `body` with the elements of `t` as a contiguous row-major buffer of `C`, read in
+  /// place when `t` is contiguous and of `C`'s natural dtype, converted otherwise.
+  static func withContiguousValues<C: KernelScalar, R>(
+    _ t: Tensor, _: C.Type, _ body: (UnsafePointer<C>) -> R
+  ) -> R {
+    if t.dtype == C.naturalDType && t.isContiguous {
+      return t.storage.withUnsafeBytes { raw in
+        body(raw.baseAddress!.assumingMemoryBound(to: C.self) + t.storageOffset)
+      }
+    }
+    let values = t.kernelValues(C.self)
+    return values.withUnsafeBufferPointer { buf in
+      if let base = buf.baseAddress { return body(base) }
+      let dummy = [C.kernelZero]
+      return dummy.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+  }
+}
