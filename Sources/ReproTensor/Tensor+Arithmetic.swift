@@ -6,8 +6,10 @@
 /// computes in float32, float64 in float64, and every integer dtype in int64 with wrapping
 /// arithmetic, then truncates to the result dtype. A Swift number (`Double`, `Int`) is a
 /// "wrapped number" as a Python number is in PyTorch: it does not widen a tensor of its own
-/// category (`float16 tensor + 0.1` stays float16, and 0.1 enters the float32 computation
-/// unrounded to float16).
+/// category (`float16 tensor + 0.1` stays float16). As in PyTorch 2.13 (checked bitwise against
+/// it), `add`/`sub` round the number to the result dtype first, while `mul`/`div` use it
+/// unrounded in float32; `number / tensor` is `reciprocal(tensor) * number`, as Python's
+/// `__rtruediv__`.
 extension Tensor {
   enum BinaryOp: String {
     case add, sub, mul, div, maximum, minimum
@@ -49,9 +51,13 @@ extension Tensor {
     case .sub:
       return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) { C.kernelSub($0, $1) }
     case .mul:
-      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) { C.kernelMul($0, $1) }
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r, roundsZeroDim: false) {
+        C.kernelMul($0, $1)
+      }
     case .div:
-      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) { C.kernelDiv($0, $1) }
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r, roundsZeroDim: false) {
+        C.kernelDiv($0, $1)
+      }
     case .maximum:
       return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) { x, y in
         x.kernelIsNaN ? x : (y.kernelIsNaN ? y : (x > y ? x : y))
@@ -182,6 +188,14 @@ extension Tensor {
   public static func * (lhs: Tensor, rhs: Double) throws(TensorError) -> Tensor { try lhs.mul(rhs) }
   /// `lhs.div(rhs)`.
   public static func / (lhs: Tensor, rhs: Double) throws(TensorError) -> Tensor { try lhs.div(rhs) }
+  /// `lhs.add(rhs)` with an integer (`tensor + 2`; an int64 tensor stays int64).
+  public static func + (lhs: Tensor, rhs: Int) throws(TensorError) -> Tensor { try lhs.add(rhs) }
+  /// `lhs.sub(rhs)` with an integer.
+  public static func - (lhs: Tensor, rhs: Int) throws(TensorError) -> Tensor { try lhs.sub(rhs) }
+  /// `lhs.mul(rhs)` with an integer.
+  public static func * (lhs: Tensor, rhs: Int) throws(TensorError) -> Tensor { try lhs.mul(rhs) }
+  /// `lhs.div(rhs)` with an integer (true division).
+  public static func / (lhs: Tensor, rhs: Int) throws(TensorError) -> Tensor { try lhs.div(rhs) }
   /// `rhs.add(lhs)` (`2.0 + tensor`).
   public static func + (lhs: Double, rhs: Tensor) throws(TensorError) -> Tensor {
     try arithmetic(.wrapped(lhs), rhs, .add, aIsNumber: true)
@@ -194,9 +208,10 @@ extension Tensor {
   public static func * (lhs: Double, rhs: Tensor) throws(TensorError) -> Tensor {
     try arithmetic(.wrapped(lhs), rhs, .mul, aIsNumber: true)
   }
-  /// `lhs / rhs` with a number on the left (`1.0 / tensor`).
+  /// `lhs / rhs` with a number on the left (`1.0 / tensor`), computed as PyTorch's
+  /// `__rtruediv__`: the reciprocal of `rhs` (rounded to its dtype), times `lhs`.
   public static func / (lhs: Double, rhs: Tensor) throws(TensorError) -> Tensor {
-    try arithmetic(.wrapped(lhs), rhs, .div, aIsNumber: true)
+    try arithmetic(.wrapped(1.0), rhs, .div, aIsNumber: true).mul(lhs)
   }
   /// `self.neg()`.
   public static prefix func - (x: Tensor) throws(TensorError) -> Tensor { try x.neg() }

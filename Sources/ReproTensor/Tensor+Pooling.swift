@@ -38,7 +38,7 @@ extension Tensor {
     guard p.kh > 0, p.kw > 0 else { throw TensorError(.invalidArgument, "\(op): kernel_size must be greater than zero, but got kH: \(p.kh) kW: \(p.kw)") }
     guard p.sh > 0, p.sw > 0 else { throw TensorError(.invalidArgument, "\(op): stride should be greater than zero, but got dH: \(p.sh) dW: \(p.sw)") }
     guard p.dh > 0, p.dw > 0 else { throw TensorError(.invalidArgument, "\(op): dilation should be greater than zero, but got dilationH: \(p.dh) dilationW: \(p.dw)") }
-    guard p.ph >= 0, p.pw >= 0, p.ph <= p.kh / 2, p.pw <= p.kw / 2 else {
+    guard p.ph >= 0, p.pw >= 0, p.ph <= ((p.kh - 1) * p.dh + 1) / 2, p.pw <= ((p.kw - 1) * p.dw + 1) / 2 else {
       throw TensorError(.invalidArgument, "\(op): pad should be at most half of effective kernel size, but got pad=\(Swift.max(p.ph, p.pw)), kernel_size=\(Swift.max(p.kh, p.kw))")
     }
     p.oh = Tensor.poolOutputSize(h, kernel: p.kh, pad: p.ph, stride: p.sh, dilation: p.dh, ceilMode: ceilMode)
@@ -138,7 +138,9 @@ extension Tensor {
 
   /// Adaptive average pooling (`torch.nn.functional.adaptive_avg_pool2d`): output cell (i, j)
   /// averages rows `floor(i·H/oh) ..< ceil((i+1)·H/oh)` and the same for columns, dividing the
-  /// sum by the window height and then by its width, as PyTorch's CPU kernel.
+  /// sum by the window height and then by its width, as PyTorch's CPU kernel. A 1x1 output is
+  /// `mean(dims: [-1, -2], keepdim: true)`, as in PyTorch (close to, not bitwise equal to, its
+  /// result: see the summation order of `sum`).
   ///
   /// - Parameter outputSize: `[s]` or `[oh, ow]`, each at least 1.
   /// - Throws: `.shapeMismatch` unless the input is 3-d or 4-d, `.invalidArgument` for a
@@ -149,6 +151,8 @@ extension Tensor {
     let (oh, ow) = try Tensor.pair(outputSize, "output_size", "adaptive_avg_pool2d")
     guard oh > 0, ow > 0 else { throw TensorError(.invalidArgument, "adaptive_avg_pool2d: output size must be positive, got \(outputSize)") }
     guard h > 0, w > 0 else { throw TensorError(.invalidArgument, "adaptive_avg_pool2d: expected input to have non-zero size for non-batch dimensions, but input has sizes \(shape)") }
+    // PyTorch takes `mean(dim=(-1, -2), keepdim=True)` for a 1x1 output (a cascade sum).
+    if oh == 1 && ow == 1 { return try mean(dims: [-1, -2], keepdim: true) }
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
       pooled(C.self, planes: planes, h: h, w: w, oh: oh, ow: ow) { plane, y, x in
         let (y0, y1) = Tensor.adaptiveRange(y, inSize: h, outSize: oh)

@@ -7,11 +7,13 @@
 /// vectorises.
 enum Elementwise {
   /// Calls `body` with a pointer to `t`'s first element as `C` and its strides broadcast to
-  /// `shape`. Operands that are not 0-d are rounded through `rounding` (the result dtype) when
-  /// it is float16/bfloat16, as PyTorch casts them to the common dtype before opmath compute.
+  /// `shape`. Operands are rounded through `rounding` (the common dtype) when it is
+  /// float16/bfloat16, as PyTorch casts them to the common dtype before opmath compute; 0-d
+  /// operands (numbers) only when `roundsZeroDim` (PyTorch's mul and div read a CPU scalar's
+  /// original value in float32, add, sub and comparisons read it in the common dtype).
   @inline(__always)
   static func withOperand<C: KernelScalar, R>(
-    _ t: Tensor, _: C.Type, broadcastTo shape: [Int], rounding: DType?,
+    _ t: Tensor, _: C.Type, broadcastTo shape: [Int], rounding: DType?, roundsZeroDim: Bool = true,
     _ body: (UnsafePointer<C>, [Int]) -> R
   ) -> R {
     if t.dtype == C.naturalDType {
@@ -20,7 +22,7 @@ enum Elementwise {
         return body(p, Broadcast.strides(shape: t.shape, strides: t.strides, to: shape))
       }
     }
-    let values = t.kernelValues(C.self, roundingThrough: t.rank == 0 ? nil : rounding)
+    let values = t.kernelValues(C.self, roundingThrough: t.rank == 0 && !roundsZeroDim ? nil : rounding)
     let strides = Broadcast.strides(
       shape: t.shape, strides: Tensor.contiguousStrides(for: t.shape), to: shape)
     return values.withUnsafeBufferPointer { buf in
@@ -36,11 +38,11 @@ enum Elementwise {
   @inline(__always)
   static func binary<C: KernelScalar, O: KernelOutput>(
     _ a: Tensor, _ b: Tensor, shape: [Int], compute: C.Type, result: DType, rounding: DType?,
-    _ op: (C, C) -> O
+    roundsZeroDim: Bool = true, _ op: (C, C) -> O
   ) -> Tensor {
     Tensor.makeComputed(O.self, shape: shape, dtype: result, device: a.device) { out, _ in
-      withOperand(a, C.self, broadcastTo: shape, rounding: rounding) { pa, sa in
-        withOperand(b, C.self, broadcastTo: shape, rounding: rounding) { pb, sb in
+      withOperand(a, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) { pa, sa in
+        withOperand(b, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) { pb, sb in
           let loop = ElementLoop(
             shape: shape, strides: [Tensor.contiguousStrides(for: shape), sa, sb])
           loop.forEachRow { off, n, st in
