@@ -66,6 +66,17 @@ import Testing
     }
   }
 
+  /// As PyTorch's TensorIterator, outputs are dense in the inputs' stride order:
+  /// `x.t() + x.t()` and `x.t().exp()` have strides (1, 3) like `x.t()`.
+  @Test func outputLayoutFollowsInputStrides() throws {
+    let t = try randomTensor([2, 3], seed: 1).transposed(0, 1)  // [3, 2], strides [1, 3]
+    #expect(try (t + t).strides == [1, 3])
+    #expect(try t.exp().strides == [1, 3])
+    #expect(try (t + randomTensor([3, 2], seed: 2)).strides == [1, 3])  // first operand decides
+    #expect(try (randomTensor([3, 2], seed: 2) + t).strides == [2, 1])
+    #expect(try (t + t).toArray(of: Float.self) == t.toArray(of: Float.self).map { $0 + $0 })
+  }
+
   @Test(arguments: ops)
   func float64MatchesDoubleArithmetic(op: String) throws {
     let a = randomTensor([3, 5], .float64, seed: 3), b = randomTensor([5], .float64, seed: 4)

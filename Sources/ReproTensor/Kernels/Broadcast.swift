@@ -112,3 +112,40 @@ struct ElementLoop {
     }
   }
 }
+
+extension ElementLoop {
+  /// The dims of `shape` ordered outermost to innermost by the operands' strides, as PyTorch's
+  /// TensorIterator orders them: dim `d` goes inside dim `e` when the first operand whose
+  /// strides tell them apart (neither is 0, they differ) has the smaller stride on `d`; ties keep
+  /// the logical order. Results are laid out densely in this order, so an op on transposed
+  /// inputs gives a transposed output as in PyTorch, and every operand is read sequentially.
+  static func layoutOrder(shape: [Int], strides operandStrides: [[Int]]) -> [Int] {
+    var order: [Int] = []  // outermost first
+    func isInner(_ d: Int, than e: Int) -> Bool {
+      for s in operandStrides {
+        let a = s[d], b = s[e]
+        if a == 0 || b == 0 || a == b || shape[d] == 1 || shape[e] == 1 { continue }
+        return a < b
+      }
+      return d > e
+    }
+    for d in shape.indices {
+      // Insertion sort: move d outward past dims it is outer to.
+      var i = order.count
+      while i > 0 && !isInner(d, than: order[i - 1]) { i -= 1 }
+      order.insert(d, at: i)
+    }
+    return order
+  }
+
+  /// Dense strides for `shape` laid out in `order` (outermost first).
+  static func denseStrides(shape: [Int], order: [Int]) -> [Int] {
+    var strides = [Int](repeating: 0, count: shape.count)
+    var running = 1
+    for d in order.reversed() {
+      strides[d] = running
+      running *= Swift.max(shape[d], 1)
+    }
+    return strides
+  }
+}

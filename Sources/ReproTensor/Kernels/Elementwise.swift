@@ -34,17 +34,20 @@ enum Elementwise {
   }
 
   /// One output per element of the broadcast of `a` and `b`, computed as `op(a, b)` in `C` and
-  /// rounded once into `result`.
+  /// rounded once into `result`. The output is dense, laid out in the operands' stride order
+  /// (`ElementLoop.layoutOrder`): row-major for row-major inputs.
   @inline(__always)
   static func binary<C: KernelScalar, O: KernelOutput>(
     _ a: Tensor, _ b: Tensor, shape: [Int], compute: C.Type, result: DType, rounding: DType?,
     roundsZeroDim: Bool = true, _ op: (C, C) -> O
   ) -> Tensor {
-    Tensor.makeComputed(O.self, shape: shape, dtype: result, device: a.device) { out, _ in
-      withOperand(a, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) { pa, sa in
-        withOperand(b, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) { pb, sb in
+    withOperand(a, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) { pa, sa in
+      withOperand(b, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) { pb, sb in
+        let order = ElementLoop.layoutOrder(shape: shape, strides: [sa, sb])
+        let so = ElementLoop.denseStrides(shape: shape, order: order)
+        return Tensor.makeComputed(O.self, shape: shape, strides: so, dtype: result, device: a.device) { out, _ in
           let loop = ElementLoop(
-            shape: shape, strides: [Tensor.contiguousStrides(for: shape), sa, sb])
+            shape: order.map { shape[$0] }, strides: [order.map { so[$0] }, order.map { sa[$0] }, order.map { sb[$0] }])
           loop.forEachRow { off, n, st in
             row2(n, pa + off[1], st[1], pb + off[2], st[2], out + off[0], op)
           }
@@ -53,14 +56,17 @@ enum Elementwise {
     }
   }
 
-  /// One output per element of `x`, computed as `op(x)` in `C` and rounded once into `result`.
+  /// One output per element of `x`, computed as `op(x)` in `C` and rounded once into `result`;
+  /// the output is dense in `x`'s stride order.
   @inline(__always)
   static func unary<C: KernelScalar, O: KernelOutput>(
     _ x: Tensor, compute: C.Type, result: DType, _ op: (C) -> O
   ) -> Tensor {
-    Tensor.makeComputed(O.self, shape: x.shape, dtype: result, device: x.device) { out, _ in
-      withOperand(x, C.self, broadcastTo: x.shape, rounding: nil) { px, sx in
-        let loop = ElementLoop(shape: x.shape, strides: [Tensor.contiguousStrides(for: x.shape), sx])
+    withOperand(x, C.self, broadcastTo: x.shape, rounding: nil) { px, sx in
+      let order = ElementLoop.layoutOrder(shape: x.shape, strides: [sx])
+      let so = ElementLoop.denseStrides(shape: x.shape, order: order)
+      return Tensor.makeComputed(O.self, shape: x.shape, strides: so, dtype: result, device: x.device) { out, _ in
+        let loop = ElementLoop(shape: order.map { x.shape[$0] }, strides: [order.map { so[$0] }, order.map { sx[$0] }])
         loop.forEachRow { off, n, st in
           let p = px + off[1], o = out + off[0], s = st[1]
           if s == 1 {

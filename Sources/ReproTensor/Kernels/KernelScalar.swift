@@ -229,14 +229,18 @@ extension Tensor {
     }
   }
 
-  /// A new contiguous tensor of `dtype` whose elements are computed as `C` by `fill` (which
-  /// writes `count` values to the pointer) and rounded once into `dtype`.
+  /// A new dense tensor of `dtype` (row-major unless `strides` gives a permuted dense layout)
+  /// whose elements are computed as `C` by `fill` and rounded once into `dtype`. `fill`
+  /// receives the first element and the element count, and must write every element (by
+  /// storage position): the storage is not zeroed first.
   static func makeComputed<C: KernelOutput, E: Error>(
-    _: C.Type, shape: [Int], dtype: DType, device: Device,
+    _: C.Type, shape: [Int], strides: [Int]? = nil, dtype: DType, device: Device,
     _ fill: (UnsafeMutablePointer<C>, Int) throws(E) -> Void
   ) throws(E) -> Tensor {
-    let out = Tensor(zeros: shape, dtype: dtype, device: device)
-    let n = out.count
+    let n = Tensor.checkedCount(shape)
+    let out = Tensor(
+      unchecked: Storage(uninitializedByteCount: n * dtype.elementSize), dtype: dtype, shape: shape,
+      strides: strides ?? Tensor.contiguousStrides(for: shape), storageOffset: 0, device: device, requiresGrad: false)
     if n == 0 { return out }
     if dtype == C.naturalDType {
       try out.storage.withUnsafeMutableBytes { (raw) throws(E) in
