@@ -233,6 +233,7 @@ extension Tensor {
   /// whose elements are computed as `C` by `fill` and rounded once into `dtype`. `fill`
   /// receives the first element and the element count, and must write every element (by
   /// storage position): the storage is not zeroed first.
+  @inline(__always)
   static func makeComputed<C: KernelOutput, E: Error>(
     _: C.Type, shape: [Int], strides: [Int]? = nil, dtype: DType, device: Device,
     _ fill: (UnsafeMutablePointer<C>, Int) throws(E) -> Void
