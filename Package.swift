@@ -25,6 +25,7 @@ let package = Package(
     .target(
       name: "ReproTensor",
       dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
+      exclude: ["README.md"],
       swiftSettings: strictSettings),
     .target(
       name: "ReproFormat",
