@@ -26,6 +26,7 @@ let package = Package(
     .target(
       name: "ReproTensor",
       dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
+      exclude: ["README.md"],
       swiftSettings: strictSettings),
     .target(
       name: "ReproFormat",

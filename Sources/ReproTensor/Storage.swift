@@ -27,6 +27,16 @@ public final class Storage: @unchecked Sendable {
     isReadOnly = false
   }
 
+  /// Allocates `byteCount` bytes without zeroing them, for kernels that write every byte of a
+  /// fresh output before anything reads it (saves a pass over memory).
+  init(uninitializedByteCount byteCount: Int) {
+    precondition(byteCount >= 0, "negative storage size")
+    self.byteCount = byteCount
+    base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)
+    owner = nil
+    isReadOnly = false
+  }
+
   /// Allocates a storage holding a copy of `bytes`.
   public convenience init(copying bytes: UnsafeRawBufferPointer) {
     self.init(byteCount: bytes.count)

@@ -84,11 +84,11 @@ extension Tensor {
 
   func normalizedDim(_ dim: Int, rank r: Int? = nil) throws(TensorError) -> Int {
     let r = r ?? rank
-    let lo = -max(r, 1), hi = max(r, 1) - 1
+    let lo = -Swift.max(r, 1), hi = Swift.max(r, 1) - 1
     guard dim >= lo && dim <= hi else {
       throw TensorError(.outOfBounds, "Dimension out of range (expected to be in range of [\(lo), \(hi)], but got \(dim))")
     }
-    return dim < 0 ? dim + max(r, 1) : dim
+    return dim < 0 ? dim + Swift.max(r, 1) : dim
   }
 
   /// Swaps two dimensions (`transpose`); negative dims count from the end.
@@ -128,10 +128,10 @@ extension Tensor {
     func clamp(_ v: Int?, _ dflt: Int) -> Int {
       guard var v else { return dflt }
       if v < 0 { v += n }
-      return min(max(v, 0), n)
+      return Swift.min(Swift.max(v, 0), n)
     }
     let s = clamp(start, 0)
-    let e = max(clamp(end, n), s)
+    let e = Swift.max(clamp(end, n), s)
     var shape = self.shape, strides = self.strides
     shape[d] = (e - s + step - 1) / step
     strides[d] *= step

@@ -96,7 +96,7 @@ public struct Tensor: Sendable {
     var running = 1
     for i in stride(from: shape.count - 1, through: 0, by: -1) {
       strides[i] = running
-      running *= max(shape[i], 1)
+      running *= Swift.max(shape[i], 1)
     }
     return strides
   }

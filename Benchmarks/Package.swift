@@ -1,0 +1,19 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Benchmarks live outside the main package so that `swift test` never builds them.
+// Run: swift run -c release --package-path Benchmarks ReproBench
+let package = Package(
+  name: "ReproBenchmarks",
+  platforms: [.macOS(.v15)],
+  dependencies: [.package(name: "Repro", path: "..")],
+  targets: [
+    // The baseline calls cblas directly through its own system-library import.
+    .systemLibrary(name: "CBLASBaseline", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .executableTarget(
+      name: "ReproBench",
+      dependencies: [.product(name: "ReproTensor", package: "Repro"), "CBLASBaseline"],
+      swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+  ],
+  swiftLanguageModes: [.v6]
+)
