@@ -30,7 +30,9 @@ struct InspectCommand: ParsableCommand {
       checkpoint = try load.load(file)
     } catch {
       reportError(error, file: file)
-      if error.code == .forbiddenGlobal {
+      // Suggest --trust only for whole-model files (torch.nn classes), never for a file that
+      // names os.system and the like.
+      if error.code == .forbiddenGlobal && error.message.contains("global 'torch.nn.") {
         var stderr = StandardError()
         print("repro: the file needs classes outside the weights-only allowlist (a whole-model file?); pass --trust to read them as opaque objects", to: &stderr)
       }
