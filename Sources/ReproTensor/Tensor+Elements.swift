@@ -3,31 +3,7 @@ extension Tensor {
   /// The element at storage index `i` (in elements), widened to a `Scalar`.
   @inlinable
   public func scalar(atStorageIndex i: Int) -> Scalar {
-    storage.withUnsafeBytes { raw in
-      let at = i * dtype.elementSize
-      switch dtype {
-      case .float64: return .float(raw.loadUnaligned(fromByteOffset: at, as: Double.self))
-      case .float32: return .float(Double(raw.loadUnaligned(fromByteOffset: at, as: Float.self)))
-      case .float16:
-        return .float(Double(HalfPrecision.float(fromFloat16Bits: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))))
-      case .bfloat16:
-        return .float(Double(HalfPrecision.float(fromBFloat16Bits: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))))
-      case .complex64:
-        return .complex(
-          real: Double(raw.loadUnaligned(fromByteOffset: at, as: Float.self)),
-          imaginary: Double(raw.loadUnaligned(fromByteOffset: at + 4, as: Float.self)))
-      case .complex128:
-        return .complex(
-          real: raw.loadUnaligned(fromByteOffset: at, as: Double.self),
-          imaginary: raw.loadUnaligned(fromByteOffset: at + 8, as: Double.self))
-      case .int8: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int8.self)))
-      case .uint8: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self)))
-      case .int16: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int16.self)))
-      case .int32: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int32.self)))
-      case .int64: return .int(raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
-      case .bool: return .bool(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self) != 0)
-      }
-    }
+    storage.withUnsafeBytes { ScalarCodec.load(dtype, from: $0, byteOffset: i * dtype.elementSize) }
   }
 
   /// The element at a multi-dimensional index.
