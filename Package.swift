@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "ReproTensor", targets: ["ReproTensor"]),
     .library(name: "ReproFormat", targets: ["ReproFormat"]),
     .library(name: "ReproNN", targets: ["ReproNN"]),
+    .library(name: "ReproHarness", targets: ["ReproHarness"]),
     .executable(name: "repro", targets: ["repro"]),
   ],
   dependencies: [
@@ -36,10 +37,16 @@ let package = Package(
       name: "ReproNN",
       dependencies: ["ReproTensor", "ReproFormat"],
       swiftSettings: strictSettings),
+    .target(
+      name: "ReproHarness",
+      dependencies: [
+        "ReproTensor", "ReproFormat", "ReproNN", .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strictSettings),
     .executableTarget(
       name: "repro",
       dependencies: [
-        "ReproTensor", "ReproFormat",
+        "ReproTensor", "ReproFormat", "ReproNN", "ReproHarness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -54,6 +61,10 @@ let package = Package(
     .testTarget(
       name: "ReproNNTests",
       dependencies: ["ReproNN", "ReproTensor"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "ReproHarnessTests",
+      dependencies: ["ReproHarness", "ReproFormat", "ReproTensor"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

@@ -79,10 +79,26 @@ public struct Checkpoint: Sendable {
     guard file.byteCount > 0 else {
       throw FormatError(.truncated, "\(url.path): the file is empty (truncated?)")
     }
-    if detectFormat(of: file, fileName: url.lastPathComponent) == .safetensors {
+    return try load(file: file, fileName: url.lastPathComponent, mapLocation: mapLocation, trust: trust, borrowsStorages: memoryMapped)
+  }
+
+  /// Loads a checkpoint held in a storage (a file read into memory, or a mapping).
+  ///
+  /// - Parameters:
+  ///   - file: the whole file.
+  ///   - fileName: the file's name, used to recognise damaged safetensors files.
+  ///   - mapLocation: where storages go; nil keeps the tags written in the file.
+  ///   - trust: read classes outside the weights-only allowlist as opaque objects.
+  ///   - borrowsStorages: tensors borrow `file` read-only (for mappings) instead of owning slices.
+  /// - Throws: `FormatError` saying what is wrong and where.
+  public static func load(
+    file: Storage, fileName: String? = nil, mapLocation: MapLocation? = nil, trust: Bool = false,
+    borrowsStorages: Bool = false
+  ) throws(FormatError) -> Checkpoint {
+    if detectFormat(of: file, fileName: fileName) == .safetensors {
       return try fromSafeTensors(SafeTensorsFile.load(from: file), mapLocation: mapLocation)
     }
-    return Checkpoint(try TorchFile.load(file: file, mapLocation: mapLocation, weightsOnly: !trust, borrowsStorages: memoryMapped))
+    return Checkpoint(try TorchFile.load(file: file, mapLocation: mapLocation, weightsOnly: !trust, borrowsStorages: borrowsStorages))
   }
 
   init(_ loaded: TorchFile.Loaded) {
