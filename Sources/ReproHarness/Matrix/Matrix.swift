@@ -1,0 +1,101 @@
+/// A list of matrix cases, with the default and full matrices, filters and sharding.
+public struct Matrix: Sendable {
+  /// The cases, in run order.
+  public var cases: [MatrixCase]
+
+  /// Creates a matrix from cases.
+  public init(_ cases: [MatrixCase]) { self.cases = cases }
+
+  /// The default matrix (`make report`, `swift test`): every model in every precision, device
+  /// route and format/mode, plus the load routes and backends on the small models, with
+  /// combinations that cannot exist left out (safetensors holds neither checkpoints nor modules;
+  /// legacy files are PyTorch-made and read only; a module file is never loaded non-strictly).
+  public static var standard: Matrix {
+    var out: [MatrixCase] = []
+    let storage: [(MatrixCase.Format, MatrixCase.SaveMode)] = [
+      (.torch, .stateDict), (.safetensors, .stateDict), (.torch, .checkpoint), (.torch, .module),
+    ]
+    for model in ["simple", "mlp", "cnn", "resnet18"] {
+      for precision in MatrixCase.Precision.allCases {
+        for device in MatrixCase.DeviceRoute.allCases {
+          for (format, mode) in storage {
+            if model == "resnet18" && mode == .checkpoint { continue }  // training resnet18 is the bench's job
+            out.append(MatrixCase(model: model, precision: precision, device: device, format: format, mode: mode))
+          }
+        }
+      }
+      guard model != "resnet18" else { continue }
+      for precision in [MatrixCase.Precision.float32, .float16, .bfloat16] {
+        for route in [MatrixCase.Route.mmap, .nonStrict, .dataParallel, .castOnLoad] {
+          for format in [MatrixCase.Format.torch, .safetensors] {
+            out.append(MatrixCase(model: model, precision: precision, format: format, route: route))
+          }
+        }
+        for backend in [MatrixCase.Backend.reference, .blasN] {
+          out.append(MatrixCase(model: model, precision: precision, backend: backend))
+        }
+      }
+      out.append(MatrixCase(model: model, seed: 1))
+      out.append(MatrixCase(model: model, seed: 42, precision: .bfloat16))
+    }
+    return Matrix(out)
+  }
+
+  /// The full matrix: every axis crossed, minus impossible combinations.
+  public static var full: Matrix {
+    var out: [MatrixCase] = []
+    for model in ["simple", "mlp", "cnn", "resnet18"] {
+      for precision in MatrixCase.Precision.allCases {
+        for device in MatrixCase.DeviceRoute.allCases {
+          for format in [MatrixCase.Format.torch, .safetensors] {
+            for mode in MatrixCase.SaveMode.allCases where format == .torch || mode == .stateDict {
+              for route in MatrixCase.Route.allCases where mode == .stateDict || route == .plain || route == .mmap {
+                for backend in MatrixCase.Backend.allCases {
+                  out.append(MatrixCase(model: model, precision: precision, device: device, format: format, mode: mode, route: route, backend: backend))
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return Matrix(out)
+  }
+
+  /// The cases matching every `axis=value[|value…]` term of a filter such as
+  /// `dtype=float16,format=safetensors` (`|` separates alternatives).
+  ///
+  /// - Throws: `MatrixFilterError` for a term without `=` or an unknown axis name.
+  public func filtered(_ filter: String) throws(MatrixFilterError) -> Matrix {
+    let names = Set(MatrixCase(model: "mlp").axes.map(\.name))
+    var terms: [(String, Set<String>)] = []
+    for term in filter.split(separator: ",") {
+      let parts = term.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2 else { throw MatrixFilterError(message: "filter term '\(term)' is not axis=value") }
+      guard names.contains(parts[0]) else {
+        throw MatrixFilterError(message: "unknown axis '\(parts[0])' in filter; axes: \(names.sorted().joined(separator: ", "))")
+      }
+      terms.append((parts[0], Set(parts[1].split(separator: "|").map(String.init))))
+    }
+    return Matrix(cases.filter { c in
+      let axes = Dictionary(c.axes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+      return terms.allSatisfy { $0.1.contains(axes[$0.0] ?? "") }
+    })
+  }
+
+  /// Shard `index` of `count` (1-based, as `--shard 2/4`): every `count`-th case.
+  ///
+  /// - Precondition: `1 <= index <= count` (checked by the command line first).
+  public func shard(_ index: Int, of count: Int) -> Matrix {
+    precondition(index >= 1 && index <= count, "shard \(index)/\(count)")
+    return Matrix(cases.enumerated().filter { $0.offset % count == index - 1 }.map(\.element))
+  }
+}
+
+/// A `--filter` that cannot be applied.
+public struct MatrixFilterError: Error, Sendable, CustomStringConvertible {
+  /// What is wrong.
+  public var message: String
+  /// The message.
+  public var description: String { message }
+}
