@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "ReproTensor", targets: ["ReproTensor"]),
     .library(name: "ReproFormat", targets: ["ReproFormat"]),
     .library(name: "ReproNN", targets: ["ReproNN"]),
+    .library(name: "ReproHarness", targets: ["ReproHarness"]),
     .executable(name: "repro", targets: ["repro"]),
   ],
   dependencies: [
@@ -23,6 +24,9 @@ let package = Package(
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // libxml2's XML Schema validator, used only by the tests to check JUnit files against the XSD.
+    .systemLibrary(
+      name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     .target(
       name: "ReproTensor",
       dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
@@ -36,10 +40,14 @@ let package = Package(
       name: "ReproNN",
       dependencies: ["ReproTensor", "ReproFormat"],
       swiftSettings: strictSettings),
+    .target(
+      name: "ReproHarness",
+      dependencies: ["ReproTensor", "ReproFormat", "ReproNN"],
+      swiftSettings: strictSettings),
     .executableTarget(
       name: "repro",
       dependencies: [
-        "ReproTensor", "ReproFormat",
+        "ReproTensor", "ReproFormat", "ReproHarness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -54,6 +62,11 @@ let package = Package(
     .testTarget(
       name: "ReproNNTests",
       dependencies: ["ReproNN", "ReproTensor"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "ReproHarnessTests",
+      dependencies: ["ReproHarness", "ReproFormat", "ReproTensor", "CLibXML2"],
+      exclude: ["Resources"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]
