@@ -17,7 +17,8 @@ struct ReportCommand: ParsableCommand {
 
   @Option(
     parsing: .upToNextOption,
-    help: ArgumentHelp("Results JSON files or folders of them, e.g. results/*.json.", valueName: "file"))
+    help: ArgumentHelp(
+      "Results JSON files or folders of them, e.g. results/*.json.", valueName: "file"))
   var from: [String] = []
 
   @Option(help: ArgumentHelp("Write a JUnit XML report here.", valueName: "file"))
@@ -32,13 +33,16 @@ struct ReportCommand: ParsableCommand {
   func run() throws {
     var stderr = StandardError()
     guard !from.isEmpty else {
-      print("repro report: no results given: pass --from FILE... (see repro report --help)", to: &stderr)
+      print(
+        "repro report: no results given: pass --from FILE... (see repro report --help)", to: &stderr
+      )
       throw ReproExit.inputError
     }
     let run: RunResult
     do {
       let files = try resultFiles()
-      run = try RunResult.merged(try files.map { url throws(HarnessError) in try RunResult.load(from: url) })
+      run = try RunResult.merged(
+        try files.map { url throws(HarnessError) in try RunResult.load(from: url) })
     } catch {
       print("repro report: \(error)", to: &stderr)
       throw ReproExit.inputError

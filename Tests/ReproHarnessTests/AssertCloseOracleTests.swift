@@ -8,13 +8,20 @@ struct AssertClosePair: Decodable, Sendable, CustomTestStringConvertible {
   struct Options: Decodable, Sendable {
     var rtol: Double?
     var atol: Double?
-    var equal_nan: Bool?
-    var check_dtype: Bool?
-    var check_stride: Bool?
+    var equalNaN: Bool?
+    var checkDtype: Bool?
+    var checkStride: Bool?
+
+    enum CodingKeys: String, CodingKey {
+      case rtol, atol
+      case equalNaN = "equal_nan"
+      case checkDtype = "check_dtype"
+      case checkStride = "check_stride"
+    }
   }
   var name: String
   var actual: EncodedTensor
-  var transpose_actual: Bool
+  var transposeActual: Bool
   var expected: EncodedTensor
   var options: Options
   var passed: Bool
@@ -22,18 +29,25 @@ struct AssertClosePair: Decodable, Sendable, CustomTestStringConvertible {
 
   var testDescription: String { name }
 
+  enum CodingKeys: String, CodingKey {
+    case name, actual, expected, options, passed, message
+    case transposeActual = "transpose_actual"
+  }
+
   var comparisonOptions: ComparisonOptions {
     var o = ComparisonOptions.close
-    if let r = options.rtol, let a = options.atol { o.tolerance = Tolerance(relative: r, absolute: a) }
-    o.equalNaN = options.equal_nan ?? false
-    o.checkDtype = options.check_dtype ?? true
-    o.checkStride = options.check_stride ?? false
+    if let r = options.rtol, let a = options.atol {
+      o.tolerance = Tolerance(relative: r, absolute: a)
+    }
+    o.equalNaN = options.equalNaN ?? false
+    o.checkDtype = options.checkDtype ?? true
+    o.checkStride = options.checkStride ?? false
     return o
   }
 
   func tensors() throws -> (Tensor, Tensor) {
     var a = try actual.tensor()
-    if transpose_actual { a = try a.transposed(0, 1) }
+    if transposeActual { a = try a.transposed(0, 1) }
     return (a, try expected.tensor())
   }
 }

@@ -15,7 +15,8 @@ import Testing
     let g = try golden("mlp_adam_checkpoint.pt")
     let url = scratch.appendingPathComponent("copy.pt")
     try TorchFile.save(g.root, to: url)
-    let diff = CheckpointComparison.compare(try Checkpoint.load(contentsOf: url), g, options: .bitwise, golden: "adam")
+    let diff = CheckpointComparison.compare(
+      try Checkpoint.load(contentsOf: url), g, options: .bitwise, golden: "adam")
     #expect(diff.passed, "\(diff.message)")
     // Model and optimizer state: every tensor of the nested tree is compared, by path.
     #expect(diff.tensors.count > 4)
@@ -25,12 +26,17 @@ import Testing
   @Test func missingAndUnexpectedKeysAreNamed() throws {
     let g = try golden("seq_mlp_fp32.pt")
     let pairs = try #require(g.root.pairs)
-    let renamed = pairs.enumerated().map { n, p in n == 1 ? PicklePair(.string("0.bias_renamed"), p.value) : p }
+    let renamed = pairs.enumerated().map { n, p in
+      n == 1 ? PicklePair(.string("0.bias_renamed"), p.value) : p
+    }
     let diff = CheckpointComparison.compare(.dict(renamed), g.root, golden: "seq_mlp_fp32.pt")
     #expect(!diff.passed)
     #expect(diff.missingKeys == ["['0.bias']"])
     #expect(diff.unexpectedKeys == ["['0.bias_renamed']"])
-    #expect(diff.message.hasPrefix("Checkpoint differs from its golden seq_mlp_fp32.pt:\nMissing keys: ['0.bias']\nUnexpected keys: ['0.bias_renamed']"))
+    #expect(
+      diff.message.hasPrefix(
+        "Checkpoint differs from its golden seq_mlp_fp32.pt:\nMissing keys: ['0.bias']\nUnexpected keys: ['0.bias_renamed']"
+      ))
   }
 
   @Test func keyOrderMattersOnlyBitwise() throws {

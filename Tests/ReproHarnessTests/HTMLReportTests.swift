@@ -53,7 +53,8 @@ import Testing
     for banned in ["http://", "https://", "src=", "<link", "@import", "url("] {
       // The SVG namespace is the only URL, and it is never fetched.
       let hits = html.components(separatedBy: banned).count - 1
-      let allowed = banned == "http://" ? occurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", in: html) : 0
+      let allowed =
+        banned == "http://" ? occurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", in: html) : 0
       #expect(hits == allowed, "\(banned)")
     }
   }
@@ -64,7 +65,8 @@ import Testing
       id: nasty, model: nasty, axes: ["dtype": nasty, nasty: "v"], status: .fail,
       failure: CaseResult.Failure(message: nasty, type: nasty, details: nasty))
     let html = HTMLReport.render(
-      RunResult(environment: SampleResults.environment, cases: [c], startedAt: Date(), duration: 1), title: nasty)
+      RunResult(environment: SampleResults.environment, cases: [c], startedAt: Date(), duration: 1),
+      title: nasty)
     #expect(!html.contains("<img"))
     #expect(!html.contains("\"'&\""))
     #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;"))

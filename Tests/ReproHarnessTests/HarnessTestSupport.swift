@@ -17,7 +17,9 @@ struct EncodedTensor: Decodable, Sendable {
   var hex: String
 
   func tensor() throws -> Tensor {
-    guard let dt = DType(pytorchName: dtype) else { throw TestSupportError("unknown dtype \(dtype)") }
+    guard let dt = DType(pytorchName: dtype) else {
+      throw TestSupportError("unknown dtype \(dtype)")
+    }
     var bytes: [UInt8] = []
     var it = hex.utf8.makeIterator()
     while let hi = it.next(), let lo = it.next() {

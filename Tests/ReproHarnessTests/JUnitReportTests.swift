@@ -7,7 +7,8 @@ import Testing
 #endif
 
 @Suite struct JUnitReportTests {
-  static let schemaURL = repoRoot().appendingPathComponent("Tests/ReproHarnessTests/Resources/junit-10.xsd")
+  static let schemaURL = repoRoot().appendingPathComponent(
+    "Tests/ReproHarnessTests/Resources/junit-10.xsd")
 
   func sampleRun() throws -> RunResult {
     let scratch = try makeScratchFolder()
@@ -24,11 +25,15 @@ import Testing
   @Test func schemaRejectsWhatJUnitConsumersReject() throws {
     let validator = try XMLSchemaValidator(schemaAt: Self.schemaURL)
     // A test case without a name, and a time with four decimals.
-    let noName = Data("<testsuites><testsuite name=\"m\" tests=\"1\"><testcase classname=\"c\"/></testsuite></testsuites>".utf8)
+    let noName = Data(
+      "<testsuites><testsuite name=\"m\" tests=\"1\"><testcase classname=\"c\"/></testsuite></testsuites>"
+        .utf8)
     #expect(!validator.errors(in: noName).isEmpty)
-    let badTime = Data("<testsuites><testsuite name=\"m\" tests=\"1\" time=\"0.1234\"/></testsuites>".utf8)
+    let badTime = Data(
+      "<testsuites><testsuite name=\"m\" tests=\"1\" time=\"0.1234\"/></testsuites>".utf8)
     #expect(!validator.errors(in: badTime).isEmpty)
-    #expect(validator.errors(in: Data("<testsuites>".utf8)) == ["the document is not well-formed XML"])
+    #expect(
+      validator.errors(in: Data("<testsuites>".utf8)) == ["the document is not well-formed XML"])
   }
 
   @Test func suitesCountTheirCasesAndCarryTheAxes() throws {
@@ -51,7 +56,9 @@ import Testing
       #expect(try suite.nodes(forXPath: "testcase/failure").count == s.failures)
       let props = try suite.nodes(forXPath: "properties/property").compactMap { $0 as? XMLElement }
       let names = props.compactMap { $0.attribute(forName: "name")?.stringValue }
-      #expect(names.contains("pytorch.compatibility") && names.contains("axis.dtype") && names.contains("openblas.threads"))
+      #expect(
+        names.contains("pytorch.compatibility") && names.contains("axis.dtype")
+          && names.contains("openblas.threads"))
     }
     // The failure text is the comparison's full message, naming the tensor and the golden.
     let failure = try #require(try doc.nodes(forXPath: "//testcase/failure").first as? XMLElement)
@@ -65,7 +72,8 @@ import Testing
     let c = CaseResult(
       id: "id " + nasty, model: "m<&>", axes: ["dtype": nasty], status: .fail,
       failure: CaseResult.Failure(message: nasty, type: "T<", details: nasty))
-    let run = RunResult(environment: SampleResults.environment, cases: [c], startedAt: Date(), duration: 1)
+    let run = RunResult(
+      environment: SampleResults.environment, cases: [c], startedAt: Date(), duration: 1)
     let data = JUnitReport.data(for: run)
     #expect(try XMLSchemaValidator(schemaAt: Self.schemaURL).errors(in: data).isEmpty)
     let doc = try XMLDocument(data: data)

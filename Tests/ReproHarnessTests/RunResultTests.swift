@@ -16,7 +16,8 @@ import Testing
     let c = CaseResult.judged(
       id: "t/1", model: "t", axes: ["dtype": "float32"], tensors: [cmp], startedAt: start,
       finishedAt: start.addingTimeInterval(0.5))
-    let run = RunResult(environment: SampleResults.environment, cases: [c], startedAt: start, duration: 0.5)
+    let run = RunResult(
+      environment: SampleResults.environment, cases: [c], startedAt: start, duration: 0.5)
     let url = scratch.appendingPathComponent("r.json")
     try run.write(to: url)
     let text = try String(contentsOf: url, encoding: .utf8)
@@ -36,7 +37,8 @@ import Testing
   @Test(arguments: [0.0, 0.001, 1_800_000_000.123, 1_799_999_999.9995, -1.5])
   func timestampsSurviveJSONAtMillisecondPrecision(_ seconds: Double) throws {
     let date = Date(timeIntervalSince1970: seconds)
-    let run = RunResult(environment: SampleResults.environment, cases: [], startedAt: date, duration: 0)
+    let run = RunResult(
+      environment: SampleResults.environment, cases: [], startedAt: date, duration: 0)
     let once = try RunResult.makeDecoder().decode(RunResult.self, from: run.jsonData())
     let twice = try RunResult.makeDecoder().decode(RunResult.self, from: once.jsonData())
     #expect(once == twice)
@@ -61,7 +63,9 @@ import Testing
 
   @Test func mergeRejectsDuplicateCases() throws {
     let env = SampleResults.environment
-    let r = RunResult(environment: env, cases: [CaseResult(id: "same", model: "m", status: .pass)], startedAt: Date(), duration: 1)
+    let r = RunResult(
+      environment: env, cases: [CaseResult(id: "same", model: "m", status: .pass)],
+      startedAt: Date(), duration: 1)
     #expect {
       try RunResult.merged([r, r])
     } throws: { error in

@@ -3,7 +3,9 @@ import ReproFormat
 import ReproHarness
 import ReproTensor
 
-/// Results made from real comparisons, to exercise reports before the matrix exists: PyTorch
+/// Results made from real comparisons, to exercise reports before the matrix exists.
+///
+/// PyTorch
 /// golden files from Golden/pytorch/interop are saved and reloaded by Repro (bitwise checks),
 /// compared with perturbed copies (tolerance checks), loaded from a truncated copy (an error),
 /// and one case is skipped for a real reason. Nothing here is a hard-coded figure.
@@ -30,7 +32,8 @@ enum SampleResults {
     repoRoot().appendingPathComponent("Golden/pytorch/interop/\(file)")
   }
 
-  static let environment = RunEnvironment.current(openBLASThreads: BLAS.threadCount, reproVersion: "test")
+  static let environment = RunEnvironment.current(
+    openBLASThreads: BLAS.threadCount, reproVersion: "test")
 
   /// Two shards: the round trips in the first, perturbations, the error and the skip in the
   /// second.
@@ -43,14 +46,18 @@ enum SampleResults {
       let label = "Golden/pytorch/interop/\(g.file)"
       for route in ["plain", "mmap"] {
         let t0 = Date()
-        let saved = scratch.appendingPathComponent("\(g.model)-\(g.dtype)-\(g.device)-\(route)-\(g.file).pt")
+        let saved = scratch.appendingPathComponent(
+          "\(g.model)-\(g.dtype)-\(g.device)-\(route)-\(g.file).pt")
         try TorchFile.save(golden.root, to: saved)
         let reloaded = try Checkpoint.load(contentsOf: saved, memoryMapped: route == "mmap")
         let diff = CheckpointComparison.compare(reloaded, golden, options: .bitwise, golden: label)
         first.append(
           judged(
-            id: "\(g.model)/\(g.dtype)/\(g.device)/zip/state_dict/\(route)/\(g.file)", model: g.model,
-            axes: axes(g, format: "zip", mode: g.model == "mlp-adam" ? "checkpoint" : "state_dict", route: route),
+            id: "\(g.model)/\(g.dtype)/\(g.device)/zip/state_dict/\(route)/\(g.file)",
+            model: g.model,
+            axes: axes(
+              g, format: "zip", mode: g.model == "mlp-adam" ? "checkpoint" : "state_dict",
+              route: route),
             diff: diff, started: t0))
       }
       guard g.dtype != "mixed" else { continue }
@@ -62,9 +69,12 @@ enum SampleResults {
         let diff = CheckpointComparison.compare(actual, golden.root, options: .close, golden: label)
         second.append(
           judged(
-            id: "\(g.model)/\(g.dtype)/\(g.device)/\(g.file.hasSuffix(".safetensors") ? "safetensors" : "zip")/state_dict/\(kind)",
+            id:
+              "\(g.model)/\(g.dtype)/\(g.device)/\(g.file.hasSuffix(".safetensors") ? "safetensors" : "zip")/state_dict/\(kind)",
             model: g.model,
-            axes: axes(g, format: g.file.hasSuffix(".safetensors") ? "safetensors" : "zip", mode: "state_dict", route: kind),
+            axes: axes(
+              g, format: g.file.hasSuffix(".safetensors") ? "safetensors" : "zip",
+              mode: "state_dict", route: kind),
             diff: diff, started: t0))
       }
     }
@@ -80,35 +90,57 @@ enum SampleResults {
       second.append(
         CaseResult(
           id: "mlp/float32/cpu/zip/state_dict/truncated", model: "mlp",
-          axes: ["dtype": "float32", "device": "cpu", "format": "zip", "mode": "state_dict", "route": "truncated", "backend": "reference"],
+          axes: [
+            "dtype": "float32", "device": "cpu", "format": "zip", "mode": "state_dict",
+            "route": "truncated", "backend": "reference",
+          ],
           status: .error, duration: Date().timeIntervalSince(t0),
-          failure: CaseResult.Failure(message: "cannot load \(truncated.lastPathComponent)", type: "FormatError", details: error.description),
+          failure: CaseResult.Failure(
+            message: "cannot load \(truncated.lastPathComponent)", type: "FormatError",
+            details: error.description),
           startedAt: t0))
     }
     // CUDA compute is refused on a CPU-only build: the case is skipped.
     second.append(
       CaseResult(
         id: "mlp/float32/cuda:0/zip/state_dict/plain/cuda-backend", model: "mlp",
-        axes: ["dtype": "float32", "device": "cuda:0", "format": "zip", "mode": "state_dict", "route": "plain", "backend": "cuda"],
-        status: .skip, failure: CaseResult.Failure(message: "no CUDA backend: Repro computes on the CPU", type: "Skipped"),
+        axes: [
+          "dtype": "float32", "device": "cuda:0", "format": "zip", "mode": "state_dict",
+          "route": "plain", "backend": "cuda",
+        ],
+        status: .skip,
+        failure: CaseResult.Failure(
+          message: "no CUDA backend: Repro computes on the CPU", type: "Skipped"),
         startedAt: Date()))
     let end = Date()
     return [
-      RunResult(environment: environment, cases: first, startedAt: start, duration: end.timeIntervalSince(start), shards: ["1/2"]),
-      RunResult(environment: environment, cases: second, startedAt: start, duration: end.timeIntervalSince(start), shards: ["2/2"]),
+      RunResult(
+        environment: environment, cases: first, startedAt: start,
+        duration: end.timeIntervalSince(start), shards: ["1/2"]),
+      RunResult(
+        environment: environment, cases: second, startedAt: start,
+        duration: end.timeIntervalSince(start), shards: ["2/2"]),
     ]
   }
 
   static func axes(_ g: Golden, format: String, mode: String, route: String) -> [String: String] {
-    ["dtype": g.dtype, "device": g.device, "format": format, "mode": mode, "route": route, "backend": "reference"]
+    [
+      "dtype": g.dtype, "device": g.device, "format": format, "mode": mode, "route": route,
+      "backend": "reference",
+    ]
   }
 
-  static func judged(id: String, model: String, axes: [String: String], diff: CheckpointComparison, started: Date) -> CaseResult {
+  static func judged(
+    id: String, model: String, axes: [String: String], diff: CheckpointComparison, started: Date
+  ) -> CaseResult {
     var r = CaseResult.judged(
-      id: id, model: model, axes: axes, tensors: diff.tensors, startedAt: started, finishedAt: Date())
+      id: id, model: model, axes: axes, tensors: diff.tensors, startedAt: started,
+      finishedAt: Date())
     if !diff.passed && r.status == .pass {
       r.status = .fail
-      r.failure = CaseResult.Failure(message: diff.message.split(separator: "\n").first.map(String.init) ?? "", type: "StructureMismatch", details: diff.message)
+      r.failure = CaseResult.Failure(
+        message: diff.message.split(separator: "\n").first.map(String.init) ?? "",
+        type: "StructureMismatch", details: diff.message)
     }
     return r
   }
@@ -118,26 +150,41 @@ enum SampleResults {
     case scaled(Double)
   }
 
-  /// A copy of a flat state dict whose first floating-point tensor has its element 0 changed.
+  /// A copy of a tree whose first floating-point tensor (depth first, in key order) has its
+  /// element 0 changed.
   static func perturbed(_ root: PickleValue, _ p: Perturbation) throws -> PickleValue {
-    guard let pairs = root.pairs else { throw TestSupportError("not a dict") }
     var done = false
-    let changed = pairs.map { pair -> PicklePair in
-      guard !done, let t = pair.value.tensor, t.dtype.isFloatingPoint, t.count > 0 else { return pair }
+    let out = perturbing(root.unshared, p, done: &done)
+    if !done { throw TestSupportError("no floating-point tensor to perturb") }
+    return out
+  }
+
+  private static func perturbing(_ value: PickleValue, _ p: Perturbation, done: inout Bool)
+    -> PickleValue
+  {
+    if done { return value }
+    if let t = value.tensor, t.dtype.isFloatingPoint, t.count > 0 {
       done = true
       let copy = t.copied()
       let index = copy.storageIndex(of: [Int](repeating: 0, count: copy.rank))
       switch p {
       case .scaled(let f):
-        copy.setScalar(.float(copy.scalar(atStorageIndex: index).doubleValue * f), atStorageIndex: index)
+        copy.setScalar(
+          .float(copy.scalar(atStorageIndex: index).doubleValue * f), atStorageIndex: index)
       case .nextUp:
         nudgeOneULP(copy, at: index)
       }
-      return PicklePair(pair.key, .tensor(copy))
+      return .tensor(copy)
     }
-    switch root.unshared {
-    case .orderedDict(_, let attributes): return .orderedDict(changed, attributes: attributes)
-    default: return .dict(changed)
+    switch value.unshared {
+    case .dict(let pairs):
+      return .dict(pairs.map { PicklePair($0.key, perturbing($0.value.unshared, p, done: &done)) })
+    case .orderedDict(let pairs, let attributes):
+      return .orderedDict(
+        pairs.map { PicklePair($0.key, perturbing($0.value.unshared, p, done: &done)) },
+        attributes: attributes)
+    default:
+      return value
     }
   }
 
@@ -172,7 +219,8 @@ enum SampleResults {
 
 /// A fresh temporary folder, removed by the caller.
 func makeScratchFolder() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("repro-harness-\(UUID().uuidString)")
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "repro-harness-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }

@@ -4,7 +4,10 @@ import Testing
 
 /// Hand-computed cases; the PyTorch-checked ones are in AssertCloseOracleTests.
 @Suite struct TensorComparisonTests {
-  @Test(arguments: [DType.float16, .bfloat16, .float32, .float64, .complex64, .complex128, .int8, .uint8, .int16, .int32, .int64, .bool])
+  @Test(arguments: [
+    DType.float16, .bfloat16, .float32, .float64, .complex64, .complex128, .int8, .uint8, .int16,
+    .int32, .int64, .bool,
+  ])
   func defaultTolerancesArePyTorchs(_ dtype: DType) {
     let expected: (Double, Double) =
       switch dtype {
@@ -54,7 +57,8 @@ import Testing
     let r = TensorComparison.compare(a, b, options: .bitwise)
     #expect(r.figures?.maxULPDistance == 3)
     // float16: 1.0 (0x3C00) vs 1.0009765625 (0x3C01) is one ULP and inside rtol 1e-3 + atol.
-    let h = TensorComparison.compare(Tensor([1.0009765625] as [Double]).to(.float16), Tensor([1.0] as [Double]).to(.float16))
+    let h = TensorComparison.compare(
+      Tensor([1.0009765625] as [Double]).to(.float16), Tensor([1.0] as [Double]).to(.float16))
     #expect(h.passed)
     #expect(h.figures?.maxULPDistance == 1)
     #expect(h.figures?.maxAbsoluteError == 0.0009765625)
@@ -85,7 +89,10 @@ import Testing
         The failure occurred for item ['fc.weight']
         Golden: Golden/mlp.pt
         """)
-    #expect(r.headline == "['fc.weight']: Tensor-likes are not close! (2 / 4 mismatched, greatest absolute difference 0.25)")
+    #expect(
+      r.headline
+        == "['fc.weight']: Tensor-likes are not close! (2 / 4 mismatched, greatest absolute difference 0.25)"
+    )
   }
 
   @Test func toleranceCanBeOverriddenPerCall() {
@@ -104,7 +111,9 @@ import Testing
     var onGPU = a.copied()
     onGPU.device = .cuda(0)
     let device = TensorComparison.compare(a, onGPU)
-    #expect(device.attributeMismatch?.message == "The values for attribute 'device' do not match: cpu != cuda:0.")
+    #expect(
+      device.attributeMismatch?.message
+        == "The values for attribute 'device' do not match: cpu != cuda:0.")
     var unchecked = ComparisonOptions.close
     unchecked.checkDevice = false
     #expect(TensorComparison.compare(a, onGPU, options: unchecked).passed)

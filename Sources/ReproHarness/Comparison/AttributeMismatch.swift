@@ -15,7 +15,10 @@ public struct AttributeMismatch: Sendable, Hashable, Codable {
     self.expected = expected
   }
 
-  /// `assert_close`'s message: "The values for attribute 'shape' do not match: torch.Size([2, 3]) != torch.Size([3, 2])."
+  /// The message `assert_close` raises for this mismatch.
+  ///
+  /// For example "The values for attribute 'shape' do not match: torch.Size([2, 3]) !=
+  /// torch.Size([3, 2])."
   public var message: String {
     "The values for attribute '\(attribute)' do not match: \(actual) != \(expected)."
   }

@@ -72,11 +72,14 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
   /// A report of every difference; "Checkpoints match" when there is none.
   public var message: String {
     if passed {
-      return "Checkpoints match (\(tensors.count) tensors)" + (golden.map { "; golden: \($0)" } ?? "")
+      return "Checkpoints match (\(tensors.count) tensors)"
+        + (golden.map { "; golden: \($0)" } ?? "")
     }
     var lines = ["Checkpoint differs from its golden" + (golden.map { " \($0)" } ?? "") + ":"]
     if !missingKeys.isEmpty { lines.append("Missing keys: " + missingKeys.joined(separator: ", ")) }
-    if !unexpectedKeys.isEmpty { lines.append("Unexpected keys: " + unexpectedKeys.joined(separator: ", ")) }
+    if !unexpectedKeys.isEmpty {
+      lines.append("Unexpected keys: " + unexpectedKeys.joined(separator: ", "))
+    }
     for m in valueMismatches { lines.append("\(m.path): \(m.description)") }
     let failed = failedTensors
     if !failed.isEmpty || !tensors.isEmpty {
@@ -89,10 +92,13 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
 
   // MARK: - Walking
 
-  private mutating func walk(_ a: PickleValue, _ e: PickleValue, path: String, options: ComparisonOptions) {
+  private mutating func walk(
+    _ a: PickleValue, _ e: PickleValue, path: String, options: ComparisonOptions
+  ) {
     if let ta = a.tensor, let te = e.tensor {
       tensors.append(
-        TensorComparison.compare(ta, te, options: options, name: path.isEmpty ? "[]" : path, golden: golden))
+        TensorComparison.compare(
+          ta, te, options: options, name: path.isEmpty ? "[]" : path, golden: golden))
       return
     }
     if let pa = a.pairs, let pe = e.pairs {
@@ -101,7 +107,8 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
     }
     if let la = a.elements, let le = e.elements, Self.kind(a) == Self.kind(e) {
       if la.count != le.count {
-        mismatch(path, "\(Self.kind(a)) of length \(la.count) != \(Self.kind(e)) of length \(le.count)")
+        mismatch(
+          path, "\(Self.kind(a)) of length \(la.count) != \(Self.kind(e)) of length \(le.count)")
       }
       for i in 0..<Swift.min(la.count, le.count) {
         walk(la[i].unshared, le[i].unshared, path: path + "[\(i)]", options: options)
@@ -132,12 +139,17 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
       let orderA = keysA.filter(common.contains)
       let orderE = keysE.filter(common.contains)
       if orderA != orderE {
-        mismatch(path.isEmpty ? "[]" : path, "key order differs: [\(orderA.joined(separator: ", "))] != [\(orderE.joined(separator: ", "))]")
+        mismatch(
+          path.isEmpty ? "[]" : path,
+          "key order differs: [\(orderA.joined(separator: ", "))] != [\(orderE.joined(separator: ", "))]"
+        )
       }
     }
   }
 
-  private mutating func compareLeaves(_ a: PickleValue, _ e: PickleValue, path: String, options: ComparisonOptions) {
+  private mutating func compareLeaves(
+    _ a: PickleValue, _ e: PickleValue, path: String, options: ComparisonOptions
+  ) {
     let p = path.isEmpty ? "[]" : path
     switch (a, e) {
     case (.float(let x), .float(let y)):
@@ -146,8 +158,10 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
         equal = x.bitPattern == y.bitPattern
       } else {
         let tol = options.tolerance ?? .default(for: .float64)
-        equal = x == y || (options.equalNaN && x.isNaN && y.isNaN)
-          || (Swift.abs(x - y).isFinite && Swift.abs(x - y) <= tol.absolute + tol.relative * Swift.abs(y))
+        equal =
+          x == y || (options.equalNaN && x.isNaN && y.isNaN)
+          || (Swift.abs(x - y).isFinite
+            && Swift.abs(x - y) <= tol.absolute + tol.relative * Swift.abs(y))
       }
       if !equal { mismatch(p, "\(PythonText.float(x)) != \(PythonText.float(y))") }
     case (.object(let oa), .object(let oe)):
@@ -222,12 +236,17 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
     case .none: return "None"
     case .bool(let b): return b ? "True" : "False"
     case .int(let i): return String(i)
-    case .bigInt(let b): return b.int64.map(String.init) ?? "int(0x" + b.bytes.reversed().map { String($0, radix: 16) }.joined() + ")"
+    case .bigInt(let b):
+      return b.int64.map(String.init) ?? "int(0x"
+        + b.bytes.reversed().map { String($0, radix: 16) }.joined() + ")"
     case .float(let d): return PythonText.float(d)
     case .string(let s): return PythonText.string(s)
-    case .bytes(let b): return "bytes of length \(b.count) (sha256 \(SHA256Digest.hex(of: b).prefix(16)))"
+    case .bytes(let b):
+      return "bytes of length \(b.count) (sha256 \(SHA256Digest.hex(of: b).prefix(16)))"
     case .global(let m, let n): return "\(m).\(n)"
-    case .storage(let s): return "\(s.dtype) storage of \(s.storage.byteCount) bytes on \(s.device) (sha256 \(s.storage.withUnsafeBytes { SHA256Digest.hex(of: $0) }.prefix(16)))"
+    case .storage(let s):
+      return
+        "\(s.dtype) storage of \(s.storage.byteCount) bytes on \(s.device) (sha256 \(s.storage.withUnsafeBytes { SHA256Digest.hex(of: $0) }.prefix(16)))"
     case .set(let items), .frozenSet(let items):
       return "\(kind(v)) {" + items.map(leafText).sorted().joined(separator: ", ") + "}"
     case .tuple(let items), .list(let items):

@@ -21,17 +21,23 @@ public struct ComparisonOptions: Sendable, Hashable, Codable {
   public var tolerance: Tolerance?
   /// Whether two NaNs are close (`equal_nan`, default false as in PyTorch).
   public var equalNaN: Bool
-  /// Whether the dtypes must match (`check_dtype`); when false, both sides are promoted to a
-  /// common dtype first. Always true in `.bitwise`.
+  /// Whether the dtypes must match (`check_dtype`).
+  ///
+  /// When false, both sides are promoted to a common dtype first. Always true in `.bitwise`.
   public var checkDtype: Bool
-  /// Whether the device tags must match (`check_device`). Always true in `.bitwise`.
+  /// Whether the device tags must match (`check_device`).
+  ///
+  /// Always true in `.bitwise`.
   public var checkDevice: Bool
-  /// Whether the strides must match (`check_stride`, default false). Always true in `.bitwise`.
+  /// Whether the strides must match (`check_stride`, default false).
+  ///
+  /// Always true in `.bitwise`.
   public var checkStride: Bool
 
   /// Creates options; the defaults are `assert_close`'s.
   public init(
-    mode: Mode = .close, tolerance: Tolerance? = nil, equalNaN: Bool = false, checkDtype: Bool = true,
+    mode: Mode = .close, tolerance: Tolerance? = nil, equalNaN: Bool = false,
+    checkDtype: Bool = true,
     checkDevice: Bool = true, checkStride: Bool = false
   ) {
     self.mode = mode
@@ -43,7 +49,8 @@ public struct ComparisonOptions: Sendable, Hashable, Codable {
   }
 
   /// Bitwise equality of everything.
-  public static let bitwise = ComparisonOptions(mode: .bitwise, tolerance: .exact, checkStride: true)
+  public static let bitwise = ComparisonOptions(
+    mode: .bitwise, tolerance: .exact, checkStride: true)
   /// `torch.testing.assert_close` with its defaults.
   public static let close = ComparisonOptions()
 }

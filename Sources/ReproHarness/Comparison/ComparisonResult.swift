@@ -51,9 +51,10 @@ public struct ComparisonResult: Sendable, Hashable, Codable {
     self.details = details
   }
 
-  /// The full message: the summary, the details, then which item and which golden, in the
-  /// layout of `assert_close`'s "The failure occurred for item [...]" suffix. For a pass, one
-  /// line such as "['fc.weight']: bitwise equal".
+  /// The full message: the summary, the details, then which item and which golden.
+  ///
+  /// The item line has the layout of `assert_close`'s "The failure occurred for item [...]"
+  /// suffix. For a pass, the message is one line such as "['fc.weight']: bitwise equal".
   public var message: String {
     if passed {
       let what = mode == .bitwise ? "bitwise equal" : "close"
@@ -79,8 +80,12 @@ public struct ComparisonResult: Sendable, Hashable, Codable {
     let first = summary?.split(separator: "\n").first.map(String.init) ?? "differs"
     guard let f = figures else { return item + first }
     var line = "\(item)\(first) (\(f.mismatchCount) / \(f.elementCount) mismatched"
-    if mode == .bitwise { line = "\(item)\(first) (\(f.bitwiseMismatchCount) / \(f.elementCount) differ" }
-    if let g = f.greatestAbsoluteMismatch { line += ", greatest absolute difference \(PythonText.float(g))" }
+    if mode == .bitwise {
+      line = "\(item)\(first) (\(f.bitwiseMismatchCount) / \(f.elementCount) differ"
+    }
+    if let g = f.greatestAbsoluteMismatch {
+      line += ", greatest absolute difference \(PythonText.float(g))"
+    }
     return line + ")"
   }
 

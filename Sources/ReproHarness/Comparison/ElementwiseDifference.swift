@@ -82,11 +82,14 @@ struct ElementwiseDifference {
         case .float16, .bfloat16, .float32:
           let round: (Float) -> Float =
             switch dtype {
-            case .float16: { HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: $0)) }
-            case .bfloat16: { HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16BitsScalar(from: $0)) }
+            case .float16:
+              { HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: $0)) }
+            case .bfloat16:
+              { HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16BitsScalar(from: $0)) }
             default: { $0 }
             }
-          compareFloats(ra, re, dtype: dtype, round: round, tolerance: tolerance, equalNaN: equalNaN)
+          compareFloats(
+            ra, re, dtype: dtype, round: round, tolerance: tolerance, equalNaN: equalNaN)
         case .float64:
           compareDoubles(ra, re, tolerance: tolerance, equalNaN: equalNaN)
         case .complex64:
@@ -179,7 +182,9 @@ struct ElementwiseDifference {
     }
   }
 
-  private static func loadFloat(_ raw: UnsafeRawBufferPointer, _ i: Int, _ dtype: DType) -> (Float, UInt64) {
+  private static func loadFloat(_ raw: UnsafeRawBufferPointer, _ i: Int, _ dtype: DType) -> (
+    Float, UInt64
+  ) {
     switch dtype {
     case .float16:
       let h = raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
@@ -236,7 +241,8 @@ struct ElementwiseDifference {
         rel = Double(d / Self.hypotFloat(Float(yr), Float(yi)))
         if !close && !tolerance.isExact {
           let rtol = Float(tolerance.relative)
-          let allowed = Self.hypotFloat(rtol * Float(yr), rtol * Float(yi)) + Float(tolerance.absolute)
+          let allowed =
+            Self.hypotFloat(rtol * Float(yr), rtol * Float(yi)) + Float(tolerance.absolute)
           close = d.isFinite && d <= allowed
         }
       } else {
@@ -302,7 +308,8 @@ struct ElementwiseDifference {
       let rel = Float(absDiff) / Float(absExpected)
       let ulp = x >= y ? UInt64(bitPattern: x &- y) : UInt64(bitPattern: y &- x)
       record(
-        index: i, matches: close, absolute: .integer(absDiff), relative: Double(rel), bothNaN: false,
+        index: i, matches: close, absolute: .integer(absDiff), relative: Double(rel),
+        bothNaN: false,
         ulp: ulp)
     }
   }
@@ -338,7 +345,9 @@ struct FloatLayout {
     signMask = 1 << UInt64(exponentBits + mantissaBits)
   }
 
-  func isNaN(_ bits: UInt64) -> Bool { bits & exponentMask == exponentMask && bits & mantissaMask != 0 }
+  func isNaN(_ bits: UInt64) -> Bool {
+    bits & exponentMask == exponentMask && bits & mantissaMask != 0
+  }
 
   /// How many representable values lie between the two (0 for `+0` and `-0`); nil when exactly
   /// one of them is NaN, 0 when both are.

@@ -35,7 +35,8 @@ enum PythonText {
 
   /// A Python tuple of ints: `()`, `(3,)`, `(1, 2)`.
   static func tuple(_ values: [Int]) -> String {
-    values.count == 1 ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
+    values.count == 1
+      ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"
   }
 
   /// `torch.Size([2, 3])`.

@@ -114,7 +114,9 @@ public enum TensorComparison {
     _ d: ElementwiseDifference, shape: [Int], tolerance: Tolerance
   ) -> String {
     let equality = tolerance.isExact
-    func allowed(_ tol: Double) -> String { equality ? "" : " (up to \(PythonText.float(tol)) allowed)" }
+    func allowed(_ tol: Double) -> String {
+      equality ? "" : " (up to \(PythonText.float(tol)) allowed)"
+    }
     return """
       Tensor-likes are not \(equality ? "equal" : "close")!
 
@@ -125,9 +127,13 @@ public enum TensorComparison {
   }
 
   /// `make_scalar_mismatch_msg`: the differences are taken in Python arithmetic on `item()`.
-  private static func scalarSummary(actual: Scalar, expected: Scalar, tolerance: Tolerance) -> String {
+  private static func scalarSummary(actual: Scalar, expected: Scalar, tolerance: Tolerance)
+    -> String
+  {
     let equality = tolerance.isExact
-    func allowed(_ tol: Double) -> String { equality ? "" : " (up to \(PythonText.float(tol)) allowed)" }
+    func allowed(_ tol: Double) -> String {
+      equality ? "" : " (up to \(PythonText.float(tol)) allowed)"
+    }
     let absText: String
     let rel: Double
     switch (actual, expected) {
@@ -188,11 +194,14 @@ public enum TensorComparison {
     }
     if d.mismatchCount > 0 {
       lines.append(
-        "Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonText.tuple(unravel(d.greatestAbsoluteIndex, actual.shape)))")
+        "Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonText.tuple(unravel(d.greatestAbsoluteIndex, actual.shape)))"
+      )
       lines.append(
-        "Greatest relative difference: \(PythonText.float(d.greatestRelative)) at index \(PythonText.tuple(unravel(d.greatestRelativeIndex, actual.shape)))")
+        "Greatest relative difference: \(PythonText.float(d.greatestRelative)) at index \(PythonText.tuple(unravel(d.greatestRelativeIndex, actual.shape)))"
+      )
     } else {
-      lines.append("All differing elements compare equal as numbers (signed zeros or NaN payloads).")
+      lines.append(
+        "All differing elements compare equal as numbers (signed zeros or NaN payloads).")
     }
     return lines.joined(separator: "\n")
   }
@@ -206,10 +215,13 @@ public enum TensorComparison {
     return bytes.reversed().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
   }
 
-  private static func details(_ d: ElementwiseDifference, figures: ComparisonFigures, shape: [Int]) -> [String] {
+  private static func details(_ d: ElementwiseDifference, figures: ComparisonFigures, shape: [Int])
+    -> [String]
+  {
     var out: [String] = []
     if let at = d.maxULPIndex {
-      out.append("Greatest ULP distance: \(d.maxULP) at index \(PythonText.tuple(unravel(at, shape)))")
+      out.append(
+        "Greatest ULP distance: \(d.maxULP) at index \(PythonText.tuple(unravel(at, shape)))")
     }
     if let index = figures.worstIndex, let a = figures.worstActual, let e = figures.worstExpected {
       out.append("Worst element at index \(PythonText.tuple(index)): actual \(a), expected \(e)")

@@ -57,6 +57,7 @@ public struct Tolerance: Sendable, Hashable, Codable {
   public static func `default`(for first: DType, _ second: DType) -> Tolerance {
     let a = Tolerance.default(for: first)
     let b = Tolerance.default(for: second)
-    return Tolerance(relative: Swift.max(a.relative, b.relative), absolute: Swift.max(a.absolute, b.absolute))
+    return Tolerance(
+      relative: Swift.max(a.relative, b.relative), absolute: Swift.max(a.absolute, b.absolute))
   }
 }

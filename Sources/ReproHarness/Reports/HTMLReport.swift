@@ -55,7 +55,9 @@ public enum HTMLReport {
   /// Writes the page to a file.
   ///
   /// - Throws: `HarnessError.Code.io` when the file cannot be written.
-  public static func write(_ run: RunResult, to url: URL, title: String = "Repro report") throws(HarnessError) {
+  public static func write(_ run: RunResult, to url: URL, title: String = "Repro report")
+    throws(HarnessError)
+  {
     do {
       try Data(render(run, title: title).utf8).write(to: url, options: .atomic)
     } catch {
@@ -74,8 +76,11 @@ public enum HTMLReport {
     for axis in matrixAxes.prefix(3) {
       let values = Array(Set(run.cases.compactMap { $0.axes[axis] })).sorted()
       guard !values.isEmpty else { continue }
-      html += "<table class=\"matrix\" data-axis=\"\(HTMLText.escape(axis))\"><caption>models × \(HTMLText.escape(axis))</caption>"
-      html += "<thead><tr><th>model</th>" + values.map { "<th>\(HTMLText.escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+      html +=
+        "<table class=\"matrix\" data-axis=\"\(HTMLText.escape(axis))\"><caption>models × \(HTMLText.escape(axis))</caption>"
+      html +=
+        "<thead><tr><th>model</th>" + values.map { "<th>\(HTMLText.escape($0))</th>" }.joined()
+        + "</tr></thead><tbody>\n"
       for model in models {
         html += "<tr><th>\(HTMLText.escape(model))</th>"
         for value in values {
@@ -95,7 +100,8 @@ public enum HTMLReport {
     let status =
       s.errors > 0 ? "error" : s.failures > 0 ? "fail" : s.passed > 0 ? "pass" : "skip"
     let title = "\(s.passed) passed, \(s.failures) failed, \(s.errors) errors, \(s.skipped) skipped"
-    return "<td class=\"cell \(status)\" data-filter=\"\(HTMLText.escape(filter))\" title=\"\(title)\">\(s.passed)/\(s.tests)</td>"
+    return
+      "<td class=\"cell \(status)\" data-filter=\"\(HTMLText.escape(filter))\" title=\"\(title)\">\(s.passed)/\(s.tests)</td>"
   }
 
   // MARK: - Plots
@@ -122,10 +128,13 @@ public enum HTMLReport {
     let bars = buckets.map { label, n in
       SVGPlot.Bar(
         label: label, value: Double(n),
-        title: "\(n) tensor comparisons with max |actual − expected| " + (label == "0" ? "= 0" : label == "nan/inf" ? "nan or inf" : "in [\(label), 10×\(label))"),
+        title: "\(n) tensor comparisons with max |actual − expected| "
+          + (label == "0"
+            ? "= 0" : label == "nan/inf" ? "nan or inf" : "in [\(label), 10×\(label))"),
         cssClass: label == "0" ? "bar exact" : label == "nan/inf" ? "bar bad" : "bar")
     }
-    html += "<figure><figcaption>Max absolute error per tensor comparison (\(all.count) comparisons, by decade)</figcaption>"
+    html +=
+      "<figure><figcaption>Max absolute error per tensor comparison (\(all.count) comparisons, by decade)</figcaption>"
     html += SVGPlot.columns(bars, id: "error-histogram", caption: "Error histogram") + "</figure>\n"
     // The largest error of each tensor name across cases.
     var worst: [String: (value: Double, caseID: String)] = [:]
@@ -144,11 +153,15 @@ public enum HTMLReport {
     let rows = top.map { name, v in
       SVGPlot.Bar(
         label: name, value: v.value,
-        title: "\(name): max |actual − expected| = \(SVGPlot.scientific(v.value)) in case \(v.caseID)",
+        title:
+          "\(name): max |actual − expected| = \(SVGPlot.scientific(v.value)) in case \(v.caseID)",
         cssClass: failedNames.contains(name) ? "bar bad" : "bar")
     }
-    html += "<figure><figcaption>Largest absolute error per tensor (top \(rows.count) of \(worst.count))</figcaption>"
-    html += SVGPlot.logRows(rows, id: "tensor-errors", caption: "Largest error per tensor") + "</figure>\n"
+    html +=
+      "<figure><figcaption>Largest absolute error per tensor (top \(rows.count) of \(worst.count))</figcaption>"
+    html +=
+      SVGPlot.logRows(rows, id: "tensor-errors", caption: "Largest error per tensor")
+      + "</figure>\n"
     return html + "</section>\n"
   }
 
@@ -169,18 +182,22 @@ public enum HTMLReport {
     for c in run.cases {
       var tokens = ["status=\(c.status.rawValue)", "model=\(token(c.model))"]
       tokens += c.axes.keys.sorted().map { "\(token($0))=\(token(c.axes[$0] ?? ""))" }
-      let search = ([c.id, c.model, c.status.rawValue, c.failure?.message ?? ""] + c.axes.values.sorted())
+      let search =
+        ([c.id, c.model, c.status.rawValue, c.failure?.message ?? ""] + c.axes.values.sorted())
         .joined(separator: " ").lowercased()
-      html += "<tbody class=\"case \(c.status.rawValue)\" data-status=\"\(c.status.rawValue)\" data-tokens=\"\(HTMLText.escape(tokens.joined(separator: " ").lowercased()))\" data-search=\"\(HTMLText.escape(search))\">\n"
+      html +=
+        "<tbody class=\"case \(c.status.rawValue)\" data-status=\"\(c.status.rawValue)\" data-tokens=\"\(HTMLText.escape(tokens.joined(separator: " ").lowercased()))\" data-search=\"\(HTMLText.escape(search))\">\n"
       html += "<tr><td><span class=\"badge \(c.status.rawValue)\">\(c.status.rawValue)</span></td>"
       html += "<td class=\"id\">\(HTMLText.escape(c.id))</td><td>\(HTMLText.escape(c.model))</td>"
       html += ordered.map { "<td>\(HTMLText.escape(c.axes[$0] ?? ""))</td>" }.joined()
       html += "<td class=\"num\">\(ReportTime.seconds(c.duration))</td>"
-      html += "<td class=\"msg\">\(HTMLText.escape(c.failure?.message ?? "\(c.tensors.count) tensors checked"))</td></tr>\n"
+      html +=
+        "<td class=\"msg\">\(HTMLText.escape(c.failure?.message ?? "\(c.tensors.count) tensors checked"))</td></tr>\n"
       html += "<tr class=\"more\"><td colspan=\"\(columns)\"><details><summary>details</summary>\n"
       html += tensorTable(c.tensors)
       if let f = c.failure, !f.details.isEmpty {
-        html += "<pre class=\"failure\">\(HTMLText.escape(f.type)): \(HTMLText.escape(f.details))</pre>\n"
+        html +=
+          "<pre class=\"failure\">\(HTMLText.escape(f.type)): \(HTMLText.escape(f.details))</pre>\n"
       }
       html += "</details></td></tr>\n</tbody>\n"
     }
@@ -189,7 +206,8 @@ public enum HTMLReport {
 
   private static func tensorTable(_ tensors: [ComparisonResult]) -> String {
     guard !tensors.isEmpty else { return "<p>No tensor comparisons.</p>\n" }
-    var html = "<table class=\"tensors\"><thead><tr><th>tensor</th><th>check</th><th>result</th><th>elements</th><th>mismatched</th><th>bits differ</th><th>max abs err</th><th>max rel err</th><th>max ULP</th><th>worst index</th><th>actual</th><th>expected</th><th>rtol / atol</th><th>golden</th></tr></thead><tbody>\n"
+    var html =
+      "<table class=\"tensors\"><thead><tr><th>tensor</th><th>check</th><th>result</th><th>elements</th><th>mismatched</th><th>bits differ</th><th>max abs err</th><th>max rel err</th><th>max ULP</th><th>worst index</th><th>actual</th><th>expected</th><th>rtol / atol</th><th>golden</th></tr></thead><tbody>\n"
     for t in tensors {
       let f = t.figures
       let cells: [String] = [
@@ -197,12 +215,18 @@ public enum HTMLReport {
         f.map { String($0.elementCount) } ?? "", f.map { String($0.mismatchCount) } ?? "",
         f.map { String($0.bitwiseMismatchCount) } ?? "",
         f.map { SVGPlot.scientific($0.maxAbsoluteError) } ?? "",
-        f.map { SVGPlot.scientific($0.maxRelativeError) } ?? "", f.map { String($0.maxULPDistance) } ?? "",
-        f?.worstIndex.map { PythonText.tuple($0) } ?? "", f?.worstActual ?? "", f?.worstExpected ?? "",
-        f.map { "\(PythonText.float($0.tolerance.relative)) / \(PythonText.float($0.tolerance.absolute))" } ?? "",
+        f.map { SVGPlot.scientific($0.maxRelativeError) } ?? "",
+        f.map { String($0.maxULPDistance) } ?? "",
+        f?.worstIndex.map { PythonText.tuple($0) } ?? "", f?.worstActual ?? "",
+        f?.worstExpected ?? "",
+        f.map {
+          "\(PythonText.float($0.tolerance.relative)) / \(PythonText.float($0.tolerance.absolute))"
+        } ?? "",
         t.golden ?? "",
       ]
-      html += "<tr class=\"\(t.passed ? "pass" : "fail")\">" + cells.map { "<td>\(HTMLText.escape($0))</td>" }.joined() + "</tr>\n"
+      html +=
+        "<tr class=\"\(t.passed ? "pass" : "fail")\">"
+        + cells.map { "<td>\(HTMLText.escape($0))</td>" }.joined() + "</tr>\n"
     }
     return html + "</tbody></table>\n"
   }

@@ -92,7 +92,9 @@ public enum JUnitReport {
     return e
   }
 
-  private static func outcome(_ name: String, _ f: CaseResult.Failure, defaultType: String) -> XMLElement {
+  private static func outcome(_ name: String, _ f: CaseResult.Failure, defaultType: String)
+    -> XMLElement
+  {
     let details = f.details.isEmpty ? f.message : f.details
     let e = XMLElement(name: name, stringValue: xmlSafe(details))
     e.addAttributes([("message", f.message), ("type", f.type.isEmpty ? defaultType : f.type)])
@@ -102,7 +104,8 @@ public enum JUnitReport {
   /// The environment as JUnit properties.
   static func environmentProperties(_ env: RunEnvironment) -> [(String, String)] {
     [
-      ("repro.version", env.reproVersion), ("pytorch.compatibility", env.pytorchCompatibilityVersion),
+      ("repro.version", env.reproVersion),
+      ("pytorch.compatibility", env.pytorchCompatibilityVersion),
       ("swift.version", env.swiftVersion), ("os", env.operatingSystem), ("cpu.model", env.cpuModel),
       ("cpu.count", String(env.cpuCount)), ("openblas.threads", String(env.openBLASThreads)),
     ]
@@ -114,7 +117,9 @@ public enum JUnitReport {
     for c in cases {
       for (axis, value) in c.axes { values[axis, default: []].insert(value) }
     }
-    return values.keys.sorted().map { ("axis.\($0)", values[$0, default: []].sorted().joined(separator: ",")) }
+    return values.keys.sorted().map {
+      ("axis.\($0)", values[$0, default: []].sorted().joined(separator: ","))
+    }
   }
 
   /// Replaces the characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE, U+FFFF)
@@ -139,7 +144,9 @@ extension XMLElement {
   /// Adds attributes in the given order, with XML-safe values.
   fileprivate func addAttributes(_ pairs: [(String, String)]) {
     for (name, value) in pairs {
-      if let node = XMLNode.attribute(withName: name, stringValue: JUnitReport.xmlSafe(value)) as? XMLNode {
+      if let node = XMLNode.attribute(withName: name, stringValue: JUnitReport.xmlSafe(value))
+        as? XMLNode
+      {
         addAttribute(node)
       }
     }

@@ -82,7 +82,8 @@ public struct CaseResult: Sendable, Hashable, Codable {
     let failed = tensors.filter { !$0.passed }
     let failure = failed.first.map { first in
       Failure(
-        message: failed.count == 1 ? first.headline : "\(first.headline) (and \(failed.count - 1) more tensors)",
+        message: failed.count == 1
+          ? first.headline : "\(first.headline) (and \(failed.count - 1) more tensors)",
         type: "ComparisonFailure",
         details: failed.map(\.message).joined(separator: "\n\n"))
     }

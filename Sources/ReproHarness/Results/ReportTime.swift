@@ -8,8 +8,9 @@ enum ReportTime {
     return c
   }()
 
-  /// `2026-11-23T05:49:08.691Z` (UTC, rounded to the millisecond), for JSON. Parsing it back
-  /// with `parseISO8601(_:)` and formatting again gives the same text.
+  /// `2026-11-23T05:49:08.691Z` (UTC, rounded to the millisecond), for JSON.
+  ///
+  /// Parsing it back with `parseISO8601(_:)` and formatting again gives the same text.
   static func iso8601(_ date: Date) -> String {
     let millis = (date.timeIntervalSince1970 * 1000).rounded()
     let seconds = (millis / 1000).rounded(.down)

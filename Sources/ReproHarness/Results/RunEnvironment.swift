@@ -24,7 +24,8 @@ public struct RunEnvironment: Sendable, Hashable, Codable {
 
   /// Creates an environment record.
   public init(
-    swiftVersion: String, operatingSystem: String, cpuModel: String, cpuCount: Int, hostname: String,
+    swiftVersion: String, operatingSystem: String, cpuModel: String, cpuCount: Int,
+    hostname: String,
     openBLASThreads: Int, pytorchCompatibilityVersion: String = RunEnvironment.pytorchVersion,
     reproVersion: String
   ) {
@@ -71,14 +72,17 @@ public struct RunEnvironment: Sendable, Hashable, Codable {
     if let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8),
       let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PRETTY_NAME=") })
     {
-      let name = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+      let name = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(
+        in: CharacterSet(charactersIn: "\""))
       return "\(name) (\(kernel))"
     }
     return kernel
   }
 
   private static func cpuModelName() -> String {
-    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
+      return "unknown"
+    }
     for line in text.split(separator: "\n") where line.hasPrefix("model name") {
       if let colon = line.firstIndex(of: ":") {
         return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)

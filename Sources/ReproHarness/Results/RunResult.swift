@@ -93,7 +93,8 @@ extension RunResult {
       for c in run.cases {
         if let other = seen[c.id] {
           throw HarnessError(
-            .duplicateCase, "case \(c.id) appears in results \(other + 1) and \(n + 1) of \(runs.count)")
+            .duplicateCase,
+            "case \(c.id) appears in results \(other + 1) and \(n + 1) of \(runs.count)")
         }
         seen[c.id] = n
         cases.append(c)
@@ -127,7 +128,8 @@ extension RunResult {
       let c = try decoder.singleValueContainer()
       let text = try c.decode(String.self)
       guard let date = ReportTime.parseISO8601(text) else {
-        throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an ISO 8601 date: \(text)")
+        throw DecodingError.dataCorruptedError(
+          in: c, debugDescription: "not an ISO 8601 date: \(text)")
       }
       return date
     }
@@ -175,7 +177,8 @@ extension RunResult {
     guard run.schemaVersion == schemaVersion else {
       throw HarnessError(
         .invalidResults,
-        "\(url.path): results schema version \(run.schemaVersion), this Repro reads version \(schemaVersion)")
+        "\(url.path): results schema version \(run.schemaVersion), this Repro reads version \(schemaVersion)"
+      )
     }
     return run
   }
