@@ -24,6 +24,9 @@ let package = Package(
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // libxml2's XML Schema validator, used only by the tests to check JUnit files against the XSD.
+    .systemLibrary(
+      name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     .target(
       name: "ReproTensor",
       dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
@@ -64,7 +67,8 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "ReproHarnessTests",
-      dependencies: ["ReproHarness", "ReproFormat", "ReproTensor"],
+      dependencies: ["ReproHarness", "ReproFormat", "ReproTensor", "CLibXML2"],
+      exclude: ["Resources"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

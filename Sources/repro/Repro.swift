@@ -7,7 +7,10 @@ struct Repro: ParsableCommand {
     commandName: "repro",
     abstract: "Make PyTorch checkpoints verifiable: inspect, generate, compare and convert them.",
     version: ReproVersion.string,
-    subcommands: [InspectCommand.self, ConvertCommand.self, DiffCommand.self, GoldenCommand.self, RandomCommand.self]
+    subcommands: [
+      InspectCommand.self, ConvertCommand.self, DiffCommand.self, GoldenCommand.self, ReportCommand.self,
+      RandomCommand.self,
+    ]
   )
 }
 

@@ -1,0 +1,365 @@
+import Foundation
+import ReproTensor
+
+/// The per-element comparison of two tensors with the same dtype and shape, reduced to the
+/// figures a report needs in one pass.
+///
+/// Closeness and the differences are computed in the dtype's own arithmetic, as ATen's
+/// `isclose` and `assert_close`'s message do on the CPU: float16 and bfloat16 compute each
+/// operation in float32 and round the result back to the 16-bit type; float32 computes in
+/// float32 (tolerances rounded to float32); float64 in float64; complex values through `abs`
+/// (hypot) of the real type; integers and bool compare equal, and with non-zero tolerances are
+/// converted to float32 (PyTorch's default dtype) first. The message's differences of integers
+/// are taken in int64 with wrap-around, the relative one divided in float32, as PyTorch does.
+struct ElementwiseDifference {
+  /// Number of elements.
+  var count = 0
+  /// Elements that are not close (or not equal when the tolerance is exact).
+  var mismatchCount = 0
+  /// Elements whose bytes differ.
+  var bitwiseMismatchCount = 0
+  /// Flat index of the first element whose bytes differ.
+  var firstBitwiseMismatch: Int?
+
+  /// PyTorch's greatest absolute difference over the mismatches (matches count as 0; NaN wins).
+  var greatestAbsolute: Difference = .real(0)
+  var greatestAbsoluteIndex = 0
+  /// PyTorch's greatest relative difference over the mismatches.
+  var greatestRelative: Double = 0
+  var greatestRelativeIndex = 0
+
+  /// The largest absolute difference over every element, NaN pairs excluded, NaN against a
+  /// number included (it makes the figure NaN).
+  var maxAbsolute: Double = 0
+  var maxAbsoluteIndex: Int?
+  /// The largest relative difference over every element (0/0 counts as 0).
+  var maxRelative: Double = 0
+  /// The largest distance in units in the last place; NaN against anything but NaN excluded.
+  var maxULP: UInt64 = 0
+  var maxULPIndex: Int?
+
+  /// A difference value: a float, or an int64 for integer and bool tensors.
+  enum Difference: Equatable {
+    case real(Double)
+    case integer(Int64)
+
+    var integerValue: Int64? {
+      if case .integer(let i) = self { return i }
+      return nil
+    }
+
+    var double: Double {
+      switch self {
+      case .real(let d): d
+      case .integer(let i): Double(i)
+      }
+    }
+
+    /// Python's text of the value (`3`, `0.5`, `nan`).
+    var text: String {
+      switch self {
+      case .real(let d): PythonText.float(d)
+      case .integer(let i): String(i)
+      }
+    }
+  }
+
+  /// Compares `actual` with `expected` (same dtype and shape; a programmer error otherwise).
+  init(actual: Tensor, expected: Tensor, tolerance: Tolerance, equalNaN: Bool) {
+    precondition(actual.dtype == expected.dtype && actual.shape == expected.shape)
+    let dtype = actual.dtype
+    let a = actual.contiguousBytes()
+    let e = expected.contiguousBytes()
+    count = actual.count
+    let size = dtype.elementSize
+    a.withUnsafeBytes { ra in
+      e.withUnsafeBytes { re in
+        for i in 0..<count where !Self.bytesEqual(ra, re, at: i * size, size: size) {
+          bitwiseMismatchCount += 1
+          if firstBitwiseMismatch == nil { firstBitwiseMismatch = i }
+        }
+        switch dtype {
+        case .float16, .bfloat16, .float32:
+          let round: (Float) -> Float =
+            switch dtype {
+            case .float16:
+              { HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: $0)) }
+            case .bfloat16:
+              { HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16BitsScalar(from: $0)) }
+            default: { $0 }
+            }
+          compareFloats(
+            ra, re, dtype: dtype, round: round, tolerance: tolerance, equalNaN: equalNaN)
+        case .float64:
+          compareDoubles(ra, re, tolerance: tolerance, equalNaN: equalNaN)
+        case .complex64:
+          compareComplex(ra, re, single: true, tolerance: tolerance, equalNaN: equalNaN)
+        case .complex128:
+          compareComplex(ra, re, single: false, tolerance: tolerance, equalNaN: equalNaN)
+        case .int8, .uint8, .int16, .int32, .int64, .bool:
+          compareIntegers(actual: actual, expected: expected, tolerance: tolerance)
+        }
+      }
+    }
+  }
+
+  private static func bytesEqual(
+    _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, at offset: Int, size: Int
+  ) -> Bool {
+    for k in offset..<(offset + size) where a[k] != b[k] { return false }
+    return true
+  }
+
+  // MARK: - Accumulation
+
+  private mutating func record(
+    index i: Int, matches: Bool, absolute: Difference, relative: Double, bothNaN: Bool, ulp: UInt64?
+  ) {
+    // assert_close zeroes the matches, then takes torch.max over every element.
+    if !matches { mismatchCount += 1 }
+    let maskedAbsolute: Difference =
+      matches ? (absolute.integerValue == nil ? .real(0) : .integer(0)) : absolute
+    let maskedRelative = matches ? 0 : relative
+    if i == 0 || Self.isGreater(maskedAbsolute, than: greatestAbsolute) {
+      greatestAbsolute = maskedAbsolute
+      greatestAbsoluteIndex = i
+    }
+    if i == 0 || Self.isGreater(maskedRelative, than: greatestRelative) {
+      greatestRelative = maskedRelative
+      greatestRelativeIndex = i
+    }
+    if !bothNaN {
+      let abs = absolute.double
+      if maxAbsoluteIndex == nil || Self.isGreater(abs, than: maxAbsolute) {
+        maxAbsolute = abs
+        maxAbsoluteIndex = i
+      }
+      let rel = abs == 0 ? 0 : relative
+      if Self.isGreater(rel, than: maxRelative) { maxRelative = rel }
+    }
+    if let ulp, maxULPIndex == nil || ulp > maxULP {
+      maxULP = ulp
+      maxULPIndex = i
+    }
+  }
+
+  /// `torch.max` order: NaN is greater than everything and the first NaN stays.
+  private static func isGreater(_ x: Double, than best: Double) -> Bool {
+    if best.isNaN { return false }
+    return x.isNaN || x > best
+  }
+
+  private static func isGreater(_ x: Difference, than best: Difference) -> Bool {
+    switch (x, best) {
+    case (.integer(let a), .integer(let b)): a > b
+    default: isGreater(x.double, than: best.double)
+    }
+  }
+
+  // MARK: - Real floats
+
+  private mutating func compareFloats(
+    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, dtype: DType,
+    round: (Float) -> Float, tolerance: Tolerance, equalNaN: Bool
+  ) {
+    let rtol = Float(tolerance.relative)
+    let atol = Float(tolerance.absolute)
+    let layout = FloatLayout(dtype)
+    for i in 0..<count {
+      let (x, xBits) = Self.loadFloat(ra, i, dtype)
+      let (y, yBits) = Self.loadFloat(re, i, dtype)
+      let bothNaN = x.isNaN && y.isNaN
+      var close = x == y || (equalNaN && bothNaN)
+      let absDiff = Swift.abs(round(x - y))
+      if !close && !tolerance.isExact {
+        let allowed = round(Swift.abs(round(rtol * y)) + atol)
+        close = absDiff.isFinite && absDiff <= allowed
+      }
+      let rel = round(absDiff / Swift.abs(y))
+      record(
+        index: i, matches: close, absolute: .real(Double(absDiff)), relative: Double(rel),
+        bothNaN: bothNaN, ulp: layout.ulpDistance(xBits, yBits))
+    }
+  }
+
+  private static func loadFloat(_ raw: UnsafeRawBufferPointer, _ i: Int, _ dtype: DType) -> (
+    Float, UInt64
+  ) {
+    switch dtype {
+    case .float16:
+      let h = raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
+      return (HalfPrecision.float(fromFloat16Bits: h), UInt64(h))
+    case .bfloat16:
+      let h = raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
+      return (HalfPrecision.float(fromBFloat16Bits: h), UInt64(h))
+    default:
+      let u = raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
+      return (Float(bitPattern: u), UInt64(u))
+    }
+  }
+
+  private mutating func compareDoubles(
+    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, tolerance: Tolerance, equalNaN: Bool
+  ) {
+    let layout = FloatLayout(.float64)
+    for i in 0..<count {
+      let xBits = ra.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+      let yBits = re.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+      let x = Double(bitPattern: xBits)
+      let y = Double(bitPattern: yBits)
+      let bothNaN = x.isNaN && y.isNaN
+      var close = x == y || (equalNaN && bothNaN)
+      let absDiff = Swift.abs(x - y)
+      if !close && !tolerance.isExact {
+        let allowed = Swift.abs(tolerance.relative * y) + tolerance.absolute
+        close = absDiff.isFinite && absDiff <= allowed
+      }
+      record(
+        index: i, matches: close, absolute: .real(absDiff), relative: absDiff / Swift.abs(y),
+        bothNaN: bothNaN, ulp: layout.ulpDistance(xBits, yBits))
+    }
+  }
+
+  // MARK: - Complex
+
+  private mutating func compareComplex(
+    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, single: Bool, tolerance: Tolerance,
+    equalNaN: Bool
+  ) {
+    let layout = FloatLayout(single ? .float32 : .float64)
+    for i in 0..<count {
+      let (xr, xi, xrBits, xiBits) = Self.loadComplex(ra, i, single: single)
+      let (yr, yi, yrBits, yiBits) = Self.loadComplex(re, i, single: single)
+      let xNaN = xr.isNaN || xi.isNaN
+      let yNaN = yr.isNaN || yi.isNaN
+      var close = (xr == yr && xi == yi) || (equalNaN && xNaN && yNaN)
+      let absDiff: Double
+      let rel: Double
+      if single {
+        let d = Self.hypotFloat(Float(xr) - Float(yr), Float(xi) - Float(yi))
+        absDiff = Double(d)
+        rel = Double(d / Self.hypotFloat(Float(yr), Float(yi)))
+        if !close && !tolerance.isExact {
+          let rtol = Float(tolerance.relative)
+          let allowed =
+            Self.hypotFloat(rtol * Float(yr), rtol * Float(yi)) + Float(tolerance.absolute)
+          close = d.isFinite && d <= allowed
+        }
+      } else {
+        absDiff = Self.hypotDouble(xr - yr, xi - yi)
+        rel = absDiff / Self.hypotDouble(yr, yi)
+        if !close && !tolerance.isExact {
+          let allowed =
+            Self.hypotDouble(tolerance.relative * yr, tolerance.relative * yi) + tolerance.absolute
+          close = absDiff.isFinite && absDiff <= allowed
+        }
+      }
+      let ulp: UInt64? =
+        switch (layout.ulpDistance(xrBits, yrBits), layout.ulpDistance(xiBits, yiBits)) {
+        case (let r?, let m?): Swift.max(r, m)
+        default: nil
+        }
+      record(
+        index: i, matches: close, absolute: .real(absDiff), relative: rel,
+        bothNaN: xNaN && yNaN, ulp: ulp)
+    }
+  }
+
+  private static func loadComplex(
+    _ raw: UnsafeRawBufferPointer, _ i: Int, single: Bool
+  ) -> (Double, Double, UInt64, UInt64) {
+    if single {
+      let r = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self)
+      let m = raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self)
+      return (Double(Float(bitPattern: r)), Double(Float(bitPattern: m)), UInt64(r), UInt64(m))
+    }
+    let r = raw.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self)
+    let m = raw.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self)
+    return (Double(bitPattern: r), Double(bitPattern: m), r, m)
+  }
+
+  /// `|x + iy|` in float32: C's `hypotf`, as `std::abs(complex<float>)` computes it.
+  static func hypotFloat(_ x: Float, _ y: Float) -> Float { Foundation.hypotf(x, y) }
+
+  /// `|x + iy|` in float64: C's `hypot`, as `std::abs(complex<double>)` and Python's `abs`
+  /// compute it.
+  static func hypotDouble(_ x: Double, _ y: Double) -> Double { Foundation.hypot(x, y) }
+
+  // MARK: - Integers and bool
+
+  private mutating func compareIntegers(actual: Tensor, expected: Tensor, tolerance: Tolerance) {
+    let xs = Self.int64s(actual)
+    let ys = Self.int64s(expected)
+    let rtol = Float(tolerance.relative)
+    let atol = Float(tolerance.absolute)
+    for i in 0..<count {
+      let x = xs[i]
+      let y = ys[i]
+      var close = x == y
+      if !close && !tolerance.isExact {
+        let fx = Float(x)
+        let fy = Float(y)
+        let err = Swift.abs(fx - fy)
+        close = err.isFinite && err <= Swift.abs(rtol * fy) + atol
+      }
+      let d = x &- y
+      let absDiff = d < 0 ? 0 &- d : d
+      let absExpected = y < 0 ? 0 &- y : y
+      let rel = Float(absDiff) / Float(absExpected)
+      let ulp = x >= y ? UInt64(bitPattern: x &- y) : UInt64(bitPattern: y &- x)
+      record(
+        index: i, matches: close, absolute: .integer(absDiff), relative: Double(rel),
+        bothNaN: false,
+        ulp: ulp)
+    }
+  }
+
+  private static func int64s(_ t: Tensor) -> [Int64] {
+    t.scalars().map {
+      switch $0 {
+      case .bool(let b): b ? 1 : 0
+      case .int(let i): i
+      case .float(let d): Int64(d)
+      case .complex(let re, _): Int64(re)
+      }
+    }
+  }
+}
+
+/// The bit layout of an IEEE binary format, for ULP distances.
+struct FloatLayout {
+  let exponentMask: UInt64
+  let mantissaMask: UInt64
+  let signMask: UInt64
+
+  init(_ dtype: DType) {
+    let (exponentBits, mantissaBits) =
+      switch dtype {
+      case .float16: (5, 10)
+      case .bfloat16: (8, 7)
+      case .float64, .complex128: (11, 52)
+      default: (8, 23)
+      }
+    mantissaMask = (1 << UInt64(mantissaBits)) - 1
+    exponentMask = ((1 << UInt64(exponentBits)) - 1) << UInt64(mantissaBits)
+    signMask = 1 << UInt64(exponentBits + mantissaBits)
+  }
+
+  func isNaN(_ bits: UInt64) -> Bool {
+    bits & exponentMask == exponentMask && bits & mantissaMask != 0
+  }
+
+  /// How many representable values lie between the two (0 for `+0` and `-0`); nil when exactly
+  /// one of them is NaN, 0 when both are.
+  func ulpDistance(_ a: UInt64, _ b: UInt64) -> UInt64? {
+    switch (isNaN(a), isNaN(b)) {
+    case (true, true): return 0
+    case (false, false): break
+    default: return nil
+    }
+    let ma = a & ~signMask
+    let mb = b & ~signMask
+    if (a & signMask) == (b & signMask) { return ma > mb ? ma - mb : mb - ma }
+    return ma + mb
+  }
+}
