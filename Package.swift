@@ -53,7 +53,7 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "ReproNNTests",
-      dependencies: ["ReproNN", "ReproTensor"],
+      dependencies: ["ReproNN", "ReproTensor", "ReproFormat"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]
