@@ -34,6 +34,15 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
 
   var testDescription: String { name }
 
+  /// Places where Repro is not bitwise equal to torch 2.13 and why. Adam's denominator calls
+  /// `torch.sqrt`, which on the torch 2.13 CPU wheel (MKL VML) is not correctly rounded: about
+  /// 0.7% of float32 inputs come out 1 ULP off, depending on the value only (not on size,
+  /// position or threads); Repro's square root is IEEE's. In these goldens one such denominator
+  /// moves one parameter element by 1 ULP; every state tensor stays bitwise equal.
+  static let knownDeviations: [String: (elements: Int, reason: String)] = [
+    "adam_amsgrad step 5 param 1": (1, "torch.sqrt (MKL VML) 1 ULP off on max_exp_avg_sq[22] = 0x3B830BE1")
+  ]
+
   static func all() throws -> [OptimCase] {
     struct File: Decodable { let cases: [OptimCase] }
     return try JSONDecoder().decode(File.self, from: Data(contentsOf: OptimGolden.url("optim.json"))).cases
@@ -91,7 +100,12 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
       total += 1
       let d = OptimGolden.difference(got, want)
       if d.count == 0 { equal += 1 }
-      #expect(d.count == 0, "\(name) step \(step + 1) \(what): \(d.count) elements differ from PyTorch, max \(d.maxULP) ULP")
+      let place = "\(name) step \(step + 1) \(what)"
+      if let allowed = OptimCase.knownDeviations[place] {
+        #expect(d.count <= allowed.elements && d.maxULP <= 1, "\(place): \(d.count) elements differ, max \(d.maxULP) ULP")
+      } else {
+        #expect(d.count == 0, "\(place): \(d.count) elements differ from PyTorch, max \(d.maxULP) ULP")
+      }
     }
     for (i, p) in params.enumerated() { check(OptimGolden.hex(p.value), snap.params[i], "param \(i)") }
     let sd = opt.stateDict()
