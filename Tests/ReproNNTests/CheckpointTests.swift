@@ -13,7 +13,9 @@ import Testing
   }
 
   /// Three SGD-momentum steps with gradients from `Generator(seed: UInt64(5))`, as the script.
-  func tutorialRun(steps: Int = 3, grads: Generator = Generator(seed: UInt64(5))) throws -> (Module, SGD, Generator) {
+  func tutorialRun(steps: Int = 3, grads: Generator = Generator(seed: UInt64(5))) throws -> (
+    Module, SGD, Generator
+  ) {
     let (model, _) = try simpleModel()
     let opt = try SGD(model.parameters(), lr: 0.01, momentum: 0.9)
     for _ in 0..<steps {
@@ -55,7 +57,8 @@ import Testing
   }
 
   @Test func saveWritesAtomicallyAndLoadRestoresEverything() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repro-ckpt-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-ckpt-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let (model, opt, _) = try tutorialRun()
@@ -63,10 +66,13 @@ import Testing
     let gen = Generator(seed: UInt64(123))
     _ = try gen.randn(shape: [7])
     let url = dir.appendingPathComponent("checkpoint_tutorial.pt")
-    let ckpt = TrainingCheckpoint(epoch: 3, model: model, optimizer: opt, loss: .float(0.4321), scaler: scaler, generator: gen)
+    let ckpt = TrainingCheckpoint(
+      epoch: 3, model: model, optimizer: opt, loss: .float(0.4321), scaler: scaler, generator: gen)
     try ckpt.save(to: url)
-    #expect(Array(try Data(contentsOf: url)) == (try ckpt.serialized(archiveName: "checkpoint_tutorial")))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checkpoint_tutorial.pt"])
+    #expect(
+      Array(try Data(contentsOf: url)) == (try ckpt.serialized(archiveName: "checkpoint_tutorial")))
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checkpoint_tutorial.pt"])
 
     let back = try TrainingCheckpoint.load(contentsOf: url)
     #expect(back.epoch == 3)
@@ -75,8 +81,11 @@ import Testing
     let freshScaler = try GradScaler(device: "cpu")
     let freshGen = Generator(seed: UInt64(1))
     try back.restore(model: fresh, optimizer: freshOpt, scaler: freshScaler, generator: freshGen)
-    for (a, b) in zip(fresh.stateDict().entries, model.stateDict().entries) { #expect(a.tensor.bytesEqual(b.tensor), "\(a.key)") }
-    #expect(try TorchFile.serialize(freshOpt.stateDict()) == (try TorchFile.serialize(opt.stateDict())))
+    for (a, b) in zip(fresh.stateDict().entries, model.stateDict().entries) {
+      #expect(a.tensor.bytesEqual(b.tensor), "\(a.key)")
+    }
+    #expect(
+      try TorchFile.serialize(freshOpt.stateDict()) == (try TorchFile.serialize(opt.stateDict())))
     #expect(freshScaler.stateDict()["scale"]?.int64 == 1024)
     #expect(freshGen.stateBytes() == gen.stateBytes())
   }
@@ -87,7 +96,8 @@ import Testing
     let (straight, _, _) = try tutorialRun(steps: 5)
     let grads = Generator(seed: UInt64(5))
     let (model, opt, _) = try tutorialRun(steps: 3, grads: grads)
-    let bytes = try TrainingCheckpoint(epoch: 3, model: model, optimizer: opt, loss: .float(0)).serialized()
+    let bytes = try TrainingCheckpoint(epoch: 3, model: model, optimizer: opt, loss: .float(0))
+      .serialized()
     let back = try TrainingCheckpoint(try TorchFile.load(bytes: bytes).root)
     let (fresh, _) = try simpleModel()
     let freshOpt = try SGD(fresh.parameters(), lr: 0.01, momentum: 0.9)
@@ -96,7 +106,9 @@ import Testing
       for p in fresh.parameters() { p.grad = try grads.randn(shape: p.value.shape) }
       try freshOpt.step()
     }
-    for (a, b) in zip(fresh.stateDict().entries, straight.stateDict().entries) { #expect(a.tensor.bytesEqual(b.tensor), "\(a.key)") }
+    for (a, b) in zip(fresh.stateDict().entries, straight.stateDict().entries) {
+      #expect(a.tensor.bytesEqual(b.tensor), "\(a.key)")
+    }
   }
 
   @Test func moduleStateDictValueIsWhatTorchSaves() throws {
@@ -118,11 +130,15 @@ import Testing
     #expect(throws: TrainingError(.invalidStateDict, "checkpoint has no \"epoch\" key")) {
       try TrainingCheckpoint(.dict([]))
     }
-    #expect(throws: TrainingError(.invalidStateDict, "checkpoint \"loss\" is str, expected a float or a tensor")) {
+    #expect(
+      throws: TrainingError(
+        .invalidStateDict, "checkpoint \"loss\" is str, expected a float or a tensor")
+    ) {
       try TrainingCheckpoint(
         .dict([
           PicklePair(.string("epoch"), .int(1)), PicklePair(.string("model_state_dict"), .dict([])),
-          PicklePair(.string("optimizer_state_dict"), .dict([])), PicklePair(.string("loss"), .string("x")),
+          PicklePair(.string("optimizer_state_dict"), .dict([])),
+          PicklePair(.string("loss"), .string("x")),
         ]))
     }
   }

@@ -38,7 +38,9 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
 
   static func all() throws -> [ScalerRun] {
     struct File: Decodable { let runs: [ScalerRun] }
-    return try JSONDecoder().decode(File.self, from: Data(contentsOf: OptimGolden.url("scaler.json"))).runs
+    return try JSONDecoder().decode(
+      File.self, from: Data(contentsOf: OptimGolden.url("scaler.json"))
+    ).runs
   }
 
   func kwarg(_ key: String) -> TypedValue? { kwargs.first { $0.key == key }?.value }
@@ -47,7 +49,8 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     var interval: Int64 = 2000
     if case .int(let i)? = kwarg("growth_interval") { interval = i }
     return try GradScaler(
-      device: "cpu", initScale: kwarg("init_scale")?.number ?? 65536.0, growthFactor: kwarg("growth_factor")?.number ?? 2.0,
+      device: "cpu", initScale: kwarg("init_scale")?.number ?? 65536.0,
+      growthFactor: kwarg("growth_factor")?.number ?? 2.0,
       backoffFactor: kwarg("backoff_factor")?.number ?? 0.5, growthInterval: interval)
   }
 
@@ -75,7 +78,8 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     let scaler = try run.makeScaler()
     run.expectStateDict(scaler.stateDict(), run.initial_state_dict, "initial")
     #expect(
-      try OptimGolden.serialized(scaler.stateDict(), as: run.files.initial) == (try OptimGolden.bytes(run.files.initial)))
+      try OptimGolden.serialized(scaler.stateDict(), as: run.files.initial)
+        == (try OptimGolden.bytes(run.files.initial)))
     let g = Generator(seed: UInt64(bitPattern: run.grad_seed))
     for (k, want) in run.steps.enumerated() {
       let loss = try g.randn(shape: [])
@@ -86,7 +90,9 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
         let scaled = try raw.mul(Tensor(scalar: try #require(scaler.scaleTensorValue)))
         let fed = OptimGolden.tensor(want.grads_fed[i], shape: p.value.shape)
         // The script injects inf/NaN into some elements; all others are randn * scale.
-        let same = zip(scaled.toArray(of: Float.self), fed.toArray(of: Float.self)).filter { $0.0.bitPattern == $0.1.bitPattern }
+        let same = zip(scaled.toArray(of: Float.self), fed.toArray(of: Float.self)).filter {
+          $0.0.bitPattern == $0.1.bitPattern
+        }
         #expect(same.count >= fed.count - 1, "step \(k): gradient \(i) is not randn * scale")
         p.grad = fed
       }
@@ -94,17 +100,24 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
       #expect(stepped == !want.skipped, "step \(k): skip decision")
       #expect((want.found_inf != 0) == want.skipped)
       for (i, p) in params.enumerated() {
-        #expect(OptimGolden.hex(try #require(p.grad)) == want.grads_unscaled[i], "step \(k): unscaled gradient \(i)")
+        #expect(
+          OptimGolden.hex(try #require(p.grad)) == want.grads_unscaled[i],
+          "step \(k): unscaled gradient \(i)")
         #expect(OptimGolden.hex(p.value) == want.params[i], "step \(k): parameter \(i)")
       }
       try scaler.update()
-      #expect(OptimGolden.hex(Tensor(scalar: try #require(scaler.scaleTensorValue))) == want.scale, "step \(k): scale")
+      #expect(
+        OptimGolden.hex(Tensor(scalar: try #require(scaler.scaleTensorValue))) == want.scale,
+        "step \(k): scale")
       #expect(Int(scaler.growthTracker) == want.growth_tracker, "step \(k): growth tracker")
       run.expectStateDict(scaler.stateDict(), want.state_dict, "step \(k)")
     }
-    #expect(try OptimGolden.serialized(scaler.stateDict(), as: run.files.final) == (try OptimGolden.bytes(run.files.final)))
     #expect(
-      try OptimGolden.serialized(opt.stateDict(), as: run.files.optimizer) == (try OptimGolden.bytes(run.files.optimizer)))
+      try OptimGolden.serialized(scaler.stateDict(), as: run.files.final)
+        == (try OptimGolden.bytes(run.files.final)))
+    #expect(
+      try OptimGolden.serialized(opt.stateDict(), as: run.files.optimizer)
+        == (try OptimGolden.bytes(run.files.optimizer)))
   }
 
   @Test(arguments: runs)
@@ -112,7 +125,9 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     let loaded = try TorchFile.load(contentsOf: OptimGolden.url(run.files.final)).root
     let scaler = try GradScaler(device: "cpu")
     try scaler.loadStateDict(loaded)
-    #expect(try OptimGolden.serialized(scaler.stateDict(), as: run.files.final) == (try OptimGolden.bytes(run.files.final)))
+    #expect(
+      try OptimGolden.serialized(scaler.stateDict(), as: run.files.final)
+        == (try OptimGolden.bytes(run.files.final)))
     // After loading, the next scale() starts from the loaded scale.
     _ = try scaler.scale(Tensor(scalar: Float(1)))
     #expect(scaler.currentScale == loaded["scale"]?.double)
@@ -120,7 +135,9 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
 
   @Test func disabledScalerSavesAnEmptyDictAndPassesThrough() throws {
     let scaler = try GradScaler(device: "cpu", enabled: false)
-    #expect(try OptimGolden.serialized(scaler.stateDict(), as: "scaler_disabled.pt") == (try OptimGolden.bytes("scaler_disabled.pt")))
+    #expect(
+      try OptimGolden.serialized(scaler.stateDict(), as: "scaler_disabled.pt")
+        == (try OptimGolden.bytes("scaler_disabled.pt")))
     let loss = Tensor(scalar: Float(2.5))
     #expect(try scaler.scale(loss).bytesEqual(loss))
     #expect(scaler.currentScale == 1)
@@ -128,9 +145,19 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
 
   @Test func updateRoundsTheScaleToFloat32AndStopsGrowingBeforeInfinity() {
     // float32(1000.5 * 0.3) computed in double: 300.15 rounds to 300.149993896484375.
-    #expect(GradScaler.updatedScale(1000.5, tracker: 5, foundInf: true, growthFactor: 2, backoffFactor: 0.3, growthInterval: 3) == (Float(300.15), 0))
-    #expect(GradScaler.updatedScale(.greatestFiniteMagnitude, tracker: 2, foundInf: false, growthFactor: 2, backoffFactor: 0.5, growthInterval: 3) == (.greatestFiniteMagnitude, 0))
-    #expect(GradScaler.updatedScale(8, tracker: 0, foundInf: false, growthFactor: 2, backoffFactor: 0.5, growthInterval: 3) == (8, 1))
+    #expect(
+      GradScaler.updatedScale(
+        1000.5, tracker: 5, foundInf: true, growthFactor: 2, backoffFactor: 0.3, growthInterval: 3)
+        == (Float(300.15), 0))
+    #expect(
+      GradScaler.updatedScale(
+        .greatestFiniteMagnitude, tracker: 2, foundInf: false, growthFactor: 2, backoffFactor: 0.5,
+        growthInterval: 3) == (.greatestFiniteMagnitude, 0))
+    #expect(
+      GradScaler.updatedScale(
+        8, tracker: 0, foundInf: false, growthFactor: 2, backoffFactor: 0.5, growthInterval: 3) == (
+          8, 1
+        ))
   }
 
   @Test func callsOutOfOrderAreRefusedWithPyTorchsMessages() throws {
@@ -139,8 +166,11 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     let scaler = try GradScaler(device: "cpu")
     #expect(throws: TrainingError.self) { try scaler.step(opt) }
     _ = try scaler.scale(Tensor(scalar: Float(1)))
-    #expect(throws: TrainingError(.invalidOrder, "No inf checks were recorded for this optimizer.")) { try scaler.step(opt) }
-    #expect(throws: TrainingError(.invalidOrder, "No inf checks were recorded prior to update.")) { try scaler.update() }
+    #expect(throws: TrainingError(.invalidOrder, "No inf checks were recorded for this optimizer."))
+    { try scaler.step(opt) }
+    #expect(throws: TrainingError(.invalidOrder, "No inf checks were recorded prior to update.")) {
+      try scaler.update()
+    }
     // As in PyTorch, the failed step left the optimizer UNSCALED: start over with a new scaler.
     let second = try GradScaler(device: "cpu")
     _ = try second.scale(Tensor(scalar: Float(1)))
@@ -150,18 +180,31 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
   func check(_ scaler: GradScaler, _ opt: SGD, _ p: Parameter) throws {
     p.grad = Tensor([Float(1), 2], shape: [2])
     try scaler.unscale(opt)
-    #expect(throws: TrainingError(.invalidOrder, "unscale_() has already been called on this optimizer since the last update().")) {
+    #expect(
+      throws: TrainingError(
+        .invalidOrder,
+        "unscale_() has already been called on this optimizer since the last update().")
+    ) {
       try scaler.unscale(opt)
     }
     try scaler.step(opt)
-    #expect(throws: TrainingError(.invalidOrder, "step() has already been called since the last update().")) { try scaler.step(opt) }
-    try scaler.update()
-    p.grad = Tensor(zeros: [2], dtype: .float16)
-    #expect(throws: TrainingError(.unsupportedDType, "Attempting to unscale FP16 gradients.")) { try scaler.unscale(opt) }
     #expect(
       throws: TrainingError(
-        .invalidStateDict, "The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler.")
+        .invalidOrder, "step() has already been called since the last update().")
+    ) { try scaler.step(opt) }
+    try scaler.update()
+    p.grad = Tensor(zeros: [2], dtype: .float16)
+    #expect(throws: TrainingError(.unsupportedDType, "Attempting to unscale FP16 gradients.")) {
+      try scaler.unscale(opt)
+    }
+    #expect(
+      throws: TrainingError(
+        .invalidStateDict,
+        "The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler."
+      )
     ) { try scaler.loadStateDict(.dict([])) }
-    #expect(throws: TrainingError(.invalidArgument, "The growth factor must be > 1.0.")) { try GradScaler(growthFactor: 1) }
+    #expect(throws: TrainingError(.invalidArgument, "The growth factor must be > 1.0.")) {
+      try GradScaler(growthFactor: 1)
+    }
   }
 }

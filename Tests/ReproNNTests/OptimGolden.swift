@@ -7,7 +7,11 @@ import Testing
 
 /// A hyper-parameter recorded with its Python type by Scripts/make_optim_goldens.py.
 enum TypedValue: Decodable, Sendable, Equatable {
-  case int(Int64), float(Double), bool(Bool), none, tuple([TypedValue])
+  case int(Int64)
+  case float(Double)
+  case bool(Bool)
+  case none
+  case tuple([TypedValue])
 
   init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: Key.self)
@@ -34,7 +38,9 @@ enum TypedValue: Decodable, Sendable, Equatable {
   }
 
   var pair: (Double, Double)? {
-    guard case .tuple(let v) = self, v.count == 2, let a = v[0].number, let b = v[1].number else { return nil }
+    guard case .tuple(let v) = self, v.count == 2, let a = v[0].number, let b = v[1].number else {
+      return nil
+    }
     return (a.doubleValue, b.doubleValue)
   }
 
@@ -105,7 +111,9 @@ enum OptimGolden {
 
   static func words(_ hex: String) -> [UInt32] {
     let chars = Array(hex.utf8)
-    return stride(from: 0, to: chars.count, by: 8).map { UInt32(String(decoding: chars[$0..<$0 + 8], as: UTF8.self), radix: 16) ?? 0 }
+    return stride(from: 0, to: chars.count, by: 8).map {
+      UInt32(String(decoding: chars[$0..<$0 + 8], as: UTF8.self), radix: 16) ?? 0
+    }
   }
 
   /// A float32 tensor of `shape` from hex bits.
@@ -142,6 +150,7 @@ enum OptimGolden {
   /// Index of the first differing byte, for messages.
   static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> Int? {
     if a == b { return nil }
-    return zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+    return zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+      ?? min(a.count, b.count)
   }
 }

@@ -40,12 +40,16 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
   /// position or threads); Repro's square root is IEEE's. In these goldens one such denominator
   /// moves one parameter element by 1 ULP; every state tensor stays bitwise equal.
   static let knownDeviations: [String: (elements: Int, reason: String)] = [
-    "adam_amsgrad step 5 param 1": (1, "torch.sqrt (MKL VML) 1 ULP off on max_exp_avg_sq[22] = 0x3B830BE1")
+    "adam_amsgrad step 5 param 1": (
+      1, "torch.sqrt (MKL VML) 1 ULP off on max_exp_avg_sq[22] = 0x3B830BE1"
+    )
   ]
 
   static func all() throws -> [OptimCase] {
     struct File: Decodable { let cases: [OptimCase] }
-    return try JSONDecoder().decode(File.self, from: Data(contentsOf: OptimGolden.url("optim.json"))).cases
+    return try JSONDecoder().decode(
+      File.self, from: Data(contentsOf: OptimGolden.url("optim.json"))
+    ).cases
   }
 
   func kwarg(_ key: String) -> TypedValue? { kwargs.first { $0.key == key }?.value }
@@ -63,18 +67,22 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
     switch optimizer {
     case "SGD":
       return try SGD(
-        groups: groups, lr: lr, momentum: kwarg("momentum")?.number ?? 0, dampening: kwarg("dampening")?.number ?? 0,
+        groups: groups, lr: lr, momentum: kwarg("momentum")?.number ?? 0,
+        dampening: kwarg("dampening")?.number ?? 0,
         weightDecay: kwarg("weight_decay")?.number ?? 0, nesterov: kwarg("nesterov") == .bool(true),
         maximize: kwarg("maximize") == .bool(true))
     case "Adam":
       return try Adam(
-        groups: groups, lr: lr, betas: kwarg("betas")?.pair ?? (0.9, 0.999), eps: kwarg("eps")?.number ?? 1e-8,
+        groups: groups, lr: lr, betas: kwarg("betas")?.pair ?? (0.9, 0.999),
+        eps: kwarg("eps")?.number ?? 1e-8,
         weightDecay: kwarg("weight_decay")?.number ?? 0, amsgrad: kwarg("amsgrad") == .bool(true),
         maximize: kwarg("maximize") == .bool(true))
     default:
       return try AdamW(
-        groups: groups, lr: lr, betas: kwarg("betas")?.pair ?? (0.9, 0.999), eps: kwarg("eps")?.number ?? 1e-8,
-        weightDecay: kwarg("weight_decay")?.number ?? 1e-2, amsgrad: kwarg("amsgrad") == .bool(true),
+        groups: groups, lr: lr, betas: kwarg("betas")?.pair ?? (0.9, 0.999),
+        eps: kwarg("eps")?.number ?? 1e-8,
+        weightDecay: kwarg("weight_decay")?.number ?? 1e-2,
+        amsgrad: kwarg("amsgrad") == .bool(true),
         maximize: kwarg("maximize") == .bool(true))
     }
   }
@@ -93,7 +101,9 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
   /// Compares parameters and state after a step with the snapshot; returns (bitwise tensors,
   /// compared tensors) and records a failure per mismatch with the ULP distance.
   @discardableResult
-  func expectMatches(_ snap: Snapshot, _ params: [Parameter], _ opt: Optimizer, step: Int) -> (Int, Int) {
+  func expectMatches(_ snap: Snapshot, _ params: [Parameter], _ opt: Optimizer, step: Int) -> (
+    Int, Int
+  ) {
     var equal = 0
     var total = 0
     func check(_ got: String, _ want: String, _ what: String) {
@@ -102,18 +112,27 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
       if d.count == 0 { equal += 1 }
       let place = "\(name) step \(step + 1) \(what)"
       if let allowed = OptimCase.knownDeviations[place] {
-        #expect(d.count <= allowed.elements && d.maxULP <= 1, "\(place): \(d.count) elements differ, max \(d.maxULP) ULP")
+        #expect(
+          d.count <= allowed.elements && d.maxULP <= 1,
+          "\(place): \(d.count) elements differ, max \(d.maxULP) ULP")
       } else {
-        #expect(d.count == 0, "\(place): \(d.count) elements differ from PyTorch, max \(d.maxULP) ULP")
+        #expect(
+          d.count == 0, "\(place): \(d.count) elements differ from PyTorch, max \(d.maxULP) ULP")
       }
     }
-    for (i, p) in params.enumerated() { check(OptimGolden.hex(p.value), snap.params[i], "param \(i)") }
+    for (i, p) in params.enumerated() {
+      check(OptimGolden.hex(p.value), snap.params[i], "param \(i)")
+    }
     let sd = opt.stateDict()
     let state = sd["state"]?.pairs ?? []
-    #expect(state.map { Int($0.key.int64 ?? -1) } == snap.state.map(\.index), "\(name) step \(step + 1): state key order")
+    #expect(
+      state.map { Int($0.key.int64 ?? -1) } == snap.state.map(\.index),
+      "\(name) step \(step + 1): state key order")
     for entry in snap.state {
       guard let s = sd["state"]?[intKey: entry.index] else { continue }
-      #expect(s.pairs?.compactMap(\.key.string) == entry.tensors.map(\.name), "\(name): state[\(entry.index)] keys")
+      #expect(
+        s.pairs?.compactMap(\.key.string) == entry.tensors.map(\.name),
+        "\(name): state[\(entry.index)] keys")
       for (key, hex) in entry.tensors {
         guard let t = s[key]?.tensor else {
           Issue.record("\(name): state[\(entry.index)][\(key)] missing")
@@ -136,7 +155,9 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
   @Test(arguments: cases)
   func everyStepIsBitwiseEqualToPyTorch(golden: OptimCase) throws {
     let params = try OptimGolden.parameters(seed: golden.param_seed, shapes: golden.shapes)
-    #expect(params.map { OptimGolden.hex($0.value) } == golden.initial_params, "initial parameters differ")
+    #expect(
+      params.map { OptimGolden.hex($0.value) } == golden.initial_params, "initial parameters differ"
+    )
     let opt = try golden.makeOptimizer(params)
     let g = Generator(seed: UInt64(bitPattern: golden.grad_seed))
     for (step, snap) in golden.steps.enumerated() {
@@ -158,7 +179,9 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
     let want = try OptimGolden.bytes(golden.state_dict_file)
     let got = try OptimGolden.serialized(opt.stateDict(), as: golden.state_dict_file)
     #expect(got.count == want.count)
-    #expect(OptimGolden.firstDifference(got, want) == nil, "\(golden.state_dict_file): first differing byte")
+    #expect(
+      OptimGolden.firstDifference(got, want) == nil,
+      "\(golden.state_dict_file): first differing byte")
   }
 
   @Test(arguments: cases)
@@ -190,7 +213,8 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
       try golden.setGradients(resumedParams, step: step, from: g)
       try resumed.step()
     }
-    golden.expectMatches(golden.steps[golden.steps.count - 1], resumedParams, resumed, step: golden.steps.count - 1)
+    golden.expectMatches(
+      golden.steps[golden.steps.count - 1], resumedParams, resumed, step: golden.steps.count - 1)
   }
 
   @Test func unsteppedAdamStateDictIsByteIdentical() throws {
@@ -203,7 +227,8 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
     let params = try OptimGolden.parameters(seed: 1, shapes: [[2], [3]])
     let opt = try Adam(groups: [ParamGroup([params[0]]), ParamGroup([params[1]])])
     let groups = try #require(opt.stateDict()["param_groups"]?.elements)
-    guard case .shared(let a)? = groups[0]["betas"], case .shared(let b)? = groups[1]["betas"] else {
+    guard case .shared(let a)? = groups[0]["betas"], case .shared(let b)? = groups[1]["betas"]
+    else {
       Issue.record("betas is not a shared tuple")
       return
     }
@@ -228,6 +253,9 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
     try opt.step()
     let one: Double = 1
     let minusTwo: Double = -2
-    #expect(p.value.toArray(of: Double.self) == [one.addingProduct(0.5, -0.1), minusTwo.addingProduct(0.25, -0.1)])
+    #expect(
+      p.value.toArray(of: Double.self) == [
+        one.addingProduct(0.5, -0.1), minusTwo.addingProduct(0.25, -0.1),
+      ])
   }
 }

@@ -10,7 +10,8 @@ extension StateDict {
     let meta = metadata.map {
       PicklePair(.string($0.path), .dict([PicklePair(.string("version"), .int(Int64($0.version)))]))
     }
-    return .orderedDict(items, attributes: [PicklePair(.string("_metadata"), .orderedDict(meta, attributes: []))])
+    return .orderedDict(
+      items, attributes: [PicklePair(.string("_metadata"), .orderedDict(meta, attributes: []))])
   }
 
   /// Reads a state dict from a loaded value: an `OrderedDict` (or dict) of str → tensor; the
@@ -20,7 +21,9 @@ extension StateDict {
   public init(_ value: PickleValue) throws(StateDictError) {
     guard let pairs = value.pairs else {
       throw StateDictError(
-        problems: ["expected a state dict (an OrderedDict of str to Tensor), got \(value.typeName)"],
+        problems: [
+          "expected a state dict (an OrderedDict of str to Tensor), got \(value.typeName)"
+        ],
         keys: IncompatibleKeys(missingKeys: [], unexpectedKeys: []), typeName: "state_dict")
     }
     var entries: [StateDictEntry] = []
@@ -42,7 +45,9 @@ extension StateDict {
       let meta = attributes.first(where: { $0.key.string == "_metadata" })?.value.pairs
     {
       for m in meta {
-        if let path = m.key.string, let v = m.value["version"]?.int64 { metadata.append((path, Int(v))) }
+        if let path = m.key.string, let v = m.value["version"]?.int64 {
+          metadata.append((path, Int(v)))
+        }
       }
     }
     self.init(entries: entries, metadata: metadata)
@@ -54,7 +59,9 @@ extension Module {
   /// `StateDict.pickleValue`).
   ///
   /// - Parameter prefix: prepended to every key and metadata path (`module.`).
-  public func stateDictValue(prefix: String = "") -> PickleValue { stateDict(prefix: prefix).pickleValue }
+  public func stateDictValue(prefix: String = "") -> PickleValue {
+    stateDict(prefix: prefix).pickleValue
+  }
 
   /// Loads a state dict read from a file (`model.load_state_dict(torch.load(f))`).
   ///
@@ -64,7 +71,9 @@ extension Module {
   /// - Returns: the missing and unexpected keys.
   /// - Throws: `StateDictError` when `value` is not a state dict, or as `loadStateDict(_:strict:)`.
   @discardableResult
-  public func loadStateDict(from value: PickleValue, strict: Bool = true) throws(StateDictError) -> IncompatibleKeys {
+  public func loadStateDict(from value: PickleValue, strict: Bool = true) throws(StateDictError)
+    -> IncompatibleKeys
+  {
     try loadStateDict(try StateDict(value), strict: strict)
   }
 }

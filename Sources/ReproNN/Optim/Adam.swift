@@ -40,41 +40,63 @@ public class Adam: Optimizer {
   /// - Throws: `TrainingError.Code.invalidArgument` with PyTorch's message for a negative
   ///   learning rate, epsilon or weight decay, a beta outside [0, 1), or no parameters.
   public convenience init(
-    _ parameters: [Parameter], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: PythonNumber = 1e-8,
-    weightDecay: PythonNumber = 0, amsgrad: Bool = false, maximize: Bool = false, decoupledWeightDecay: Bool = false
+    _ parameters: [Parameter], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+    eps: PythonNumber = 1e-8,
+    weightDecay: PythonNumber = 0, amsgrad: Bool = false, maximize: Bool = false,
+    decoupledWeightDecay: Bool = false
   ) throws(TrainingError) {
-    if parameters.isEmpty { throw TrainingError(.invalidArgument, "optimizer got an empty parameter list") }
+    if parameters.isEmpty {
+      throw TrainingError(.invalidArgument, "optimizer got an empty parameter list")
+    }
     try self.init(
-      groups: [ParamGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+      groups: [ParamGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
+      amsgrad: amsgrad,
       maximize: maximize, decoupledWeightDecay: decoupledWeightDecay)
   }
 
   /// Creates the optimizer over parameter groups; each group's options override these defaults.
+  ///
   /// Groups that do not set `betas` share the defaults' tuple, as in PyTorch.
   ///
   /// - Throws: as `init(_:lr:betas:eps:weightDecay:amsgrad:maximize:decoupledWeightDecay:)`.
   public convenience init(
-    groups: [ParamGroup], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: PythonNumber = 1e-8,
-    weightDecay: PythonNumber = 0, amsgrad: Bool = false, maximize: Bool = false, decoupledWeightDecay: Bool = false
+    groups: [ParamGroup], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+    eps: PythonNumber = 1e-8,
+    weightDecay: PythonNumber = 0, amsgrad: Bool = false, maximize: Bool = false,
+    decoupledWeightDecay: Bool = false
   ) throws(TrainingError) {
     try self.init(
-      typeName: "Adam", groups: groups, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+      typeName: "Adam", groups: groups, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
+      amsgrad: amsgrad,
       maximize: maximize, decoupledWeightDecay: decoupledWeightDecay)
   }
 
   init(
-    typeName: String, groups: [ParamGroup], lr: PythonNumber, betas: (Double, Double), eps: PythonNumber,
+    typeName: String, groups: [ParamGroup], lr: PythonNumber, betas: (Double, Double),
+    eps: PythonNumber,
     weightDecay: PythonNumber, amsgrad: Bool, maximize: Bool, decoupledWeightDecay: Bool
   ) throws(TrainingError) {
-    if !(lr.doubleValue >= 0) { throw TrainingError(.invalidArgument, "Invalid learning rate: \(lr)") }
-    if !(eps.doubleValue >= 0) { throw TrainingError(.invalidArgument, "Invalid epsilon value: \(eps)") }
-    if !(0 <= betas.0 && betas.0 < 1) { throw TrainingError(.invalidArgument, "Invalid beta parameter at index 0: \(betas.0)") }
-    if !(0 <= betas.1 && betas.1 < 1) { throw TrainingError(.invalidArgument, "Invalid beta parameter at index 1: \(betas.1)") }
-    if !(weightDecay.doubleValue >= 0) { throw TrainingError(.invalidArgument, "Invalid weight_decay value: \(weightDecay)") }
+    if !(lr.doubleValue >= 0) {
+      throw TrainingError(.invalidArgument, "Invalid learning rate: \(lr)")
+    }
+    if !(eps.doubleValue >= 0) {
+      throw TrainingError(.invalidArgument, "Invalid epsilon value: \(eps)")
+    }
+    if !(0 <= betas.0 && betas.0 < 1) {
+      throw TrainingError(.invalidArgument, "Invalid beta parameter at index 0: \(betas.0)")
+    }
+    if !(0 <= betas.1 && betas.1 < 1) {
+      throw TrainingError(.invalidArgument, "Invalid beta parameter at index 1: \(betas.1)")
+    }
+    if !(weightDecay.doubleValue >= 0) {
+      throw TrainingError(.invalidArgument, "Invalid weight_decay value: \(weightDecay)")
+    }
     let defaults: [(key: String, value: PickleValue)] = [
       ("lr", lr.pickleValue), ("betas", Adam.betasValue(betas)), ("eps", eps.pickleValue),
-      ("weight_decay", weightDecay.pickleValue), ("amsgrad", .bool(amsgrad)), ("maximize", .bool(maximize)),
-      ("foreach", .none), ("capturable", .bool(false)), ("differentiable", .bool(false)), ("fused", .none),
+      ("weight_decay", weightDecay.pickleValue), ("amsgrad", .bool(amsgrad)),
+      ("maximize", .bool(maximize)),
+      ("foreach", .none), ("capturable", .bool(false)), ("differentiable", .bool(false)),
+      ("fused", .none),
       ("decoupled_weight_decay", .bool(decoupledWeightDecay)),
     ]
     try super.init(typeName: typeName, groups: groups, defaults: defaults)
@@ -87,9 +109,12 @@ public class Adam: Optimizer {
 
   /// Adam's `__setstate__` defaults for groups saved by older PyTorch versions, and a check of
   /// every option `step` reads.
-  override public func migrateLoadedGroup(_ group: inout ParamGroup, index: Int) throws(TrainingError) {
+  override public func migrateLoadedGroup(_ group: inout ParamGroup, index: Int)
+    throws(TrainingError)
+  {
     let fill: [(String, PickleValue)] = [
-      ("amsgrad", .bool(false)), ("maximize", .bool(false)), ("foreach", .none), ("capturable", .bool(false)),
+      ("amsgrad", .bool(false)), ("maximize", .bool(false)), ("foreach", .none),
+      ("capturable", .bool(false)),
       ("differentiable", .bool(false)), ("decoupled_weight_decay", .bool(false)), ("fused", .none),
     ]
     for (k, v) in fill where group[k] == nil { group[k] = v }
@@ -97,14 +122,17 @@ public class Adam: Optimizer {
   }
 
   /// Turns a saved number `step` (PyTorch < 1.12) into the float32 0-d tensor (`__setstate__`).
-  override public func migrateLoadedState(_ state: inout ParameterState, parameter: Parameter, groupIndex: Int) throws(TrainingError) {
+  override public func migrateLoadedState(
+    _ state: inout ParameterState, parameter: Parameter, groupIndex: Int
+  ) throws(TrainingError) {
     guard !state.entries.isEmpty else { return }
     guard let step = state["step"] else {
       throw TrainingError(.invalidStateDict, "an Adam state has no \"step\"")
     }
     if step.tensor == nil {
       guard let n = PythonNumber(step) else {
-        throw TrainingError(.invalidStateDict, "state \"step\" is \(step.typeName), expected a tensor or a number")
+        throw TrainingError(
+          .invalidStateDict, "state \"step\" is \(step.typeName), expected a tensor or a number")
       }
       state["step"] = .tensor(Tensor(scalar: Float(n.doubleValue)))
     }
@@ -122,7 +150,9 @@ public class Adam: Optimizer {
       maximize = try g.flag("maximize", group: index)
       decoupled = try g.flag("decoupled_weight_decay", group: index)
       for k in ["capturable", "differentiable", "fused"] where try g.flag(k, group: index) {
-        throw TrainingError(.unsupportedDType, "param_groups[\(index)]: \(k)=True is not supported (only the single-tensor path)")
+        throw TrainingError(
+          .unsupportedDType,
+          "param_groups[\(index)]: \(k)=True is not supported (only the single-tensor path)")
       }
     }
   }
@@ -141,16 +171,22 @@ public class Adam: Optimizer {
         try withState(for: p) { (state: inout ParameterState) throws(TrainingError) in
           if state.entries.isEmpty {
             state["step"] = .tensor(Tensor(scalar: Float(0)))
-            state["exp_avg"] = .tensor(Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
-            state["exp_avg_sq"] = .tensor(Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
+            state["exp_avg"] = .tensor(
+              Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
+            state["exp_avg_sq"] = .tensor(
+              Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
             if h.amsgrad {
-              state["max_exp_avg_sq"] = .tensor(Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
+              state["max_exp_avg_sq"] = .tensor(
+                Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
             }
           }
           func tensor(_ key: String) throws(TrainingError) -> Tensor {
-            guard let v = state[key] else { throw TrainingError(.invalidStateDict, "Adam state has no \"\(key)\"") }
+            guard let v = state[key] else {
+              throw TrainingError(.invalidStateDict, "Adam state has no \"\(key)\"")
+            }
             guard let t = v.tensor else {
-              throw TrainingError(.invalidStateDict, "state \"\(key)\" is \(v.typeName), expected a tensor")
+              throw TrainingError(
+                .invalidStateDict, "state \"\(key)\" is \(v.typeName), expected a tensor")
             }
             if key != "step" { try SGD.checkState(t, key, of: p) }
             return t
@@ -158,7 +194,8 @@ public class Adam: Optimizer {
           let stepTensor = try tensor("step")
           let steps = try Self.increment(stepTensor)
           let tensors = AdamTensors(
-            param: p.value, grad: grad, expAvg: try tensor("exp_avg"), expAvgSq: try tensor("exp_avg_sq"),
+            param: p.value, grad: grad, expAvg: try tensor("exp_avg"),
+            expAvgSq: try tensor("exp_avg_sq"),
             maxExpAvgSq: h.amsgrad ? try tensor("max_exp_avg_sq") : nil)
           switch p.value.dtype {
           case .float64: try Self.update(Double.self, tensors, step: steps, h)
@@ -177,10 +214,14 @@ public class Adam: Optimizer {
   /// `step_t += 1` in the step tensor's own dtype; returns `step_t.item()` as a Python float.
   static func increment(_ step: Tensor) throws(TrainingError) -> Double {
     guard step.count == 1, step.dtype.isFloatingPoint else {
-      throw TrainingError(.invalidStateDict, "state \"step\" is a \(step.dtype.pytorchName) tensor of shape \(Module.torchSize(step.shape)), expected a 0-d float tensor")
+      throw TrainingError(
+        .invalidStateDict,
+        "state \"step\" is a \(step.dtype.pytorchName) tensor of shape \(Module.torchSize(step.shape)), expected a 0-d float tensor"
+      )
     }
     if step.storage.isReadOnly {
-      throw TrainingError(.invalidArgument, "state \"step\" lives in a read-only storage; copy it first")
+      throw TrainingError(
+        .invalidArgument, "state \"step\" lives in a read-only storage; copy it first")
     }
     let i = step.storageOffset
     let old = step.scalar(atStorageIndex: i).doubleValue
@@ -194,7 +235,9 @@ public class Adam: Optimizer {
     return step.scalar(atStorageIndex: i).doubleValue
   }
 
-  private static func update<T: OptimizerFloat>(_: T.Type, _ t: AdamTensors, step: Double, _ h: Hyper) throws(TrainingError) {
+  private static func update<T: OptimizerFloat>(
+    _: T.Type, _ t: AdamTensors, step: Double, _ h: Hyper
+  ) throws(TrainingError) {
     typealias K = OptimizerKernels
     var g = K.elements(t.grad, as: T.self)
     if h.maximize { for i in g.indices { g[i] = -g[i] } }
@@ -250,12 +293,16 @@ public final class AdamW: Adam {
   ///
   /// - Throws: `TrainingError.Code.invalidArgument` as `Adam`.
   public convenience init(
-    _ parameters: [Parameter], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: PythonNumber = 1e-8,
+    _ parameters: [Parameter], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+    eps: PythonNumber = 1e-8,
     weightDecay: PythonNumber = 1e-2, amsgrad: Bool = false, maximize: Bool = false
   ) throws(TrainingError) {
-    if parameters.isEmpty { throw TrainingError(.invalidArgument, "optimizer got an empty parameter list") }
+    if parameters.isEmpty {
+      throw TrainingError(.invalidArgument, "optimizer got an empty parameter list")
+    }
     try self.init(
-      groups: [ParamGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+      groups: [ParamGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
+      amsgrad: amsgrad,
       maximize: maximize)
   }
 
@@ -263,16 +310,20 @@ public final class AdamW: Adam {
   ///
   /// - Throws: `TrainingError.Code.invalidArgument` as `Adam`.
   public init(
-    groups: [ParamGroup], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: PythonNumber = 1e-8,
+    groups: [ParamGroup], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999),
+    eps: PythonNumber = 1e-8,
     weightDecay: PythonNumber = 1e-2, amsgrad: Bool = false, maximize: Bool = false
   ) throws(TrainingError) {
     try super.init(
-      typeName: "AdamW", groups: groups, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad,
+      typeName: "AdamW", groups: groups, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
+      amsgrad: amsgrad,
       maximize: maximize, decoupledWeightDecay: true)
   }
 
   /// AdamW's `__setstate__`: `decoupled_weight_decay` is forced to true.
-  override public func migrateLoadedGroup(_ group: inout ParamGroup, index: Int) throws(TrainingError) {
+  override public func migrateLoadedGroup(_ group: inout ParamGroup, index: Int)
+    throws(TrainingError)
+  {
     try super.migrateLoadedGroup(&group, index: index)
     group["decoupled_weight_decay"] = .bool(true)
   }

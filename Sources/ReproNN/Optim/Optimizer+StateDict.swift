@@ -18,7 +18,9 @@ extension Optimizer {
       for (i, p) in g.parameters.enumerated() where mapping[ObjectIdentifier(p)] == nil {
         mapping[ObjectIdentifier(p)] = start + i
       }
-      var pairs = g.options.filter { $0.key != "params" }.map { PicklePair(.string($0.key), $0.value) }
+      var pairs = g.options.filter { $0.key != "params" }.map {
+        PicklePair(.string($0.key), $0.value)
+      }
       let indices = g.parameters.compactMap { mapping[ObjectIdentifier($0)] }
       pairs.append(PicklePair(.string("params"), .list(indices.map { .int(Int64($0)) })))
       start += g.parameters.count
@@ -34,9 +36,13 @@ extension Optimizer {
       case .foreign(let k):
         key = k
       }
-      state.append(PicklePair(key, .dict(slot.state.entries.map { PicklePair(.string($0.key), $0.value) })))
+      state.append(
+        PicklePair(key, .dict(slot.state.entries.map { PicklePair(.string($0.key), $0.value) })))
     }
-    return .dict([PicklePair(.string("state"), .dict(state)), PicklePair(.string("param_groups"), .list(groups))])
+    return .dict([
+      PicklePair(.string("state"), .dict(state)),
+      PicklePair(.string("param_groups"), .list(groups)),
+    ])
   }
 
   /// Restores a state dict written by `stateDict()` or PyTorch's `optimizer.state_dict()`
@@ -53,7 +59,8 @@ extension Optimizer {
   ///   shape differs from its parameter's; nothing is modified when it throws.
   public func loadStateDict(_ value: PickleValue) throws(TrainingError) {
     guard let root = value.pairs else {
-      throw TrainingError(.invalidStateDict, "optimizer state dict is \(value.typeName), expected a dict")
+      throw TrainingError(
+        .invalidStateDict, "optimizer state dict is \(value.typeName), expected a dict")
     }
     func entry(_ key: String) throws(TrainingError) -> PickleValue {
       guard let v = root.first(where: { $0.key.string == key })?.value else {
@@ -62,34 +69,44 @@ extension Optimizer {
       return v
     }
     guard let savedGroups = try entry("param_groups").elements else {
-      throw TrainingError(.invalidStateDict, "\"param_groups\" is \(try entry("param_groups").typeName), expected a list")
+      throw TrainingError(
+        .invalidStateDict,
+        "\"param_groups\" is \(try entry("param_groups").typeName), expected a list")
     }
     guard let savedState = try entry("state").pairs else {
-      throw TrainingError(.invalidStateDict, "\"state\" is \(try entry("state").typeName), expected a dict")
+      throw TrainingError(
+        .invalidStateDict, "\"state\" is \(try entry("state").typeName), expected a dict")
     }
     if savedGroups.count != paramGroups.count {
-      throw TrainingError(.invalidStateDict, "loaded state dict has a different number of parameter groups")
+      throw TrainingError(
+        .invalidStateDict, "loaded state dict has a different number of parameter groups")
     }
     var idMap: [Int64: (parameter: Parameter, group: Int)] = [:]
     var newGroups: [ParamGroup] = []
     for (gi, saved) in savedGroups.enumerated() {
       guard let pairs = saved.pairs else {
-        throw TrainingError(.invalidStateDict, "param_groups[\(gi)] is \(saved.typeName), expected a dict")
+        throw TrainingError(
+          .invalidStateDict, "param_groups[\(gi)] is \(saved.typeName), expected a dict")
       }
       var options: [(key: String, value: PickleValue)] = []
       var ids: [Int64]?
       for p in pairs {
         guard let k = p.key.string else {
-          throw TrainingError(.invalidStateDict, "param_groups[\(gi)] has a \(p.key.typeName) key, expected str")
+          throw TrainingError(
+            .invalidStateDict, "param_groups[\(gi)] has a \(p.key.typeName) key, expected str")
         }
         if k == "params" {
           guard let list = p.value.elements else {
-            throw TrainingError(.invalidStateDict, "param_groups[\(gi)][\"params\"] is \(p.value.typeName), expected a list of ints")
+            throw TrainingError(
+              .invalidStateDict,
+              "param_groups[\(gi)][\"params\"] is \(p.value.typeName), expected a list of ints")
           }
           var out: [Int64] = []
           for (j, e) in list.enumerated() {
             guard let i = e.int64 else {
-              throw TrainingError(.invalidStateDict, "param_groups[\(gi)][\"params\"][\(j)] is \(e.typeName), expected an int")
+              throw TrainingError(
+                .invalidStateDict,
+                "param_groups[\(gi)][\"params\"][\(j)] is \(e.typeName), expected an int")
             }
             out.append(i)
           }
@@ -98,11 +115,15 @@ extension Optimizer {
           options.append((k, p.value))
         }
       }
-      guard let ids else { throw TrainingError(.invalidStateDict, "param_groups[\(gi)] has no \"params\" key") }
+      guard let ids else {
+        throw TrainingError(.invalidStateDict, "param_groups[\(gi)] has no \"params\" key")
+      }
       let current = paramGroups[gi].parameters
       if ids.count != current.count {
         throw TrainingError(
-          .invalidStateDict, "loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
+          .invalidStateDict,
+          "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+        )
       }
       for (i, p) in zip(ids, current) { idMap[i] = (p, gi) }
       var group = ParamGroup(current, options: options)
@@ -115,19 +136,24 @@ extension Optimizer {
       guard let k = pair.key.int64, let (param, gi) = idMap[k] else {
         slots.append((.foreign(pair.key), ParameterState(entries: [])))
         if let entries = pair.value.pairs {
-          slots[slots.count - 1].state.entries = entries.compactMap { e in e.key.string.map { ($0, e.value) } }
+          slots[slots.count - 1].state.entries = entries.compactMap { e in
+            e.key.string.map { ($0, e.value) }
+          }
         }
         continue
       }
       guard let entries = pair.value.pairs else {
-        throw TrainingError(.invalidStateDict, "state[\(k)] is \(pair.value.typeName), expected a dict")
+        throw TrainingError(
+          .invalidStateDict, "state[\(k)] is \(pair.value.typeName), expected a dict")
       }
       var state = ParameterState()
       for e in entries {
         guard let name = e.key.string else {
-          throw TrainingError(.invalidStateDict, "state[\(k)] has a \(e.key.typeName) key, expected str")
+          throw TrainingError(
+            .invalidStateDict, "state[\(k)] has a \(e.key.typeName) key, expected str")
         }
-        state[name] = try Optimizer.castLoaded(e.value, key: name, like: param.value, context: "state[\(k)][\"\(name)\"]")
+        state[name] = try Optimizer.castLoaded(
+          e.value, key: name, like: param.value, context: "state[\(k)][\"\(name)\"]")
       }
       try migrateLoadedState(&state, parameter: param, groupIndex: gi)
       slots.append((.parameter(ObjectIdentifier(param)), state))
@@ -136,13 +162,19 @@ extension Optimizer {
     stateSlots = slots
   }
 
-  /// `_process_value_according_to_param_policy`: `step` stays as saved; other floating tensors
-  /// take the parameter's dtype (and every tensor its device tag). Always a fresh copy.
-  static func castLoaded(_ value: PickleValue, key: String, like param: Tensor, context: String) throws(TrainingError) -> PickleValue {
+  /// A loaded state value as PyTorch's `_process_value_according_to_param_policy` makes it.
+  ///
+  /// `step` stays as saved; other tensors take the parameter's dtype when it is floating, and
+  /// its device tag. Always a fresh copy.
+  static func castLoaded(_ value: PickleValue, key: String, like param: Tensor, context: String)
+    throws(TrainingError) -> PickleValue
+  {
     guard let t = value.tensor else { return value }
     if key != "step" && t.shape != param.shape {
       throw TrainingError(
-        .shapeMismatch, "\(context) has shape \(Module.torchSize(t.shape)), its parameter \(Module.torchSize(param.shape))")
+        .shapeMismatch,
+        "\(context) has shape \(Module.torchSize(t.shape)), its parameter \(Module.torchSize(param.shape))"
+      )
     }
     var copy: Tensor
     if key != "step" && param.dtype.isFloatingPoint {

@@ -55,7 +55,9 @@ open class Optimizer {
   ///
   /// - Throws: `TrainingError.Code.invalidArgument` for an empty parameter list or a parameter
   ///   that appears twice, with PyTorch's messages.
-  public init(typeName: String, groups: [ParamGroup], defaults: [(key: String, value: PickleValue)]) throws(TrainingError) {
+  public init(typeName: String, groups: [ParamGroup], defaults: [(key: String, value: PickleValue)])
+    throws(TrainingError)
+  {
     self.typeName = typeName
     self.defaults = defaults
     self.paramGroups = []
@@ -72,7 +74,8 @@ open class Optimizer {
     var g = group
     var seen = Set(paramGroups.flatMap { $0.parameters.map(ObjectIdentifier.init) })
     for p in g.parameters where !seen.insert(ObjectIdentifier(p)).inserted {
-      throw TrainingError(.invalidArgument, "some parameters appear in more than one parameter group")
+      throw TrainingError(
+        .invalidArgument, "some parameters appear in more than one parameter group")
     }
     for (k, v) in defaults where g[k] == nil { g.options.append((k, v)) }
     paramGroups.append(g)
@@ -91,7 +94,9 @@ open class Optimizer {
   open func migrateLoadedGroup(_ group: inout ParamGroup, index: Int) throws(TrainingError) {}
 
   /// Completes a parameter's loaded state (Adam turns a number `step` into a tensor).
-  open func migrateLoadedState(_ state: inout ParameterState, parameter: Parameter, groupIndex: Int) throws(TrainingError) {}
+  open func migrateLoadedState(_ state: inout ParameterState, parameter: Parameter, groupIndex: Int)
+    throws(TrainingError)
+  {}
 
   /// Clears the gradients of every parameter (`zero_grad`).
   ///
@@ -123,7 +128,9 @@ open class Optimizer {
 
   /// The state of `parameter`, created empty (and ordered last) when absent, as PyTorch's
   /// `defaultdict` does on first access.
-  func withState<R>(for parameter: Parameter, _ body: (inout ParameterState) throws(TrainingError) -> R) throws(TrainingError) -> R {
+  func withState<R>(
+    for parameter: Parameter, _ body: (inout ParameterState) throws(TrainingError) -> R
+  ) throws(TrainingError) -> R {
     let id = ObjectIdentifier(parameter)
     let found = stateSlots.firstIndex { if case .parameter(id) = $0.key { true } else { false } }
     let index: Int

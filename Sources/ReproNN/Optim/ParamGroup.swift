@@ -56,7 +56,8 @@ public struct ParamGroup {
       throw TrainingError(.invalidStateDict, "param_groups[\(index)] has no \"\(key)\"")
     }
     guard let n = PythonNumber(v) else {
-      throw TrainingError(.invalidStateDict, "param_groups[\(index)][\"\(key)\"] is \(v.typeName), expected a number")
+      throw TrainingError(
+        .invalidStateDict, "param_groups[\(index)][\"\(key)\"] is \(v.typeName), expected a number")
     }
     return n.doubleValue
   }
@@ -70,7 +71,8 @@ public struct ParamGroup {
     case .none: return false
     case .int(let i): return i != 0
     default:
-      throw TrainingError(.invalidStateDict, "param_groups[\(index)][\"\(key)\"] is \(v.typeName), expected a bool")
+      throw TrainingError(
+        .invalidStateDict, "param_groups[\(index)][\"\(key)\"] is \(v.typeName), expected a bool")
     }
   }
 
@@ -78,8 +80,11 @@ public struct ParamGroup {
     guard let v = self[key] else {
       throw TrainingError(.invalidStateDict, "param_groups[\(index)] has no \"\(key)\"")
     }
-    guard let e = v.elements, e.count == 2, let a = PythonNumber(e[0]), let b = PythonNumber(e[1]) else {
-      throw TrainingError(.invalidStateDict, "param_groups[\(index)][\"\(key)\"] is \(v.typeName), expected a tuple of 2 floats")
+    guard let e = v.elements, e.count == 2, let a = PythonNumber(e[0]), let b = PythonNumber(e[1])
+    else {
+      throw TrainingError(
+        .invalidStateDict,
+        "param_groups[\(index)][\"\(key)\"] is \(v.typeName), expected a tuple of 2 floats")
     }
     return (a.doubleValue, b.doubleValue)
   }

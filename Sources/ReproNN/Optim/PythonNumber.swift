@@ -9,7 +9,8 @@ public import ReproFormat
 /// ```swift
 /// let opt = SGD(model.parameters(), lr: 0.1, momentum: 0)   // momentum is the int 0
 /// ```
-public enum PythonNumber: Sendable, Hashable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+public enum PythonNumber: Sendable, Hashable, ExpressibleByIntegerLiteral,
+  ExpressibleByFloatLiteral,
   CustomStringConvertible
 {
   /// A Python `int`.

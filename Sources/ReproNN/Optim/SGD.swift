@@ -40,12 +40,16 @@ public final class SGD: Optimizer {
   ///   learning rate, momentum or weight decay, Nesterov without momentum or with dampening, or
   ///   an empty parameter list.
   public convenience init(
-    _ parameters: [Parameter], lr: PythonNumber = 1e-3, momentum: PythonNumber = 0, dampening: PythonNumber = 0,
+    _ parameters: [Parameter], lr: PythonNumber = 1e-3, momentum: PythonNumber = 0,
+    dampening: PythonNumber = 0,
     weightDecay: PythonNumber = 0, nesterov: Bool = false, maximize: Bool = false
   ) throws(TrainingError) {
-    if parameters.isEmpty { throw TrainingError(.invalidArgument, "optimizer got an empty parameter list") }
+    if parameters.isEmpty {
+      throw TrainingError(.invalidArgument, "optimizer got an empty parameter list")
+    }
     try self.init(
-      groups: [ParamGroup(parameters)], lr: lr, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
+      groups: [ParamGroup(parameters)], lr: lr, momentum: momentum, dampening: dampening,
+      weightDecay: weightDecay,
       nesterov: nesterov, maximize: maximize)
   }
 
@@ -53,18 +57,26 @@ public final class SGD: Optimizer {
   ///
   /// - Throws: as `init(_:lr:momentum:dampening:weightDecay:nesterov:maximize:)`.
   public init(
-    groups: [ParamGroup], lr: PythonNumber = 1e-3, momentum: PythonNumber = 0, dampening: PythonNumber = 0,
+    groups: [ParamGroup], lr: PythonNumber = 1e-3, momentum: PythonNumber = 0,
+    dampening: PythonNumber = 0,
     weightDecay: PythonNumber = 0, nesterov: Bool = false, maximize: Bool = false
   ) throws(TrainingError) {
     if lr.doubleValue < 0 { throw TrainingError(.invalidArgument, "Invalid learning rate: \(lr)") }
-    if momentum.doubleValue < 0 { throw TrainingError(.invalidArgument, "Invalid momentum value: \(momentum)") }
-    if weightDecay.doubleValue < 0 { throw TrainingError(.invalidArgument, "Invalid weight_decay value: \(weightDecay)") }
+    if momentum.doubleValue < 0 {
+      throw TrainingError(.invalidArgument, "Invalid momentum value: \(momentum)")
+    }
+    if weightDecay.doubleValue < 0 {
+      throw TrainingError(.invalidArgument, "Invalid weight_decay value: \(weightDecay)")
+    }
     if nesterov && (momentum.doubleValue <= 0 || !dampening.isZero) {
-      throw TrainingError(.invalidArgument, "Nesterov momentum requires a momentum and zero dampening")
+      throw TrainingError(
+        .invalidArgument, "Nesterov momentum requires a momentum and zero dampening")
     }
     let defaults: [(key: String, value: PickleValue)] = [
-      ("lr", lr.pickleValue), ("momentum", momentum.pickleValue), ("dampening", dampening.pickleValue),
-      ("weight_decay", weightDecay.pickleValue), ("nesterov", .bool(nesterov)), ("maximize", .bool(maximize)),
+      ("lr", lr.pickleValue), ("momentum", momentum.pickleValue),
+      ("dampening", dampening.pickleValue),
+      ("weight_decay", weightDecay.pickleValue), ("nesterov", .bool(nesterov)),
+      ("maximize", .bool(maximize)),
       ("foreach", .none), ("differentiable", .bool(false)), ("fused", .none),
     ]
     try super.init(typeName: "SGD", groups: groups, defaults: defaults)
@@ -72,9 +84,12 @@ public final class SGD: Optimizer {
 
   /// SGD's `__setstate__` defaults for groups saved by older PyTorch versions, and a check of
   /// every option `step` reads.
-  override public func migrateLoadedGroup(_ group: inout ParamGroup, index: Int) throws(TrainingError) {
+  override public func migrateLoadedGroup(_ group: inout ParamGroup, index: Int)
+    throws(TrainingError)
+  {
     let fill: [(String, PickleValue)] = [
-      ("nesterov", .bool(false)), ("maximize", .bool(false)), ("foreach", .none), ("differentiable", .bool(false)),
+      ("nesterov", .bool(false)), ("maximize", .bool(false)), ("foreach", .none),
+      ("differentiable", .bool(false)),
       ("fused", .bool(false)),
     ]
     for (k, v) in fill where group[k] == nil { group[k] = v }
@@ -92,7 +107,9 @@ public final class SGD: Optimizer {
       nesterov = try g.flag("nesterov", group: index)
       maximize = try g.flag("maximize", group: index)
       if try g.flag("fused", group: index) {
-        throw TrainingError(.unsupportedDType, "param_groups[\(index)]: fused=True (the fused SGD kernel) is not supported")
+        throw TrainingError(
+          .unsupportedDType,
+          "param_groups[\(index)]: fused=True (the fused SGD kernel) is not supported")
       }
     }
   }
@@ -121,7 +138,8 @@ public final class SGD: Optimizer {
               try Self.checkState(t, "momentum_buffer", of: p)
               buffer = t
             } else {
-              throw TrainingError(.invalidStateDict, "state \"momentum_buffer\" is \(v.typeName), expected a tensor")
+              throw TrainingError(
+                .invalidStateDict, "state \"momentum_buffer\" is \(v.typeName), expected a tensor")
             }
           }
           if let created = try Self.update(p, grad: grad, buffer: buffer, h) {
@@ -137,11 +155,14 @@ public final class SGD: Optimizer {
   static func checkGradient(_ grad: Tensor, of p: Parameter) throws(TrainingError) {
     if grad.shape != p.value.shape {
       throw TrainingError(
-        .shapeMismatch, "gradient of shape \(Module.torchSize(grad.shape)) for a parameter of shape \(Module.torchSize(p.value.shape))")
+        .shapeMismatch,
+        "gradient of shape \(Module.torchSize(grad.shape)) for a parameter of shape \(Module.torchSize(p.value.shape))"
+      )
     }
     if grad.dtype != p.value.dtype {
       throw TrainingError(
-        .unsupportedDType, "gradient is \(grad.dtype.pytorchName) but its parameter is \(p.value.dtype.pytorchName)")
+        .unsupportedDType,
+        "gradient is \(grad.dtype.pytorchName) but its parameter is \(p.value.dtype.pytorchName)")
     }
   }
 
@@ -149,12 +170,15 @@ public final class SGD: Optimizer {
     if t.shape != p.value.shape || t.dtype != p.value.dtype {
       throw TrainingError(
         .invalidStateDict,
-        "state \"\(key)\" is \(t.dtype.pytorchName) \(Module.torchSize(t.shape)), its parameter \(p.value.dtype.pytorchName) \(Module.torchSize(p.value.shape))")
+        "state \"\(key)\" is \(t.dtype.pytorchName) \(Module.torchSize(t.shape)), its parameter \(p.value.dtype.pytorchName) \(Module.torchSize(p.value.shape))"
+      )
     }
   }
 
   /// Updates `p` in place; returns the momentum buffer when this step created it.
-  private static func update(_ p: Parameter, grad: Tensor, buffer: Tensor?, _ h: Hyper) throws(TrainingError) -> Tensor? {
+  private static func update(_ p: Parameter, grad: Tensor, buffer: Tensor?, _ h: Hyper)
+    throws(TrainingError) -> Tensor?
+  {
     switch p.value.dtype {
     case .float64: try update(Double.self, p, grad: grad, buffer: buffer, h)
     default: try update(Float.self, p, grad: grad, buffer: buffer, h)

@@ -28,23 +28,29 @@ extension GradScaler {
   public func loadStateDict(_ value: PickleValue) throws(TrainingError) {
     guard isEnabled else { return }
     guard let pairs = value.pairs else {
-      throw TrainingError(.invalidStateDict, "GradScaler state dict is \(value.typeName), expected a dict")
+      throw TrainingError(
+        .invalidStateDict, "GradScaler state dict is \(value.typeName), expected a dict")
     }
     if pairs.isEmpty {
       throw TrainingError(
         .invalidStateDict,
-        "The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler.")
+        "The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler."
+      )
     }
     func number(_ key: String) throws(TrainingError) -> PythonNumber {
-      guard let v = value[key] else { throw TrainingError(.invalidStateDict, "GradScaler state dict has no \"\(key)\"") }
+      guard let v = value[key] else {
+        throw TrainingError(.invalidStateDict, "GradScaler state dict has no \"\(key)\"")
+      }
       guard let n = PythonNumber(v) else {
-        throw TrainingError(.invalidStateDict, "GradScaler state dict \"\(key)\" is \(v.typeName), expected a number")
+        throw TrainingError(
+          .invalidStateDict, "GradScaler state dict \"\(key)\" is \(v.typeName), expected a number")
       }
       return n
     }
     func integer(_ key: String) throws(TrainingError) -> Int64 {
       guard case .int(let i) = try number(key) else {
-        throw TrainingError(.invalidStateDict, "GradScaler state dict \"\(key)\" is float, expected an int")
+        throw TrainingError(
+          .invalidStateDict, "GradScaler state dict \"\(key)\" is float, expected an int")
       }
       return i
     }
@@ -53,6 +59,8 @@ extension GradScaler {
     let backoff = try number("backoff_factor")
     let interval = try integer("growth_interval")
     let tracker = try integer("_growth_tracker")
-    restore(initScale: scale, growthFactor: growth, backoffFactor: backoff, growthInterval: interval, tracker: tracker)
+    restore(
+      initScale: scale, growthFactor: growth, backoffFactor: backoff, growthInterval: interval,
+      tracker: tracker)
   }
 }

@@ -65,8 +65,12 @@ public final class GradScaler {
     self.device = device
     self.isEnabled = enabled
     if enabled {
-      if growthFactor.doubleValue <= 1 { throw TrainingError(.invalidArgument, "The growth factor must be > 1.0.") }
-      if backoffFactor.doubleValue >= 1 { throw TrainingError(.invalidArgument, "The backoff factor must be < 1.0.") }
+      if growthFactor.doubleValue <= 1 {
+        throw TrainingError(.invalidArgument, "The growth factor must be > 1.0.")
+      }
+      if backoffFactor.doubleValue >= 1 {
+        throw TrainingError(.invalidArgument, "The backoff factor must be < 1.0.")
+      }
     }
     self.initScale = initScale
     self.growthFactor = growthFactor
@@ -79,7 +83,8 @@ public final class GradScaler {
 
   private func checkScale(_ function: String) throws(TrainingError) -> Float {
     guard let s = scaleTensorValue else {
-      throw TrainingError(.invalidOrder, "Attempted \(function) but _scale is None.  " + GradScaler.fix)
+      throw TrainingError(
+        .invalidOrder, "Attempted \(function) but _scale is None.  " + GradScaler.fix)
     }
     return s
   }
@@ -120,8 +125,10 @@ public final class GradScaler {
     return growthTrackerValue.map(Int64.init) ?? initGrowthTracker
   }
 
-  /// Divides every gradient of `optimizer` by the scale in place and records whether any is
-  /// inf or NaN (`unscale_`). Optional: `step` calls it when it has not been called.
+  /// Divides every gradient of `optimizer` by the scale in place (`unscale_`).
+  ///
+  /// Records whether any gradient is inf or NaN. Optional: `step` calls it when it has not
+  /// been called.
   ///
   /// - Throws: `TrainingError.Code.invalidOrder` before any `scale(_:)`, when called twice
   ///   before `update()` or after `step`; `.unsupportedDType` for float16 gradients
@@ -133,7 +140,9 @@ public final class GradScaler {
     var record = records[id] ?? OptimizerRecord()
     switch record.stage {
     case .unscaled:
-      throw TrainingError(.invalidOrder, "unscale_() has already been called on this optimizer since the last update().")
+      throw TrainingError(
+        .invalidOrder,
+        "unscale_() has already been called on this optimizer since the last update().")
     case .stepped:
       throw TrainingError(.invalidOrder, "unscale_() is being called after step().")
     case .ready: break
@@ -142,7 +151,9 @@ public final class GradScaler {
     for group in optimizer.paramGroups {
       for p in group.parameters {
         guard let grad = p.grad else { continue }
-        if grad.dtype == .float16 { throw TrainingError(.unsupportedDType, "Attempting to unscale FP16 gradients.") }
+        if grad.dtype == .float16 {
+          throw TrainingError(.unsupportedDType, "Attempting to unscale FP16 gradients.")
+        }
         let found = try GradScaler.unscaleInPlace(grad, invScale: invScale)
         if let i = record.foundInf.firstIndex(where: { $0.device == grad.device }) {
           record.foundInf[i].found = record.foundInf[i].found || found
@@ -197,9 +208,12 @@ public final class GradScaler {
       scaleTensorValue = Float(newScale)
     } else {
       let flags = records.values.flatMap { $0.foundInf.map(\.found) }
-      if flags.isEmpty { throw TrainingError(.invalidOrder, "No inf checks were recorded prior to update.") }
+      if flags.isEmpty {
+        throw TrainingError(.invalidOrder, "No inf checks were recorded prior to update.")
+      }
       let (s, t) = GradScaler.updatedScale(
-        scale, tracker: growthTrackerValue ?? 0, foundInf: flags.contains(true), growthFactor: growthFactor.doubleValue,
+        scale, tracker: growthTrackerValue ?? 0, foundInf: flags.contains(true),
+        growthFactor: growthFactor.doubleValue,
         backoffFactor: backoffFactor.doubleValue, growthInterval: growthInterval)
       scaleTensorValue = s
       growthTrackerValue = t
@@ -209,7 +223,10 @@ public final class GradScaler {
 
   /// `load_state_dict`'s assignments: the loaded objects become the initial values, and fill
   /// the scale and tracker tensors if they exist.
-  func restore(initScale: PythonNumber, growthFactor: PythonNumber, backoffFactor: PythonNumber, growthInterval: Int64, tracker: Int64) {
+  func restore(
+    initScale: PythonNumber, growthFactor: PythonNumber, backoffFactor: PythonNumber,
+    growthInterval: Int64, tracker: Int64
+  ) {
     self.initScale = initScale
     if scaleTensorValue != nil { scaleTensorValue = Float(initScale.doubleValue) }
     self.growthFactor = growthFactor
@@ -221,7 +238,8 @@ public final class GradScaler {
 
   /// `_amp_update_scale_` (CPU kernel): the new float32 scale and int32 tracker.
   static func updatedScale(
-    _ scale: Float, tracker: Int32, foundInf: Bool, growthFactor: Double, backoffFactor: Double, growthInterval: Int64
+    _ scale: Float, tracker: Int32, foundInf: Bool, growthFactor: Double, backoffFactor: Double,
+    growthInterval: Int64
   ) -> (Float, Int32) {
     if foundInf { return (Float(Double(scale) * backoffFactor), 0) }
     let successful = tracker &+ 1
@@ -240,7 +258,8 @@ public final class GradScaler {
       throw TrainingError(.unsupportedDType, "cannot unscale a \(grad.dtype.pytorchName) gradient")
     }
     if grad.storage.isReadOnly {
-      throw TrainingError(.invalidArgument, "gradient lives in a read-only (memory-mapped) storage; copy it first")
+      throw TrainingError(
+        .invalidArgument, "gradient lives in a read-only (memory-mapped) storage; copy it first")
     }
     var found = false
     if grad.dtype == .float32 && grad.isContiguous {

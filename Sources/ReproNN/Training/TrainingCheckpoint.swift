@@ -67,7 +67,8 @@ public struct TrainingCheckpoint: Sendable {
     generator: Generator? = nil
   ) {
     self.init(
-      epoch: epoch, modelStateDict: model.stateDictValue(), optimizerStateDict: optimizer.stateDict(), loss: loss,
+      epoch: epoch, modelStateDict: model.stateDictValue(),
+      optimizerStateDict: optimizer.stateDict(), loss: loss,
       scalerStateDict: scaler?.stateDict(), rngState: generator?.stateBytes())
   }
 
@@ -82,8 +83,13 @@ public struct TrainingCheckpoint: Sendable {
     case .float(let d): pairs.append(PicklePair(.string("loss"), .float(d)))
     case .tensor(let t): pairs.append(PicklePair(.string("loss"), .tensor(t)))
     }
-    if let scalerStateDict { pairs.append(PicklePair(.string("scaler_state_dict"), scalerStateDict)) }
-    if let rngState { pairs.append(PicklePair(.string("rng_state"), .tensor(Tensor(rngState, shape: [rngState.count])))) }
+    if let scalerStateDict {
+      pairs.append(PicklePair(.string("scaler_state_dict"), scalerStateDict))
+    }
+    if let rngState {
+      pairs.append(
+        PicklePair(.string("rng_state"), .tensor(Tensor(rngState, shape: [rngState.count]))))
+    }
     return .dict(pairs + extra)
   }
 
@@ -96,11 +102,15 @@ public struct TrainingCheckpoint: Sendable {
       throw TrainingError(.invalidStateDict, "checkpoint is \(value.typeName), expected a dict")
     }
     func required(_ key: String) throws(TrainingError) -> PickleValue {
-      guard let v = value[key] else { throw TrainingError(.invalidStateDict, "checkpoint has no \"\(key)\" key") }
+      guard let v = value[key] else {
+        throw TrainingError(.invalidStateDict, "checkpoint has no \"\(key)\" key")
+      }
       return v
     }
     guard let epoch = try required("epoch").int64 else {
-      throw TrainingError(.invalidStateDict, "checkpoint \"epoch\" is \(try required("epoch").typeName), expected an int")
+      throw TrainingError(
+        .invalidStateDict,
+        "checkpoint \"epoch\" is \(try required("epoch").typeName), expected an int")
     }
     let lossValue = try required("loss")
     let loss: Loss
@@ -109,18 +119,24 @@ public struct TrainingCheckpoint: Sendable {
     } else if let n = PythonNumber(lossValue) {
       loss = .float(n.doubleValue)
     } else {
-      throw TrainingError(.invalidStateDict, "checkpoint \"loss\" is \(lossValue.typeName), expected a float or a tensor")
+      throw TrainingError(
+        .invalidStateDict,
+        "checkpoint \"loss\" is \(lossValue.typeName), expected a float or a tensor")
     }
     var rng: [UInt8]?
     if let r = value["rng_state"] {
       guard let t = r.tensor, t.dtype == .uint8 else {
-        throw TrainingError(.invalidStateDict, "checkpoint \"rng_state\" is \(r.typeName), expected a uint8 tensor")
+        throw TrainingError(
+          .invalidStateDict, "checkpoint \"rng_state\" is \(r.typeName), expected a uint8 tensor")
       }
       rng = t.contiguousBytes()
     }
-    let known: Set = ["epoch", "model_state_dict", "optimizer_state_dict", "loss", "scaler_state_dict", "rng_state"]
+    let known: Set = [
+      "epoch", "model_state_dict", "optimizer_state_dict", "loss", "scaler_state_dict", "rng_state",
+    ]
     self.init(
-      epoch: epoch, modelStateDict: try required("model_state_dict"), optimizerStateDict: try required("optimizer_state_dict"),
+      epoch: epoch, modelStateDict: try required("model_state_dict"),
+      optimizerStateDict: try required("optimizer_state_dict"),
       loss: loss, scalerStateDict: value["scaler_state_dict"], rngState: rng,
       extra: pairs.filter { !known.contains($0.key.string ?? "") })
   }
@@ -154,15 +170,21 @@ public struct TrainingCheckpoint: Sendable {
   ///
   /// - Throws: `StateDictError` (model), `TrainingError` (optimizer, scaler, or a scaler or
   ///   generator asked for but not saved), `TensorError` (a malformed generator state).
-  public func restore(model: Module, optimizer: Optimizer, scaler: GradScaler? = nil, generator: Generator? = nil) throws {
+  public func restore(
+    model: Module, optimizer: Optimizer, scaler: GradScaler? = nil, generator: Generator? = nil
+  ) throws {
     try model.loadStateDict(from: modelStateDict)
     try optimizer.loadStateDict(optimizerStateDict)
     if let scaler {
-      guard let s = scalerStateDict else { throw TrainingError(.invalidStateDict, "checkpoint has no \"scaler_state_dict\" key") }
+      guard let s = scalerStateDict else {
+        throw TrainingError(.invalidStateDict, "checkpoint has no \"scaler_state_dict\" key")
+      }
       try scaler.loadStateDict(s)
     }
     if let generator {
-      guard let r = rngState else { throw TrainingError(.invalidStateDict, "checkpoint has no \"rng_state\" key") }
+      guard let r = rngState else {
+        throw TrainingError(.invalidStateDict, "checkpoint has no \"rng_state\" key")
+      }
       try generator.setState(r)
     }
   }
