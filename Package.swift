@@ -63,7 +63,7 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "ReproNNTests",
-      dependencies: ["ReproNN", "ReproTensor"],
+      dependencies: ["ReproNN", "ReproTensor", "ReproFormat"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "ReproHarnessTests",

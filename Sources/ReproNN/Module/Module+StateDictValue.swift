@@ -1,0 +1,79 @@
+public import ReproFormat
+import ReproTensor
+
+extension StateDict {
+  /// The state dict as torch pickles `module.state_dict()` (spec b.9): an `OrderedDict` of
+  /// key → tensor with the `_metadata` attribute, an `OrderedDict` of module path →
+  /// `{"version": n}`.
+  public var pickleValue: PickleValue {
+    let items = entries.map { PicklePair(.string($0.key), .tensor($0.tensor)) }
+    let meta = metadata.map {
+      PicklePair(.string($0.path), .dict([PicklePair(.string("version"), .int(Int64($0.version)))]))
+    }
+    return .orderedDict(
+      items, attributes: [PicklePair(.string("_metadata"), .orderedDict(meta, attributes: []))])
+  }
+
+  /// Reads a state dict from a loaded value: an `OrderedDict` (or dict) of str → tensor; the
+  /// `_metadata` versions are read when present.
+  ///
+  /// - Throws: `StateDictError` saying which key or value is not what a state dict holds.
+  public init(_ value: PickleValue) throws(StateDictError) {
+    guard let pairs = value.pairs else {
+      throw StateDictError(
+        problems: [
+          "expected a state dict (an OrderedDict of str to Tensor), got \(value.typeName)"
+        ],
+        keys: IncompatibleKeys(missingKeys: [], unexpectedKeys: []), typeName: "state_dict")
+    }
+    var entries: [StateDictEntry] = []
+    for p in pairs {
+      guard let k = p.key.string else {
+        throw StateDictError(
+          problems: ["state dict key is \(p.key.typeName), expected str"],
+          keys: IncompatibleKeys(missingKeys: [], unexpectedKeys: []), typeName: "state_dict")
+      }
+      guard let t = p.value.tensor else {
+        throw StateDictError(
+          problems: ["state dict value for \"\(k)\" is \(p.value.typeName), expected a Tensor"],
+          keys: IncompatibleKeys(missingKeys: [], unexpectedKeys: []), typeName: "state_dict")
+      }
+      entries.append(StateDictEntry(key: k, tensor: t))
+    }
+    var metadata: [(path: String, version: Int)] = []
+    if case .orderedDict(_, let attributes) = value.unshared,
+      let meta = attributes.first(where: { $0.key.string == "_metadata" })?.value.pairs
+    {
+      for m in meta {
+        if let path = m.key.string, let v = m.value["version"]?.int64 {
+          metadata.append((path, Int(v)))
+        }
+      }
+    }
+    self.init(entries: entries, metadata: metadata)
+  }
+}
+
+extension Module {
+  /// The state dict as the value `torch.save(model.state_dict(), f)` pickles (see
+  /// `StateDict.pickleValue`).
+  ///
+  /// - Parameter prefix: prepended to every key and metadata path (`module.`).
+  public func stateDictValue(prefix: String = "") -> PickleValue {
+    stateDict(prefix: prefix).pickleValue
+  }
+
+  /// Loads a state dict read from a file (`model.load_state_dict(torch.load(f))`).
+  ///
+  /// - Parameters:
+  ///   - value: an `OrderedDict` (or dict) of str → tensor.
+  ///   - strict: whether missing or unexpected keys are an error.
+  /// - Returns: the missing and unexpected keys.
+  /// - Throws: `StateDictError` when `value` is not a state dict, or as `loadStateDict(_:strict:)`.
+  @discardableResult
+  public func loadStateDict(from value: PickleValue, strict: Bool = true) throws(StateDictError)
+    -> IncompatibleKeys
+  {
+    try loadStateDict(try StateDict(value), strict: strict)
+  }
+}
