@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 TORCH_VERSION := 2.13.0+cpu
 
-.PHONY: test deps build venv crosscheck clean
+.PHONY: test report deps build venv crosscheck clean
 
 ## Install the C libraries when a header or pkg-config entry is missing (Debian/Ubuntu).
 deps:
@@ -28,6 +28,12 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## Run the round-trip matrix on the committed goldens; write Reports/junit.xml, report.html, results.json.
+report: deps
+	$(SWIFT) build -c release --product repro
+	mkdir -p Reports
+	$$($(SWIFT) build -c release --show-bin-path)/repro run --junit Reports/junit.xml --html Reports/report.html --json Reports/results.json
 
 ## A virtual environment with the pinned PyTorch (for the cross-checks and the Scripts/).
 venv: $(VENV)/.ok

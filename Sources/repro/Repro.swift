@@ -8,7 +8,7 @@ struct Repro: ParsableCommand {
     abstract: "Make PyTorch checkpoints verifiable: inspect, generate, compare and convert them.",
     version: ReproVersion.string,
     subcommands: [
-      InspectCommand.self, ConvertCommand.self, DiffCommand.self, GoldenCommand.self, ReportCommand.self,
+      InspectCommand.self, ConvertCommand.self, DiffCommand.self, GoldenCommand.self, RunCommand.self, ReportCommand.self,
       RandomCommand.self,
     ]
   )

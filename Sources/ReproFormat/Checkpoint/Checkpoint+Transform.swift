@@ -10,6 +10,15 @@ extension Checkpoint {
     return copy
   }
 
+  /// The checkpoint with every tensor tagged with `device` (what saving from that device
+  /// writes); no data moves. A tensor referenced from several places stays one shared tensor.
+  public func taggingTensors(with device: Device) -> Checkpoint {
+    var copy = self
+    var memo: [ObjectIdentifier: PickleShared] = [:]
+    copy.root = Checkpoint.map(root, memo: &memo) { $0.tagged(device) }
+    return copy
+  }
+
   /// The checkpoint with the keys of every state dict renamed: `prefix` removed from keys that
   /// start with it (PyTorch's `consume_prefix_in_state_dict_if_present`, `_metadata` included),
   /// or added to every key (as `nn.DataParallel(m).state_dict()` writes them).
