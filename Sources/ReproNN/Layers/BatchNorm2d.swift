@@ -44,4 +44,39 @@ public final class BatchNorm2d: Module {
       registerBuffer("num_batches_tracked", nil)
     }
   }
+
+  /// `nn.BatchNorm2d.forward`: in training (or without running stats) normalises with the batch
+  /// statistics and, when tracking, adds 1 to `num_batches_tracked` and updates the running
+  /// stats with `momentum` (or `1/num_batches_tracked` when `momentum` is nil); in evaluation
+  /// uses the running stats.
+  ///
+  /// - Throws: `.shapeMismatch` unless the input is 4-D with `numFeatures` channels, plus the
+  ///   kernels' errors (a channel with a single value in training).
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    guard input.shape.count == 4 else {
+      throw TensorError(.shapeMismatch, "expected 4D input (got \(input.shape.count)D input)")
+    }
+    guard input.shape[1] == numFeatures else {
+      throw TensorError(.shapeMismatch, "BatchNorm2d(\(numFeatures)): input has \(input.shape[1]) channels")
+    }
+    let weight = parameter("weight").map { Variable($0) }
+    let bias = parameter("bias").map { Variable($0) }
+    let runningMean = buffer("running_mean"), runningVar = buffer("running_var")
+    if !isTraining, let runningMean, let runningVar {
+      return try Variable.batchNormInference(input, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, eps: eps)
+    }
+    var factor = momentum ?? 0
+    if isTraining && tracksRunningStats, let tracked = buffer("num_batches_tracked") {
+      let count = (tracked.doubles().first ?? 0) + 1
+      setBuffer("num_batches_tracked", Tensor(scalar: Int64(count)).tagged(tracked.device))
+      if momentum == nil { factor = 1 / count }
+    }
+    let updates = isTraining
+    let r = try Variable.batchNormTraining(
+      input, weight: weight, bias: bias, runningMean: updates ? runningMean : nil, runningVar: updates ? runningVar : nil,
+      momentum: factor, eps: eps)
+    if let m = r.runningMean { setBuffer("running_mean", m) }
+    if let v = r.runningVar { setBuffer("running_var", v) }
+    return r.output
+  }
 }

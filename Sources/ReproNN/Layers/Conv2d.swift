@@ -50,4 +50,14 @@ public final class Conv2d: Module {
       registerParameter("bias", nil)
     }
   }
+
+  /// `F.conv2d(x, weight, bias, stride, padding, dilation, groups)`; inside an `Autocast` scope
+  /// input, weight and bias are cast to the scope's dtype first.
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    let w = Autocast.lowerPrecision(Variable(parameter("weight")!))
+    let b = parameter("bias").map { Autocast.lowerPrecision(Variable($0)) }
+    return try Variable.conv2d(
+      Autocast.lowerPrecision(input), weight: w, bias: b, stride: [stride.0, stride.1], padding: [padding.0, padding.1],
+      dilation: [dilation.0, dilation.1], groups: groups)
+  }
 }

@@ -26,4 +26,12 @@ public final class Linear: Module {
       registerParameter("bias", nil)
     }
   }
+
+  /// `F.linear(x, weight, bias)`; inside an `Autocast` scope input, weight and bias are cast to
+  /// the scope's dtype first.
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    let w = Autocast.lowerPrecision(Variable(parameter("weight")!))
+    let b = parameter("bias").map { Autocast.lowerPrecision(Variable($0)) }
+    return try Variable.linear(Autocast.lowerPrecision(input), weight: w, bias: b)
+  }
 }

@@ -1,23 +1,5 @@
 public import ReproTensor
 
-/// torchvision's `BasicBlock`: two 3×3 convs with batch norm and an optional downsample branch.
-///
-/// Registration order is torchvision's (`conv1, bn1, relu, conv2, bn2, downsample`), so the
-/// state-dict keys match; the downsample branch is *constructed* before the block (as
-/// `_make_layer` does), which is the order its initial values are drawn.
-public final class BasicBlock: Module {
-  /// Creates the block; `downsample` was built by the caller before this initialiser runs.
-  init(inPlanes: Int, planes: Int, stride: Int, downsample: Module?, generator g: Generator) {
-    super.init(typeName: "BasicBlock")
-    registerChild("conv1", Conv2d(inPlanes, planes, kernelSize: (3, 3), stride: (stride, stride), padding: (1, 1), bias: false, generator: g))
-    registerChild("bn1", BatchNorm2d(planes))
-    registerChild("relu", ReLU())
-    registerChild("conv2", Conv2d(planes, planes, kernelSize: (3, 3), padding: (1, 1), bias: false, generator: g))
-    registerChild("bn2", BatchNorm2d(planes))
-    if let downsample { registerChild("downsample", downsample) }
-  }
-}
-
 /// torchvision 0.28's `resnet18(num_classes=…)` with its exact key names and initialisation.
 ///
 /// Construction draws every conv's default kaiming-uniform values (discarded later) and the
@@ -55,5 +37,15 @@ public final class ResNet18: Module {
         Initializers.mustSucceed { try g.kaimingNormal_(w.value, a: 0, mode: .fanOut, nonlinearity: .relu) }
       }
     }
+  }
+
+  /// torchvision's `_forward_impl`: conv1, bn1, relu, maxpool, layer1…layer4, avgpool,
+  /// `flatten(x, 1)`, fc.
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    var x = input
+    for name in ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool"] {
+      x = try child(name)!.forward(x)
+    }
+    return try child("fc")!.forward(x.flattened(startDim: 1))
   }
 }

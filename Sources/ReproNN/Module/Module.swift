@@ -116,6 +116,24 @@ open class Module {
   /// Sets evaluation mode (`eval()`).
   public func eval() { train(false) }
 
+  /// Computes the module's output (`forward`). Subclasses override it; the base class throws.
+  ///
+  /// Operations record an autograd graph when a parameter or the input requires grad and
+  /// `GradMode.isEnabled`. Inputs are not cast: as in PyTorch, a float16 model takes float16
+  /// input (kernels compute in float32 and round each result), and mismatched dtypes are an
+  /// error, except inside an `Autocast` scope.
+  /// - Throws: `TensorError` from the kernels (shape or dtype mismatch), or `.invalidArgument`
+  ///   for a module without a forward.
+  open func forward(_ input: Variable) throws(TensorError) -> Variable {
+    throw TensorError(.invalidArgument, "\(typeName) has no forward")
+  }
+
+  /// `forward(input)` (`module(input)`).
+  public func callAsFunction(_ input: Variable) throws(TensorError) -> Variable { try forward(input) }
+
+  /// `forward` on a plain tensor, returning the output value (the graph, if any, is dropped).
+  public func callAsFunction(_ input: Tensor) throws(TensorError) -> Tensor { try forward(Variable(input)).value }
+
   /// Clears every parameter's gradient (`zero_grad(set_to_none=True)`, PyTorch's default).
   public func zeroGrad() {
     for p in parameters() { p.grad = nil }

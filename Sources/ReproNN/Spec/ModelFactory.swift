@@ -66,7 +66,7 @@ public enum ModelFactory {
       let p = try a.double("p", default: 0.5)
       guard p >= 0 && p <= 1 else { throw a.error("dropout probability has to be between 0 and 1, but got \(p)") }
       _ = try a.bool("inplace", default: false)
-      return Dropout(p: p)
+      return Dropout(p: p, generator: g)
     case "MaxPool2d":
       try a.bind(["kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"], required: 1)
       let k = try a.pair("kernel_size", min: 1)
@@ -92,9 +92,7 @@ public enum ModelFactory {
     case "simple":
       try a.bind([], required: 0)
       // The guides' SimpleModel: `self.fc = nn.Linear(10, 1)`.
-      let m = Module(typeName: "SimpleModel")
-      m.registerChild("fc", Linear(10, 1, generator: g))
-      return m
+      return SimpleModel(generator: g)
     case "mlp", "cnn":
       try a.bind([], required: 0)
       let zoo = try ModelSpec(parsing: ModelZoo.spec(named: call.name) ?? "")

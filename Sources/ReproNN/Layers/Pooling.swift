@@ -1,48 +1,6 @@
-/// Layers without parameters: activations, pooling, flatten, dropout.
+public import ReproTensor
 
-/// `nn.ReLU`.
-public final class ReLU: Module {
-  /// Creates the layer.
-  public init() { super.init(typeName: "ReLU") }
-}
-
-/// `nn.Tanh`.
-public final class Tanh: Module {
-  /// Creates the layer.
-  public init() { super.init(typeName: "Tanh") }
-}
-
-/// `nn.Sigmoid`.
-public final class Sigmoid: Module {
-  /// Creates the layer.
-  public init() { super.init(typeName: "Sigmoid") }
-}
-
-/// `nn.Flatten(start_dim=1, end_dim=-1)`.
-public final class Flatten: Module {
-  /// First dim to flatten.
-  public let startDim: Int
-  /// Last dim to flatten.
-  public let endDim: Int
-  /// Creates the layer.
-  public init(startDim: Int = 1, endDim: Int = -1) {
-    self.startDim = startDim
-    self.endDim = endDim
-    super.init(typeName: "Flatten")
-  }
-}
-
-/// `nn.Dropout(p)`: zeroes elements with probability `p` in training, drawing from the generator
-/// exactly as PyTorch's CPU dropout does (torch-rng.md §9).
-public final class Dropout: Module {
-  /// Drop probability.
-  public let p: Double
-  /// Creates the layer.
-  public init(p: Double = 0.5) {
-    self.p = p
-    super.init(typeName: "Dropout")
-  }
-}
+/// Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d.
 
 /// `nn.MaxPool2d(kernel_size, stride=kernel_size, padding=0, dilation=1)`.
 public final class MaxPool2d: Module {
@@ -65,6 +23,13 @@ public final class MaxPool2d: Module {
     self.ceilMode = ceilMode
     super.init(typeName: "MaxPool2d")
   }
+
+  /// `F.max_pool2d`.
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    try input.maxPool2d(
+      kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1], padding: [padding.0, padding.1],
+      dilation: [dilation.0, dilation.1], ceilMode: ceilMode)
+  }
 }
 
 /// `nn.AvgPool2d(kernel_size, stride=kernel_size, padding=0)`, counting padding (PyTorch default).
@@ -82,6 +47,11 @@ public final class AvgPool2d: Module {
     self.padding = padding
     super.init(typeName: "AvgPool2d")
   }
+
+  /// `F.avg_pool2d`.
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    try input.avgPool2d(kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1], padding: [padding.0, padding.1])
+  }
 }
 
 /// `nn.AdaptiveAvgPool2d(output_size)`.
@@ -93,16 +63,9 @@ public final class AdaptiveAvgPool2d: Module {
     self.outputSize = outputSize
     super.init(typeName: "AdaptiveAvgPool2d")
   }
-}
 
-/// `nn.Sequential`: children named `0`, `1`, … applied in order.
-public final class Sequential: Module {
-  /// Creates the container with `layers` as children `0`, `1`, ….
-  public init(_ layers: [Module]) {
-    super.init(typeName: "Sequential")
-    for (i, layer) in layers.enumerated() { registerChild(String(i), layer) }
+  /// `F.adaptive_avg_pool2d`.
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    try input.adaptiveAvgPool2d(outputSize: [outputSize.0, outputSize.1])
   }
-
-  /// The layers in order.
-  public var layers: [Module] { namedChildren.map(\.module) }
 }

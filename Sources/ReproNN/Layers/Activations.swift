@@ -1,0 +1,27 @@
+public import ReproTensor
+
+/// Activation layers: ReLU, Tanh, Sigmoid.
+
+/// `nn.ReLU`.
+public final class ReLU: Module {
+  /// Creates the layer.
+  public init() { super.init(typeName: "ReLU") }
+  /// `relu(x)`.
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.relu() }
+}
+
+/// `nn.Tanh`.
+public final class Tanh: Module {
+  /// Creates the layer.
+  public init() { super.init(typeName: "Tanh") }
+  /// `tanh(x)`.
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.tanh() }
+}
+
+/// `nn.Sigmoid`.
+public final class Sigmoid: Module {
+  /// Creates the layer.
+  public init() { super.init(typeName: "Sigmoid") }
+  /// `sigmoid(x)`.
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.sigmoid() }
+}
