@@ -39,7 +39,7 @@ let package = Package(
     .executableTarget(
       name: "repro",
       dependencies: [
-        "ReproTensor", "ReproFormat",
+        "ReproTensor", "ReproFormat", "ReproNN",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
@@ -53,7 +53,7 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "ReproNNTests",
-      dependencies: ["ReproNN", "ReproTensor"],
+      dependencies: ["ReproNN", "ReproTensor", "ReproFormat"],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

@@ -2,8 +2,13 @@
 
 /// `nn.ReLU`.
 public final class ReLU: Module {
+  /// Whether PyTorch overwrites the input (`inplace`); the values are the same either way.
+  public let isInplace: Bool
   /// Creates the layer.
-  public init() { super.init(typeName: "ReLU") }
+  public init(inplace: Bool = false) {
+    isInplace = inplace
+    super.init(typeName: "ReLU")
+  }
 }
 
 /// `nn.Tanh`.
@@ -37,9 +42,12 @@ public final class Flatten: Module {
 public final class Dropout: Module {
   /// Drop probability.
   public let p: Double
+  /// Whether PyTorch overwrites the input (`inplace`).
+  public let isInplace: Bool
   /// Creates the layer.
-  public init(p: Double = 0.5) {
+  public init(p: Double = 0.5, inplace: Bool = false) {
     self.p = p
+    self.isInplace = inplace
     super.init(typeName: "Dropout")
   }
 }
@@ -56,8 +64,11 @@ public final class MaxPool2d: Module {
   public let dilation: (Int, Int)
   /// Whether the output size rounds up.
   public let ceilMode: Bool
+  /// Whether PyTorch's forward also returns the argmax indices (`return_indices`).
+  public let returnsIndices: Bool
   /// Creates the layer; `stride` defaults to `kernelSize` as in PyTorch.
-  public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), ceilMode: Bool = false) {
+  public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), ceilMode: Bool = false, returnIndices: Bool = false) {
+    self.returnsIndices = returnIndices
     self.kernelSize = kernelSize
     self.stride = stride ?? kernelSize
     self.padding = padding
