@@ -54,7 +54,7 @@ extension TorchFile {
         try zip.addRecord(name: "version", bytes: Array("3\n".utf8))
         try zip.finish()
       }
-    } catch let error as FormatError {
+    } catch let error as FormatError where error.code != .io {
       throw error
     } catch {
       throw FormatError(.io, "cannot write \(url.path)", cause: error)

@@ -7,7 +7,7 @@ struct Repro: ParsableCommand {
     commandName: "repro",
     abstract: "Make PyTorch checkpoints verifiable: inspect, generate, compare and convert them.",
     version: ReproVersion.string,
-    subcommands: [InspectCommand.self, ConvertCommand.self, RandomCommand.self]
+    subcommands: [InspectCommand.self, ConvertCommand.self, GenerateCommand.self, RandomCommand.self]
   )
 }
 

@@ -103,7 +103,7 @@ extension SafeTensorsFile {
           }
         }
       }
-    } catch let error as FormatError {
+    } catch let error as FormatError where error.code != .io {
       throw error
     } catch {
       throw FormatError(.io, "safetensors: cannot write \(url.path)", cause: error)
