@@ -47,6 +47,7 @@ $(VENV)/.ok:
 crosscheck: deps venv
 	$(SWIFT) build
 	$(VENV)/bin/python Scripts/crosscheck.py --repro .build/debug/repro
+	$(VENV)/bin/python Scripts/crosscheck_generate.py --repro .build/debug/repro
 
 clean:
 	rm -rf .build

@@ -33,15 +33,31 @@ extension TorchFile {
   }
 
   /// Writes `value` to `url` as `torch.save(value, path)` does (archive folder from the file
-  /// name), atomically.
+  /// name), atomically: the records are streamed into a temporary file in the same folder,
+  /// which is fsync'd and renamed over `url` (``AtomicFile``); if anything fails the previous
+  /// file is left intact. Storages are written straight from their bytes, without a copy.
   ///
   /// - Throws: `FormatError` with code `.invalidArgument` (see `serialize`) or `.io`.
   public static func save(_ value: PickleValue, to url: URL, options: Pickler.Options = Pickler.Options()) throws(FormatError) {
-    let bytes = try serialize(value, archiveName: try archiveName(forPath: url.path), options: options)
+    let pickled = try Pickler.pickle(value, options: options)
+    let archive = try archiveName(forPath: url.path)
     do {
-      try Data(bytes).write(to: url, options: .atomic)
+      try AtomicFile.write(to: url) { out in
+        var zip = TorchZipStreamWriter(archiveName: archive, output: out)
+        try zip.addRecord(name: "data.pkl", bytes: pickled.bytes)
+        try zip.addRecord(name: ".format_version", bytes: Array("1".utf8))
+        try zip.addRecord(name: ".storage_alignment", bytes: Array("64".utf8))
+        try zip.addRecord(name: "byteorder", bytes: Array("little".utf8))
+        for (i, s) in pickled.storages.enumerated() {
+          try s.withUnsafeBytes { (raw) throws(FormatError) in try zip.addRecord(name: "data/\(i)", bytes: raw) }
+        }
+        try zip.addRecord(name: "version", bytes: Array("3\n".utf8))
+        try zip.finish()
+      }
+    } catch let error as FormatError where error.code != .io {
+      throw error
     } catch {
-      throw FormatError(.io, "cannot write \(url.path): \(error.localizedDescription)")
+      throw FormatError(.io, "cannot write \(url.path)", cause: error)
     }
   }
 }

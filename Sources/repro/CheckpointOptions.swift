@@ -3,13 +3,16 @@ import Foundation
 import ReproFormat
 import ReproTensor
 
-/// Exit codes of `repro`: 0 success, 1 a check failed, 2 a file could not be read or written.
-/// Usage errors exit with 64 (ArgumentParser's `ValidationError`).
+/// Exit codes of `repro`: 0 success, 1 a check failed, 2 a file could not be read or written,
+/// 64 a usage error (ArgumentParser's `ValidationError`, a bad model spec, a request the format
+/// cannot hold).
 enum ReproExit {
   /// A check found a difference.
   static let failure = ExitCode(1)
   /// A file could not be read, parsed or written.
   static let inputError = ExitCode(2)
+  /// The command line asks for something impossible (bad spec, unsupported combination).
+  static let usage = ExitCode.validationFailure
 }
 
 /// Prints an error to standard error, as `repro: <file>: <message>`.

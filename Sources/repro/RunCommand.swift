@@ -108,7 +108,7 @@ final class Progress {
   let total: Int
   var done = 0
   var failed = 0
-  let isTerminal = isatty(fileno(stderr)) != 0
+  let isTerminal = isatty(STDERR_FILENO) != 0
 
   init(total: Int) { self.total = total }
 

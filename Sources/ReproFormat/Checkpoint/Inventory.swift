@@ -65,8 +65,8 @@ public struct Inventory: Sendable {
     }
   }
 
-  /// Python's `str(key)` for a dict key.
-  static func keyString(_ key: PickleValue) -> String {
+  /// Python's `str(key)` for a dict key (`0` for an int key, the text for a str).
+  public static func keyString(_ key: PickleValue) -> String {
     switch key.unshared {
     case .string(let s): s
     case .int(let i): String(i)

@@ -23,6 +23,16 @@ extension SafeTensorsFile {
   ///   storage bytes overlap (safetensors refuses shared memory), `.unsupported` for complex128
   ///   (safetensors has no such dtype).
   public func serialized() throws(FormatError) -> [UInt8] {
+    let (header, ordered, dataSize) = try layout()
+    var out: [UInt8] = []
+    out.reserveCapacity(header.count + dataSize)
+    out += header
+    for (_, tensor) in ordered { out += tensor.contiguousBytes() }
+    return out
+  }
+
+  /// The length prefix and JSON header, the tensors in file order and the data size.
+  private func layout() throws(FormatError) -> (header: [UInt8], ordered: [(name: String, tensor: Tensor)], dataSize: Int) {
     try checkWritable()
     let ordered = tensors.sorted { a, b in
       let (ra, rb) = (
@@ -61,25 +71,40 @@ extension SafeTensorsFile {
     }
     header.append(UInt8(ascii: "}"))
     while header.count % 8 != 0 { header.append(UInt8(ascii: " ")) }
-
-    var out: [UInt8] = []
-    out.reserveCapacity(8 + header.count + offset)
-    withUnsafeBytes(of: UInt64(header.count).littleEndian) { out += $0 }
-    out += header
-    for (_, tensor) in ordered { out += tensor.contiguousBytes() }
-    return out
+    var prefixed: [UInt8] = []
+    prefixed.reserveCapacity(8 + header.count)
+    withUnsafeBytes(of: UInt64(header.count).littleEndian) { prefixed += $0 }
+    prefixed += header
+    return (prefixed, ordered, offset)
   }
 
-  /// Writes the file (see `serialized()`), replacing any file at `url` atomically.
+  /// Writes the file (see `serialized()`), replacing any file at `url` atomically: a temporary
+  /// file in the same folder is written, fsync'd and renamed (``AtomicFile``). Contiguous
+  /// tensors are written straight from their storage, without a copy.
   ///
   /// The corresponding Python function is `safetensors.torch.save_file`.
   ///
   /// - Parameter url: a file URL.
   /// - Throws: what `serialized()` throws, or `FormatError.Code.io` when writing fails.
   public func write(to url: URL) throws(FormatError) {
-    let bytes = try serialized()
+    let (header, ordered, _) = try layout()
     do {
-      try Data(bytes).write(to: url, options: .atomic)
+      try AtomicFile.write(to: url) { out in
+        try out.write(header)
+        for (_, tensor) in ordered {
+          if tensor.isContiguous {
+            let size = tensor.count * tensor.dtype.elementSize
+            let start = tensor.storageOffset * tensor.dtype.elementSize
+            try tensor.storage.withUnsafeBytes { (raw) throws(FormatError) in
+              try out.write(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))
+            }
+          } else {
+            try out.write(tensor.contiguousBytes())
+          }
+        }
+      }
+    } catch let error as FormatError where error.code != .io {
+      throw error
     } catch {
       throw FormatError(.io, "safetensors: cannot write \(url.path)", cause: error)
     }

@@ -98,8 +98,14 @@ public struct MatrixRunner: Sendable {
     let loaded = try Checkpoint.load(contentsOf: url, mapLocation: mapLocation, trust: c.mode == .module, memoryMapped: c.route == .mmap)
 
     // Every tensor bitwise, with the device the map location gives.
-    let expectedDevice: Device = c.device == .cuda1 ? .cuda(0) : .cpu
-    let expected = checkpoint.taggingTensors(with: expectedDevice)
+    // safetensors records no device (everything loads on cpu) and orders tensors by dtype and
+    // name, so the expected tree follows the file's order there.
+    let expectedDevice: Device = c.device == .cuda1 && c.format != .safetensors ? .cuda(0) : .cpu
+    var expected = checkpoint.taggingTensors(with: expectedDevice)
+    if c.format == .safetensors {
+      let byKey = Dictionary(try Self.pairs(expected.root).map { (Inventory.keyString($0.key), $0) }, uniquingKeysWith: { a, _ in a })
+      expected.root = .dict(try Self.pairs(loaded.root).compactMap { byKey[Inventory.keyString($0.key)] })
+    }
     let tree = CheckpointComparison.compare(loaded.root, expected.root, options: .bitwise, golden: "the tensors saved by this case")
     checks += tree.tensors
     if !tree.passed && tree.failedTensors.isEmpty { throw MatrixError(tree.message) }

@@ -4,8 +4,13 @@ public import ReproTensor
 
 /// `nn.ReLU`.
 public final class ReLU: Module {
+  /// Whether PyTorch overwrites the input (`inplace`); the values are the same either way.
+  public let isInplace: Bool
   /// Creates the layer.
-  public init() { super.init(typeName: "ReLU") }
+  public init(inplace: Bool = false) {
+    isInplace = inplace
+    super.init(typeName: "ReLU")
+  }
   /// `relu(x)`.
   public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.relu() }
 }

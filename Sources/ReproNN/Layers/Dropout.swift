@@ -11,9 +11,12 @@ public final class Dropout: Module {
   /// `ModelFactory` (as PyTorch's init and dropout share the default generator), otherwise
   /// `Generator.default`.
   public var generator: Generator
+  /// Whether PyTorch overwrites the input (`inplace`).
+  public let isInplace: Bool
   /// Creates the layer.
-  public init(p: Double = 0.5, generator: Generator = .default) {
+  public init(p: Double = 0.5, inplace: Bool = false, generator: Generator = .default) {
     self.p = p
+    self.isInplace = inplace
     self.generator = generator
     super.init(typeName: "Dropout")
   }

@@ -14,8 +14,11 @@ public final class MaxPool2d: Module {
   public let dilation: (Int, Int)
   /// Whether the output size rounds up.
   public let ceilMode: Bool
+  /// Whether PyTorch's forward also returns the argmax indices (`return_indices`).
+  public let returnsIndices: Bool
   /// Creates the layer; `stride` defaults to `kernelSize` as in PyTorch.
-  public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), ceilMode: Bool = false) {
+  public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), ceilMode: Bool = false, returnIndices: Bool = false) {
+    self.returnsIndices = returnIndices
     self.kernelSize = kernelSize
     self.stride = stride ?? kernelSize
     self.padding = padding

@@ -1,19 +1,8 @@
 public import ReproFormat
 import ReproTensor
 
+/// Reading state dicts back from loaded values (the writers are in Module+Pickle.swift).
 extension StateDict {
-  /// The state dict as torch pickles `module.state_dict()` (spec b.9): an `OrderedDict` of
-  /// key → tensor with the `_metadata` attribute, an `OrderedDict` of module path →
-  /// `{"version": n}`.
-  public var pickleValue: PickleValue {
-    let items = entries.map { PicklePair(.string($0.key), .tensor($0.tensor)) }
-    let meta = metadata.map {
-      PicklePair(.string($0.path), .dict([PicklePair(.string("version"), .int(Int64($0.version)))]))
-    }
-    return .orderedDict(
-      items, attributes: [PicklePair(.string("_metadata"), .orderedDict(meta, attributes: []))])
-  }
-
   /// Reads a state dict from a loaded value: an `OrderedDict` (or dict) of str → tensor; the
   /// `_metadata` versions are read when present.
   ///
@@ -55,14 +44,6 @@ extension StateDict {
 }
 
 extension Module {
-  /// The state dict as the value `torch.save(model.state_dict(), f)` pickles (see
-  /// `StateDict.pickleValue`).
-  ///
-  /// - Parameter prefix: prepended to every key and metadata path (`module.`).
-  public func stateDictValue(prefix: String = "") -> PickleValue {
-    stateDict(prefix: prefix).pickleValue
-  }
-
   /// Loads a state dict read from a file (`model.load_state_dict(torch.load(f))`).
   ///
   /// - Parameters:

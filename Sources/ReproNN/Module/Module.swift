@@ -23,6 +23,10 @@ open class Module {
   public private(set) var namedChildren: [(name: String, module: Module)] = []
   /// Training mode (`train()` / `eval()`), which BatchNorm and Dropout read.
   public private(set) var isTraining = true
+  /// How constructor arguments that PyTorch keeps as given were written (`2` or `(2, 2)`),
+  /// keyed by PyTorch's argument name; the spec factory fills it in. Whole-module files
+  /// (`wholeModuleValue()`) write these attributes in the same spelling, as torch.save does.
+  public var argumentSpellings: [String: ArgumentSpelling] = [:]
 
   /// Creates an empty module with a PyTorch class name and `_version`.
   public init(typeName: String, version: Int = 1) {

@@ -70,6 +70,22 @@ struct ArgumentBinder {
     }
   }
 
+  /// How the arguments `names` were written (omitted ones included), for
+  /// `Module.argumentSpellings`.
+  func spellings(_ names: [String]) -> [String: ArgumentSpelling] {
+    var out: [String: ArgumentSpelling] = [:]
+    for name in names {
+      switch bound[name] {
+      case nil, .none?: out[name] = .omitted
+      case .int?: out[name] = .int
+      case .float?: out[name] = .float
+      case .tuple?: out[name] = .tuple
+      default: break
+      }
+    }
+    return out
+  }
+
   /// An int or a 2-tuple of ints (`3` → (3, 3)), as PyTorch's `_pair`.
   func pair(_ name: String, default dflt: (Int, Int)? = nil, min: Int) throws(ModelSpecError) -> (Int, Int) {
     guard let p = try optionalPair(name, min: min) ?? dflt else { throw error("missing argument '\(name)'") }

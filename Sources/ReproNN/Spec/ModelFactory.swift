@@ -44,20 +44,24 @@ public enum ModelFactory {
       if let mode = try a.stringIfPresent("padding_mode"), mode != "zeros" {
         throw a.error("padding_mode '\(mode)' is not supported (only 'zeros')")
       }
-      return Conv2d(
+      let conv = Conv2d(
         cin, cout, kernelSize: try a.pair("kernel_size", min: 1), stride: try a.pair("stride", default: (1, 1), min: 1),
         padding: try a.pair("padding", default: (0, 0), min: 0), dilation: try a.pair("dilation", default: (1, 1), min: 1),
         groups: groups, bias: try a.bool("bias", default: true), generator: g)
+      conv.argumentSpellings = a.spellings(["kernel_size", "stride", "padding", "dilation"])
+      return conv
     case "BatchNorm2d":
       try a.bind(["num_features", "eps", "momentum", "affine", "track_running_stats"], required: 1)
-      return BatchNorm2d(
+      let bn = BatchNorm2d(
         try a.int("num_features", min: 1), eps: try a.double("eps", default: 1e-5),
         momentum: try a.optionalDouble("momentum", default: 0.1), affine: try a.bool("affine", default: true),
         trackRunningStats: try a.bool("track_running_stats", default: true))
+      bn.argumentSpellings = a.spellings(["eps", "momentum"])
+      return bn
     case "ReLU", "Tanh", "Sigmoid":
       try a.bind(call.name == "ReLU" ? ["inplace"] : [], required: 0)
-      _ = try a.bool("inplace", default: false)
-      return call.name == "ReLU" ? ReLU() : call.name == "Tanh" ? Tanh() : Sigmoid()
+      let inplace = try a.bool("inplace", default: false)
+      return call.name == "ReLU" ? ReLU(inplace: inplace) : call.name == "Tanh" ? Tanh() : Sigmoid()
     case "Flatten":
       try a.bind(["start_dim", "end_dim"], required: 0)
       return Flatten(startDim: try a.int("start_dim", default: 1), endDim: try a.int("end_dim", default: -1))
@@ -65,22 +69,30 @@ public enum ModelFactory {
       try a.bind(["p", "inplace"], required: 0)
       let p = try a.double("p", default: 0.5)
       guard p >= 0 && p <= 1 else { throw a.error("dropout probability has to be between 0 and 1, but got \(p)") }
-      _ = try a.bool("inplace", default: false)
-      return Dropout(p: p, generator: g)
+      let dropout = Dropout(p: p, inplace: try a.bool("inplace", default: false), generator: g)
+      dropout.argumentSpellings = a.spellings(["p"])
+      return dropout
     case "MaxPool2d":
       try a.bind(["kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"], required: 1)
       let k = try a.pair("kernel_size", min: 1)
-      return MaxPool2d(
+      let pool = MaxPool2d(
         kernelSize: k, stride: try a.optionalPair("stride", min: 1), padding: try a.pair("padding", default: (0, 0), min: 0),
-        dilation: try a.pair("dilation", default: (1, 1), min: 1), ceilMode: try a.bool("ceil_mode", default: false))
+        dilation: try a.pair("dilation", default: (1, 1), min: 1), ceilMode: try a.bool("ceil_mode", default: false),
+        returnIndices: try a.bool("return_indices", default: false))
+      pool.argumentSpellings = a.spellings(["kernel_size", "stride", "padding", "dilation"])
+      return pool
     case "AvgPool2d":
       try a.bind(["kernel_size", "stride", "padding"], required: 1)
-      return AvgPool2d(
+      let pool = AvgPool2d(
         kernelSize: try a.pair("kernel_size", min: 1), stride: try a.optionalPair("stride", min: 1),
         padding: try a.pair("padding", default: (0, 0), min: 0))
+      pool.argumentSpellings = a.spellings(["kernel_size", "stride", "padding"])
+      return pool
     case "AdaptiveAvgPool2d":
       try a.bind(["output_size"], required: 1)
-      return AdaptiveAvgPool2d(outputSize: try a.pair("output_size", min: 1))
+      let pool = AdaptiveAvgPool2d(outputSize: try a.pair("output_size", min: 1))
+      pool.argumentSpellings = a.spellings(["output_size"])
+      return pool
     case "Sequential":
       guard call.keywords.isEmpty else { throw a.error("Sequential() takes no keyword arguments") }
       var layers: [Module] = []
