@@ -13,8 +13,9 @@ extension Variable {
     let r = try Tensor.batchNormTraining(
       x, weight: w, bias: bias?.value, runningMean: runningMean, runningVar: runningVar, momentum: momentum, eps: eps)
     let (mean, invstd) = (r.mean, r.invstd)
-    let hasAffine = weight != nil && bias != nil
-    let inputs = hasAffine ? [input, weight!, bias!] : [input]
+    var inputs = [input]
+    if let weight, let bias { inputs += [weight, bias] }
+    let hasAffine = inputs.count == 3
     let out = Variable.record(r.output, name: "NativeBatchNormBackward0", inputs: inputs) { (g, needs) throws(TensorError) in
       let grads = try Tensor.batchNormBackward(
         gradOutput: g, input: x, weight: w, mean: mean, invstd: invstd,
