@@ -24,7 +24,10 @@ func measure(_ name: String, repeats: Int, _ body: () throws -> Void) rethrows {
     times.append(now() - t0)
   }
   times.sort()
-  print(String(format: "%@: min %.3f ms, median %.3f ms (%d runs)", name, times[0] * 1e3, times[times.count / 2] * 1e3, repeats))
+  print(
+    String(
+      format: "%@: min %.3f ms, median %.3f ms (%d runs)", name, times[0] * 1e3,
+      times[times.count / 2] * 1e3, repeats))
 }
 
 let args = CommandLine.arguments
@@ -38,7 +41,9 @@ resnet.eval()
 for batch in [1, 8] {
   let x = try Generator(seed: UInt64(1)).randn(shape: [batch, 3, 224, 224])
   try GradMode.$isEnabled.withValue(false) {
-    try measure("resnet18 forward batch \(batch)", repeats: batch == 1 ? 10 : 5) { blackHole(try resnet(x)) }
+    try measure("resnet18 forward batch \(batch)", repeats: batch == 1 ? 10 : 5) {
+      blackHole(try resnet(x))
+    }
     if perLayer {
       var h = Variable(x)
       for (name, layer) in resnet.namedChildren {

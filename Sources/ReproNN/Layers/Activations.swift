@@ -7,7 +7,9 @@ public final class ReLU: Module {
   /// Creates the layer.
   public init() { super.init(typeName: "ReLU") }
   /// `relu(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.relu() }
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    try input.relu()
+  }
 }
 
 /// `nn.Tanh`.
@@ -15,7 +17,9 @@ public final class Tanh: Module {
   /// Creates the layer.
   public init() { super.init(typeName: "Tanh") }
   /// `tanh(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.tanh() }
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    try input.tanh()
+  }
 }
 
 /// `nn.Sigmoid`.
@@ -23,5 +27,7 @@ public final class Sigmoid: Module {
   /// Creates the layer.
   public init() { super.init(typeName: "Sigmoid") }
   /// `sigmoid(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.sigmoid() }
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    try input.sigmoid()
+  }
 }

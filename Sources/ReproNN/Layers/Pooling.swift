@@ -15,7 +15,10 @@ public final class MaxPool2d: Module {
   /// Whether the output size rounds up.
   public let ceilMode: Bool
   /// Creates the layer; `stride` defaults to `kernelSize` as in PyTorch.
-  public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), ceilMode: Bool = false) {
+  public init(
+    kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+    dilation: (Int, Int) = (1, 1), ceilMode: Bool = false
+  ) {
     self.kernelSize = kernelSize
     self.stride = stride ?? kernelSize
     self.padding = padding
@@ -27,7 +30,8 @@ public final class MaxPool2d: Module {
   /// `F.max_pool2d`.
   public override func forward(_ input: Variable) throws(TensorError) -> Variable {
     try input.maxPool2d(
-      kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1], padding: [padding.0, padding.1],
+      kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1],
+      padding: [padding.0, padding.1],
       dilation: [dilation.0, dilation.1], ceilMode: ceilMode)
   }
 }
@@ -50,7 +54,9 @@ public final class AvgPool2d: Module {
 
   /// `F.avg_pool2d`.
   public override func forward(_ input: Variable) throws(TensorError) -> Variable {
-    try input.avgPool2d(kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1], padding: [padding.0, padding.1])
+    try input.avgPool2d(
+      kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1],
+      padding: [padding.0, padding.1])
   }
 }
 
