@@ -2,11 +2,16 @@ public import ReproTensor
 
 /// Matrix products: `matmul` of two matrices and `linear` (`F.linear`).
 extension Variable {
-  /// The product of two 2-D variables (`torch.mm`): gradients `g·bᵀ` and `aᵀ·g`.
+  /// The product of two 2-D variables (`torch.mm`): gradients `g·bᵀ` and `aᵀ·g`; inside an
+  /// `Autocast` scope both operands are cast to the scope's dtype first.
   ///
   /// - Throws: `.shapeMismatch` unless both are 2-D with matching inner sizes, plus the errors
   ///   of `Tensor.matmul`.
   public func matmul(_ other: Variable) throws(TensorError) -> Variable {
+    try Autocast.lowerPrecision(self).product(Autocast.lowerPrecision(other))
+  }
+
+  private func product(_ other: Variable) throws(TensorError) -> Variable {
     guard shape.count == 2, other.shape.count == 2 else {
       throw TensorError(
         .shapeMismatch, "Variable.matmul supports 2-D operands, got \(shape) and \(other.shape)")

@@ -13,6 +13,7 @@ public enum Losses {
   ///   refused), plus kernel errors.
   public static func mseLoss(_ input: Variable, _ target: Variable) throws(TensorError) -> Variable
   {
+    let (input, target) = (Autocast.fullPrecision(input), Autocast.fullPrecision(target))
     guard input.shape == target.shape else {
       throw TensorError(
         .shapeMismatch, "mse_loss: input \(input.shape) and target \(target.shape) differ in shape")
@@ -37,6 +38,7 @@ public enum Losses {
   public static func crossEntropyLoss(_ logits: Variable, targets: Tensor, ignoreIndex: Int = -100)
     throws(TensorError) -> Variable
   {
+    let logits = Autocast.fullPrecision(logits)
     guard logits.shape.count == 2, targets.shape == [logits.shape[0]] else {
       throw TensorError(
         .shapeMismatch,
