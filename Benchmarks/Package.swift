@@ -14,6 +14,11 @@ let package = Package(
       name: "ReproBench",
       dependencies: [.product(name: "ReproTensor", package: "Repro"), "CBLASBaseline"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+    // ResNet-18 forward and one MLP training step; Scripts/bench_nn_torch.py times the same in
+    // PyTorch. Run: swift run -c release --package-path Benchmarks NNBench
+    .executableTarget(
+      name: "NNBench",
+      dependencies: [.product(name: "ReproTensor", package: "Repro"), .product(name: "ReproNN", package: "Repro")]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,17 +1,21 @@
 extension Generator {
-  /// The scaled keep-mask of PyTorch's CPU dropout (`_dropout_impl`): a tensor laid out like
-  /// `x` filled by `bernoulli_(1 − p)` (one 53-bit uniform per element, in memory order), then
-  /// divided by `1 − p`. `x * noise` is `dropout(x, p)` bit for bit, and `grad * noise` its
+  /// The scaled keep-mask of PyTorch's CPU dropout (`_dropout_impl`).
+  ///
+  /// A tensor laid out like `x` is filled by `bernoulli_(1 − p)` (one 53-bit uniform per
+  /// element, in memory order), then divided by `1 − p`. `x * noise` is `dropout(x, p)` bit for bit, and `grad * noise` its
   /// gradient. `p == 1` gives zeros and draws nothing.
   ///
   /// - Throws: `.invalidArgument` when `p` is outside [0, 1], `.unsupportedDType` for dtypes
   ///   other than float32 and float64.
   public func dropoutNoise(like x: Tensor, p: Double) throws(TensorError) -> Tensor {
     guard p >= 0 && p <= 1 else {
-      throw TensorError(.invalidArgument, "dropout probability has to be between 0 and 1, but got \(p)")
+      throw TensorError(
+        .invalidArgument, "dropout probability has to be between 0 and 1, but got \(p)")
     }
     guard x.dtype == .float32 || x.dtype == .float64 else {
-      throw TensorError(.unsupportedDType, "dropout is implemented for float32 and float64, not \(x.dtype.pytorchName)")
+      throw TensorError(
+        .unsupportedDType,
+        "dropout is implemented for float32 and float64, not \(x.dtype.pytorchName)")
     }
     let strides = x.isNonOverlappingAndDense ? x.strides : Tensor.contiguousStrides(for: x.shape)
     let mask = Tensor(

@@ -24,19 +24,27 @@ extension Tensor {
     public var runningVar: Tensor?
   }
 
-  private static func batchNormLayout(_ input: Tensor, _ op: String) throws(TensorError) -> (n: Int, c: Int, inner: Int) {
+  private static func batchNormLayout(_ input: Tensor, _ op: String) throws(TensorError) -> (
+    n: Int, c: Int, inner: Int
+  ) {
     guard input.rank >= 2 else {
-      throw TensorError(.shapeMismatch, "\(op): expected at least 2-D input [N, C, ...], got \(input.shape)")
+      throw TensorError(
+        .shapeMismatch, "\(op): expected at least 2-D input [N, C, ...], got \(input.shape)")
     }
     guard input.dtype.isFloatingPoint else {
-      throw TensorError(.unsupportedDType, "\(op): dtype \(input.dtype.pytorchName) is not supported (floating dtypes only)")
+      throw TensorError(
+        .unsupportedDType,
+        "\(op): dtype \(input.dtype.pytorchName) is not supported (floating dtypes only)")
     }
     return (input.shape[0], input.shape[1], input.shape.dropFirst(2).reduce(1, *))
   }
 
-  private static func checkChannels(_ t: Tensor?, _ c: Int, _ name: String, _ op: String) throws(TensorError) {
+  private static func checkChannels(_ t: Tensor?, _ c: Int, _ name: String, _ op: String)
+    throws(TensorError)
+  {
     if let t, t.count != c {
-      throw TensorError(.shapeMismatch, "\(op): \(name) has \(t.count) elements, expected \(c) (one per channel)")
+      throw TensorError(
+        .shapeMismatch, "\(op): \(name) has \(t.count) elements, expected \(c) (one per channel)")
     }
   }
 
@@ -54,16 +62,23 @@ extension Tensor {
   ) throws(TensorError) -> BatchNormResult {
     let op = "batch_norm"
     let (n, c, inner) = try batchNormLayout(input, op)
-    for (t, name) in [(weight, "weight"), (bias, "bias"), (runningMean, "running_mean"), (runningVar, "running_var")] {
+    for (t, name) in [
+      (weight, "weight"), (bias, "bias"), (runningMean, "running_mean"),
+      (runningVar, "running_var"),
+    ] {
       try checkChannels(t, c, name, op)
     }
     let count = n * inner
     guard count > 1 else {
-      throw TensorError(.invalidArgument, "Expected more than 1 value per channel when training, got input size \(input.shape)")
+      throw TensorError(
+        .invalidArgument,
+        "Expected more than 1 value per channel when training, got input size \(input.shape)")
     }
     func run<C: KernelFloat>(_: C.Type) -> BatchNormResult {
-      var meanD = [Double](repeating: 0, count: c), varSum = [Double](repeating: 0, count: c)
-      var meanC = [C](repeating: .kernelZero, count: c), invstdC = [C](repeating: .kernelZero, count: c)
+      var meanD = [Double](repeating: 0, count: c)
+      var varSum = [Double](repeating: 0, count: c)
+      var meanC = [C](repeating: .kernelZero, count: c)
+      var invstdC = [C](repeating: .kernelZero, count: c)
       withContiguousValues(input, C.self) { px in
         for ch in 0..<c {
           var sum = 0.0
@@ -87,7 +102,9 @@ extension Tensor {
           invstdC[ch] = C(kernelDouble: 1 / (varSum[ch] / Double(count) + eps).squareRoot())
         }
       }
-      let output = normalize(input, n: n, c: c, inner: inner, mean: meanC, invstd: invstdC, weight: weight, bias: bias, C.self)
+      let output = normalize(
+        input, n: n, c: c, inner: inner, mean: meanC, invstd: invstdC, weight: weight, bias: bias,
+        C.self)
       func updated(_ running: Tensor?, _ stat: (Int) -> Double) -> Tensor? {
         guard let running else { return nil }
         let old = running.doubles()
@@ -109,36 +126,49 @@ extension Tensor {
   ///
   /// - Throws: `.shapeMismatch` for a channel-count mismatch.
   public static func batchNormInference(
-    _ input: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor, eps: Double
+    _ input: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
+    eps: Double
   ) throws(TensorError) -> Tensor {
     let op = "batch_norm"
     let (n, c, inner) = try batchNormLayout(input, op)
-    for (t, name) in [(weight, "weight"), (bias, "bias"), (runningMean, "running_mean"), (runningVar, "running_var")] {
+    for (t, name) in [
+      (weight, "weight"), (bias, "bias"), (runningMean, "running_mean"),
+      (runningVar, "running_var"),
+    ] {
       try checkChannels(t, c, name, op)
     }
     func run<C: KernelFloat>(_: C.Type) -> Tensor {
       let mean = runningMean.kernelValues(C.self)
-      let invstd = runningVar.kernelValues(C.self).map { 1 / C.kernelAdd($0, C(kernelDouble: eps)).squareRoot() }
-      return normalize(input, n: n, c: c, inner: inner, mean: mean, invstd: invstd, weight: weight, bias: bias, C.self)
+      let invstd = runningVar.kernelValues(C.self).map {
+        1 / C.kernelAdd($0, C(kernelDouble: eps)).squareRoot()
+      }
+      return normalize(
+        input, n: n, c: c, inner: inner, mean: mean, invstd: invstd, weight: weight, bias: bias,
+        C.self)
     }
     return input.dtype == .float64 ? run(Double.self) : run(Float.self)
   }
 
   private static func normalize<C: KernelFloat>(
-    _ input: Tensor, n: Int, c: Int, inner: Int, mean: [C], invstd: [C], weight: Tensor?, bias: Tensor?, _: C.Type
+    _ input: Tensor, n: Int, c: Int, inner: Int, mean: [C], invstd: [C], weight: Tensor?,
+    bias: Tensor?, _: C.Type
   ) -> Tensor {
-    let w = weight?.kernelValues(C.self), b = bias?.kernelValues(C.self)
-    var alpha = [C](repeating: .kernelZero, count: c), beta = alpha
+    let w = weight?.kernelValues(C.self)
+    let b = bias?.kernelValues(C.self)
+    var alpha = [C](repeating: .kernelZero, count: c)
+    var beta = alpha
     for ch in 0..<c {
       alpha[ch] = C.kernelMul(invstd[ch], w?[ch] ?? C(kernelDouble: 1))
       beta[ch] = C.kernelSub(b?[ch] ?? .kernelZero, C.kernelMul(mean[ch], alpha[ch]))
     }
-    return makeComputed(C.self, shape: input.shape, dtype: input.dtype, device: input.device) { out, _ in
+    return makeComputed(C.self, shape: input.shape, dtype: input.dtype, device: input.device) {
+      out, _ in
       withContiguousValues(input, C.self) { px in
         for bt in 0..<n {
           for ch in 0..<c {
             let off = (bt * c + ch) * inner
-            let a = alpha[ch], be = beta[ch]
+            let a = alpha[ch]
+            let be = beta[ch]
             for i in 0..<inner { out[off + i] = C.kernelAdd(C.kernelMul(px[off + i], a), be) }
           }
         }
@@ -161,21 +191,25 @@ extension Tensor {
     let op = "batch_norm_backward"
     let (n, c, inner) = try batchNormLayout(input, op)
     guard gradOutput.shape == input.shape else {
-      throw TensorError(.shapeMismatch, "\(op): grad_output \(gradOutput.shape) differs from input \(input.shape)")
+      throw TensorError(
+        .shapeMismatch, "\(op): grad_output \(gradOutput.shape) differs from input \(input.shape)")
     }
     try checkChannels(weight, c, "weight", op)
     try checkChannels(mean, c, "mean", op)
     try checkChannels(invstd, c, "invstd", op)
     let count = n * inner
     func run<C: KernelFloat>(_: C.Type) -> (Tensor?, Tensor?, Tensor?) {
-      let m = mean.kernelValues(C.self), s = invstd.kernelValues(C.self)
+      let m = mean.kernelValues(C.self)
+      let s = invstd.kernelValues(C.self)
       let w = weight?.kernelValues(C.self)
-      var sums = [C](repeating: .kernelZero, count: c), dots = sums
+      var sums = [C](repeating: .kernelZero, count: c)
+      var dots = sums
       var gradInput: Tensor?
       withContiguousValues(input, C.self) { px in
         withContiguousValues(gradOutput, C.self) { pg in
           for ch in 0..<c {
-            var sum = 0.0, dot = 0.0
+            var sum = 0.0
+            var dot = 0.0
             for b in 0..<n {
               let off = (b * c + ch) * inner
               for i in 0..<inner {
@@ -188,16 +222,20 @@ extension Tensor {
             dots[ch] = C(kernelDouble: dot)
           }
           guard needs.input else { return }
-          gradInput = makeComputed(C.self, shape: input.shape, dtype: input.dtype, device: input.device) { out, _ in
+          gradInput = makeComputed(
+            C.self, shape: input.shape, dtype: input.dtype, device: input.device
+          ) { out, _ in
             for ch in 0..<c {
-              let k = C.kernelDiv(C.kernelMul(C.kernelMul(dots[ch], s[ch]), s[ch]), C(kernelInt: Int64(count)))
+              let k = C.kernelDiv(
+                C.kernelMul(C.kernelMul(dots[ch], s[ch]), s[ch]), C(kernelInt: Int64(count)))
               let gradMean = C.kernelDiv(sums[ch], C(kernelInt: Int64(count)))
               let scale = C.kernelMul(s[ch], w?[ch] ?? C(kernelDouble: 1))
               for b in 0..<n {
                 let off = (b * c + ch) * inner
                 for i in 0..<inner {
                   let dx = C.kernelMul(C.kernelSub(px[off + i], m[ch]), k)
-                  out[off + i] = C.kernelMul(C.kernelSub(C.kernelSub(pg[off + i], gradMean), dx), scale)
+                  out[off + i] = C.kernelMul(
+                    C.kernelSub(C.kernelSub(pg[off + i], gradMean), dx), scale)
                 }
               }
             }
@@ -205,7 +243,10 @@ extension Tensor {
         }
       }
       let paramType = weight?.dtype ?? C.naturalDType
-      let gw = needs.weight ? Tensor((0..<c).map { C.kernelMul(dots[$0], s[$0]).kernelDouble }, shape: [c]).to(paramType) : nil
+      let gw =
+        needs.weight
+        ? Tensor((0..<c).map { C.kernelMul(dots[$0], s[$0]).kernelDouble }, shape: [c]).to(
+          paramType) : nil
       let gb = needs.bias ? Tensor(sums.map(\.kernelDouble), shape: [c]).to(paramType) : nil
       return (gradInput, gw, gb)
     }

@@ -18,31 +18,43 @@ extension Tensor {
   ///   plus the errors of `conv2d` for inconsistent arguments.
   public static func conv2dBackward(
     gradOutput: Tensor, input: Tensor, weight: Tensor, stride: [Int] = [1], padding: [Int] = [0],
-    dilation: [Int] = [1], groups: Int = 1, needs: (input: Bool, weight: Bool, bias: Bool) = (true, true, true)
+    dilation: [Int] = [1], groups: Int = 1,
+    needs: (input: Bool, weight: Bool, bias: Bool) = (true, true, true)
   ) throws(TensorError) -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
     let unbatched = input.rank == 3
     let x = unbatched ? try input.unsqueezed(0) : input
     let gy = unbatched && gradOutput.rank == 3 ? try gradOutput.unsqueezed(0) : gradOutput
     guard x.rank == 4, weight.rank == 4 else {
-      throw TensorError(.shapeMismatch, "conv2d backward: expected 4-D input and weight, got \(input.shape) and \(weight.shape)")
+      throw TensorError(
+        .shapeMismatch,
+        "conv2d backward: expected 4-D input and weight, got \(input.shape) and \(weight.shape)")
     }
     var g = Conv2dGeometry()
     (g.strideH, g.strideW) = try pair(stride, "stride", "conv2d")
     (g.padH, g.padW) = try pair(padding, "padding", "conv2d")
     (g.dilationH, g.dilationW) = try pair(dilation, "dilation", "conv2d")
     g.groups = groups
-    (g.batch, g.inChannels, g.inHeight, g.inWidth) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    (g.outChannels, g.kernelHeight, g.kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
+    (g.batch, g.inChannels, g.inHeight, g.inWidth) = (
+      x.shape[0], x.shape[1], x.shape[2], x.shape[3]
+    )
+    (g.outChannels, g.kernelHeight, g.kernelWidth) = (
+      weight.shape[0], weight.shape[2], weight.shape[3]
+    )
     guard groups > 0, g.strideH > 0, g.strideW > 0, g.dilationH > 0, g.dilationW > 0,
       weight.shape[1] * groups == g.inChannels, g.outChannels % groups == 0
     else {
-      throw TensorError(.invalidArgument, "conv2d backward: weight \(weight.shape), input \(input.shape) and groups=\(groups) are inconsistent")
+      throw TensorError(
+        .invalidArgument,
+        "conv2d backward: weight \(weight.shape), input \(input.shape) and groups=\(groups) are inconsistent"
+      )
     }
     g.outHeight = (g.inHeight + 2 * g.padH - g.dilationH * (g.kernelHeight - 1) - 1) / g.strideH + 1
     g.outWidth = (g.inWidth + 2 * g.padW - g.dilationW * (g.kernelWidth - 1) - 1) / g.strideW + 1
     let outShape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
     guard gy.shape == outShape else {
-      throw TensorError(.shapeMismatch, "conv2d backward: grad_output has shape \(gradOutput.shape), expected \(outShape)")
+      throw TensorError(
+        .shapeMismatch,
+        "conv2d backward: grad_output has shape \(gradOutput.shape), expected \(outShape)")
     }
     var result: (input: Tensor?, weight: Tensor?, bias: Tensor?)
     if x.dtype == .float64 {
@@ -58,7 +70,8 @@ extension Tensor {
     _ gy: Tensor, _ x: Tensor, _ w: Tensor, _ g: Conv2dGeometry,
     _ needs: (input: Bool, weight: Bool, bias: Bool), _: C.Type
   ) -> (input: Tensor?, weight: Tensor?, bias: Tensor?) {
-    let cinG = g.inChannels / g.groups, coutG = g.outChannels / g.groups
+    let cinG = g.inChannels / g.groups
+    let coutG = g.outChannels / g.groups
     let kk = cinG * g.kernelHeight * g.kernelWidth
     let spatial = g.outHeight * g.outWidth
     let planeSize = g.inHeight * g.inWidth
@@ -67,7 +80,8 @@ extension Tensor {
     var gradBias: Tensor?
     withContiguousValues(gy, C.self) { pgy in
       if needs.bias {
-        gradBias = makeComputed(C.self, shape: [g.outChannels], dtype: w.dtype, device: w.device) { out, _ in
+        gradBias = makeComputed(C.self, shape: [g.outChannels], dtype: w.dtype, device: w.device) {
+          out, _ in
           for o in 0..<g.outChannels {
             var s = C.kernelZero
             for nb in 0..<g.batch {
@@ -80,7 +94,8 @@ extension Tensor {
       let cols = UnsafeMutablePointer<C>.allocate(capacity: Swift.max(1, kk * spatial))
       defer { cols.deallocate() }
       if needs.weight {
-        gradWeight = makeComputed(C.self, shape: w.shape, dtype: w.dtype, device: w.device) { out, n in
+        gradWeight = makeComputed(C.self, shape: w.shape, dtype: w.dtype, device: w.device) {
+          out, n in
           out.update(repeating: C.kernelZero, count: n)
           let tmp = UnsafeMutablePointer<C>.allocate(capacity: Swift.max(1, coutG * kk))
           defer { tmp.deallocate() }
@@ -93,7 +108,8 @@ extension Tensor {
                 // dW_g [coutG, kk] = dY_g [coutG, S] · colsᵀ [S, kk]
                 gemmProduct(
                   MatrixView(base: gyG, rowStride: spatial, colStride: 1),
-                  MatrixView(base: UnsafePointer(cols), rowStride: 1, colStride: spatial), tmp, coutG, kk, spatial)
+                  MatrixView(base: UnsafePointer(cols), rowStride: 1, colStride: spatial), tmp,
+                  coutG, kk, spatial)
                 let dst = out + grp * coutG * kk
                 for i in 0..<(coutG * kk) { dst[i] = C.kernelAdd(dst[i], tmp[i]) }
               }
@@ -102,7 +118,8 @@ extension Tensor {
         }
       }
       if needs.input {
-        gradInput = makeComputed(C.self, shape: x.shape, dtype: x.dtype, device: x.device) { out, n in
+        gradInput = makeComputed(C.self, shape: x.shape, dtype: x.dtype, device: x.device) {
+          out, n in
           out.update(repeating: C.kernelZero, count: n)
           withContiguousValues(w, C.self) { pw in
             for nb in 0..<g.batch {
@@ -113,7 +130,8 @@ extension Tensor {
                 gemmProduct(
                   MatrixView(base: wG, rowStride: 1, colStride: kk),
                   MatrixView(base: gyG, rowStride: spatial, colStride: 1), cols, kk, spatial, coutG)
-                Conv2dColumns.col2imAdd(cols, out + (nb * g.inChannels + grp * cinG) * planeSize, g, channels: cinG)
+                Conv2dColumns.col2imAdd(
+                  cols, out + (nb * g.inChannels + grp * cinG) * planeSize, g, channels: cinG)
               }
             }
           }

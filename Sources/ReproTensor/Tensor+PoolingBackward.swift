@@ -8,13 +8,15 @@ extension Tensor {
   }
 
   private static func poolGrid(
-    _ op: String, gradOutput: Tensor, inputShape: [Int], kernelSize: [Int], stride: [Int]?, padding: [Int],
+    _ op: String, gradOutput: Tensor, inputShape: [Int], kernelSize: [Int], stride: [Int]?,
+    padding: [Int],
     dilation: [Int]
   ) throws(TensorError) -> PoolGrid {
     guard inputShape.count == 3 || inputShape.count == 4, gradOutput.rank == inputShape.count,
       Array(gradOutput.shape.dropLast(2)) == Array(inputShape.dropLast(2))
     else {
-      throw TensorError(.shapeMismatch, "\(op): grad_output \(gradOutput.shape) does not fit input \(inputShape)")
+      throw TensorError(
+        .shapeMismatch, "\(op): grad_output \(gradOutput.shape) does not fit input \(inputShape)")
     }
     var p = PoolGrid()
     p.planes = inputShape.dropLast(2).reduce(1, *)
@@ -47,17 +49,21 @@ extension Tensor {
   /// - Throws: `.shapeMismatch` when `gradOutput` does not fit the input, `.invalidArgument` for
   ///   malformed window arguments.
   public static func maxPool2dBackward(
-    gradOutput: Tensor, input: Tensor, kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0],
+    gradOutput: Tensor, input: Tensor, kernelSize: [Int], stride: [Int]? = nil,
+    padding: [Int] = [0],
     dilation: [Int] = [1]
   ) throws(TensorError) -> Tensor {
-    let p = try poolGrid("max_pool2d_backward", gradOutput: gradOutput, inputShape: input.shape, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation)
+    let p = try poolGrid(
+      "max_pool2d_backward", gradOutput: gradOutput, inputShape: input.shape,
+      kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation)
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
       withContiguousValues(input, C.self) { px in
-        scatterPlanes(gradOutput, inputShape: input.shape, dtype: input.dtype, p, C.self) { pl, gy, gx in
+        scatterPlanes(gradOutput, inputShape: input.shape, dtype: input.dtype, p, C.self) {
+          pl, gy, gx in
           let plane = px + pl * p.h * p.w
           for y in 0..<p.oh {
             for x in 0..<p.ow {
-              var best: C?
+              var best = C.kernelZero
               var at = -1
               scan: for i in 0..<p.kh {
                 let iy = y * p.sh - p.ph + i * p.dh
@@ -66,7 +72,7 @@ extension Tensor {
                   let ix = x * p.sw - p.pw + j * p.dw
                   if ix < 0 || ix >= p.w { continue }
                   let v = plane[iy * p.w + ix]
-                  if best == nil || v > best! || v.kernelIsNaN {
+                  if at < 0 || v > best || v.kernelIsNaN {
                     best = v
                     at = iy * p.w + ix
                   }
@@ -93,13 +99,17 @@ extension Tensor {
     gradOutput: Tensor, inputShape: [Int], dtype: DType, kernelSize: [Int], stride: [Int]? = nil,
     padding: [Int] = [0], countIncludePad: Bool = true, divisorOverride: Int? = nil
   ) throws(TensorError) -> Tensor {
-    let p = try poolGrid("avg_pool2d_backward", gradOutput: gradOutput, inputShape: inputShape, kernelSize: kernelSize, stride: stride, padding: padding, dilation: [1])
+    let p = try poolGrid(
+      "avg_pool2d_backward", gradOutput: gradOutput, inputShape: inputShape, kernelSize: kernelSize,
+      stride: stride, padding: padding, dilation: [1])
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
       scatterPlanes(gradOutput, inputShape: inputShape, dtype: dtype, p, C.self) { _, gy, gx in
         for y in 0..<p.oh {
           for x in 0..<p.ow {
-            var y0 = y * p.sh - p.ph, x0 = x * p.sw - p.pw
-            var y1 = Swift.min(y0 + p.kh, p.h + p.ph), x1 = Swift.min(x0 + p.kw, p.w + p.pw)
+            var y0 = y * p.sh - p.ph
+            var x0 = x * p.sw - p.pw
+            var y1 = Swift.min(y0 + p.kh, p.h + p.ph)
+            var x1 = Swift.min(x0 + p.kw, p.w + p.pw)
             let poolSize = (y1 - y0) * (x1 - x0)
             y0 = Swift.max(y0, 0)
             x0 = Swift.max(x0, 0)
@@ -108,7 +118,9 @@ extension Tensor {
             if y0 >= y1 || x0 >= x1 { continue }
             let divisor = divisorOverride ?? (countIncludePad ? poolSize : (y1 - y0) * (x1 - x0))
             let delta = C.kernelDiv(gy[y * p.ow + x], C(kernelInt: Int64(divisor)))
-            for iy in y0..<y1 { for ix in x0..<x1 { gx[iy * p.w + ix] = C.kernelAdd(gx[iy * p.w + ix], delta) } }
+            for iy in y0..<y1 {
+              for ix in x0..<x1 { gx[iy * p.w + ix] = C.kernelAdd(gx[iy * p.w + ix], delta) }
+            }
           }
         }
       }
@@ -124,7 +136,9 @@ extension Tensor {
   public static func adaptiveAvgPool2dBackward(
     gradOutput: Tensor, inputShape: [Int], dtype: DType
   ) throws(TensorError) -> Tensor {
-    let p = try poolGrid("adaptive_avg_pool2d_backward", gradOutput: gradOutput, inputShape: inputShape, kernelSize: [1], stride: [1], padding: [0], dilation: [1])
+    let p = try poolGrid(
+      "adaptive_avg_pool2d_backward", gradOutput: gradOutput, inputShape: inputShape,
+      kernelSize: [1], stride: [1], padding: [0], dilation: [1])
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
       scatterPlanes(gradOutput, inputShape: inputShape, dtype: dtype, p, C.self) { _, gy, gx in
         if p.oh == 1 && p.ow == 1 {
@@ -136,8 +150,12 @@ extension Tensor {
           let (y0, y1) = adaptiveRange(y, inSize: p.h, outSize: p.oh)
           for x in 0..<p.ow {
             let (x0, x1) = adaptiveRange(x, inSize: p.w, outSize: p.ow)
-            let delta = C.kernelDiv(C.kernelDiv(gy[y * p.ow + x], C(kernelInt: Int64(y1 - y0))), C(kernelInt: Int64(x1 - x0)))
-            for iy in y0..<y1 { for ix in x0..<x1 { gx[iy * p.w + ix] = C.kernelAdd(gx[iy * p.w + ix], delta) } }
+            let delta = C.kernelDiv(
+              C.kernelDiv(gy[y * p.ow + x], C(kernelInt: Int64(y1 - y0))),
+              C(kernelInt: Int64(x1 - x0)))
+            for iy in y0..<y1 {
+              for ix in x0..<x1 { gx[iy * p.w + ix] = C.kernelAdd(gx[iy * p.w + ix], delta) }
+            }
           }
         }
       }

@@ -6,9 +6,14 @@ extension Tensor {
   ///
   /// - Throws: `.invalidArgument` for a 0-d tensor, `.unsupportedDType` for non-floating input.
   public func logSoftmax() throws(TensorError) -> Tensor {
-    guard rank >= 1 else { throw TensorError(.invalidArgument, "log_softmax: expected at least 1-D input, got a 0-d tensor") }
+    guard rank >= 1 else {
+      throw TensorError(
+        .invalidArgument, "log_softmax: expected at least 1-D input, got a 0-d tensor")
+    }
     guard dtype.isFloatingPoint else {
-      throw TensorError(.unsupportedDType, "log_softmax: dtype \(dtype.pytorchName) is not supported (floating dtypes only)")
+      throw TensorError(
+        .unsupportedDType,
+        "log_softmax: dtype \(dtype.pytorchName) is not supported (floating dtypes only)")
     }
     let width = shape[rank - 1]
     func run<C: KernelFloat>(_: C.Type) -> Tensor {
@@ -16,7 +21,8 @@ extension Tensor {
         Tensor.withContiguousValues(self, C.self) { p in
           guard width > 0 else { return }
           for row in 0..<(n / width) {
-            let x = p + row * width, o = out + row * width
+            let x = p + row * width
+            let o = out + row * width
             var m = x[0]
             for i in 0..<width where x[i] > m || x[i].isNaN { m = x[i] }
             var s = C.kernelZero

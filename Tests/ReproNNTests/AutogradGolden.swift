@@ -20,8 +20,10 @@ struct GoldenTensor: Decodable, Sendable {
     switch dtype {
     case "float64": return bits.map { Double(bitPattern: UInt64($0, radix: 16)!) }
     case "float32": return bits.map { Double(Float(bitPattern: UInt32($0, radix: 16)!)) }
-    case "bfloat16": return bits.map { Double(HalfPrecision.float(fromBFloat16Bits: UInt16($0, radix: 16)!)) }
-    case "float16": return bits.map { Double(HalfPrecision.float(fromFloat16Bits: UInt16($0, radix: 16)!)) }
+    case "bfloat16":
+      return bits.map { Double(HalfPrecision.float(fromBFloat16Bits: UInt16($0, radix: 16)!)) }
+    case "float16":
+      return bits.map { Double(HalfPrecision.float(fromFloat16Bits: UInt16($0, radix: 16)!)) }
     default: return bits.map { Double($0)! }
     }
   }

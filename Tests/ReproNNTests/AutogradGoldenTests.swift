@@ -22,7 +22,8 @@ import Testing
     var x = try data.randn(shape: c.input_shape)
     var y =
       c.loss_kind == "cross_entropy"
-      ? try data.randint(low: 0, high: 4, shape: c.target_shape) : try data.randn(shape: c.target_shape)
+      ? try data.randint(low: 0, high: 4, shape: c.target_shape)
+      : try data.randn(shape: c.target_shape)
     let dtype = try #require(DType(pytorchName: c.dtype))
     if dtype != .float32 {
       model.cast(to: dtype)
@@ -31,7 +32,9 @@ import Testing
     }
     if c.mode == "eval" { model.eval() }
     if c.mode == "eval_after_train" {
-      _ = try GradMode.$isEnabled.withValue(false) { () throws(TensorError) in try model(Variable(x)) }
+      _ = try GradMode.$isEnabled.withValue(false) { () throws(TensorError) in
+        try model(Variable(x))
+      }
       model.eval()
     }
     var masks: [String] = []
@@ -58,7 +61,9 @@ import Testing
     return (model, out, loss, masks)
   }
 
-  static func check(_ name: String, _ got: Tensor, _ want: GoldenTensor, rtol: Double, atol: Double) -> Closeness? {
+  static func check(_ name: String, _ got: Tensor, _ want: GoldenTensor, rtol: Double, atol: Double)
+    -> Closeness?
+  {
     #expect(got.shape == want.shape, "\(name): shape")
     #expect(got.dtype.pytorchName == want.dtype, "\(name): dtype")
     if let values = want.values {
@@ -67,9 +72,13 @@ import Testing
       return c
     }
     let d = got.doubles()
-    let sum = d.reduce(0, +), absSum = d.reduce(0) { $0 + Swift.abs($1) }
-    #expect(Swift.abs(absSum - want.abs_sum) <= 1e-4 * want.abs_sum + atol, "\(name): abs-sum \(absSum) vs \(want.abs_sum)")
-    #expect(Swift.abs(sum - want.sum) <= 1e-4 * want.abs_sum + atol, "\(name): sum \(sum) vs \(want.sum)")
+    let sum = d.reduce(0, +)
+    let absSum = d.reduce(0) { $0 + Swift.abs($1) }
+    #expect(
+      Swift.abs(absSum - want.abs_sum) <= 1e-4 * want.abs_sum + atol,
+      "\(name): abs-sum \(absSum) vs \(want.abs_sum)")
+    #expect(
+      Swift.abs(sum - want.sum) <= 1e-4 * want.abs_sum + atol, "\(name): sum \(sum) vs \(want.sum)")
     return nil
   }
 
@@ -88,9 +97,12 @@ import Testing
     let outCheck = Self.check("output", out.value, c.output, rtol: rtol, atol: atol)
     note(Self.check("loss", loss.value, c.loss, rtol: rtol, atol: atol))
     var gradWorst = Closeness([], [], rtol: rtol, atol: atol)
-    let params = Dictionary(uniqueKeysWithValues: model.namedModules().flatMap { path, m in
-      m.namedParameters.compactMap { name, p in p.map { ((path.isEmpty ? "" : path + ".") + name, $0) } }
-    })
+    let params = Dictionary(
+      uniqueKeysWithValues: model.namedModules().flatMap { path, m in
+        m.namedParameters.compactMap { name, p in
+          p.map { ((path.isEmpty ? "" : path + ".") + name, $0) }
+        }
+      })
     for want in c.grads {
       let p = try #require(params[want.key], "no parameter \(want.key)")
       let grad = try #require(p.grad, "\(want.key) has no grad")
@@ -112,6 +124,7 @@ import Testing
     }
     #expect(masks == c.dropout_masks, "dropout keep-masks differ from PyTorch's")
     print(
-      "autograd golden \(c.name): output \(outCheck.map(String.init(describing:)) ?? "-"); grads \(gradWorst); loss+buffers \(worst)")
+      "autograd golden \(c.name): output \(outCheck.map(String.init(describing:)) ?? "-"); grads \(gradWorst); loss+buffers \(worst)"
+    )
   }
 }

@@ -33,9 +33,11 @@ struct RecipeGolden: Decodable, Sendable, CustomTestStringConvertible {
     BLAS.setThreadCount(1)
     let model = try ModelFactory.make(r.spec, generator: Generator(seed: r.seed))
     let recipe = TrainingRecipe(
-      steps: r.steps, dataSeed: r.data_seed, batchSize: r.batch, inFeatures: r.in_features, outFeatures: r.out_features)
+      steps: r.steps, dataSeed: r.data_seed, batchSize: r.batch, inFeatures: r.in_features,
+      outFeatures: r.out_features)
     var losses: [Double] = []
-    let last = try recipe.run(model: model, onLoss: { _, l in losses.append(l.doubles()[0]) }) { params in
+    let last = try recipe.run(model: model, onLoss: { _, l in losses.append(l.doubles()[0]) }) {
+      params in
       for p in params {
         guard let g = p.grad else { continue }
         p.value = try p.value.sub(g.mul(r.lr))
@@ -56,7 +58,9 @@ struct RecipeGolden: Decodable, Sendable, CustomTestStringConvertible {
       worst.maxAbs = Swift.max(worst.maxAbs, c.maxAbs)
       worst.maxRel = Swift.max(worst.maxRel, c.maxRel)
     }
-    print("recipe \(r.spec): losses \(lossCheck); state dict maxAbs=\(worst.maxAbs) maxRel=\(worst.maxRel), \(identical)/\(r.state_dict.count) tensors sha256-identical")
+    print(
+      "recipe \(r.spec): losses \(lossCheck); state dict maxAbs=\(worst.maxAbs) maxRel=\(worst.maxRel), \(identical)/\(r.state_dict.count) tensors sha256-identical"
+    )
   }
 
   @Test func recipeRejectsNonPositiveSizes() throws {

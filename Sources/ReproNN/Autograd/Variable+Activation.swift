@@ -22,7 +22,8 @@ extension Variable {
   /// `1 / (1 + e^−x)`; gradient `g · (1 − y) · y` (`sigmoid_backward`).
   public func sigmoid() throws(TensorError) -> Variable {
     let y = try value.sigmoid()
-    return Variable.record(y, name: "SigmoidBackward0", inputs: [self]) { (g, _) throws(TensorError) in
+    return Variable.record(y, name: "SigmoidBackward0", inputs: [self]) {
+      (g, _) throws(TensorError) in
       [try g.mul(1.0 - y).mul(y)]
     }
   }

@@ -11,17 +11,22 @@ extension Variable {
   ///   time (its saved tensors were freed), or an error of a backward kernel.
   public func backward(gradient: Tensor? = nil) throws(TensorError) {
     guard let root = node else {
-      throw TensorError(.invalidArgument, "element 0 of tensors does not require grad and does not have a grad_fn")
+      throw TensorError(
+        .invalidArgument, "element 0 of tensors does not require grad and does not have a grad_fn")
     }
     let seed: Tensor
     if let gradient {
       guard gradient.shape == value.shape else {
-        throw TensorError(.shapeMismatch, "backward: gradient has shape \(gradient.shape) but the output has \(value.shape)")
+        throw TensorError(
+          .shapeMismatch,
+          "backward: gradient has shape \(gradient.shape) but the output has \(value.shape)")
       }
       seed = gradient
     } else {
       guard value.count == 1 else {
-        throw TensorError(.invalidArgument, "grad can be implicitly created only for scalar outputs, got shape \(value.shape)")
+        throw TensorError(
+          .invalidArgument,
+          "grad can be implicitly created only for scalar outputs, got shape \(value.shape)")
       }
       seed = Tensor([1.0], shape: value.shape).to(value.dtype)
     }
@@ -44,7 +49,8 @@ extension Variable {
       guard let backward = node.backward else {
         throw TensorError(
           .invalidArgument,
-          "Trying to backward through the graph a second time (\(node.name)): saved tensors were already freed")
+          "Trying to backward through the graph a second time (\(node.name)): saved tensors were already freed"
+        )
       }
       node.backward = nil
       let needs = node.inputs.map { $0 != nil }

@@ -6,16 +6,21 @@ extension Variable {
   ///
   /// - Throws: the errors of `Tensor.batchNormTraining`.
   public static func batchNormTraining(
-    _ input: Variable, weight: Variable?, bias: Variable?, runningMean: Tensor?, runningVar: Tensor?,
+    _ input: Variable, weight: Variable?, bias: Variable?, runningMean: Tensor?,
+    runningVar: Tensor?,
     momentum: Double, eps: Double
   ) throws(TensorError) -> (output: Variable, runningMean: Tensor?, runningVar: Tensor?) {
-    let x = input.value, w = weight?.value
+    let x = input.value
+    let w = weight?.value
     let r = try Tensor.batchNormTraining(
-      x, weight: w, bias: bias?.value, runningMean: runningMean, runningVar: runningVar, momentum: momentum, eps: eps)
+      x, weight: w, bias: bias?.value, runningMean: runningMean, runningVar: runningVar,
+      momentum: momentum, eps: eps)
     let (mean, invstd) = (r.mean, r.invstd)
-    let hasAffine = weight != nil && bias != nil
-    let inputs = hasAffine ? [input, weight!, bias!] : [input]
-    let out = Variable.record(r.output, name: "NativeBatchNormBackward0", inputs: inputs) { (g, needs) throws(TensorError) in
+    var inputs = [input]
+    if let weight, let bias { inputs += [weight, bias] }
+    let hasAffine = inputs.count == 3
+    let out = Variable.record(r.output, name: "NativeBatchNormBackward0", inputs: inputs) {
+      (g, needs) throws(TensorError) in
       let grads = try Tensor.batchNormBackward(
         gradOutput: g, input: x, weight: w, mean: mean, invstd: invstd,
         needs: (needs[0], hasAffine && needs[1], hasAffine && needs[2]))
@@ -29,17 +34,22 @@ extension Variable {
   ///
   /// - Throws: the errors of `Tensor.batchNormInference`.
   public static func batchNormInference(
-    _ input: Variable, weight: Variable?, bias: Variable?, runningMean: Tensor, runningVar: Tensor, eps: Double
+    _ input: Variable, weight: Variable?, bias: Variable?, runningMean: Tensor, runningVar: Tensor,
+    eps: Double
   ) throws(TensorError) -> Variable {
     let y = try Tensor.batchNormInference(
-      input.value, weight: weight?.value, bias: bias?.value, runningMean: runningMean, runningVar: runningVar, eps: eps)
-    guard GradMode.isEnabled, input.requiresGrad || weight?.requiresGrad == true || bias?.requiresGrad == true else {
+      input.value, weight: weight?.value, bias: bias?.value, runningMean: runningMean,
+      runningVar: runningVar, eps: eps)
+    guard GradMode.isEnabled,
+      input.requiresGrad || weight?.requiresGrad == true || bias?.requiresGrad == true
+    else {
       return Variable(y)
     }
     // Differentiable composition: (x − mean) · invstd · w + b, with per-channel broadcasting.
     let c = input.shape.count > 1 ? input.shape[1] : 1
     let bshape = [1, c] + Array(repeating: 1, count: Swift.max(0, input.shape.count - 2))
-    let invstd = try runningVar.to(input.dtype == .float64 ? .float64 : .float32).add(eps).sqrt().reshaped(bshape)
+    let invstd = try runningVar.to(input.dtype == .float64 ? .float64 : .float32).add(eps).sqrt()
+      .reshaped(bshape)
     let centered = try input.sub(Variable(runningMean.to(invstd.dtype).reshaped(bshape)))
     var out = try centered.mul(Variable(1.0 / invstd))
     if let weight { out = try out.mul(weight.reshaped(bshape)) }

@@ -4,12 +4,20 @@ public import ReproTensor
 extension Variable {
   /// Max pooling (`F.max_pool2d`); the gradient goes to the first maximum of each window.
   public func maxPool2d(
-    kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0], dilation: [Int] = [1], ceilMode: Bool = false
+    kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0], dilation: [Int] = [1],
+    ceilMode: Bool = false
   ) throws(TensorError) -> Variable {
     let x = value
-    let y = try x.maxPool2d(kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode)
-    return Variable.record(y, name: "MaxPool2DWithIndicesBackward0", inputs: [self]) { (g, _) throws(TensorError) in
-      [try Tensor.maxPool2dBackward(gradOutput: g, input: x, kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation)]
+    let y = try x.maxPool2d(
+      kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+      ceilMode: ceilMode)
+    return Variable.record(y, name: "MaxPool2DWithIndicesBackward0", inputs: [self]) {
+      (g, _) throws(TensorError) in
+      [
+        try Tensor.maxPool2dBackward(
+          gradOutput: g, input: x, kernelSize: kernelSize, stride: stride, padding: padding,
+          dilation: dilation)
+      ]
     }
   }
 
@@ -20,12 +28,15 @@ extension Variable {
   ) throws(TensorError) -> Variable {
     let (inShape, dt) = (shape, dtype)
     let y = try value.avgPool2d(
-      kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode, countIncludePad: countIncludePad,
+      kernelSize: kernelSize, stride: stride, padding: padding, ceilMode: ceilMode,
+      countIncludePad: countIncludePad,
       divisorOverride: divisorOverride)
-    return Variable.record(y, name: "AvgPool2DBackward0", inputs: [self]) { (g, _) throws(TensorError) in
+    return Variable.record(y, name: "AvgPool2DBackward0", inputs: [self]) {
+      (g, _) throws(TensorError) in
       [
         try Tensor.avgPool2dBackward(
-          gradOutput: g, inputShape: inShape, dtype: dt, kernelSize: kernelSize, stride: stride, padding: padding,
+          gradOutput: g, inputShape: inShape, dtype: dt, kernelSize: kernelSize, stride: stride,
+          padding: padding,
           countIncludePad: countIncludePad, divisorOverride: divisorOverride)
       ]
     }
@@ -35,7 +46,8 @@ extension Variable {
   public func adaptiveAvgPool2d(outputSize: [Int]) throws(TensorError) -> Variable {
     let (inShape, dt) = (shape, dtype)
     let y = try value.adaptiveAvgPool2d(outputSize: outputSize)
-    return Variable.record(y, name: "AdaptiveAvgPool2DBackward0", inputs: [self]) { (g, _) throws(TensorError) in
+    return Variable.record(y, name: "AdaptiveAvgPool2DBackward0", inputs: [self]) {
+      (g, _) throws(TensorError) in
       [try Tensor.adaptiveAvgPool2dBackward(gradOutput: g, inputShape: inShape, dtype: dt)]
     }
   }

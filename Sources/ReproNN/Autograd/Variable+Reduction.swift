@@ -5,7 +5,9 @@ extension Variable {
   public func sum(dims: [Int]? = nil, keepdim: Bool = false) throws(TensorError) -> Variable {
     let inShape = shape
     let kept = try Variable.keptShape(inShape, dims: dims)
-    return Variable.record(try value.sum(dims: dims, keepdim: keepdim), name: "SumBackward0", inputs: [self]) { (g, _) throws(TensorError) in
+    return Variable.record(
+      try value.sum(dims: dims, keepdim: keepdim), name: "SumBackward0", inputs: [self]
+    ) { (g, _) throws(TensorError) in
       [try g.reshaped(kept).expanded(to: inShape).contiguous()]
     }
   }
@@ -16,7 +18,9 @@ extension Variable {
     let inShape = shape
     let kept = try Variable.keptShape(inShape, dims: dims)
     let count = inShape.reduce(1, *) / Swift.max(1, kept.reduce(1, *))
-    return Variable.record(try value.mean(dims: dims, keepdim: keepdim), name: "MeanBackward0", inputs: [self]) { (g, _) throws(TensorError) in
+    return Variable.record(
+      try value.mean(dims: dims, keepdim: keepdim), name: "MeanBackward0", inputs: [self]
+    ) { (g, _) throws(TensorError) in
       [try g.reshaped(kept).expanded(to: inShape).div(count)]
     }
   }
@@ -28,7 +32,10 @@ extension Variable {
     for d in dims {
       let n = d < 0 ? d + shape.count : d
       guard n >= 0 && n < shape.count else {
-        throw TensorError(.outOfBounds, "Dimension out of range (expected to be in range of [\(-shape.count), \(shape.count - 1)], but got \(d))")
+        throw TensorError(
+          .outOfBounds,
+          "Dimension out of range (expected to be in range of [\(-shape.count), \(shape.count - 1)], but got \(d))"
+        )
       }
       out[n] = 1
     }

@@ -48,8 +48,14 @@ public struct Variable {
   public static func record(
     _ value: Tensor, name: String, inputs: [Variable], backward: @escaping GradNode.Backward
   ) -> Variable {
-    guard GradMode.isEnabled, inputs.contains(where: { $0.node != nil }) else { return Variable(value) }
-    return Variable(value: value, node: GradNode(name: name, inputs: inputs.map(\.node), inputDTypes: inputs.map(\.dtype), backward: backward))
+    guard GradMode.isEnabled, inputs.contains(where: { $0.node != nil }) else {
+      return Variable(value)
+    }
+    return Variable(
+      value: value,
+      node: GradNode(
+        name: name, inputs: inputs.map(\.node), inputDTypes: inputs.map(\.dtype), backward: backward
+      ))
   }
 
   /// The same value cut from the graph (`detach()`).

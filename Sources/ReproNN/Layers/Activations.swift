@@ -12,7 +12,9 @@ public final class ReLU: Module {
     super.init(typeName: "ReLU")
   }
   /// `relu(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.relu() }
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    try input.relu()
+  }
 }
 
 /// `nn.Tanh`.
@@ -20,7 +22,9 @@ public final class Tanh: Module {
   /// Creates the layer.
   public init() { super.init(typeName: "Tanh") }
   /// `tanh(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.tanh() }
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    try input.tanh()
+  }
 }
 
 /// `nn.Sigmoid`.
@@ -28,5 +32,7 @@ public final class Sigmoid: Module {
   /// Creates the layer.
   public init() { super.init(typeName: "Sigmoid") }
   /// `sigmoid(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try input.sigmoid() }
+  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+    try input.sigmoid()
+  }
 }

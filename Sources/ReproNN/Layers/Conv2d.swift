@@ -54,7 +54,10 @@ public final class Conv2d: Module {
   /// `F.conv2d(x, weight, bias, stride, padding, dilation, groups)`; inside an `Autocast` scope
   /// input, weight and bias are cast to the scope's dtype first.
   public override func forward(_ input: Variable) throws(TensorError) -> Variable {
-    let w = Autocast.lowerPrecision(Variable(parameter("weight")!))
+    guard let weight = parameter("weight") else {
+      throw TensorError(.invalidArgument, "\(typeName) has no weight parameter")
+    }
+    let w = Autocast.lowerPrecision(Variable(weight))
     let b = parameter("bias").map { Autocast.lowerPrecision(Variable($0)) }
     return try Variable.conv2d(
       Autocast.lowerPrecision(input), weight: w, bias: b, stride: [stride.0, stride.1], padding: [padding.0, padding.1],

@@ -30,7 +30,10 @@ public final class Linear: Module {
   /// `F.linear(x, weight, bias)`; inside an `Autocast` scope input, weight and bias are cast to
   /// the scope's dtype first.
   public override func forward(_ input: Variable) throws(TensorError) -> Variable {
-    let w = Autocast.lowerPrecision(Variable(parameter("weight")!))
+    guard let weight = parameter("weight") else {
+      throw TensorError(.invalidArgument, "\(typeName) has no weight parameter")
+    }
+    let w = Autocast.lowerPrecision(Variable(weight))
     let b = parameter("bias").map { Autocast.lowerPrecision(Variable($0)) }
     return try Variable.linear(Autocast.lowerPrecision(input), weight: w, bias: b)
   }

@@ -30,7 +30,8 @@ public final class MaxPool2d: Module {
   /// `F.max_pool2d`.
   public override func forward(_ input: Variable) throws(TensorError) -> Variable {
     try input.maxPool2d(
-      kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1], padding: [padding.0, padding.1],
+      kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1],
+      padding: [padding.0, padding.1],
       dilation: [dilation.0, dilation.1], ceilMode: ceilMode)
   }
 }
@@ -53,7 +54,9 @@ public final class AvgPool2d: Module {
 
   /// `F.avg_pool2d`.
   public override func forward(_ input: Variable) throws(TensorError) -> Variable {
-    try input.avgPool2d(kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1], padding: [padding.0, padding.1])
+    try input.avgPool2d(
+      kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1],
+      padding: [padding.0, padding.1])
   }
 }
 

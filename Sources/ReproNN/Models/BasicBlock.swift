@@ -11,7 +11,9 @@ public final class BasicBlock: Module {
 
   /// Creates the block; `downsample` was built by the caller before this initialiser runs.
   init(inPlanes: Int, planes: Int, stride: Int, downsample: Module?, generator g: Generator) {
-    conv1 = Conv2d(inPlanes, planes, kernelSize: (3, 3), stride: (stride, stride), padding: (1, 1), bias: false, generator: g)
+    conv1 = Conv2d(
+      inPlanes, planes, kernelSize: (3, 3), stride: (stride, stride), padding: (1, 1), bias: false,
+      generator: g)
     bn1 = BatchNorm2d(planes)
     relu = ReLU()
     conv2 = Conv2d(planes, planes, kernelSize: (3, 3), padding: (1, 1), bias: false, generator: g)

@@ -43,9 +43,9 @@ public final class ResNet18: Module {
   /// `flatten(x, 1)`, fc.
   public override func forward(_ input: Variable) throws(TensorError) -> Variable {
     var x = input
-    for name in ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool"] {
-      x = try child(name)!.forward(x)
+    for (name, layer) in namedChildren {
+      x = try layer.forward(name == "fc" ? x.flattened(startDim: 1) : x)
     }
-    return try child("fc")!.forward(x.flattened(startDim: 1))
+    return x
   }
 }

@@ -1,6 +1,8 @@
 public import ReproTensor
 
-/// The training loop of `repro train`, step for step the PyTorch loop it is compared with:
+/// The training loop of `repro train`, step for step the PyTorch loop it is compared with.
+///
+/// The PyTorch loop:
 ///
 /// ```python
 /// g = torch.Generator().manual_seed(data_seed)
@@ -37,7 +39,10 @@ public struct TrainingRecipe: Sendable {
   public var autocast: DType?
 
   /// Creates a recipe.
-  public init(steps: Int, dataSeed: UInt64, batchSize: Int = 8, inFeatures: Int, outFeatures: Int, autocast: DType? = nil) {
+  public init(
+    steps: Int, dataSeed: UInt64, batchSize: Int = 8, inFeatures: Int, outFeatures: Int,
+    autocast: DType? = nil
+  ) {
     self.steps = steps
     self.dataSeed = dataSeed
     self.batchSize = batchSize
@@ -66,7 +71,8 @@ public struct TrainingRecipe: Sendable {
     guard steps >= 0, batchSize > 0, inFeatures > 0, outFeatures > 0 else {
       throw TensorError(
         .invalidArgument,
-        "training recipe: steps (\(steps)) must be >= 0 and batch (\(batchSize)), in (\(inFeatures)), out (\(outFeatures)) > 0")
+        "training recipe: steps (\(steps)) must be >= 0 and batch (\(batchSize)), in (\(inFeatures)), out (\(outFeatures)) > 0"
+      )
     }
     model.train()
     let g = Generator(seed: dataSeed)
