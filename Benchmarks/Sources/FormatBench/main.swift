@@ -32,7 +32,8 @@ func blackHole(_ tensors: [Tensor]) -> Int { tensors.reduce(0) { $0 &+ $1.count 
 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-  FileHandle.standardError.write(Data("usage: FormatBench load|load-mmap|save|st-load|st-save INPUT [OUTPUT]\n".utf8))
+  FileHandle.standardError.write(
+    Data("usage: FormatBench load|load-mmap|save|st-load|st-save INPUT [OUTPUT]\n".utf8))
   exit(64)
 }
 let op = args[1]
@@ -64,7 +65,10 @@ do {
   case "st-load":
     try timed { tensors = try SafeTensorsFile.load(contentsOf: input).tensors.map(\.tensor) }
   case "st-load-mmap":
-    try timed { tensors = try SafeTensorsFile.load(contentsOf: input, memoryMapped: true).tensors.map(\.tensor) }
+    try timed {
+      tensors = try SafeTensorsFile.load(contentsOf: input, memoryMapped: true).tensors.map(
+        \.tensor)
+    }
   case "st-save":
     let file = try SafeTensorsFile.load(contentsOf: input)
     tensors = file.tensors.map(\.tensor)
