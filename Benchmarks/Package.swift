@@ -3,6 +3,7 @@ import PackageDescription
 
 // Benchmarks live outside the main package so that `swift test` never builds them.
 // Run: swift run -c release --package-path Benchmarks ReproBench
+//      Benchmarks/.build/release/FormatBench via Scripts/bench_format_torch.py
 let package = Package(
   name: "ReproBenchmarks",
   platforms: [.macOS(.v15)],
@@ -19,6 +20,12 @@ let package = Package(
     .executableTarget(
       name: "NNBench",
       dependencies: [.product(name: "ReproTensor", package: "Repro"), .product(name: "ReproNN", package: "Repro")]),
+    // Serialization engine, one measurement per process (Scripts/bench_format_torch.py drives it).
+    .executableTarget(
+      name: "FormatBench",
+      dependencies: [
+        .product(name: "ReproFormat", package: "Repro"), .product(name: "ReproTensor", package: "Repro"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -28,8 +28,9 @@ public final class Storage: @unchecked Sendable {
   }
 
   /// Allocates `byteCount` bytes without zeroing them, for kernels that write every byte of a
-  /// fresh output before anything reads it (saves a pass over memory).
-  init(uninitializedByteCount byteCount: Int) {
+  /// fresh output before anything reads it (saves a pass over memory); `package` so that file
+  /// readers can read straight into fresh storage.
+  package init(uninitializedByteCount byteCount: Int) {
     precondition(byteCount >= 0, "negative storage size")
     self.byteCount = byteCount
     base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)

@@ -41,22 +41,33 @@ struct GenerateCommand: ParsableCommand {
     case module
   }
 
-  @Option(help: ArgumentHelp("The model: a spec in PyTorch's constructor syntax or a zoo name (see --list-models).", valueName: "spec"))
+  @Option(
+    help: ArgumentHelp(
+      "The model: a spec in PyTorch's constructor syntax or a zoo name (see --list-models).",
+      valueName: "spec"))
   var model: String?
 
-  @Option(parsing: .unconditional, help: "The seed, as torch.manual_seed takes it: an integer in [-2^63, 2^64); negative values wrap modulo 2^64.")
+  @Option(
+    parsing: .unconditional,
+    help:
+      "The seed, as torch.manual_seed takes it: an integer in [-2^63, 2^64); negative values wrap modulo 2^64."
+  )
   var seed: Seed?
 
   @Option(help: "The dtype the model is cast to.")
   var dtype: FloatDType = .float32
 
-  @Option(help: "The output format (default: safetensors for a .safetensors file, torch otherwise).")
+  @Option(
+    help: "The output format (default: safetensors for a .safetensors file, torch otherwise).")
   var to: Target?
 
   @Option(help: "Save the state dict or the whole module (torch format only).")
   var mode: Mode = .stateDict
 
-  @Option(help: ArgumentHelp("Tag every tensor with this device (cuda:0, mps, ...), as model.to(device) would; the bytes are unchanged.", valueName: "device"))
+  @Option(
+    help: ArgumentHelp(
+      "Tag every tensor with this device (cuda:0, mps, ...), as model.to(device) would; the bytes are unchanged.",
+      valueName: "device"))
   var deviceTag: DeviceArgument?
 
   @Option(name: .shortAndLong, help: ArgumentHelp("The file to write.", valueName: "file"))
@@ -69,11 +80,16 @@ struct GenerateCommand: ParsableCommand {
 
   func validate() throws {
     if listModels { return }
-    guard let model else { throw ValidationError("Missing expected argument '--model <spec>' (see --list-models).") }
+    guard let model else {
+      throw ValidationError("Missing expected argument '--model <spec>' (see --list-models).")
+    }
     guard seed != nil else { throw ValidationError("Missing expected argument '--seed <seed>'.") }
-    guard output != nil else { throw ValidationError("Missing expected argument '--output <file>'.") }
+    guard output != nil else {
+      throw ValidationError("Missing expected argument '--output <file>'.")
+    }
     if mode == .module && target == .safetensors {
-      throw ValidationError("--mode module needs --to torch: safetensors stores named tensors only.")
+      throw ValidationError(
+        "--mode module needs --to torch: safetensors stores named tensors only.")
     }
     do {
       _ = try ModelSpec(parsing: model)
@@ -94,7 +110,8 @@ struct GenerateCommand: ParsableCommand {
       generation = try ModelGeneration(
         spec: model, seed: seed.value, dtype: DType(rawValue: dtype.rawValue) ?? .float32,
         device: deviceTag?.device ?? .cpu,
-        mode: mode == .module ? .module : .stateDict, format: target == .safetensors ? .safetensors : .torch)
+        mode: mode == .module ? .module : .stateDict,
+        format: target == .safetensors ? .safetensors : .torch)
       built = try generation.makeModel()
     } catch {
       var stderr = StandardError()
@@ -113,14 +130,22 @@ struct GenerateCommand: ParsableCommand {
   static func modelList() -> String {
     var lines = ["Zoo models (--model NAME):"]
     for name in ["simple", "mlp", "cnn"] {
-      lines.append("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0))\(ModelZoo.spec(named: name) ?? "")")
+      lines.append(
+        "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0))\(ModelZoo.spec(named: name) ?? "")"
+      )
     }
-    lines.append("  resnet18  torchvision's resnet18(num_classes=1000); resnet18(num_classes=10) for 10 classes")
+    lines.append(
+      "  resnet18  torchvision's resnet18(num_classes=1000); resnet18(num_classes=10) for 10 classes"
+    )
     lines.append("")
     lines.append("Constructors for specs (PyTorch's arguments and defaults):")
-    lines.append("  " + ModelFactory.knownNames.filter { $0.first?.isUppercase == true }.joined(separator: ", "))
+    lines.append(
+      "  "
+        + ModelFactory.knownNames.filter { $0.first?.isUppercase == true }.joined(separator: ", "))
     lines.append("")
-    lines.append("Example: --model 'Sequential(Conv2d(3, 4, 3), BatchNorm2d(4), ReLU(), Flatten(), Linear(144, 2))'")
+    lines.append(
+      "Example: --model 'Sequential(Conv2d(3, 4, 3), BatchNorm2d(4), ReLU(), Flatten(), Linear(144, 2))'"
+    )
     return lines.joined(separator: "\n")
   }
 }

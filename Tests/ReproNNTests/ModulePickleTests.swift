@@ -50,30 +50,36 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
   }
 
   @Test func savedFileOnDiskEqualsTorchSaveAndIsAtomic() throws {
-    let oracle = try #require(try ModuleOracle.all().first { $0.mode == "module" && $0.file != nil })
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repro-gen-\(UUID().uuidString)")
+    let oracle = try #require(
+      try ModuleOracle.all().first { $0.mode == "module" && $0.file != nil })
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-gen-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let url = dir.appendingPathComponent(oracle.name + ".pt")
     let generation = try oracle.generation()
     try generation.write(try generation.makeModel(), to: url)
     let written = try Data(contentsOf: url)
-    let torch = try Data(contentsOf: ModuleOracle.folder.appendingPathComponent(try #require(oracle.file)))
+    let torch = try Data(
+      contentsOf: ModuleOracle.folder.appendingPathComponent(try #require(oracle.file)))
     #expect(written == torch)
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == [oracle.name + ".pt"])
   }
 
   @Test func stateDictValueHasMetadataAndSharesStorage() throws {
-    let model = try ModelFactory.make("Sequential(Linear(2, 3), BatchNorm2d(3))", generator: Generator(seed: UInt64(0)))
+    let model = try ModelFactory.make(
+      "Sequential(Linear(2, 3), BatchNorm2d(3))", generator: Generator(seed: UInt64(0)))
     let value = model.stateDictValue(prefix: "module.")
     guard case .orderedDict(let pairs, let attributes) = value else {
       Issue.record("not an OrderedDict: \(value.typeName)")
       return
     }
-    #expect(pairs.compactMap { $0.key.string } == [
-      "module.0.weight", "module.0.bias", "module.1.weight", "module.1.bias", "module.1.running_mean",
-      "module.1.running_var", "module.1.num_batches_tracked",
-    ])
+    #expect(
+      pairs.compactMap { $0.key.string } == [
+        "module.0.weight", "module.0.bias", "module.1.weight", "module.1.bias",
+        "module.1.running_mean",
+        "module.1.running_var", "module.1.num_batches_tracked",
+      ])
     let metadata = try #require(attributes.first { $0.key.string == "_metadata" }?.value.pairs)
     #expect(metadata.compactMap { $0.key.string } == ["module", "module.0", "module.1"])
     #expect(metadata.map { $0.value["version"]?.int64 } == [1, 1, 2])

@@ -112,19 +112,20 @@ extension SafeTensorsFile {
   ///
   /// The corresponding Python function is `safetensors.torch.load_file`.
   ///
-  /// - Parameter url: a file URL.
+  /// The file is read once into a fresh buffer (or mapped, with `memoryMapped`) and every tensor
+  /// borrows its byte range of it: no copy beyond the file's own bytes.
+  ///
+  /// - Parameters:
+  ///   - url: a file URL.
+  ///   - memoryMapped: map the file read-only instead of reading it (tensors then borrow the
+  ///     mapping, which lives as long as any of them; pages are read when first touched).
   /// - Returns: the tensors in header order, and the metadata.
   /// - Throws: `FormatError.Code.io` when the file cannot be read, otherwise what
   ///   `load(from:)` throws.
-  public static func load(contentsOf url: URL) throws(FormatError) -> SafeTensorsFile {
-    let data: Data
+  public static func load(contentsOf url: URL, memoryMapped: Bool = false) throws(FormatError) -> SafeTensorsFile {
+    let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
     do {
-      data = try Data(contentsOf: url)
-    } catch {
-      throw FormatError(.io, "safetensors: cannot read \(url.path)", cause: error)
-    }
-    do {
-      return try load(from: Storage(bytes: data))
+      return try load(from: file)
     } catch {
       throw FormatError(
         error.code, "\(url.lastPathComponent): \(error.message)", cause: error.cause)

@@ -65,7 +65,8 @@ public struct ZipArchive: Sendable {
     defer { Syscalls.close(fd) }
     let (size, isRegular) = try Syscalls.fileSize(fd, path: url.path)
     guard isRegular else { throw FormatError(.io, "cannot read \(url.path): not a regular file") }
-    let storage = Storage(byteCount: size)
+    // Every byte is overwritten by the read (which throws on a short file), so skip zeroing.
+    let storage = Storage(uninitializedByteCount: size)
     try storage.withUnsafeMutableBytes { (buf) throws(FormatError) in
       try Syscalls.read(fd, into: buf, at: 0, path: url.path)
     }

@@ -62,10 +62,16 @@ public struct ModelGeneration: Sendable {
     mode: Mode = .stateDict, format: Format = .torch
   ) throws {
     guard dtype.isFloatingPoint, !dtype.isComplex else {
-      throw FormatError(.invalidArgument, "models are cast to a floating dtype (float32, float16, bfloat16, float64), not \(dtype.pytorchName)")
+      throw FormatError(
+        .invalidArgument,
+        "models are cast to a floating dtype (float32, float16, bfloat16, float64), not \(dtype.pytorchName)"
+      )
     }
     if mode == .module && format == .safetensors {
-      throw FormatError(.invalidArgument, "safetensors stores named tensors only: a whole module can only be saved as a torch file (use --mode state-dict for safetensors)")
+      throw FormatError(
+        .invalidArgument,
+        "safetensors stores named tensors only: a whole module can only be saved as a torch file (use --mode state-dict for safetensors)"
+      )
     }
     self.spec = try ModelSpec(parsing: spec)
     self.seed = seed

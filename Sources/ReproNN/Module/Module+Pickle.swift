@@ -2,12 +2,14 @@ public import ReproFormat
 import ReproTensor
 
 extension StateDict {
-  /// The state dict as `torch.save(model.state_dict())` pickles it: an `OrderedDict` of key →
-  /// tensor with the `_metadata` attribute (an `OrderedDict` of module path →
-  /// `{'version': n}`), torch-format.md b.9. The tensors share storage with the module.
+  /// The state dict as `torch.save(model.state_dict())` pickles it.
+  ///
+  /// An `OrderedDict` of key → tensor with the `_metadata` attribute (an `OrderedDict` of module
+  /// path → `{'version': n}`), torch-format.md b.9. The tensors share storage with the module.
   public var pickleValue: PickleValue {
     let versions = metadata.map { entry in
-      PicklePair(.string(entry.path), .dict([PicklePair(.string("version"), .int(Int64(entry.version)))]))
+      PicklePair(
+        .string(entry.path), .dict([PicklePair(.string("version"), .int(Int64(entry.version)))]))
     }
     return .orderedDict(
       entries.map { PicklePair(.string($0.key), .tensor($0.tensor)) },
@@ -50,13 +52,16 @@ extension Module {
     return try exportValue(path: "", context: &context)
   }
 
-  private func exportValue(path: String, context: inout ModuleExportContext) throws(FormatError) -> PickleValue {
+  private func exportValue(path: String, context: inout ModuleExportContext) throws(FormatError)
+    -> PickleValue
+  {
     if let done = context.modules[ObjectIdentifier(self)] { return .shared(done) }
     guard let (pythonModule, pythonClass) = torchClass else {
       let place = path.isEmpty ? "the root module" : "module '\(path)'"
       throw FormatError(
         .unsupported,
-        "\(place) is a \(typeName), which has no torch.nn class: torch.load could not rebuild it without its Python definition; save the state dict instead (--mode state-dict)")
+        "\(place) is a \(typeName), which has no torch.nn class: torch.load could not rebuild it without its Python definition; save the state dict instead (--mode state-dict)"
+      )
     }
     var state: [PicklePair] = []
     func add(_ key: String, _ value: PickleValue) { state.append(PicklePair(.string(key), value)) }
@@ -67,21 +72,31 @@ extension Module {
         parameters.append(PicklePair(.string(name), .none))
         continue
       }
-      let box = context.parameters[ObjectIdentifier(parameter)] ?? {
-        var t = parameter.value
-        t.requiresGrad = parameter.requiresGrad
-        return PickleShared(.parameter(t))
-      }()
+      let box =
+        context.parameters[ObjectIdentifier(parameter)]
+        ?? {
+          var t = parameter.value
+          t.requiresGrad = parameter.requiresGrad
+          return PickleShared(.parameter(t))
+        }()
       context.parameters[ObjectIdentifier(parameter)] = box
       parameters.append(PicklePair(.string(name), .shared(box)))
     }
     add("_parameters", .dict(parameters))
-    add("_buffers", .dict(namedBuffers.map { PicklePair(.string($0.name), $0.tensor.map { .tensor($0) } ?? .none) }))
-    add("_non_persistent_buffers_set", .set(namedBuffers.filter { !$0.isPersistent }.map { .string($0.name) }))
-    for hooks in ["_backward_pre_hooks", "_backward_hooks"] { add(hooks, .orderedDict([], attributes: [])) }
+    add(
+      "_buffers",
+      .dict(
+        namedBuffers.map { PicklePair(.string($0.name), $0.tensor.map { .tensor($0) } ?? .none) }))
+    add(
+      "_non_persistent_buffers_set",
+      .set(namedBuffers.filter { !$0.isPersistent }.map { .string($0.name) }))
+    for hooks in ["_backward_pre_hooks", "_backward_hooks"] {
+      add(hooks, .orderedDict([], attributes: []))
+    }
     add("_is_full_backward_hook", .none)
     for hooks in [
-      "_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_forward_pre_hooks",
+      "_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called",
+      "_forward_pre_hooks",
       "_forward_pre_hooks_with_kwargs", "_state_dict_hooks", "_state_dict_pre_hooks",
       "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks",
     ] {
@@ -90,12 +105,15 @@ extension Module {
     var children: [PicklePair] = []
     for (name, child) in namedChildren {
       let childPath = path.isEmpty ? name : "\(path).\(name)"
-      children.append(PicklePair(.string(name), try child.exportValue(path: childPath, context: &context)))
+      children.append(
+        PicklePair(.string(name), try child.exportValue(path: childPath, context: &context)))
     }
     add("_modules", .dict(children))
     for (key, value) in layerAttributes(context: &context) { add(key, value) }
     let box = PickleShared(
-      .object(PickleObject(module: pythonModule, name: pythonClass, args: .tuple([]), state: .dict(state))))
+      .object(
+        PickleObject(module: pythonModule, name: pythonClass, args: .tuple([]), state: .dict(state))
+      ))
     context.modules[ObjectIdentifier(self)] = box
     return .shared(box)
   }
@@ -139,7 +157,8 @@ extension Module {
       }
     }
     func number(_ name: String, _ v: Double) -> PickleValue {
-      argumentSpellings[name] == .int && v.rounded() == v && abs(v) < 1e18 ? .int(Int64(v)) : .float(v)
+      argumentSpellings[name] == .int && v.rounded() == v && abs(v) < 1e18
+        ? .int(Int64(v)) : .float(v)
     }
     switch self {
     case let l as Linear:
@@ -151,12 +170,16 @@ extension Module {
         ("padding", pair("padding", c.padding)), ("dilation", pair("dilation", c.dilation)),
         ("transposed", .bool(false)), ("output_padding", fresh((0, 0))), ("groups", int(c.groups)),
         ("padding_mode", .string("zeros")),
-        ("_reversed_padding_repeated_twice", .tuple([c.padding.1, c.padding.1, c.padding.0, c.padding.0].map(int))),
+        (
+          "_reversed_padding_repeated_twice",
+          .tuple([c.padding.1, c.padding.1, c.padding.0, c.padding.0].map(int))
+        ),
       ]
     case let b as BatchNorm2d:
       return [
         ("num_features", int(b.numFeatures)), ("eps", number("eps", b.eps)),
-        ("momentum", b.momentum.map { number("momentum", $0) } ?? .none), ("affine", .bool(b.isAffine)),
+        ("momentum", b.momentum.map { number("momentum", $0) } ?? .none),
+        ("affine", .bool(b.isAffine)),
         ("track_running_stats", .bool(b.tracksRunningStats)),
       ]
     case let r as ReLU:
@@ -171,8 +194,10 @@ extension Module {
         argumentSpellings["stride"] == nil && m.stride == m.kernelSize
         ? kernel : asGiven("stride", m.stride, omitted: kernel)
       return [
-        ("kernel_size", kernel), ("stride", stride), ("padding", asGiven("padding", m.padding, omitted: int(0))),
-        ("dilation", asGiven("dilation", m.dilation, omitted: int(1))), ("return_indices", .bool(m.returnsIndices)),
+        ("kernel_size", kernel), ("stride", stride),
+        ("padding", asGiven("padding", m.padding, omitted: int(0))),
+        ("dilation", asGiven("dilation", m.dilation, omitted: int(1))),
+        ("return_indices", .bool(m.returnsIndices)),
         ("ceil_mode", .bool(m.ceilMode)),
       ]
     case let a as AvgPool2d:
@@ -181,8 +206,10 @@ extension Module {
         argumentSpellings["stride"] == nil && a.stride == a.kernelSize
         ? kernel : asGiven("stride", a.stride, omitted: kernel)
       return [
-        ("kernel_size", kernel), ("stride", stride), ("padding", asGiven("padding", a.padding, omitted: int(0))),
-        ("ceil_mode", .bool(false)), ("count_include_pad", .bool(true)), ("divisor_override", .none),
+        ("kernel_size", kernel), ("stride", stride),
+        ("padding", asGiven("padding", a.padding, omitted: int(0))),
+        ("ceil_mode", .bool(false)), ("count_include_pad", .bool(true)),
+        ("divisor_override", .none),
       ]
     case let a as AdaptiveAvgPool2d:
       return [("output_size", asGiven("output_size", a.outputSize, omitted: .none))]
