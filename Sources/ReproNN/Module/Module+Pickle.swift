@@ -134,8 +134,8 @@ extension Module {
     case is AvgPool2d: ("torch.nn.modules.pooling", "AvgPool2d")
     case is AdaptiveAvgPool2d: ("torch.nn.modules.pooling", "AdaptiveAvgPool2d")
     default:
-      // The zoo's `simple`: a plain Module named like the guides' class, with only `fc`.
-      typeName == "SimpleModel" && type(of: self) == Module.self ? ("__main__", "SimpleModel") : nil
+      // The zoo's `simple`: the guides' class, defined in their script's `__main__`.
+      self is SimpleModel ? ("__main__", "SimpleModel") : nil
     }
   }
 
