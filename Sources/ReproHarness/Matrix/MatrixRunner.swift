@@ -47,14 +47,16 @@ public struct MatrixRunner: Sendable {
       }
     let entry = try models.model(c.model, seed: c.seed, dtype: dtype)
     let model = entry.module
-    defer { try? model.loadStateDict(entry.pristine) }
+    defer { _ = try? model.loadStateDict(entry.pristine) }
     let x = try MatrixModels.input(for: c.model, seed: c.seed, dtype: dtype)
     let before = try forward(model, x, backend: c.backend)
     var checks: [ComparisonResult] = []
 
     // The output against its golden (recorded from the reference kernels).
     let goldenName = "\(c.model)-s\(c.seed)-\(dtype.pytorchName)"
-    let reference = c.backend == .reference ? before : try forward(model, x, backend: .reference)
+    let reference = try outputs.reference(name: goldenName) {
+      c.backend == .reference ? before : try forward(model, x, backend: .reference)
+    }
     checks.append(try outputs.check(reference, actual: before, bitwise: c.backend == .reference, name: goldenName, store: golden))
 
     // What is saved.
@@ -116,7 +118,7 @@ public struct MatrixRunner: Sendable {
       // `model.float().load_state_dict(sd)`: copy_ casts each value; compare with the saved
       // tensors cast by `to(float32)`, bitwise.
       let twin = try models.model(c.model, seed: c.seed, dtype: .float32)
-      defer { try? twin.module.loadStateDict(twin.pristine) }
+      defer { _ = try? twin.module.loadStateDict(twin.pristine) }
       try Self.scramble(twin.module)
       try twin.module.loadStateDict(stateDict)
       let after = twin.module.stateDict()

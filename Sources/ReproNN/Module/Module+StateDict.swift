@@ -138,13 +138,11 @@ extension Module {
 
   /// A new tensor with `source`'s values in `target`'s dtype and device (`target.copy_(source)`).
   static func copied(_ source: Tensor, like target: Tensor) -> Tensor {
-    var out = Tensor(zeros: target.shape, dtype: target.dtype, device: target.device)
+    // `to` applies PyTorch's cast rules (what copy_ does across dtypes); `copied` makes the
+    // module own contiguous bytes, never a view of the file it was loaded from.
+    var out = source.to(target.dtype).copied()
+    out.device = target.device
     out.requiresGrad = target.requiresGrad
-    var k = 0
-    source.forEachStorageIndex { i in
-      out.setScalar(source.scalar(atStorageIndex: i), atStorageIndex: k)
-      k += 1
-    }
     return out
   }
 }
