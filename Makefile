@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 TORCH_VERSION := 2.13.0+cpu
 
-.PHONY: test report deps build venv crosscheck clean
+.PHONY: test report check-report deps build venv crosscheck clean
 
 ## Install the C libraries when a header or pkg-config entry is missing (Debian/Ubuntu).
 deps:
@@ -34,6 +34,15 @@ report: deps
 	$(SWIFT) build -c release --product repro
 	mkdir -p Reports
 	$$($(SWIFT) build -c release --show-bin-path)/repro run --junit Reports/junit.xml --html Reports/report.html --json Reports/results.json
+
+## Validate the reports: junitparser reads the JUnit file; a real headless Chromium renders the
+## HTML report, whose DOM must show the JUnit counts; a screenshot goes to Reports/report.png.
+check-report: venv
+	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }
+	$(VENV)/bin/python Scripts/check_junit.py Reports/junit.xml
+	$(VENV)/bin/python Scripts/check_html_report.py --html Reports/report.html --junit Reports/junit.xml \
+	  --screenshot Reports/report.png
 
 ## A virtual environment with the pinned PyTorch (for the cross-checks and the Scripts/).
 venv: $(VENV)/.ok
