@@ -9,7 +9,7 @@ struct Repro: ParsableCommand {
     version: ReproVersion.string,
     subcommands: [
       InspectCommand.self, ConvertCommand.self, GenerateCommand.self, DiffCommand.self, GoldenCommand.self,
-      RunCommand.self, ReportCommand.self, RandomCommand.self,
+      TrainCommand.self, RunCommand.self, ReportCommand.self, RandomCommand.self,
     ]
   )
 }

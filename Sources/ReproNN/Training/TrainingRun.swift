@@ -1,0 +1,157 @@
+public import ReproFormat
+public import ReproTensor
+
+/// The `repro train` recipe, step for step the PyTorch loop it is compared with:
+///
+/// ```python
+/// torch.manual_seed(seed); model = <spec>; opt = <optimizer>(model.parameters(), ...)
+/// g = torch.Generator().manual_seed(data_seed)
+/// for _ in range(steps):
+///     x = torch.randn(batch, in_features, generator=g); y = torch.randn(batch, out_features, generator=g)
+///     opt.zero_grad()
+///     with torch.autocast("cpu", dtype=amp, enabled=amp is not None):
+///         loss = ((model(x) - y) ** 2).mean()
+///     loss.backward(); opt.step()          # float16 amp: through a GradScaler("cpu")
+/// ```
+///
+/// The result is saved as `{"model", "optimizer", "step", "loss"}` (+ `"scaler"`), and a run
+/// can resume from such a file: the data generator skips the batches already used, so resuming
+/// gives the same bits as running uninterrupted.
+public struct TrainingRun {
+  /// The optimizers `repro train` offers.
+  public enum OptimizerKind: String, Sendable, CaseIterable {
+    case sgd, adam, adamw
+  }
+
+  /// The model spec (`mlp`, `Sequential(Linear(5,7), ReLU(), Linear(7,3))`).
+  public var spec: String
+  /// `torch.manual_seed` before construction.
+  public var seed: UInt64
+  /// The optimizer.
+  public var optimizer: OptimizerKind
+  /// Learning rate (PyTorch's default per optimizer when nil: SGD 1e-3, Adam/AdamW 1e-3).
+  public var lr: Double?
+  /// SGD momentum.
+  public var momentum: Double?
+  /// Weight decay.
+  public var weightDecay: Double?
+  /// Adam/AdamW betas.
+  public var betas: (Double, Double)?
+  /// Adam/AdamW eps.
+  public var eps: Double?
+  /// Total steps (K).
+  public var steps: Int
+  /// Data generator seed (D).
+  public var dataSeed: UInt64
+  /// Batch size (B).
+  public var batch: Int
+  /// Autocast dtype (float16 adds a GradScaler), or nil.
+  public var amp: DType?
+
+  /// Creates a run description.
+  public init(
+    spec: String, seed: UInt64, optimizer: OptimizerKind, lr: Double? = nil, momentum: Double? = nil,
+    weightDecay: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil, steps: Int,
+    dataSeed: UInt64, batch: Int = 8, amp: DType? = nil
+  ) {
+    self.spec = spec
+    self.seed = seed
+    self.optimizer = optimizer
+    self.lr = lr
+    self.momentum = momentum
+    self.weightDecay = weightDecay
+    self.betas = betas
+    self.eps = eps
+    self.steps = steps
+    self.dataSeed = dataSeed
+    self.batch = batch
+    self.amp = amp
+  }
+
+  /// What a run produced.
+  public struct Outcome {
+    /// The trained model.
+    public var model: Module
+    /// The optimizer with its state.
+    public var optimizer: Optimizer
+    /// The GradScaler (float16 amp).
+    public var scaler: GradScaler?
+    /// The last loss.
+    public var loss: Double
+    /// `{"model", "optimizer", "step", "loss"}` (+ `"scaler"`), as saved.
+    public var value: PickleValue
+  }
+
+  /// Runs the recipe, optionally from a file written by an earlier run.
+  ///
+  /// - Throws: `ModelSpecError`, `TensorError`, `TrainingError`, `StateDictError`, or
+  ///   `FormatError` for a spec without Linear layers or a malformed resume file.
+  public func run(resumingFrom resume: PickleValue? = nil) throws -> Outcome {
+    let model = try ModelFactory.make(spec, generator: Generator(seed: seed))
+    let linears = model.namedModules().compactMap { $0.module as? Linear }
+    guard let first = linears.first, let last = linears.last else {
+      throw FormatError(.invalidArgument, "repro train feeds randn(batch, in_features): the model needs Linear layers (\(spec) has none)")
+    }
+    let params = model.parameters()
+    let opt: Optimizer
+    switch optimizer {
+    case .sgd:
+      opt = try SGD(
+        params, lr: lr.map { .float($0) } ?? 1e-3, momentum: momentum.map { .float($0) } ?? 0,
+        weightDecay: weightDecay.map { .float($0) } ?? 0)
+    case .adam:
+      opt = try Adam(
+        params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999), eps: eps.map { .float($0) } ?? 1e-8,
+        weightDecay: weightDecay.map { .float($0) } ?? 0)
+    case .adamw:
+      opt = try AdamW(
+        params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999), eps: eps.map { .float($0) } ?? 1e-8,
+        weightDecay: weightDecay.map { .float($0) } ?? 1e-2)
+    }
+    let scaler = amp == .float16 ? try GradScaler(device: "cpu") : nil
+    let data = Generator(seed: dataSeed)
+    var done = 0
+    var loss = Double.nan
+    if let resume {
+      guard let m = resume["model"], let o = resume["optimizer"], let s = resume["step"]?.int64 else {
+        throw FormatError(.invalidArgument, "resume file must hold {\"model\", \"optimizer\", \"step\", \"loss\"} as `repro train` writes it")
+      }
+      try model.loadStateDict(from: m)
+      try opt.loadStateDict(o)
+      if let scaler, let sv = resume["scaler"] { try scaler.loadStateDict(sv) }
+      done = Int(s)
+      loss = resume["loss"]?.double ?? .nan
+      for _ in 0..<done {
+        _ = try data.randn(shape: [batch, first.inFeatures])
+        _ = try data.randn(shape: [batch, last.outFeatures])
+      }
+    }
+    model.train()
+    for _ in done..<max(done, steps) {
+      let x = try data.randn(shape: [batch, first.inFeatures])
+      let y = try data.randn(shape: [batch, last.outFeatures])
+      opt.zeroGrad()
+      let l = try Autocast.$dtype.withValue(amp) { () throws -> Variable in
+        try model(Variable(x)).sub(Variable(y)).pow(2).mean()
+      }
+      if let scaler {
+        _ = try scaler.scale(l.value)
+        try l.backward(gradient: Tensor(scalar: scaler.scaleTensorValue ?? 1).to(l.value.dtype))
+        _ = try scaler.step(opt)
+        try scaler.update()
+      } else {
+        try l.backward()
+        try opt.step()
+      }
+      loss = l.value.doubles()[0]
+    }
+    var pairs = [
+      PicklePair(.string("model"), model.stateDictValue()),
+      PicklePair(.string("optimizer"), opt.stateDict()),
+      PicklePair(.string("step"), .int(Int64(max(done, steps)))),
+      PicklePair(.string("loss"), .float(loss)),
+    ]
+    if let scaler { pairs.append(PicklePair(.string("scaler"), scaler.stateDict())) }
+    return Outcome(model: model, optimizer: opt, scaler: scaler, loss: loss, value: .dict(pairs))
+  }
+}

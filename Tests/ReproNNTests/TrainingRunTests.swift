@@ -1,0 +1,84 @@
+import Foundation
+import ReproFormat
+import ReproTensor
+import Testing
+
+@testable import ReproNN
+
+/// `repro train`'s recipe against the same loop in real PyTorch 2.13
+/// (Scripts/make_train_goldens.py → Golden/pytorch/train/recipes.json).
+@Suite struct TrainingRunTests {
+  struct Recipe: Decodable, Sendable, CustomTestStringConvertible {
+    struct Args: Decodable, Sendable {
+      var lr: Double?
+      var momentum: Double?
+      var weight_decay: Double?
+      var betas: [Double]?
+      var eps: Double?
+    }
+    var optimizer: String
+    var args: Args
+    var amp: String?
+    var spec: String
+    var seed: UInt64
+    var data_seed: UInt64
+    var steps: Int
+    var batch: Int
+    var loss: Double
+    var params: [String: [Double]]
+    var testDescription: String { "\(optimizer) \(amp ?? "fp32") lr=\(args.lr ?? 0)" }
+
+    var run: TrainingRun {
+      TrainingRun(
+        spec: spec, seed: seed, optimizer: TrainingRun.OptimizerKind(rawValue: optimizer) ?? .sgd, lr: args.lr,
+        momentum: args.momentum, weightDecay: args.weight_decay,
+        betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps, steps: steps, dataSeed: data_seed, batch: batch,
+        amp: amp.flatMap { DType(rawValue: $0) })
+    }
+  }
+
+  static let recipes: [Recipe] = {
+    struct File: Decodable { var cases: [Recipe] }
+    let url = repoRoot().appendingPathComponent("Golden/pytorch/train/recipes.json")
+    return (try? JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases) ?? []
+  }()
+
+  @Test func everyRecipeIsPresent() { #expect(Self.recipes.count == 7) }
+
+  @Test(arguments: recipes)
+  func trainingMatchesPyTorchWithinTolerance(_ recipe: Recipe) throws {
+    let outcome = try recipe.run.run()
+    let sd = outcome.model.stateDict()
+    var maxAbs = 0.0
+    var maxRel = 0.0
+    for (key, want) in recipe.params {
+      let got = try #require(sd[key]).doubles()
+      #expect(got.count == want.count, "\(key)")
+      for (g, w) in zip(got, want) {
+        let d = abs(g - w)
+        maxAbs = max(maxAbs, d)
+        if w != 0 { maxRel = max(maxRel, d / abs(w)) }
+        #expect(d <= 1e-6 + 1e-5 * abs(w), "\(key): \(g) vs PyTorch \(w)")
+      }
+    }
+    #expect(abs(outcome.loss - recipe.loss) <= 1e-6 + 1e-5 * abs(recipe.loss), "loss \(outcome.loss) vs \(recipe.loss)")
+    print("train \(recipe.testDescription): max abs \(maxAbs), max rel \(maxRel)")
+  }
+
+  @Test(arguments: recipes)
+  func resumingIsBitwiseEqualToAnUninterruptedRun(_ recipe: Recipe) throws {
+    let straight = try recipe.run.run()
+    var half = recipe.run
+    half.steps = recipe.steps / 2
+    let first = try half.run()
+    let bytes = try TorchFile.serialize(first.value)
+    let reloaded = try TorchFile.load(bytes: bytes).root
+    let resumed = try recipe.run.run(resumingFrom: reloaded)
+    let a = straight.model.stateDict()
+    let b = resumed.model.stateDict()
+    for e in a.entries {
+      #expect(b[e.key]?.bytesEqual(e.tensor) == true, "\(e.key) differs after resume")
+    }
+    #expect(try TorchFile.serialize(straight.value) == TorchFile.serialize(resumed.value))
+  }
+}
