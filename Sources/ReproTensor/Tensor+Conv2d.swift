@@ -126,29 +126,7 @@ extension Tensor {
     defer { cols.deallocate() }
     for nb in 0..<g.batch {
       for grp in 0..<g.groups {
-        var r = 0
-        for c in 0..<cinG {
-          let plane = x + ((nb * g.inChannels + grp * cinG + c) * g.inHeight * g.inWidth)
-          for i in 0..<g.kernelHeight {
-            for j in 0..<g.kernelWidth {
-              let row = cols + r * spatial
-              for oh in 0..<g.outHeight {
-                let ih = oh * g.strideH - g.padH + i * g.dilationH
-                let dst = row + oh * g.outWidth
-                if ih < 0 || ih >= g.inHeight {
-                  dst.update(repeating: C.kernelZero, count: g.outWidth)
-                  continue
-                }
-                let src = plane + ih * g.inWidth
-                for ow in 0..<g.outWidth {
-                  let iw = ow * g.strideW - g.padW + j * g.dilationW
-                  dst[ow] = iw >= 0 && iw < g.inWidth ? src[iw] : C.kernelZero
-                }
-              }
-              r += 1
-            }
-          }
-        }
+        Conv2dColumns.im2col(x + (nb * g.inChannels + grp * cinG) * g.inHeight * g.inWidth, cols, g, channels: cinG)
         let outG = out + (nb * g.outChannels + grp * coutG) * spatial
         let wG = w + grp * coutG * kk
         gemmProduct(
