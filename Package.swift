@@ -42,9 +42,7 @@ let package = Package(
       swiftSettings: strictSettings),
     .target(
       name: "ReproHarness",
-      dependencies: [
-        "ReproTensor", "ReproFormat", "ReproNN", .product(name: "Crypto", package: "swift-crypto"),
-      ],
+      dependencies: ["ReproTensor", "ReproFormat", "ReproNN"],
       swiftSettings: strictSettings),
     .executableTarget(
       name: "repro",

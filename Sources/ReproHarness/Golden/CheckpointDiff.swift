@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import ReproFormat
 import ReproTensor
@@ -33,8 +32,6 @@ public struct CheckpointDiff: Sendable {
     lines += CheckpointDiff.entryLines(Inventory(of: ca).entries, Inventory(of: cb).entries)
   }
 
-  static func sha(_ bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
-
   static func recordLines(_ a: ZipArchive, _ b: ZipArchive) throws -> [String] {
     func relative(_ z: ZipArchive) -> [(String, ZipEntry)] {
       let prefix = (z.rootFolder ?? "") + "/"
@@ -59,7 +56,7 @@ public struct CheckpointDiff: Sendable {
         if ea.dataOffset != eb.dataOffset { out.append("record \(name): same bytes, data offset \(ea.dataOffset) → \(eb.dataOffset)") }
         continue
       }
-      out.append("record \(name): \(da.count) → \(db.count) bytes, sha256 \(sha(da).prefix(12))… → \(sha(db).prefix(12))…")
+      out.append("record \(name): \(da.count) → \(db.count) bytes, sha256 \(SHA256Digest.hex(of: da).prefix(12))… → \(SHA256Digest.hex(of: db).prefix(12))…")
       if name.hasSuffix("data.pkl") { out += pickleLines(da, db) }
     }
     return out

@@ -1,5 +1,5 @@
-import Crypto
 public import Foundation
+import ReproTensor
 
 /// `Golden/MANIFEST.json`: what made the goldens and the sha256 of every file under `Golden/`,
 /// so that any change to any golden byte is caught before a single comparison runs.
@@ -101,6 +101,6 @@ public struct GoldenManifest: Codable, Equatable, Sendable {
 
   static func sha256(of url: URL) throws -> String {
     let data = try Data(contentsOf: url, options: .alwaysMapped)
-    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    return data.withUnsafeBytes { SHA256Digest.hex(of: $0) }
   }
 }

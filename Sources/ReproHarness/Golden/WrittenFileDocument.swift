@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import ReproFormat
 import ReproTensor
@@ -41,7 +40,7 @@ public struct WrittenFileDocument: Codable, Equatable, Sendable {
   /// Describes the file held in `bytes`.
   public init(bytes: [UInt8]) throws {
     size = bytes.count
-    sha256 = WrittenFileDocument.hex(bytes)
+    sha256 = SHA256Digest.hex(of: bytes)
     let storage = Storage(bytes: bytes)
     var records: [String: Record] = [:]
     let checkpoint = try Checkpoint.load(file: storage, trust: true)
@@ -51,14 +50,14 @@ public struct WrittenFileDocument: Codable, Equatable, Sendable {
       let archive = try ZipArchive(bytes: storage)
       for entry in archive.entries {
         let data = try archive.data(for: entry)
-        records[entry.name] = Record(size: data.count, sha256: WrittenFileDocument.hex(data))
+        records[entry.name] = Record(size: data.count, sha256: SHA256Digest.hex(of: data))
       }
     case .safetensors:
       let headerLength = Int(bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
       let header = Array(bytes[8..<min(bytes.count, 8 + headerLength)])
-      records["header"] = Record(size: header.count, sha256: WrittenFileDocument.hex(header))
+      records["header"] = Record(size: header.count, sha256: SHA256Digest.hex(of: header))
       let data = Array(bytes[min(bytes.count, 8 + headerLength)...])
-      records["data"] = Record(size: data.count, sha256: WrittenFileDocument.hex(data))
+      records["data"] = Record(size: data.count, sha256: SHA256Digest.hex(of: data))
     case .legacy:
       break
     }
@@ -69,9 +68,5 @@ public struct WrittenFileDocument: Codable, Equatable, Sendable {
       tensors[e.path] = TensorSummary(dtype: t.dtype.pytorchName, shape: t.shape, device: t.device.description, sha256: t.sha256Hex())
     }
     self.tensors = tensors
-  }
-
-  static func hex(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
   }
 }
