@@ -22,21 +22,7 @@ enum MatrixTraining {
     func step() throws -> Double {
       let x = try data.randn(shape: inputShape).to(trainDType)
       let y = try data.randn(shape: outputShape).to(trainDType)
-      model.zeroGrad()
-      let loss = try Autocast.$dtype.withValue(autocast) { () throws -> Variable in
-        try model(Variable(x)).sub(Variable(y)).pow(2).mean()
-      }
-      if let scaler {
-        _ = try scaler.scale(loss.value)
-        let s = Tensor(scalar: scaler.scaleTensorValue ?? 1).to(loss.value.dtype)
-        try loss.backward(gradient: s)
-        _ = try scaler.step(optimizer)
-        try scaler.update()
-      } else {
-        try loss.backward()
-        try optimizer.step()
-      }
-      return loss.value.doubles()[0]
+      return try TrainingStep.mse(model: model, optimizer: optimizer, scaler: scaler, autocast: autocast, x: x, y: y)
     }
   }
 

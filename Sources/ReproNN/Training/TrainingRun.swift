@@ -130,20 +130,7 @@ public struct TrainingRun {
     for _ in done..<max(done, steps) {
       let x = try data.randn(shape: [batch, first.inFeatures])
       let y = try data.randn(shape: [batch, last.outFeatures])
-      opt.zeroGrad()
-      let l = try Autocast.$dtype.withValue(amp) { () throws -> Variable in
-        try model(Variable(x)).sub(Variable(y)).pow(2).mean()
-      }
-      if let scaler {
-        _ = try scaler.scale(l.value)
-        try l.backward(gradient: Tensor(scalar: scaler.scaleTensorValue ?? 1).to(l.value.dtype))
-        _ = try scaler.step(opt)
-        try scaler.update()
-      } else {
-        try l.backward()
-        try opt.step()
-      }
-      loss = l.value.doubles()[0]
+      loss = try TrainingStep.mse(model: model, optimizer: opt, scaler: scaler, autocast: amp, x: x, y: y)
     }
     var pairs = [
       PicklePair(.string("model"), model.stateDictValue()),
