@@ -10,7 +10,8 @@ let package = Package(
   dependencies: [.package(name: "Repro", path: "..")],
   targets: [
     // The baseline calls cblas directly through its own system-library import.
-    .systemLibrary(name: "CBLASBaseline", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CBLASBaseline", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .executableTarget(
       name: "ReproBench",
       dependencies: [.product(name: "ReproTensor", package: "Repro"), "CBLASBaseline"],
@@ -19,12 +20,16 @@ let package = Package(
     // PyTorch. Run: swift run -c release --package-path Benchmarks NNBench
     .executableTarget(
       name: "NNBench",
-      dependencies: [.product(name: "ReproTensor", package: "Repro"), .product(name: "ReproNN", package: "Repro")]),
+      dependencies: [
+        .product(name: "ReproTensor", package: "Repro"),
+        .product(name: "ReproNN", package: "Repro"),
+      ]),
     // Serialization engine, one measurement per process (Scripts/bench_format_torch.py drives it).
     .executableTarget(
       name: "FormatBench",
       dependencies: [
-        .product(name: "ReproFormat", package: "Repro"), .product(name: "ReproTensor", package: "Repro"),
+        .product(name: "ReproFormat", package: "Repro"),
+        .product(name: "ReproTensor", package: "Repro"),
       ]),
   ],
   swiftLanguageModes: [.v6]

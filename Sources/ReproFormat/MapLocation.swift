@@ -40,7 +40,10 @@ public enum MapLocation: Sendable {
     do {
       return try Device(parsing: tag)
     } catch {
-      throw FormatError(.corrupt, "don't know how to restore data location of torch.storage.UntypedStorage (tagged with \(tag))", cause: error)
+      throw FormatError(
+        .corrupt,
+        "don't know how to restore data location of torch.storage.UntypedStorage (tagged with \(tag))",
+        cause: error)
     }
   }
 }

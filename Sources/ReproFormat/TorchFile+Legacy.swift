@@ -11,14 +11,18 @@ extension TorchFile {
     bytes: [UInt8], mapLocation: MapLocation?, weightsOnly: Bool
   ) throws(FormatError) -> Loaded {
     if bytes.count > 262, Array(bytes[257..<262]) == Array("ustar".utf8) {
-      throw FormatError(.unsupported, "legacy: the pre-1.0 tar format is not supported (torch.load refuses it with weights_only=True)")
+      throw FormatError(
+        .unsupported,
+        "legacy: the pre-1.0 tar format is not supported (torch.load refuses it with weights_only=True)"
+      )
     }
     let options: Unpickler.Options = weightsOnly ? .weightsOnly : .opaqueObjects
     // A file that is neither a zip archive nor starts with the legacy magic-number pickle is
     // not a torch file at all: say so rather than report a pickle error at offset 0.
     let magic: Unpickler.Result
     do {
-      magic = try Unpickler.unpickle(bytes, startingAt: 0, context: "legacy magic number", options: options)
+      magic = try Unpickler.unpickle(
+        bytes, startingAt: 0, context: "legacy magic number", options: options)
     } catch {
       throw FormatError(
         .badMagic,
@@ -26,20 +30,29 @@ extension TorchFile {
         cause: error)
     }
     guard case .bigInt(let m) = magic.value, m.bytes == legacyMagic else {
-      throw FormatError(.badMagic, "legacy: Invalid magic number; corrupt file? (not a torch.save file)")
+      throw FormatError(
+        .badMagic, "legacy: Invalid magic number; corrupt file? (not a torch.save file)")
     }
-    let proto = try Unpickler.unpickle(bytes, startingAt: magic.endOffset, context: "legacy protocol version", options: options)
+    let proto = try Unpickler.unpickle(
+      bytes, startingAt: magic.endOffset, context: "legacy protocol version", options: options)
     guard proto.value.int64 == 1001 else {
-      throw FormatError(.unsupported, "legacy: Invalid protocol version: \(proto.value.int64.map(String.init) ?? proto.value.typeName)")
+      throw FormatError(
+        .unsupported,
+        "legacy: Invalid protocol version: \(proto.value.int64.map(String.init) ?? proto.value.typeName)"
+      )
     }
-    let sysInfo = try Unpickler.unpickle(bytes, startingAt: proto.endOffset, context: "legacy sys_info", options: options)
+    let sysInfo = try Unpickler.unpickle(
+      bytes, startingAt: proto.endOffset, context: "legacy sys_info", options: options)
     if sysInfo.value["little_endian"]?.bool == false {
       throw FormatError(.unsupported, "legacy: files written on big-endian hosts are not supported")
     }
-    let main = try Unpickler.unpickle(bytes, startingAt: sysInfo.endOffset, context: "legacy object pickle", options: options)
-    let keyList = try Unpickler.unpickle(bytes, startingAt: main.endOffset, context: "legacy storage key list", options: options)
+    let main = try Unpickler.unpickle(
+      bytes, startingAt: sysInfo.endOffset, context: "legacy object pickle", options: options)
+    let keyList = try Unpickler.unpickle(
+      bytes, startingAt: main.endOffset, context: "legacy storage key list", options: options)
     guard let keyValues = keyList.value.elements else {
-      throw FormatError(.corrupt, "legacy: the storage key list is \(keyList.value.typeName), not a list")
+      throw FormatError(
+        .corrupt, "legacy: the storage key list is \(keyList.value.typeName), not a list")
     }
 
     var ids: [String: TensorResolver.StorageID] = [:]
@@ -48,21 +61,28 @@ extension TorchFile {
     var storages: [String: TypedStorage] = [:]
     var pos = keyList.endOffset
     for k in keyValues {
-      guard let key = k.string else { throw FormatError(.corrupt, "legacy: storage key is \(k.typeName), not a str") }
+      guard let key = k.string else {
+        throw FormatError(.corrupt, "legacy: storage key is \(k.typeName), not a str")
+      }
       guard let id = ids[key] else {
         throw FormatError(.corrupt, "legacy: storage \(key) is listed but no tensor references it")
       }
       guard pos <= bytes.count - 8 else {
-        throw FormatError(.truncated, "legacy: storage \(key) header at offset \(pos) is beyond the end of the file")
+        throw FormatError(
+          .truncated, "legacy: storage \(key) header at offset \(pos) is beyond the end of the file"
+        )
       }
       var n: Int64 = 0
       for i in 0..<8 { n |= Int64(bytes[pos + i]) << (8 * Int64(i)) }
       guard n == Int64(id.numel) else {
-        throw FormatError(.corrupt, "legacy: storage \(key) has \(n) elements, its persistent id says \(id.numel)")
+        throw FormatError(
+          .corrupt, "legacy: storage \(key) has \(n) elements, its persistent id says \(id.numel)")
       }
       let nbytes = id.numel * id.dtype.elementSize
       guard nbytes <= bytes.count - pos - 8 else {
-        throw FormatError(.truncated, "legacy: storage \(key) (\(nbytes) bytes at offset \(pos + 8)) extends beyond the file")
+        throw FormatError(
+          .truncated,
+          "legacy: storage \(key) (\(nbytes) bytes at offset \(pos + 8)) extends beyond the file")
       }
       let storage = Storage(bytes: bytes[(pos + 8)..<(pos + 8 + nbytes)])
       pos += 8 + nbytes
@@ -74,9 +94,11 @@ extension TorchFile {
       }
       storages[key] = TypedStorage(storage: storage, dtype: id.dtype, device: device, key: key)
     }
-    var resolver = TensorResolver(context: "legacy object pickle") { (id) throws(FormatError) -> TypedStorage in
+    var resolver = TensorResolver(context: "legacy object pickle") {
+      (id) throws(FormatError) -> TypedStorage in
       guard let s = storages[id.key] else {
-        throw FormatError(.corrupt, "legacy: storage \(id.key) is referenced but not in the key list")
+        throw FormatError(
+          .corrupt, "legacy: storage \(id.key) is referenced but not in the key list")
       }
       return s
     }
@@ -96,16 +118,27 @@ extension TorchFile {
     case .tuple(let x), .list(let x), .set(let x), .frozenSet(let x):
       for e in x { try collectStorageIDs(e, into: &ids) }
     case .dict(let p):
-      for e in p { try collectStorageIDs(e.key, into: &ids); try collectStorageIDs(e.value, into: &ids) }
+      for e in p {
+        try collectStorageIDs(e.key, into: &ids)
+        try collectStorageIDs(e.value, into: &ids)
+      }
     case .orderedDict(let p, let a):
-      for e in p + a { try collectStorageIDs(e.key, into: &ids); try collectStorageIDs(e.value, into: &ids) }
-    case .reduce(let c, let a): try collectStorageIDs(c, into: &ids); try collectStorageIDs(a, into: &ids)
-    case .build(let o, let s): try collectStorageIDs(o, into: &ids); try collectStorageIDs(s, into: &ids)
+      for e in p + a {
+        try collectStorageIDs(e.key, into: &ids)
+        try collectStorageIDs(e.value, into: &ids)
+      }
+    case .reduce(let c, let a):
+      try collectStorageIDs(c, into: &ids)
+      try collectStorageIDs(a, into: &ids)
+    case .build(let o, let s):
+      try collectStorageIDs(o, into: &ids)
+      try collectStorageIDs(s, into: &ids)
     case .object(let o):
       try collectStorageIDs(o.args, into: &ids)
       if let s = o.state { try collectStorageIDs(s, into: &ids) }
     case .shared(let s): try collectStorageIDs(s.value, into: &ids)
-    case .none, .bool, .int, .bigInt, .float, .string, .bytes, .global, .storage, .tensor, .parameter:
+    case .none, .bool, .int, .bigInt, .float, .string, .bytes, .global, .storage, .tensor,
+      .parameter:
       break
     }
   }

@@ -24,7 +24,8 @@ extension TorchFile {
     } else {
       file = try ZipArchive.readFile(url)
     }
-    return try load(file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrowsStorages: memoryMapped)
+    return try load(
+      file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrowsStorages: memoryMapped)
   }
 
   /// Loads a file held in memory.
@@ -37,7 +38,9 @@ extension TorchFile {
   public static func load(
     bytes: [UInt8], mapLocation: MapLocation? = nil, weightsOnly: Bool = true
   ) throws(FormatError) -> Loaded {
-    try load(file: Storage(bytes: bytes), mapLocation: mapLocation, weightsOnly: weightsOnly, borrowsStorages: false)
+    try load(
+      file: Storage(bytes: bytes), mapLocation: mapLocation, weightsOnly: weightsOnly,
+      borrowsStorages: false)
   }
 
   /// Loads a file from a storage holding its bytes; with `borrowsStorages`, tensor storages
@@ -49,10 +52,14 @@ extension TorchFile {
     // torch.load treats only PK\x03\x04 as zip; any `PK` start is read as a (damaged) zip here
     // so that the error speaks about the zip structure rather than a legacy pickle.
     if head.count >= 2 && head[0] == 0x50 && head[1] == 0x4B {
-      return try loadZip(file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrows: borrowsStorages)
+      return try loadZip(
+        file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrows: borrowsStorages)
     }
     if borrowsStorages {
-      throw FormatError(.unsupported, "mmap can only be used with files saved with `torch.save(<path>, _use_new_zipfile_serialization=True)`, please torch.save your checkpoint with this option in order to use mmap.")
+      throw FormatError(
+        .unsupported,
+        "mmap can only be used with files saved with `torch.save(<path>, _use_new_zipfile_serialization=True)`, please torch.save your checkpoint with this option in order to use mmap."
+      )
     }
     return try loadLegacy(bytes: file.bytes, mapLocation: mapLocation, weightsOnly: weightsOnly)
   }
@@ -61,23 +68,35 @@ extension TorchFile {
     file: Storage, mapLocation: MapLocation?, weightsOnly: Bool, borrows: Bool
   ) throws(FormatError) -> Loaded {
     let zip = try TorchRecordReader(file: file)
-    guard let first = zip.entries.first else { throw FormatError(.corrupt, "zip: archive does not contain any files") }
+    guard let first = zip.entries.first else {
+      throw FormatError(.corrupt, "zip: archive does not contain any files")
+    }
     guard let slash = first.name.firstIndex(of: "/") else {
       throw FormatError(.corrupt, "zip: file in archive is not in a subdirectory: \(first.name)")
     }
     let folder = String(first.name[..<slash])
     let prefix = folder + "/"
-    let versionName = zip.has(prefix + ".data/version") ? prefix + ".data/version" : prefix + "version"
-    guard zip.has(versionName) else { throw FormatError(.corrupt, "\(folder): Expected hasRecord(\"version\") to be true") }
-    let versionText = String(decoding: try zip.bytes(versionName), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let versionName =
+      zip.has(prefix + ".data/version") ? prefix + ".data/version" : prefix + "version"
+    guard zip.has(versionName) else {
+      throw FormatError(.corrupt, "\(folder): Expected hasRecord(\"version\") to be true")
+    }
+    let versionText = String(decoding: try zip.bytes(versionName), as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
     guard let version = Int(versionText) else {
-      throw FormatError(.corrupt, "\(versionName): Couldn't parse the version \(versionText) as Long Long.")
+      throw FormatError(
+        .corrupt, "\(versionName): Couldn't parse the version \(versionText) as Long Long.")
     }
     guard (1...10).contains(version) else {
-      throw FormatError(.unsupported, "\(versionName): file format version \(version) is outside the versions torch reads (1...10)")
+      throw FormatError(
+        .unsupported,
+        "\(versionName): file format version \(version) is outside the versions torch reads (1...10)"
+      )
     }
     if zip.has(prefix + "constants.pkl") {
-      throw FormatError(.unsupported, "\(folder): a TorchScript archive (constants.pkl); torch.load hands it to torch.jit.load")
+      throw FormatError(
+        .unsupported,
+        "\(folder): a TorchScript archive (constants.pkl); torch.load hands it to torch.jit.load")
     }
     var bigEndian = false
     if zip.has(prefix + "byteorder") {
@@ -100,7 +119,10 @@ extension TorchFile {
       let entry = try zip.entry(name)
       let (nbytes, o) = id.numel.multipliedReportingOverflow(by: id.dtype.elementSize)
       guard !o, entry.uncompressedSize == nbytes else {
-        throw FormatError(.corrupt, "\(name): record size (\(entry.uncompressedSize) bytes) does not match expected size (\(o ? "overflow" : String(nbytes)) bytes = \(id.numel) elements * \(id.dtype.elementSize) bytes/element) for dtype \(id.dtype.pytorchName)")
+        throw FormatError(
+          .corrupt,
+          "\(name): record size (\(entry.uncompressedSize) bytes) does not match expected size (\(o ? "overflow" : String(nbytes)) bytes = \(id.numel) elements * \(id.dtype.elementSize) bytes/element) for dtype \(id.dtype.pytorchName)"
+        )
       }
       var storage = try zip.storage(name, borrow: borrows && !bigEndian)
       if bigEndian { storage = TorchFile.byteSwapped(storage, dtype: id.dtype) }
@@ -115,7 +137,8 @@ extension TorchFile {
       return typed
     }
     let root = try resolver.resolve(raw.value)
-    return Loaded(root: root, format: .zip, weightsOnlyRefusal: raw.weightsOnlyRefusal, archiveName: folder)
+    return Loaded(
+      root: root, format: .zip, weightsOnlyRefusal: raw.weightsOnlyRefusal, archiveName: folder)
   }
 
   /// A copy of `storage` with each element's bytes reversed (complex: each component).
@@ -126,7 +149,8 @@ extension TorchFile {
     copy.withUnsafeMutableBytes { b in
       var i = 0
       while i + unit <= b.count {
-        var lo = i, hi = i + unit - 1
+        var lo = i
+        var hi = i + unit - 1
         while lo < hi {
           b.swapAt(lo, hi)
           lo += 1

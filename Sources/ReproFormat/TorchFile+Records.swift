@@ -36,7 +36,8 @@ struct TorchRecordReader {
     if e.isStored && !borrow && ownsBacking {
       let backing = archive.backing
       return try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in
-        let region = UnsafeRawBufferPointer(rebasing: raw[e.dataOffset..<(e.dataOffset + e.compressedSize)])
+        let region = UnsafeRawBufferPointer(
+          rebasing: raw[e.dataOffset..<(e.dataOffset + e.compressedSize)])
         try archive.verifyCRC(of: region, e)
         return Storage(borrowing: region, owner: backing, isReadOnly: false)
       }
@@ -46,14 +47,20 @@ struct TorchRecordReader {
     }
     if !e.isStored && borrow {
       // torch.load(mmap=True) maps compressed bytes silently (spec a.9); refuse instead.
-      throw FormatError(.unsupported, "\(name): record is deflated (method \(e.method)); memory-mapped loading needs stored records, load without mmap")
+      throw FormatError(
+        .unsupported,
+        "\(name): record is deflated (method \(e.method)); memory-mapped loading needs stored records, load without mmap"
+      )
     }
     return try archive.storage(for: e)
   }
 
   func entry(_ name: String) throws(FormatError) -> ZipEntry {
     guard let e = archive.entry(named: name) else {
-      throw FormatError(.corrupt, "zip: record \(name) not found (PytorchStreamReader failed locating file \(name): file not found)")
+      throw FormatError(
+        .corrupt,
+        "zip: record \(name) not found (PytorchStreamReader failed locating file \(name): file not found)"
+      )
     }
     return e
   }
@@ -66,12 +73,16 @@ struct TorchRecordWriter {
 
   init(archiveName: String) { writer = TorchZipWriter(archiveName: archiveName) }
 
-  mutating func add(_ name: String, _ data: UnsafeRawBufferPointer) { writer.addRecord(name: name, bytes: data) }
+  mutating func add(_ name: String, _ data: UnsafeRawBufferPointer) {
+    writer.addRecord(name: name, bytes: data)
+  }
 
   mutating func add(_ name: String, _ bytes: [UInt8]) { writer.addRecord(name: name, bytes: bytes) }
 
   /// The id torch.save would write for the records added so far.
   var serializationID: String { writer.serializationID }
 
-  func finish(serializationID: String) -> [UInt8] { writer.finish(serializationID: serializationID) }
+  func finish(serializationID: String) -> [UInt8] {
+    writer.finish(serializationID: serializationID)
+  }
 }

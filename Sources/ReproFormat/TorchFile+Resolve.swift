@@ -27,10 +27,13 @@ struct TensorResolver {
   /// The dtype a storage class names.
   static func dtype(ofStorageClass v: PickleValue, context: String) throws(FormatError) -> DType {
     guard case .global(let module, let name) = v.unshared else {
-      throw FormatError(.corrupt, "\(context): persistent id names \(v.typeName), not a storage class")
+      throw FormatError(
+        .corrupt, "\(context): persistent id names \(v.typeName), not a storage class")
     }
     if module == "torch.storage" && name == "UntypedStorage" { return .uint8 }
-    if module == "torch" || module == "torch.cuda", let d = DType(storageClassName: name) { return d }
+    if module == "torch" || module == "torch.cuda", let d = DType(storageClassName: name) {
+      return d
+    }
     throw FormatError(.unsupported, "\(context): storage class \(module).\(name) is not supported")
   }
 
@@ -39,20 +42,28 @@ struct TensorResolver {
     guard let e = pid.elements, e.count == 5 || e.count == 6, e[0].string == "storage",
       let key = e[2].string, let location = e[3].string, let numel = e[4].int64, numel >= 0
     else {
-      throw FormatError(.corrupt, "\(context): unsupported persistent id (expected ('storage', class, key, location, numel))")
+      throw FormatError(
+        .corrupt,
+        "\(context): unsupported persistent id (expected ('storage', class, key, location, numel))")
     }
-    if e.count == 6, case .none = e[5].unshared {} else if e.count == 6 {
-      throw FormatError(.unsupported, "\(context): legacy storage views (view_metadata) of pre-1.0 files are not supported")
+    if e.count == 6, case .none = e[5].unshared {
+    } else if e.count == 6 {
+      throw FormatError(
+        .unsupported,
+        "\(context): legacy storage views (view_metadata) of pre-1.0 files are not supported")
     }
     guard numel <= Int64(Int.max / 16) else {
       throw FormatError(.limitExceeded, "\(context): storage \(key) declares \(numel) elements")
     }
-    return StorageID(dtype: try dtype(ofStorageClass: e[1], context: context), key: key, location: location, numel: Int(numel))
+    return StorageID(
+      dtype: try dtype(ofStorageClass: e[1], context: context), key: key, location: location,
+      numel: Int(numel))
   }
 
   mutating func resolve(_ v: PickleValue) throws(FormatError) -> PickleValue {
     switch v {
-    case .none, .bool, .int, .bigInt, .float, .string, .bytes, .global, .storage, .tensor, .parameter:
+    case .none, .bool, .int, .bigInt, .float, .string, .bytes, .global, .storage, .tensor,
+      .parameter:
       return v
     case .shared(let box):
       let id = ObjectIdentifier(box)
@@ -66,7 +77,8 @@ struct TensorResolver {
     case .set(let x): return .set(try resolveAll(x))
     case .frozenSet(let x): return .frozenSet(try resolveAll(x))
     case .dict(let p): return .dict(try resolvePairs(p))
-    case .orderedDict(let p, let a): return .orderedDict(try resolvePairs(p), attributes: try resolvePairs(a))
+    case .orderedDict(let p, let a):
+      return .orderedDict(try resolvePairs(p), attributes: try resolvePairs(a))
     case .persistentID(let pid):
       return .storage(try loadStorage(try TensorResolver.storageID(pid, context: context)))
     case .object(var o):
@@ -132,31 +144,44 @@ struct TensorResolver {
         storage: s.storage, dtype: dtype, shape: shape, strides: strides,
         storageOffset: Int(offset), device: s.device, requiresGrad: requiresGrad)
     } catch {
-      throw FormatError(.corrupt, "\(context): Trying to resize storage that is not resizable: \(error.message)", cause: error)
+      throw FormatError(
+        .corrupt, "\(context): Trying to resize storage that is not resizable: \(error.message)",
+        cause: error)
     }
   }
 
   private func checkMetadata(_ m: PickleValue?) throws(FormatError) {
     guard let m, let pairs = m.pairs else { return }
     for p in pairs where p.value.bool == true {
-      throw FormatError(.unsupported, "\(context): tensors with the '\(p.key.string ?? "?")' bit set are not supported")
+      throw FormatError(
+        .unsupported,
+        "\(context): tensors with the '\(p.key.string ?? "?")' bit set are not supported")
     }
   }
 
   /// The tensor for a `torch._utils` rebuild call, or nil if `module.name` is not one.
-  private mutating func rebuild(_ module: String, _ name: String, _ args: PickleValue) throws(FormatError) -> PickleValue? {
+  private mutating func rebuild(_ module: String, _ name: String, _ args: PickleValue)
+    throws(FormatError) -> PickleValue?
+  {
     let full = "\(module).\(name)"
     guard let a = args.elements else { return nil }
     switch full {
     case "torch._utils._rebuild_tensor_v2":
-      guard a.count >= 6 else { throw fail("_rebuild_tensor_v2 takes 6 or 7 arguments, got \(a.count)") }
+      guard a.count >= 6 else {
+        throw fail("_rebuild_tensor_v2 takes 6 or 7 arguments, got \(a.count)")
+      }
       try checkMetadata(a.count > 6 ? a[6] : nil)
       return .tensor(try tensor(a, dtype: nil))
     case "torch._utils._rebuild_tensor_v3":
-      guard a.count >= 7 else { throw fail("_rebuild_tensor_v3 takes 7 or 8 arguments, got \(a.count)") }
-      guard case .global("torch", let dname) = a[6].unshared else { throw fail("_rebuild_tensor_v3 dtype is \(a[6].typeName)") }
+      guard a.count >= 7 else {
+        throw fail("_rebuild_tensor_v3 takes 7 or 8 arguments, got \(a.count)")
+      }
+      guard case .global("torch", let dname) = a[6].unshared else {
+        throw fail("_rebuild_tensor_v3 dtype is \(a[6].typeName)")
+      }
       guard let d = DType(pytorchName: dname) else {
-        throw FormatError(.unsupported, "\(context): dtype torch.\(dname) is not supported by ReproTensor")
+        throw FormatError(
+          .unsupported, "\(context): dtype torch.\(dname) is not supported by ReproTensor")
       }
       try checkMetadata(a.count > 7 ? a[7] : nil)
       return .tensor(try tensor(a, dtype: d))
@@ -180,7 +205,9 @@ struct TensorResolver {
       }
       return inner
     case let f where f.hasPrefix("torch._utils._rebuild_"):
-      throw FormatError(.unsupported, "\(context): \(f) (quantized, sparse, nested or subclass tensors) is not supported")
+      throw FormatError(
+        .unsupported,
+        "\(context): \(f) (quantized, sparse, nested or subclass tensors) is not supported")
     default:
       return nil
     }

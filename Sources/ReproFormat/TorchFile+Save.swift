@@ -38,7 +38,9 @@ extension TorchFile {
   /// file is left intact. Storages are written straight from their bytes, without a copy.
   ///
   /// - Throws: `FormatError` with code `.invalidArgument` (see `serialize`) or `.io`.
-  public static func save(_ value: PickleValue, to url: URL, options: Pickler.Options = Pickler.Options()) throws(FormatError) {
+  public static func save(
+    _ value: PickleValue, to url: URL, options: Pickler.Options = Pickler.Options()
+  ) throws(FormatError) {
     let pickled = try Pickler.pickle(value, options: options)
     let archive = try archiveName(forPath: url.path)
     do {
@@ -49,7 +51,9 @@ extension TorchFile {
         try zip.addRecord(name: ".storage_alignment", bytes: Array("64".utf8))
         try zip.addRecord(name: "byteorder", bytes: Array("little".utf8))
         for (i, s) in pickled.storages.enumerated() {
-          try s.withUnsafeBytes { (raw) throws(FormatError) in try zip.addRecord(name: "data/\(i)", bytes: raw) }
+          try s.withUnsafeBytes { (raw) throws(FormatError) in
+            try zip.addRecord(name: "data/\(i)", bytes: raw)
+          }
         }
         try zip.addRecord(name: "version", bytes: Array("3\n".utf8))
         try zip.finish()

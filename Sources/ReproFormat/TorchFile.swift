@@ -53,7 +53,8 @@ public enum TorchFile {
       for t in tensors where !available.contains(t.device) {
         throw FormatError(
           .needsMapLocation,
-          "a tensor is stored on \(t.device), which this machine lacks (available: \(available.map(\.description).sorted().joined(separator: ", "))). If you are running on a CPU-only machine, load with mapLocation: .device(.cpu) (torch.load(..., map_location=torch.device('cpu'))) to map your storages to the CPU.")
+          "a tensor is stored on \(t.device), which this machine lacks (available: \(available.map(\.description).sorted().joined(separator: ", "))). If you are running on a CPU-only machine, load with mapLocation: .device(.cpu) (torch.load(..., map_location=torch.device('cpu'))) to map your storages to the CPU."
+        )
       }
     }
   }
@@ -65,11 +66,21 @@ public enum TorchFile {
     case .tuple(let v), .list(let v), .set(let v), .frozenSet(let v):
       for x in v { forEachTensor(in: x, body) }
     case .dict(let p):
-      for x in p { forEachTensor(in: x.key, body); forEachTensor(in: x.value, body) }
+      for x in p {
+        forEachTensor(in: x.key, body)
+        forEachTensor(in: x.value, body)
+      }
     case .orderedDict(let p, let a):
-      for x in p + a { forEachTensor(in: x.key, body); forEachTensor(in: x.value, body) }
-    case .reduce(let c, let a): forEachTensor(in: c, body); forEachTensor(in: a, body)
-    case .build(let o, let s): forEachTensor(in: o, body); forEachTensor(in: s, body)
+      for x in p + a {
+        forEachTensor(in: x.key, body)
+        forEachTensor(in: x.value, body)
+      }
+    case .reduce(let c, let a):
+      forEachTensor(in: c, body)
+      forEachTensor(in: a, body)
+    case .build(let o, let s):
+      forEachTensor(in: o, body)
+      forEachTensor(in: s, body)
     case .persistentID(let p): forEachTensor(in: p, body)
     case .object(let o):
       forEachTensor(in: o.args, body)
@@ -87,7 +98,9 @@ public enum TorchFile {
   public static func archiveName(forPath path: String) throws(FormatError) -> String {
     guard path.unicodeScalars.allSatisfy(\.isASCII) else { return "archive" }
     var base = Substring(path)
-    if let i = base.lastIndex(where: { $0 == "/" || $0 == "\\" }) { base = base[base.index(after: i)...] }
+    if let i = base.lastIndex(where: { $0 == "/" || $0 == "\\" }) {
+      base = base[base.index(after: i)...]
+    }
     if let dot = base.lastIndex(of: ".") { base = base[..<dot] }
     guard !base.isEmpty else { throw FormatError(.invalidArgument, "invalid file name: \(path)") }
     return String(base)

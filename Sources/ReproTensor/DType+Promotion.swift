@@ -20,7 +20,8 @@ extension DType {
     if a == b { return a }
     if a == .bool { return b }
     if b == .bool { return a }
-    let ca = a.promotionCategory, cb = b.promotionCategory
+    let ca = a.promotionCategory
+    let cb = b.promotionCategory
     if ca != cb {
       let (hi, lo) = ca > cb ? (a, b) : (b, a)
       if hi == .complex64 && lo == .float64 { return .complex128 }
@@ -74,7 +75,8 @@ extension Tensor {
     for op in operands {
       if op.isWrappedNumber {
         // A Python number has the default dtype of its category.
-        let d: DType = op.dtype.isFloatingPoint ? .defaultFloat : (op.dtype == .bool ? .bool : .int64)
+        let d: DType =
+          op.dtype.isFloatingPoint ? .defaultFloat : (op.dtype == .bool ? .bool : .int64)
         merge(&wrappedResult, d)
       } else if op.isZeroDim {
         merge(&zeroResult, op.dtype)
@@ -85,7 +87,8 @@ extension Tensor {
     func combine(_ higher: DType?, _ lower: DType?) -> DType? {
       guard let higher else { return lower }
       guard let lower else { return higher }
-      return lower.promotionCategory > higher.promotionCategory ? DType.promoted(higher, lower) : higher
+      return lower.promotionCategory > higher.promotionCategory
+        ? DType.promoted(higher, lower) : higher
     }
     return combine(combine(dimResult, zeroResult), wrappedResult) ?? .float32
   }

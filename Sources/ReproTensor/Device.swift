@@ -42,7 +42,10 @@ public struct Device: Hashable, Sendable, Codable {
     let parts = string.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
     let kind = String(parts[0])
     guard Device.knownTypes.contains(kind) else {
-      throw TensorError(.invalidDevice, "Expected one of \(Device.knownTypes.sorted().joined(separator: ", ")) device type at start of device string: \(string)")
+      throw TensorError(
+        .invalidDevice,
+        "Expected one of \(Device.knownTypes.sorted().joined(separator: ", ")) device type at start of device string: \(string)"
+      )
     }
     var index: Int?
     if parts.count == 2 {

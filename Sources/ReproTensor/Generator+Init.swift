@@ -29,7 +29,8 @@ extension Generator {
   ///   - param: the negative slope of leaky_relu; `nil` means 0.01. Ignored otherwise.
   public static func calculateGain(_ nonlinearity: Nonlinearity, param: Double? = nil) -> Double {
     switch nonlinearity {
-    case .linear, .conv1d, .conv2d, .conv3d, .convTranspose1d, .convTranspose2d, .convTranspose3d, .sigmoid:
+    case .linear, .conv1d, .conv2d, .conv3d, .convTranspose1d, .convTranspose2d, .convTranspose3d,
+      .sigmoid:
       return 1
     case .tanh: return 5.0 / 3
     case .relu: return (2.0).squareRoot()
@@ -47,7 +48,9 @@ extension Generator {
   public static func fanInAndFanOut(shape: [Int]) throws(TensorError) -> (fanIn: Int, fanOut: Int) {
     guard shape.count >= 2 else {
       throw TensorError(
-        .invalidShape, "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions (shape \(shape))")
+        .invalidShape,
+        "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions (shape \(shape))"
+      )
     }
     let receptive = shape.dropFirst(2).reduce(1, *)
     return (shape[1] * receptive, shape[0] * receptive)
@@ -70,7 +73,9 @@ extension Generator {
   public func kaimingUniform_(
     _ tensor: Tensor, a: Double = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu
   ) throws(TensorError) {
-    guard let std = try Generator.kaimingStd(tensor.shape, a: a, mode: mode, nonlinearity: nonlinearity) else {
+    guard
+      let std = try Generator.kaimingStd(tensor.shape, a: a, mode: mode, nonlinearity: nonlinearity)
+    else {
       return
     }
     let bound = (3.0).squareRoot() * std
@@ -92,7 +97,9 @@ extension Generator {
   public func kaimingNormal_(
     _ tensor: Tensor, a: Double = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu
   ) throws(TensorError) {
-    guard let std = try Generator.kaimingStd(tensor.shape, a: a, mode: mode, nonlinearity: nonlinearity) else {
+    guard
+      let std = try Generator.kaimingStd(tensor.shape, a: a, mode: mode, nonlinearity: nonlinearity)
+    else {
       return
     }
     try normal_(tensor, mean: 0, std: std)

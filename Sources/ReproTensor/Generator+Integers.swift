@@ -14,18 +14,26 @@ extension Generator {
   ///     significand holds both bounds exactly.
   /// - Throws: `TensorError` (`invalidArgument` when `low >= high` or a bound does not fit the
   ///   dtype; `unsupportedDType`; `invalidShape` for a negative size).
-  public func randint(low: Int64 = 0, high: Int64, shape: [Int], dtype: DType = .int64) throws(TensorError) -> Tensor {
-    let supported: Set<DType> = [.int64, .int32, .int16, .int8, .uint8, .float32, .float64, .float16, .bfloat16]
+  public func randint(low: Int64 = 0, high: Int64, shape: [Int], dtype: DType = .int64)
+    throws(TensorError) -> Tensor
+  {
+    let supported: Set<DType> = [
+      .int64, .int32, .int16, .int8, .uint8, .float32, .float64, .float16, .bfloat16,
+    ]
     let t = try Generator.makeOutput(shape: shape, dtype: dtype, op: "randint", dtypes: supported)
     guard low < high else {
-      throw TensorError(.invalidArgument, "random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
+      throw TensorError(
+        .invalidArgument,
+        "random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
     }
     let (minValue, maxValue) = Generator.exactIntegerRange(dtype)
     guard low >= minValue && low <= maxValue else {
-      throw TensorError(.invalidArgument, "randint: from=\(low) is out of bounds for \(dtype.pytorchName)")
+      throw TensorError(
+        .invalidArgument, "randint: from=\(low) is out of bounds for \(dtype.pytorchName)")
     }
     guard high - 1 >= minValue && high - 1 <= maxValue else {
-      throw TensorError(.invalidArgument, "randint: to - 1 = \(high - 1) is out of bounds for \(dtype.pytorchName)")
+      throw TensorError(
+        .invalidArgument, "randint: to - 1 = \(high - 1) is out of bounds for \(dtype.pytorchName)")
     }
     let range = UInt64(bitPattern: high &- low)
     let base = UInt64(bitPattern: low)
@@ -44,7 +52,8 @@ extension Generator {
               st.engine.fill(w, count: m)
             }
             for i in 0..<m {
-              let draw = range >= 1 << 28 ? (UInt64(w[2 * i]) << 32 | UInt64(w[2 * i + 1])) : UInt64(w[i])
+              let draw =
+                range >= 1 << 28 ? (UInt64(w[2 * i]) << 32 | UInt64(w[2 * i + 1])) : UInt64(w[i])
               let v = Int64(bitPattern: draw % range &+ base)
               Generator.storeInteger(v, dtype: dtype, into: raw, at: done + i)
             }
@@ -71,7 +80,9 @@ extension Generator {
     let supported: Set<DType> = [.int64, .int32, .int16, .int8, .uint8]
     let t = try Generator.makeOutput(shape: [n], dtype: dtype, op: "randperm", dtypes: supported)
     guard n == 0 || Int64(n - 1) <= Generator.exactIntegerRange(dtype).max else {
-      throw TensorError(.invalidArgument, "randperm: n = \(n) is too large for result tensor type \(dtype.pytorchName)")
+      throw TensorError(
+        .invalidArgument,
+        "randperm: n = \(n) is too large for result tensor type \(dtype.pytorchName)")
     }
     if n == 0 { return t }
     var perm = [Int64](repeating: 0, count: n)
@@ -126,17 +137,25 @@ extension Generator {
 
   /// Stores an int64 as element `i` of a contiguous buffer of `dtype` (`static_cast`).
   @inline(__always)
-  static func storeInteger(_ v: Int64, dtype: DType, into raw: UnsafeMutableRawBufferPointer, at i: Int) {
+  static func storeInteger(
+    _ v: Int64, dtype: DType, into raw: UnsafeMutableRawBufferPointer, at i: Int
+  ) {
     switch dtype {
     case .int64: raw.storeBytes(of: v, toByteOffset: 8 * i, as: Int64.self)
-    case .int32: raw.storeBytes(of: Int32(truncatingIfNeeded: v), toByteOffset: 4 * i, as: Int32.self)
-    case .int16: raw.storeBytes(of: Int16(truncatingIfNeeded: v), toByteOffset: 2 * i, as: Int16.self)
+    case .int32:
+      raw.storeBytes(of: Int32(truncatingIfNeeded: v), toByteOffset: 4 * i, as: Int32.self)
+    case .int16:
+      raw.storeBytes(of: Int16(truncatingIfNeeded: v), toByteOffset: 2 * i, as: Int16.self)
     case .int8: raw.storeBytes(of: Int8(truncatingIfNeeded: v), toByteOffset: i, as: Int8.self)
     case .uint8: raw.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: i, as: UInt8.self)
     case .float64: raw.storeBytes(of: Double(v), toByteOffset: 8 * i, as: Double.self)
     case .float32: raw.storeBytes(of: Float(v), toByteOffset: 4 * i, as: Float.self)
-    case .float16: raw.storeBytes(of: HalfPrecision.float16Bits(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
-    default: raw.storeBytes(of: HalfPrecision.bfloat16BitsScalar(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
+    case .float16:
+      raw.storeBytes(
+        of: HalfPrecision.float16Bits(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
+    default:
+      raw.storeBytes(
+        of: HalfPrecision.bfloat16BitsScalar(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
     }
   }
 }

@@ -8,7 +8,8 @@ extension Generator {
   /// - Throws: `TensorError` with code `unsupportedDType` for a non-floating dtype, or
   ///   `invalidShape` for a negative size.
   public func randn(shape: [Int], dtype: DType = .float32) throws(TensorError) -> Tensor {
-    let t = try Generator.makeOutput(shape: shape, dtype: dtype, op: "randn", dtypes: Generator.floatDTypes)
+    let t = try Generator.makeOutput(
+      shape: shape, dtype: dtype, op: "randn", dtypes: Generator.floatDTypes)
     try normal_(t, mean: 0, std: 1)
     return t
   }
@@ -42,9 +43,11 @@ extension Generator {
     state.withLock { st in
       tensor.fillInMemoryOrder { raw, n in
         if vectorised {
-          st.normalVectorised(raw, count: n, dtype: dtype, mean: mean, std: std, capability: capability)
+          st.normalVectorised(
+            raw, count: n, dtype: dtype, mean: mean, std: std, capability: capability)
         } else {
-          st.normalSerial(raw, count: n, dtype: dtype, mean: mean, std: std, fused: capability == .avx2)
+          st.normalSerial(
+            raw, count: n, dtype: dtype, mean: mean, std: std, fused: capability == .avx2)
         }
       }
     }
@@ -75,7 +78,8 @@ extension GeneratorState {
   /// The serial normal kernel over `n` elements in draw order, each value rounded to the dtype
   /// (float16 and bfloat16 through float32).
   mutating func normalSerial(
-    _ raw: UnsafeMutableRawPointer, count n: Int, dtype: DType, mean: Double, std: Double, fused: Bool
+    _ raw: UnsafeMutableRawPointer, count n: Int, dtype: DType, mean: Double, std: Double,
+    fused: Bool
   ) {
     for i in 0..<n {
       let v = serialNormal(mean: mean, std: std, fused: fused)
@@ -83,9 +87,12 @@ extension GeneratorState {
       case .float64: raw.storeBytes(of: v, toByteOffset: 8 * i, as: Double.self)
       case .float32: raw.storeBytes(of: Float(v), toByteOffset: 4 * i, as: Float.self)
       case .float16:
-        raw.storeBytes(of: HalfPrecision.float16Bits(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
+        raw.storeBytes(
+          of: HalfPrecision.float16Bits(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
       default:
-        raw.storeBytes(of: HalfPrecision.bfloat16BitsScalar(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
+        raw.storeBytes(
+          of: HalfPrecision.bfloat16BitsScalar(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self
+        )
       }
     }
   }
@@ -149,7 +156,9 @@ extension GeneratorState {
             NormalBlock.scalarFloat(d, d, mean: m, std: s)
           }
           for i in 0..<16 {
-            out[start + i] = isHalf ? HalfPrecision.float16Bits(from: d[i]) : HalfPrecision.bfloat16BitsScalar(from: d[i])
+            out[start + i] =
+              isHalf
+              ? HalfPrecision.float16Bits(from: d[i]) : HalfPrecision.bfloat16BitsScalar(from: d[i])
           }
         }
         for k in 0..<blocks { block(at: 16 * k) }

@@ -45,11 +45,16 @@ extension Generator {
     guard bytes.count == Generator.stateByteCount else {
       throw TensorError(
         .invalidGeneratorState,
-        "Expected a CPUGeneratorImplState of size \(Generator.stateByteCount) but found the input RNG state size to be \(bytes.count)")
+        "Expected a CPUGeneratorImplState of size \(Generator.stateByteCount) but found the input RNG state size to be \(bytes.count)"
+      )
     }
     let restored: GeneratorState? = bytes.withUnsafeBytes { raw in
-      func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-      func i32(_ at: Int) -> Int32 { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int32.self)) }
+      func u64(_ at: Int) -> UInt64 {
+        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+      }
+      func i32(_ at: Int) -> Int32 {
+        Int32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int32.self))
+      }
       let seed = u64(0)
       let left = i32(8)
       let seeded = i32(12)
@@ -64,12 +69,14 @@ extension Generator {
       return GeneratorState(
         engine: engine,
         nextDoubleNormal: doubleValid ? Double(bitPattern: u64(5024)) : nil,
-        nextFloatNormal: floatValid ? Float(bitPattern: raw.loadUnaligned(fromByteOffset: 5048, as: UInt32.self)) : nil)
+        nextFloatNormal: floatValid
+          ? Float(bitPattern: raw.loadUnaligned(fromByteOffset: 5048, as: UInt32.self)) : nil)
     }
     guard let restored else {
       throw TensorError(
         .invalidGeneratorState,
-        "Invalid mt19937 state (seeded, left and next must satisfy seeded != 0, 0 < left <= 624, next <= 624, left + next <= 625)")
+        "Invalid mt19937 state (seeded, left and next must satisfy seeded != 0, 0 < left <= 624, next <= 624, left + next <= 625)"
+      )
     }
     state.withLock { $0 = restored }
   }

@@ -10,7 +10,8 @@ extension Generator {
   /// - Throws: `TensorError` with code `unsupportedDType` for a non-floating dtype, or
   ///   `invalidShape` for a negative size.
   public func rand(shape: [Int], dtype: DType = .float32) throws(TensorError) -> Tensor {
-    let t = try Generator.makeOutput(shape: shape, dtype: dtype, op: "rand", dtypes: Generator.floatDTypes)
+    let t = try Generator.makeOutput(
+      shape: shape, dtype: dtype, op: "rand", dtypes: Generator.floatDTypes)
     try uniform_(t, from: 0, to: 1)
     return t
   }
@@ -39,21 +40,27 @@ extension Generator {
       default: Double(Float.greatestFiniteMagnitude)
       }
     for (name, v) in [("from", from), ("to", to)] where !(v >= -limit && v <= limit) {
-      throw TensorError(.invalidArgument, "uniform_: \(name) is out of bounds for \(tensor.dtype.pytorchName) (got \(v))")
+      throw TensorError(
+        .invalidArgument,
+        "uniform_: \(name) is out of bounds for \(tensor.dtype.pytorchName) (got \(v))")
     }
     guard from <= to else {
       throw TensorError(
-        .invalidArgument, "uniform_ expects to return a [from, to) range, but found from=\(from) > to=\(to)")
+        .invalidArgument,
+        "uniform_ expects to return a [from, to) range, but found from=\(from) > to=\(to)")
     }
     guard to - from <= limit else {
       throw TensorError(
         .invalidArgument,
-        "uniform_ expects to-from <= \(tensor.dtype.pytorchName) max, but found to=\(to) and from=\(from) which result in to-from to exceed the limit")
+        "uniform_ expects to-from <= \(tensor.dtype.pytorchName) max, but found to=\(to) and from=\(from) which result in to-from to exceed the limit"
+      )
     }
     let fused = capability == .avx2
     let dtype = tensor.dtype
     state.withLock { st in
-      tensor.fillInMemoryOrder { raw, n in st.uniform(raw, count: n, dtype: dtype, from: from, to: to, fused: fused) }
+      tensor.fillInMemoryOrder { raw, n in
+        st.uniform(raw, count: n, dtype: dtype, from: from, to: to, fused: fused)
+      }
     }
   }
 
@@ -81,7 +88,9 @@ extension Generator {
             st.fillUniform53(u, count: m)
             for i in 0..<m {
               let bit: UInt64 = u[i] < p ? one : 0
-              withUnsafeBytes(of: bit) { (raw + (done + i) * size).copyMemory(from: $0.baseAddress!, byteCount: size) }
+              withUnsafeBytes(of: bit) {
+                (raw + (done + i) * size).copyMemory(from: $0.baseAddress!, byteCount: size)
+              }
             }
             done += m
           }
@@ -103,16 +112,20 @@ extension Generator {
   ///   for dtypes other than float32 and float64).
   public func dropout(_ x: Tensor, p: Double, training: Bool = true) throws(TensorError) -> Tensor {
     guard p >= 0 && p <= 1 else {
-      throw TensorError(.invalidArgument, "dropout probability has to be between 0 and 1, but got \(p)")
+      throw TensorError(
+        .invalidArgument, "dropout probability has to be between 0 and 1, but got \(p)")
     }
     guard x.dtype == .float32 || x.dtype == .float64 else {
-      throw TensorError(.unsupportedDType, "dropout is implemented for float32 and float64, not \(x.dtype.pytorchName)")
+      throw TensorError(
+        .unsupportedDType,
+        "dropout is implemented for float32 and float64, not \(x.dtype.pytorchName)")
     }
     if p == 0 || !training || x.count == 0 { return x.copied() }
     let n = x.count
     // empty_like(x) keeps x's strides when x is non-overlapping and dense, so the mask is drawn
     // in x's memory order; otherwise it is row-major.
-    let maskStrides = x.isNonOverlappingAndDense ? x.strides : Tensor.contiguousStrides(for: x.shape)
+    let maskStrides =
+      x.isNonOverlappingAndDense ? x.strides : Tensor.contiguousStrides(for: x.shape)
     let mask = Tensor(
       unchecked: Storage(byteCount: n * x.dtype.elementSize), dtype: x.dtype, shape: x.shape,
       strides: maskStrides, storageOffset: 0, device: x.device, requiresGrad: false)
@@ -153,18 +166,25 @@ extension Generator {
   }
 
   /// A new zeroed contiguous output after checking its dtype and shape.
-  static func makeOutput(shape: [Int], dtype: DType, op: String, dtypes: Set<DType>) throws(TensorError) -> Tensor {
+  static func makeOutput(shape: [Int], dtype: DType, op: String, dtypes: Set<DType>)
+    throws(TensorError) -> Tensor
+  {
     guard dtypes.contains(dtype) else {
       let names = dtypes.map(\.pytorchName).sorted().joined(separator: ", ")
-      throw TensorError(.unsupportedDType, "\(op) is not implemented for \(dtype.pytorchName) (supported: \(names))")
+      throw TensorError(
+        .unsupportedDType, "\(op) is not implemented for \(dtype.pytorchName) (supported: \(names))"
+      )
     }
     var count = 1
     for d in shape {
       guard d >= 0 else {
-        throw TensorError(.invalidShape, "\(op): trying to create tensor with negative dimension \(d): \(shape)")
+        throw TensorError(
+          .invalidShape, "\(op): trying to create tensor with negative dimension \(d): \(shape)")
       }
       let (c, o) = count.multipliedReportingOverflow(by: d)
-      guard !o, c <= Int.max / 16 else { throw TensorError(.invalidShape, "\(op): shape \(shape) is too large") }
+      guard !o, c <= Int.max / 16 else {
+        throw TensorError(.invalidShape, "\(op): shape \(shape) is too large")
+      }
       count = c
     }
     return Tensor(zeros: shape, dtype: dtype)
@@ -188,7 +208,8 @@ extension Tensor {
 extension GeneratorState {
   /// The body of `uniform_kernel` for one contiguous run of `n` elements in draw order.
   mutating func uniform(
-    _ raw: UnsafeMutableRawPointer, count n: Int, dtype: DType, from a: Double, to b: Double, fused: Bool
+    _ raw: UnsafeMutableRawPointer, count n: Int, dtype: DType, from a: Double, to b: Double,
+    fused: Bool
   ) {
     switch dtype {
     case .float64:
@@ -218,7 +239,9 @@ extension GeneratorState {
       let to = Float(b)
       let range = to - from
       let toValue = isHalf ? Float(Float16(to)) : Generator.bfloat16Value(to)
-      let fromBits = isHalf ? HalfPrecision.float16Bits(from: from) : HalfPrecision.bfloat16BitsScalar(from: from)
+      let fromBits =
+        isHalf
+        ? HalfPrecision.float16Bits(from: from) : HalfPrecision.bfloat16BitsScalar(from: from)
       let chunk = 1024
       withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { buf in
         let u = buf.baseAddress!
@@ -228,8 +251,12 @@ extension GeneratorState {
           fillUniform24(u, count: m)
           for i in 0..<m {
             let v = fused ? NormalBlock.fma(u[i], range, from) : u[i] * range + from
-            let h = isHalf ? HalfPrecision.float16Bits(from: v) : HalfPrecision.bfloat16BitsScalar(from: v)
-            let hv = isHalf ? HalfPrecision.float(fromFloat16Bits: h) : HalfPrecision.float(fromBFloat16Bits: h)
+            let h =
+              isHalf
+              ? HalfPrecision.float16Bits(from: v) : HalfPrecision.bfloat16BitsScalar(from: v)
+            let hv =
+              isHalf
+              ? HalfPrecision.float(fromFloat16Bits: h) : HalfPrecision.float(fromBFloat16Bits: h)
             out[done + i] = hv == toValue ? fromBits : h
           }
           done += m

@@ -64,7 +64,8 @@ public final class Storage: @unchecked Sendable {
     borrowing region: UnsafeRawBufferPointer, owner: any AnyObject & Sendable, isReadOnly: Bool
   ) {
     byteCount = region.count
-    base = UnsafeMutableRawPointer(mutating: region.baseAddress ?? UnsafeRawPointer(bitPattern: 64)!)
+    base = UnsafeMutableRawPointer(
+      mutating: region.baseAddress ?? UnsafeRawPointer(bitPattern: 64)!)
     self.owner = owner
     self.isReadOnly = isReadOnly
   }

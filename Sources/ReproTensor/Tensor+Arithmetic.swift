@@ -25,13 +25,15 @@ extension Tensor {
     try a.checkComputable(op.rawValue)
     try b.checkComputable(op.rawValue)
     var result = resultType([
-      PromotionOperand(a, isWrappedNumber: aIsNumber), PromotionOperand(b, isWrappedNumber: bIsNumber),
+      PromotionOperand(a, isWrappedNumber: aIsNumber),
+      PromotionOperand(b, isWrappedNumber: bIsNumber),
     ])
     if op == .div && !result.isFloatingPoint { result = .defaultFloat }
     if result == .bool && op == .sub {
       throw TensorError(
         .unsupportedDType,
-        "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+        "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
+      )
     }
     let shape = try Broadcast.shape(a.shape, b.shape)
     switch ComputeKind(result) {
@@ -47,23 +49,33 @@ extension Tensor {
     let r: DType? = result
     switch op {
     case .add:
-      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) { C.kernelAdd($0, $1) }
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) {
+        C.kernelAdd($0, $1)
+      }
     case .sub:
-      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) { C.kernelSub($0, $1) }
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) {
+        C.kernelSub($0, $1)
+      }
     case .mul:
-      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r, roundsZeroDim: false) {
+      return Elementwise.binary(
+        a, b, shape: shape, compute: C.self, result: result, rounding: r, roundsZeroDim: false
+      ) {
         C.kernelMul($0, $1)
       }
     case .div:
-      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r, roundsZeroDim: false) {
+      return Elementwise.binary(
+        a, b, shape: shape, compute: C.self, result: result, rounding: r, roundsZeroDim: false
+      ) {
         C.kernelDiv($0, $1)
       }
     case .maximum:
-      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) { x, y in
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) {
+        x, y in
         x.kernelIsNaN ? x : (y.kernelIsNaN ? y : (x > y ? x : y))
       }
     case .minimum:
-      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) { x, y in
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: result, rounding: r) {
+        x, y in
         x.kernelIsNaN ? x : (y.kernelIsNaN ? y : (x < y ? x : y))
       }
     }
@@ -73,7 +85,9 @@ extension Tensor {
   ///
   /// - Throws: `.shapeMismatch` when the shapes do not broadcast, `.unsupportedDType` for
   ///   complex operands.
-  public func add(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.arithmetic(self, other, .add) }
+  public func add(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.arithmetic(self, other, .add)
+  }
   /// Adds a number to every element (`tensor + 2.5`).
   public func add(_ value: Double) throws(TensorError) -> Tensor {
     try Tensor.arithmetic(self, .wrapped(value), .add, bIsNumber: true)
@@ -86,7 +100,9 @@ extension Tensor {
   /// The elementwise difference with broadcasting (`torch.sub`).
   ///
   /// - Throws: as `add`, and `.unsupportedDType` for two bool operands (as PyTorch).
-  public func sub(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.arithmetic(self, other, .sub) }
+  public func sub(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.arithmetic(self, other, .sub)
+  }
   /// Subtracts a number from every element.
   public func sub(_ value: Double) throws(TensorError) -> Tensor {
     try Tensor.arithmetic(self, .wrapped(value), .sub, bIsNumber: true)
@@ -97,7 +113,9 @@ extension Tensor {
   }
 
   /// The elementwise product with broadcasting (`torch.mul`).
-  public func mul(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.arithmetic(self, other, .mul) }
+  public func mul(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.arithmetic(self, other, .mul)
+  }
   /// Multiplies every element by a number.
   public func mul(_ value: Double) throws(TensorError) -> Tensor {
     try Tensor.arithmetic(self, .wrapped(value), .mul, bIsNumber: true)
@@ -109,7 +127,9 @@ extension Tensor {
 
   /// True division with broadcasting (`torch.div`, `rounding_mode=None`): integer operands give
   /// a float32 result.
-  public func div(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.arithmetic(self, other, .div) }
+  public func div(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.arithmetic(self, other, .div)
+  }
   /// Divides every element by a number.
   public func div(_ value: Double) throws(TensorError) -> Tensor {
     try Tensor.arithmetic(self, .wrapped(value), .div, bIsNumber: true)
@@ -120,9 +140,13 @@ extension Tensor {
   }
 
   /// The elementwise maximum with broadcasting (`torch.maximum`); NaN propagates.
-  public func maximum(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.arithmetic(self, other, .maximum) }
+  public func maximum(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.arithmetic(self, other, .maximum)
+  }
   /// The elementwise minimum with broadcasting (`torch.minimum`); NaN propagates.
-  public func minimum(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.arithmetic(self, other, .minimum) }
+  public func minimum(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.arithmetic(self, other, .minimum)
+  }
 
   /// Raises every element to a number (`torch.pow(tensor, exponent)`).
   ///
@@ -149,7 +173,9 @@ extension Tensor {
       throw TensorError(.invalidArgument, "Integers to negative integer powers are not allowed.")
     }
     return Elementwise.unary(self, compute: Int64.self, result: dtype) { (x: Int64) -> Int64 in
-      var base = x, n = e, acc: Int64 = 1
+      var base = x
+      var n = e
+      var acc: Int64 = 1
       while n > 0 {
         if n & 1 == 1 { acc = acc &* base }
         base = base &* base
@@ -159,7 +185,9 @@ extension Tensor {
     }
   }
 
-  private static func floatPow<C: KernelFloat>(_ x: Tensor, _ exponent: Double, _: C.Type, _ result: DType) -> Tensor {
+  private static func floatPow<C: KernelFloat>(
+    _ x: Tensor, _ exponent: Double, _: C.Type, _ result: DType
+  ) -> Tensor {
     let e = C(exponent)
     switch exponent {
     case 2: return Elementwise.unary(x, compute: C.self, result: result) { $0 * $0 }

@@ -25,61 +25,111 @@ extension Tensor {
   ) -> Tensor {
     let r: DType? = common
     switch op {
-    case .eq: return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) { $0 == $1 }
-    case .ne: return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) { $0 != $1 }
-    case .lt: return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) { $0 < $1 }
-    case .le: return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) { $0 <= $1 }
-    case .gt: return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) { $0 > $1 }
-    case .ge: return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) { $0 >= $1 }
+    case .eq:
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) {
+        $0 == $1
+      }
+    case .ne:
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) {
+        $0 != $1
+      }
+    case .lt:
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) {
+        $0 < $1
+      }
+    case .le:
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) {
+        $0 <= $1
+      }
+    case .gt:
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) {
+        $0 > $1
+      }
+    case .ge:
+      return Elementwise.binary(a, b, shape: shape, compute: C.self, result: .bool, rounding: r) {
+        $0 >= $1
+      }
     }
   }
 
   /// `self == other` elementwise, with broadcasting (`torch.eq`); a bool tensor.
   ///
   /// - Throws: `.shapeMismatch` when the shapes do not broadcast.
-  public func eq(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.compare(self, other, .eq) }
+  public func eq(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, other, .eq)
+  }
   /// `self != other` elementwise (`torch.ne`).
-  public func ne(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.compare(self, other, .ne) }
+  public func ne(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, other, .ne)
+  }
   /// `self < other` elementwise (`torch.lt`).
-  public func lt(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.compare(self, other, .lt) }
+  public func lt(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, other, .lt)
+  }
   /// `self <= other` elementwise (`torch.le`).
-  public func le(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.compare(self, other, .le) }
+  public func le(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, other, .le)
+  }
   /// `self > other` elementwise (`torch.gt`).
-  public func gt(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.compare(self, other, .gt) }
+  public func gt(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, other, .gt)
+  }
   /// `self >= other` elementwise (`torch.ge`).
-  public func ge(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.compare(self, other, .ge) }
+  public func ge(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, other, .ge)
+  }
 
   /// `self == value` elementwise (`tensor == 0.5`).
-  public func eq(_ value: Double) throws(TensorError) -> Tensor { try Tensor.compare(self, .wrapped(value), .eq, bIsNumber: true) }
+  public func eq(_ value: Double) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, .wrapped(value), .eq, bIsNumber: true)
+  }
   /// `self != value` elementwise.
-  public func ne(_ value: Double) throws(TensorError) -> Tensor { try Tensor.compare(self, .wrapped(value), .ne, bIsNumber: true) }
+  public func ne(_ value: Double) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, .wrapped(value), .ne, bIsNumber: true)
+  }
   /// `self < value` elementwise.
-  public func lt(_ value: Double) throws(TensorError) -> Tensor { try Tensor.compare(self, .wrapped(value), .lt, bIsNumber: true) }
+  public func lt(_ value: Double) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, .wrapped(value), .lt, bIsNumber: true)
+  }
   /// `self <= value` elementwise.
-  public func le(_ value: Double) throws(TensorError) -> Tensor { try Tensor.compare(self, .wrapped(value), .le, bIsNumber: true) }
+  public func le(_ value: Double) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, .wrapped(value), .le, bIsNumber: true)
+  }
   /// `self > value` elementwise.
-  public func gt(_ value: Double) throws(TensorError) -> Tensor { try Tensor.compare(self, .wrapped(value), .gt, bIsNumber: true) }
+  public func gt(_ value: Double) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, .wrapped(value), .gt, bIsNumber: true)
+  }
   /// `self >= value` elementwise.
-  public func ge(_ value: Double) throws(TensorError) -> Tensor { try Tensor.compare(self, .wrapped(value), .ge, bIsNumber: true) }
+  public func ge(_ value: Double) throws(TensorError) -> Tensor {
+    try Tensor.compare(self, .wrapped(value), .ge, bIsNumber: true)
+  }
 
   /// Picks `a` where `condition` is true and `b` elsewhere (`torch.where(condition, a, b)`),
   /// broadcasting all three; the result has the promoted dtype of `a` and `b`.
   ///
   /// - Throws: `.dtypeMismatch` unless `condition` is bool, `.shapeMismatch` when the shapes do
   ///   not broadcast.
-  public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor {
+  public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws(TensorError)
+    -> Tensor
+  {
     guard condition.dtype == .bool else {
       throw TensorError(
-        .dtypeMismatch, "where expected condition to be a boolean tensor, but got a tensor with dtype \(condition.dtype.pytorchName)")
+        .dtypeMismatch,
+        "where expected condition to be a boolean tensor, but got a tensor with dtype \(condition.dtype.pytorchName)"
+      )
     }
     try a.checkComputable("where")
     try b.checkComputable("where")
     let result = resultType([PromotionOperand(a), PromotionOperand(b)])
     let shape = try Broadcast.shape([condition.shape, a.shape, b.shape])
     switch ComputeKind(result) {
-    case .float: return Elementwise.ternary(condition, a, b, shape: shape, compute: Float.self, result: result)
-    case .double: return Elementwise.ternary(condition, a, b, shape: shape, compute: Double.self, result: result)
-    case .int: return Elementwise.ternary(condition, a, b, shape: shape, compute: Int64.self, result: result)
+    case .float:
+      return Elementwise.ternary(condition, a, b, shape: shape, compute: Float.self, result: result)
+    case .double:
+      return Elementwise.ternary(
+        condition, a, b, shape: shape, compute: Double.self, result: result)
+    case .int:
+      return Elementwise.ternary(condition, a, b, shape: shape, compute: Int64.self, result: result)
     }
   }
 }

@@ -14,7 +14,10 @@ extension Tensor {
     switch v.count {
     case 1: return (v[0], v[0])
     case 2: return (v[0], v[1])
-    default: throw TensorError(.invalidArgument, "\(op): expected \(name) to be a single integer value or a list of 2 values, got \(v)")
+    default:
+      throw TensorError(
+        .invalidArgument,
+        "\(op): expected \(name) to be a single integer value or a list of 2 values, got \(v)")
     }
   }
 
@@ -37,18 +40,26 @@ extension Tensor {
   ) throws(TensorError) -> Tensor {
     let unbatched = input.rank == 3
     guard input.rank == 4 || unbatched else {
-      throw TensorError(.shapeMismatch, "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: \(input.shape)")
+      throw TensorError(
+        .shapeMismatch,
+        "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: \(input.shape)"
+      )
     }
     guard weight.rank == 4 else {
-      throw TensorError(.shapeMismatch, "conv2d: expected a 4-D weight [out, in/groups, kh, kw], got \(weight.shape)")
+      throw TensorError(
+        .shapeMismatch,
+        "conv2d: expected a 4-D weight [out, in/groups, kh, kw], got \(weight.shape)")
     }
     guard input.dtype == weight.dtype, bias.map({ $0.dtype == input.dtype }) ?? true else {
       throw TensorError(
         .dtypeMismatch,
-        "Input type (\(input.dtype.pytorchName)) and weight type (\(weight.dtype.pytorchName))\(bias.map { " and bias type (\($0.dtype.pytorchName))" } ?? "") should be the same")
+        "Input type (\(input.dtype.pytorchName)) and weight type (\(weight.dtype.pytorchName))\(bias.map { " and bias type (\($0.dtype.pytorchName))" } ?? "") should be the same"
+      )
     }
     guard input.dtype.isFloatingPoint else {
-      throw TensorError(.unsupportedDType, "conv2d: dtype \(input.dtype.pytorchName) is not supported (floating dtypes only)")
+      throw TensorError(
+        .unsupportedDType,
+        "conv2d: dtype \(input.dtype.pytorchName) is not supported (floating dtypes only)")
     }
     let x = unbatched ? try input.unsqueezed(0) : input
     var g = Conv2dGeometry()
@@ -56,28 +67,47 @@ extension Tensor {
     (g.padH, g.padW) = try pair(padding, "padding", "conv2d")
     (g.dilationH, g.dilationW) = try pair(dilation, "dilation", "conv2d")
     g.groups = groups
-    guard g.strideH > 0, g.strideW > 0 else { throw TensorError(.invalidArgument, "conv2d: non-positive stride is not supported") }
-    guard g.dilationH > 0, g.dilationW > 0 else { throw TensorError(.invalidArgument, "conv2d: dilation should be greater than zero") }
-    guard g.padH >= 0, g.padW >= 0 else { throw TensorError(.invalidArgument, "conv2d: negative padding is not supported") }
-    guard groups > 0 else { throw TensorError(.invalidArgument, "conv2d: non-positive groups is not supported") }
-    (g.batch, g.inChannels, g.inHeight, g.inWidth) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    (g.outChannels, g.kernelHeight, g.kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
+    guard g.strideH > 0, g.strideW > 0 else {
+      throw TensorError(.invalidArgument, "conv2d: non-positive stride is not supported")
+    }
+    guard g.dilationH > 0, g.dilationW > 0 else {
+      throw TensorError(.invalidArgument, "conv2d: dilation should be greater than zero")
+    }
+    guard g.padH >= 0, g.padW >= 0 else {
+      throw TensorError(.invalidArgument, "conv2d: negative padding is not supported")
+    }
+    guard groups > 0 else {
+      throw TensorError(.invalidArgument, "conv2d: non-positive groups is not supported")
+    }
+    (g.batch, g.inChannels, g.inHeight, g.inWidth) = (
+      x.shape[0], x.shape[1], x.shape[2], x.shape[3]
+    )
+    (g.outChannels, g.kernelHeight, g.kernelWidth) = (
+      weight.shape[0], weight.shape[2], weight.shape[3]
+    )
     guard weight.shape[1] * groups == g.inChannels else {
       throw TensorError(
         .shapeMismatch,
-        "Given groups=\(groups), weight of size \(weight.shape), expected input\(input.shape) to have \(weight.shape[1] * groups) channels, but got \(g.inChannels) channels instead")
+        "Given groups=\(groups), weight of size \(weight.shape), expected input\(input.shape) to have \(weight.shape[1] * groups) channels, but got \(g.inChannels) channels instead"
+      )
     }
     guard g.outChannels % groups == 0 else {
-      throw TensorError(.shapeMismatch, "Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(weight.shape) instead")
+      throw TensorError(
+        .shapeMismatch,
+        "Given groups=\(groups), expected weight to be divisible by \(groups) at dimension 0, but got weight of size \(weight.shape) instead"
+      )
     }
     if let bias, bias.shape != [g.outChannels] {
-      throw TensorError(.shapeMismatch, "conv2d: expected bias of shape [\(g.outChannels)], got \(bias.shape)")
+      throw TensorError(
+        .shapeMismatch, "conv2d: expected bias of shape [\(g.outChannels)], got \(bias.shape)")
     }
-    let effH = g.dilationH * (g.kernelHeight - 1) + 1, effW = g.dilationW * (g.kernelWidth - 1) + 1
+    let effH = g.dilationH * (g.kernelHeight - 1) + 1
+    let effW = g.dilationW * (g.kernelWidth - 1) + 1
     guard g.inHeight + 2 * g.padH >= effH, g.inWidth + 2 * g.padW >= effW else {
       throw TensorError(
         .invalidArgument,
-        "conv2d: Kernel size can't be greater than actual input size: padded input size (\(g.inHeight + 2 * g.padH) x \(g.inWidth + 2 * g.padW)), effective kernel size (\(effH) x \(effW))")
+        "conv2d: Kernel size can't be greater than actual input size: padded input size (\(g.inHeight + 2 * g.padH) x \(g.inWidth + 2 * g.padW)), effective kernel size (\(effH) x \(effW))"
+      )
     }
     g.outHeight = (g.inHeight + 2 * g.padH - effH) / g.strideH + 1
     g.outWidth = (g.inWidth + 2 * g.padW - effW) / g.strideW + 1
@@ -90,7 +120,8 @@ extension Tensor {
   }
 
   private static func convolve<C: GemmScalar>(
-    _ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: Conv2dGeometry, _: C.Type, _ backend: ComputeBackend
+    _ x: Tensor, _ w: Tensor, _ bias: Tensor?, _ g: Conv2dGeometry, _: C.Type,
+    _ backend: ComputeBackend
   ) -> Tensor {
     let shape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
     return makeComputed(C.self, shape: shape, dtype: x.dtype, device: x.device) { out, _ in
@@ -116,22 +147,26 @@ extension Tensor {
   /// For each sample and group: columns [Cin/g·kh·kw, oh·ow] (zeros where the window leaves
   /// the padded input), then out_g = W_g · columns by gemm, then the bias.
   private static func im2colConv<C: GemmScalar>(
-    _ x: UnsafePointer<C>, _ w: UnsafePointer<C>, _ bias: UnsafePointer<C>?, _ out: UnsafeMutablePointer<C>,
+    _ x: UnsafePointer<C>, _ w: UnsafePointer<C>, _ bias: UnsafePointer<C>?,
+    _ out: UnsafeMutablePointer<C>,
     _ g: Conv2dGeometry
   ) {
-    let cinG = g.inChannels / g.groups, coutG = g.outChannels / g.groups
+    let cinG = g.inChannels / g.groups
+    let coutG = g.outChannels / g.groups
     let kk = cinG * g.kernelHeight * g.kernelWidth
     let spatial = g.outHeight * g.outWidth
     let cols = UnsafeMutablePointer<C>.allocate(capacity: Swift.max(1, kk * spatial))
     defer { cols.deallocate() }
     for nb in 0..<g.batch {
       for grp in 0..<g.groups {
-        Conv2dColumns.im2col(x + (nb * g.inChannels + grp * cinG) * g.inHeight * g.inWidth, cols, g, channels: cinG)
+        Conv2dColumns.im2col(
+          x + (nb * g.inChannels + grp * cinG) * g.inHeight * g.inWidth, cols, g, channels: cinG)
         let outG = out + (nb * g.outChannels + grp * coutG) * spatial
         let wG = w + grp * coutG * kk
         gemmProduct(
           MatrixView(base: wG, rowStride: kk, colStride: 1),
-          MatrixView(base: UnsafePointer(cols), rowStride: spatial, colStride: 1), outG, coutG, spatial, kk)
+          MatrixView(base: UnsafePointer(cols), rowStride: spatial, colStride: 1), outG, coutG,
+          spatial, kk)
         if let bias {
           for o in 0..<coutG {
             let b = bias[grp * coutG + o]

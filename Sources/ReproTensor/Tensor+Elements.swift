@@ -20,7 +20,8 @@ extension Tensor {
     precondition(index.count == rank, "index \(index) for a \(rank)-d tensor")
     var at = storageOffset
     for (d, i) in index.enumerated() {
-      precondition(i >= 0 && i < shape[d], "index \(i) out of range for dim \(d) of size \(shape[d])")
+      precondition(
+        i >= 0 && i < shape[d], "index \(i) out of range for dim \(d) of size \(shape[d])")
       at += i * strides[d]
     }
     return at
@@ -81,7 +82,8 @@ extension Tensor {
       out.withUnsafeMutableBytes { dst in
         var k = 0
         forEachStorageIndex { i in
-          dst.baseAddress!.advanced(by: k).copyMemory(from: raw.baseAddress!.advanced(by: i * size), byteCount: size)
+          dst.baseAddress!.advanced(by: k).copyMemory(
+            from: raw.baseAddress!.advanced(by: i * size), byteCount: size)
           k += size
         }
       }

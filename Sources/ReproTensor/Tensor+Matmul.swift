@@ -17,21 +17,27 @@ extension Tensor {
   public func matmul(_ other: Tensor) throws(TensorError) -> Tensor {
     guard rank >= 1 && other.rank >= 1 else {
       throw TensorError(
-        .invalidArgument, "both arguments to matmul need to be at least 1D, but they are \(rank)D and \(other.rank)D")
+        .invalidArgument,
+        "both arguments to matmul need to be at least 1D, but they are \(rank)D and \(other.rank)D")
     }
     guard dtype == other.dtype else {
       throw TensorError(
-        .dtypeMismatch, "expected m1 and m2 to have the same dtype, but got: \(dtype.pytorchName) != \(other.dtype.pytorchName)")
+        .dtypeMismatch,
+        "expected m1 and m2 to have the same dtype, but got: \(dtype.pytorchName) != \(other.dtype.pytorchName)"
+      )
     }
     guard dtype != .bool && !dtype.isComplex else {
       throw TensorError(.unsupportedDType, "matmul: dtype \(dtype.pytorchName) is not supported")
     }
     var a = rank == 1 ? try unsqueezed(0) : self
     let b = other.rank == 1 ? try other.unsqueezed(1) : other
-    let m = a.shape[a.rank - 2], k = a.shape[a.rank - 1]
-    let k2 = b.shape[b.rank - 2], n = b.shape[b.rank - 1]
+    let m = a.shape[a.rank - 2]
+    let k = a.shape[a.rank - 1]
+    let k2 = b.shape[b.rank - 2]
+    let n = b.shape[b.rank - 1]
     guard k == k2 else {
-      throw TensorError(.shapeMismatch, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(k2)x\(n))")
+      throw TensorError(
+        .shapeMismatch, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(k2)x\(n))")
     }
     var batch = try Broadcast.shape(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)))
     var finalShape = batch + [m, n]
@@ -47,15 +53,22 @@ extension Tensor {
     let out: Tensor
     switch ComputeKind(dtype) {
     case .float:
-      out = Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Float.self, dtype) { x, y, o, m, n, k in
-        backend == .blas ? Tensor.gemmProduct(x, y, o, m, n, k) : ReferenceKernels.matmul(x, y, into: o, m: m, n: n, k: k)
+      out = Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Float.self, dtype) {
+        x, y, o, m, n, k in
+        backend == .blas
+          ? Tensor.gemmProduct(x, y, o, m, n, k)
+          : ReferenceKernels.matmul(x, y, into: o, m: m, n: n, k: k)
       }
     case .double:
-      out = Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Double.self, dtype) { x, y, o, m, n, k in
-        backend == .blas ? Tensor.gemmProduct(x, y, o, m, n, k) : ReferenceKernels.matmul(x, y, into: o, m: m, n: n, k: k)
+      out = Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Double.self, dtype) {
+        x, y, o, m, n, k in
+        backend == .blas
+          ? Tensor.gemmProduct(x, y, o, m, n, k)
+          : ReferenceKernels.matmul(x, y, into: o, m: m, n: n, k: k)
       }
     case .int:
-      out = Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Int64.self, dtype) { x, y, o, m, n, k in
+      out = Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Int64.self, dtype) {
+        x, y, o, m, n, k in
         ReferenceKernels.matmul(x, y, into: o, m: m, n: n, k: k)
       }
     }
@@ -67,7 +80,9 @@ extension Tensor {
   /// copied.
   ///
   /// - Throws: as `matmul` and `add`.
-  public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) throws(TensorError) -> Tensor {
+  public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil)
+    throws(TensorError) -> Tensor
+  {
     let wt = weight.rank == 2 ? try weight.transposed(0, 1) : weight
     let y = try input.matmul(wt)
     guard let bias else { return y }
@@ -82,14 +97,20 @@ extension Tensor {
     Tensor.makeComputed(C.self, shape: batch + [m, n], dtype: result, device: a.device) { out, _ in
       withMatrixData(a, C.self) { pa, sa in
         withMatrixData(b, C.self) { pb, sb in
-          let abs = Broadcast.strides(shape: Array(a.shape.dropLast(2)), strides: Array(sa.dropLast(2)), to: batch)
-          let bbs = Broadcast.strides(shape: Array(b.shape.dropLast(2)), strides: Array(sb.dropLast(2)), to: batch)
+          let abs = Broadcast.strides(
+            shape: Array(a.shape.dropLast(2)), strides: Array(sa.dropLast(2)), to: batch)
+          let bbs = Broadcast.strides(
+            shape: Array(b.shape.dropLast(2)), strides: Array(sb.dropLast(2)), to: batch)
           let loop = ElementLoop(shape: batch, strides: [abs, bbs])
           var index = 0
           loop.forEachRow { off, count, st in
             for i in 0..<count {
-              let x = MatrixView(base: pa + off[0] + i * st[0], rowStride: sa[sa.count - 2], colStride: sa[sa.count - 1])
-              let y = MatrixView(base: pb + off[1] + i * st[1], rowStride: sb[sb.count - 2], colStride: sb[sb.count - 1])
+              let x = MatrixView(
+                base: pa + off[0] + i * st[0], rowStride: sa[sa.count - 2],
+                colStride: sa[sa.count - 1])
+              let y = MatrixView(
+                base: pb + off[1] + i * st[1], rowStride: sb[sb.count - 2],
+                colStride: sb[sb.count - 1])
               core(x, y, out + index * m * n, m, n, k)
               index += 1
             }
@@ -110,7 +131,9 @@ extension Tensor {
 
   /// How BLAS can read a strided rows×cols matrix: (transposed?, leading dimension), or nil
   /// when neither stride is 1 (or the leading dimension would be too small).
-  static func blasLayout(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> (trans: Bool, ld: Int)? {
+  static func blasLayout(rows: Int, cols: Int, rowStride: Int, colStride: Int) -> (
+    trans: Bool, ld: Int
+  )? {
     if (colStride == 1 || cols == 1) && (rows == 1 || rowStride >= Swift.max(1, cols)) {
       return (false, rows == 1 ? Swift.max(1, cols) : Swift.max(1, rowStride))
     }
@@ -122,22 +145,32 @@ extension Tensor {
 
   /// One product on BLAS; operands BLAS cannot read are copied to row-major buffers first.
   static func gemmProduct<C: GemmScalar>(
-    _ a: MatrixView<C>, _ b: MatrixView<C>, _ out: UnsafeMutablePointer<C>, _ m: Int, _ n: Int, _ k: Int
+    _ a: MatrixView<C>, _ b: MatrixView<C>, _ out: UnsafeMutablePointer<C>, _ m: Int, _ n: Int,
+    _ k: Int
   ) {
     if m == 0 || n == 0 { return }
     if k == 0 {
       out.update(repeating: C.kernelZero, count: m * n)
       return
     }
-    func run(_ pa: UnsafePointer<C>, _ la: (trans: Bool, ld: Int), _ pb: UnsafePointer<C>, _ lb: (trans: Bool, ld: Int)) {
+    func run(
+      _ pa: UnsafePointer<C>, _ la: (trans: Bool, ld: Int), _ pb: UnsafePointer<C>,
+      _ lb: (trans: Bool, ld: Int)
+    ) {
       guard BLAS.fits(m, n, k, la.ld, lb.ld) else {
         ReferenceKernels.matmul(a, b, into: out, m: m, n: n, k: k)
         return
       }
-      C.gemm(transA: la.trans, transB: lb.trans, m: m, n: n, k: k, a: pa, lda: la.ld, b: pb, ldb: lb.ld, c: out, ldc: n)
+      C.gemm(
+        transA: la.trans, transB: lb.trans, m: m, n: n, k: k, a: pa, lda: la.ld, b: pb, ldb: lb.ld,
+        c: out, ldc: n)
     }
-    func packed(_ v: MatrixView<C>, _ rows: Int, _ cols: Int, _ body: (UnsafePointer<C>, (trans: Bool, ld: Int)) -> Void) {
-      if let l = blasLayout(rows: rows, cols: cols, rowStride: v.rowStride, colStride: v.colStride) {
+    func packed(
+      _ v: MatrixView<C>, _ rows: Int, _ cols: Int,
+      _ body: (UnsafePointer<C>, (trans: Bool, ld: Int)) -> Void
+    ) {
+      if let l = blasLayout(rows: rows, cols: cols, rowStride: v.rowStride, colStride: v.colStride)
+      {
         body(v.base, l)
         return
       }

@@ -40,15 +40,18 @@ extension Tensor {
     if let dtypes, !dtypes.contains(dtype) {
       let names = dtypes.map(\.pytorchName).sorted().joined(separator: ", ")
       throw TensorError(
-        .unsupportedDType, "\(op) is not implemented for \(dtype.pytorchName) tensors (supported: \(names))")
+        .unsupportedDType,
+        "\(op) is not implemented for \(dtype.pytorchName) tensors (supported: \(names))")
     }
     if storage.isReadOnly {
-      throw TensorError(.invalidArgument, "\(op) cannot write a tensor whose storage is read-only; copy it first")
+      throw TensorError(
+        .invalidArgument, "\(op) cannot write a tensor whose storage is read-only; copy it first")
     }
     for (n, s) in zip(shape, strides) where n > 1 && s == 0 {
       throw TensorError(
         .invalidArgument,
-        "\(op): more than one element of the written-to tensor (shape \(shape), strides \(strides)) refers to a single memory location; copy it first")
+        "\(op): more than one element of the written-to tensor (shape \(shape), strides \(strides)) refers to a single memory location; copy it first"
+      )
     }
   }
 
@@ -70,24 +73,31 @@ extension Tensor {
     produce(scratch, n)
     let dims = memoryOrderDims()
     let ordered = withGeometry(
-      shape: dims.map { shape[$0] }, strides: dims.map { strides[$0] }, storageOffset: storageOffset)
+      shape: dims.map { shape[$0] }, strides: dims.map { strides[$0] }, storageOffset: storageOffset
+    )
     storage.withUnsafeMutableBytes { raw in
       let base = raw.baseAddress!
       var k = 0
       switch size {
       case 2:
         ordered.forEachStorageIndex { i in
-          base.storeBytes(of: scratch.load(fromByteOffset: 2 * k, as: UInt16.self), toByteOffset: 2 * i, as: UInt16.self)
+          base.storeBytes(
+            of: scratch.load(fromByteOffset: 2 * k, as: UInt16.self), toByteOffset: 2 * i,
+            as: UInt16.self)
           k += 1
         }
       case 4:
         ordered.forEachStorageIndex { i in
-          base.storeBytes(of: scratch.load(fromByteOffset: 4 * k, as: UInt32.self), toByteOffset: 4 * i, as: UInt32.self)
+          base.storeBytes(
+            of: scratch.load(fromByteOffset: 4 * k, as: UInt32.self), toByteOffset: 4 * i,
+            as: UInt32.self)
           k += 1
         }
       case 8:
         ordered.forEachStorageIndex { i in
-          base.storeBytes(of: scratch.load(fromByteOffset: 8 * k, as: UInt64.self), toByteOffset: 8 * i, as: UInt64.self)
+          base.storeBytes(
+            of: scratch.load(fromByteOffset: 8 * k, as: UInt64.self), toByteOffset: 8 * i,
+            as: UInt64.self)
           k += 1
         }
       default:

@@ -5,7 +5,9 @@
 extension Tensor {
   /// PyTorch's `pooling_output_shape`: floor (or ceil) division, and with `ceilMode` the last
   /// window must start inside the input or left padding.
-  static func poolOutputSize(_ input: Int, kernel: Int, pad: Int, stride: Int, dilation: Int, ceilMode: Bool) -> Int {
+  static func poolOutputSize(
+    _ input: Int, kernel: Int, pad: Int, stride: Int, dilation: Int, ceilMode: Bool
+  ) -> Int {
     let numerator = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0)
     var out = (numerator >= 0 ? numerator / stride : -((-numerator + stride - 1) / stride)) + 1
     if ceilMode && (out - 1) * stride >= input + pad { out -= 1 }
@@ -14,10 +16,12 @@ extension Tensor {
 
   private func poolPlanes(_ op: String) throws(TensorError) -> (planes: Int, h: Int, w: Int) {
     guard rank == 3 || rank == 4 else {
-      throw TensorError(.shapeMismatch, "\(op): Expected 3D or 4D (batch mode) tensor for input, got \(shape)")
+      throw TensorError(
+        .shapeMismatch, "\(op): Expected 3D or 4D (batch mode) tensor for input, got \(shape)")
     }
     try checkComputable(op)
-    let h = shape[rank - 2], w = shape[rank - 1]
+    let h = shape[rank - 2]
+    let w = shape[rank - 1]
     return (shape.dropLast(2).reduce(1, *), h, w)
   }
 
@@ -26,7 +30,8 @@ extension Tensor {
   }
 
   private func poolParams(
-    _ op: String, kernelSize: [Int], stride: [Int]?, padding: [Int], dilation: [Int], ceilMode: Bool,
+    _ op: String, kernelSize: [Int], stride: [Int]?, padding: [Int], dilation: [Int],
+    ceilMode: Bool,
     h: Int, w: Int
   ) throws(TensorError) -> PoolParams {
     var p = PoolParams()
@@ -35,16 +40,39 @@ extension Tensor {
     (p.sh, p.sw) = try Tensor.pair(st, "stride", op)
     (p.ph, p.pw) = try Tensor.pair(padding, "padding", op)
     (p.dh, p.dw) = try Tensor.pair(dilation, "dilation", op)
-    guard p.kh > 0, p.kw > 0 else { throw TensorError(.invalidArgument, "\(op): kernel_size must be greater than zero, but got kH: \(p.kh) kW: \(p.kw)") }
-    guard p.sh > 0, p.sw > 0 else { throw TensorError(.invalidArgument, "\(op): stride should be greater than zero, but got dH: \(p.sh) dW: \(p.sw)") }
-    guard p.dh > 0, p.dw > 0 else { throw TensorError(.invalidArgument, "\(op): dilation should be greater than zero, but got dilationH: \(p.dh) dilationW: \(p.dw)") }
-    guard p.ph >= 0, p.pw >= 0, p.ph <= ((p.kh - 1) * p.dh + 1) / 2, p.pw <= ((p.kw - 1) * p.dw + 1) / 2 else {
-      throw TensorError(.invalidArgument, "\(op): pad should be at most half of effective kernel size, but got pad=\(Swift.max(p.ph, p.pw)), kernel_size=\(Swift.max(p.kh, p.kw))")
+    guard p.kh > 0, p.kw > 0 else {
+      throw TensorError(
+        .invalidArgument,
+        "\(op): kernel_size must be greater than zero, but got kH: \(p.kh) kW: \(p.kw)")
     }
-    p.oh = Tensor.poolOutputSize(h, kernel: p.kh, pad: p.ph, stride: p.sh, dilation: p.dh, ceilMode: ceilMode)
-    p.ow = Tensor.poolOutputSize(w, kernel: p.kw, pad: p.pw, stride: p.sw, dilation: p.dw, ceilMode: ceilMode)
+    guard p.sh > 0, p.sw > 0 else {
+      throw TensorError(
+        .invalidArgument,
+        "\(op): stride should be greater than zero, but got dH: \(p.sh) dW: \(p.sw)")
+    }
+    guard p.dh > 0, p.dw > 0 else {
+      throw TensorError(
+        .invalidArgument,
+        "\(op): dilation should be greater than zero, but got dilationH: \(p.dh) dilationW: \(p.dw)"
+      )
+    }
+    guard p.ph >= 0, p.pw >= 0, p.ph <= ((p.kh - 1) * p.dh + 1) / 2,
+      p.pw <= ((p.kw - 1) * p.dw + 1) / 2
+    else {
+      throw TensorError(
+        .invalidArgument,
+        "\(op): pad should be at most half of effective kernel size, but got pad=\(Swift.max(p.ph, p.pw)), kernel_size=\(Swift.max(p.kh, p.kw))"
+      )
+    }
+    p.oh = Tensor.poolOutputSize(
+      h, kernel: p.kh, pad: p.ph, stride: p.sh, dilation: p.dh, ceilMode: ceilMode)
+    p.ow = Tensor.poolOutputSize(
+      w, kernel: p.kw, pad: p.pw, stride: p.sw, dilation: p.dw, ceilMode: ceilMode)
     guard p.oh > 0, p.ow > 0 else {
-      throw TensorError(.invalidArgument, "\(op): Given input size: (\(shape.dropLast(2).last ?? 1)x\(h)x\(w)). Calculated output size: (\(shape.dropLast(2).last ?? 1)x\(p.oh)x\(p.ow)). Output size is too small")
+      throw TensorError(
+        .invalidArgument,
+        "\(op): Given input size: (\(shape.dropLast(2).last ?? 1)x\(h)x\(w)). Calculated output size: (\(shape.dropLast(2).last ?? 1)x\(p.oh)x\(p.ow)). Output size is too small"
+      )
     }
     return p
   }
@@ -75,10 +103,13 @@ extension Tensor {
   /// - Throws: `.shapeMismatch` unless the input is 3-d or 4-d, `.invalidArgument` for bad
   ///   window parameters or an empty output.
   public func maxPool2d(
-    kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0], dilation: [Int] = [1], ceilMode: Bool = false
+    kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0], dilation: [Int] = [1],
+    ceilMode: Bool = false
   ) throws(TensorError) -> Tensor {
     let (planes, h, w) = try poolPlanes("max_pool2d")
-    let p = try poolParams("max_pool2d", kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation, ceilMode: ceilMode, h: h, w: w)
+    let p = try poolParams(
+      "max_pool2d", kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
+      ceilMode: ceilMode, h: h, w: w)
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
       pooled(C.self, planes: planes, h: h, w: w, oh: p.oh, ow: p.ow) { plane, y, x in
         var best: C?
@@ -114,13 +145,22 @@ extension Tensor {
     countIncludePad: Bool = true, divisorOverride: Int? = nil
   ) throws(TensorError) -> Tensor {
     let (planes, h, w) = try poolPlanes("avg_pool2d")
-    guard dtype.isFloatingPoint else { throw TensorError(.unsupportedDType, "avg_pool2d: dtype \(dtype.pytorchName) is not supported here") }
-    if let d = divisorOverride, d == 0 { throw TensorError(.invalidArgument, "avg_pool2d: divisor must be not zero") }
-    let p = try poolParams("avg_pool2d", kernelSize: kernelSize, stride: stride, padding: padding, dilation: [1], ceilMode: ceilMode, h: h, w: w)
+    guard dtype.isFloatingPoint else {
+      throw TensorError(
+        .unsupportedDType, "avg_pool2d: dtype \(dtype.pytorchName) is not supported here")
+    }
+    if let d = divisorOverride, d == 0 {
+      throw TensorError(.invalidArgument, "avg_pool2d: divisor must be not zero")
+    }
+    let p = try poolParams(
+      "avg_pool2d", kernelSize: kernelSize, stride: stride, padding: padding, dilation: [1],
+      ceilMode: ceilMode, h: h, w: w)
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
       pooled(C.self, planes: planes, h: h, w: w, oh: p.oh, ow: p.ow) { plane, y, x in
-        var y0 = y * p.sh - p.ph, x0 = x * p.sw - p.pw
-        var y1 = Swift.min(y0 + p.kh, h + p.ph), x1 = Swift.min(x0 + p.kw, w + p.pw)
+        var y0 = y * p.sh - p.ph
+        var x0 = x * p.sw - p.pw
+        var y1 = Swift.min(y0 + p.kh, h + p.ph)
+        var x1 = Swift.min(x0 + p.kw, w + p.pw)
         let poolSize = (y1 - y0) * (x1 - x0)
         y0 = Swift.max(y0, 0)
         x0 = Swift.max(x0, 0)
@@ -147,10 +187,21 @@ extension Tensor {
   ///   non-positive output size, `.unsupportedDType` for non-floating dtypes.
   public func adaptiveAvgPool2d(outputSize: [Int]) throws(TensorError) -> Tensor {
     let (planes, h, w) = try poolPlanes("adaptive_avg_pool2d")
-    guard dtype.isFloatingPoint else { throw TensorError(.unsupportedDType, "adaptive_avg_pool2d: dtype \(dtype.pytorchName) is not supported here") }
+    guard dtype.isFloatingPoint else {
+      throw TensorError(
+        .unsupportedDType, "adaptive_avg_pool2d: dtype \(dtype.pytorchName) is not supported here")
+    }
     let (oh, ow) = try Tensor.pair(outputSize, "output_size", "adaptive_avg_pool2d")
-    guard oh > 0, ow > 0 else { throw TensorError(.invalidArgument, "adaptive_avg_pool2d: output size must be positive, got \(outputSize)") }
-    guard h > 0, w > 0 else { throw TensorError(.invalidArgument, "adaptive_avg_pool2d: expected input to have non-zero size for non-batch dimensions, but input has sizes \(shape)") }
+    guard oh > 0, ow > 0 else {
+      throw TensorError(
+        .invalidArgument, "adaptive_avg_pool2d: output size must be positive, got \(outputSize)")
+    }
+    guard h > 0, w > 0 else {
+      throw TensorError(
+        .invalidArgument,
+        "adaptive_avg_pool2d: expected input to have non-zero size for non-batch dimensions, but input has sizes \(shape)"
+      )
+    }
     // PyTorch takes `mean(dim=(-1, -2), keepdim=True)` for a 1x1 output (a cascade sum).
     if oh == 1 && ow == 1 { return try mean(dims: [-1, -2], keepdim: true) }
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
@@ -159,7 +210,8 @@ extension Tensor {
         let (x0, x1) = Tensor.adaptiveRange(x, inSize: w, outSize: ow)
         var sum = C.kernelZero
         for iy in y0..<y1 { for ix in x0..<x1 { sum = C.kernelAdd(sum, plane[iy * w + ix]) } }
-        return C.kernelDiv(C.kernelDiv(sum, C(kernelInt: Int64(y1 - y0))), C(kernelInt: Int64(x1 - x0)))
+        return C.kernelDiv(
+          C.kernelDiv(sum, C(kernelInt: Int64(y1 - y0))), C(kernelInt: Int64(x1 - x0)))
       }
     }
     return dtype == .float64 ? run(Double.self) : run(Float.self)

@@ -16,14 +16,16 @@ extension Tensor {
     let reduceCount: Int
   }
 
-  func reductionPlan(_ op: String, dims: [Int]?, keepdim: Bool) throws(TensorError) -> ReductionPlan {
+  func reductionPlan(_ op: String, dims: [Int]?, keepdim: Bool) throws(TensorError) -> ReductionPlan
+  {
     try checkComputable(op)
     var reduced = Set<Int>()
     if let dims, !dims.isEmpty {
       for d in dims {
         let n = try normalizedDim(d)
         guard reduced.insert(n).inserted else {
-          throw TensorError(.invalidArgument, "\(op): dim \(n) appears multiple times in the list of dims")
+          throw TensorError(
+            .invalidArgument, "\(op): dim \(n) appears multiple times in the list of dims")
         }
       }
     } else {
@@ -32,10 +34,12 @@ extension Tensor {
     let kept = (0..<rank).filter { !reduced.contains($0) }
     let red = (0..<rank).filter { reduced.contains($0) }
     let permuted = try self.permuted(kept + red)
-    let outShape = keepdim ? (0..<rank).map { reduced.contains($0) ? 1 : shape[$0] } : kept.map { shape[$0] }
+    let outShape =
+      keepdim ? (0..<rank).map { reduced.contains($0) ? 1 : shape[$0] } : kept.map { shape[$0] }
     let outCount = kept.reduce(1) { $0 * shape[$1] }
     let reduceCount = red.reduce(1) { $0 * shape[$1] }
-    return ReductionPlan(permuted: permuted, outShape: outShape, outCount: outCount, reduceCount: reduceCount)
+    return ReductionPlan(
+      permuted: permuted, outShape: outShape, outCount: outCount, reduceCount: reduceCount)
   }
 
   /// Calls `body` with the permuted input as a contiguous buffer of `C` (row `i` of the
@@ -65,7 +69,8 @@ extension Tensor {
     if isMean && !dtype.isFloatingPoint {
       throw TensorError(
         .unsupportedDType,
-        "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.pytorchName.capitalized)")
+        "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.pytorchName.capitalized)"
+      )
     }
     let result = dtype.isFloatingPoint ? dtype : .int64
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
@@ -108,7 +113,8 @@ extension Tensor {
 
   /// Index of the first extremum of a row; NaN counts as the extremum (first NaN wins).
   static func extremum<C: KernelScalar>(_ p: UnsafePointer<C>, _ n: Int, isMax: Bool) -> (C, Int) {
-    var best = p[0], at = 0
+    var best = p[0]
+    var at = 0
     if best.kernelIsNaN { return (best, 0) }
     for i in 1..<n {
       let v = p[i]
@@ -127,16 +133,19 @@ extension Tensor {
     let plan = try reductionPlan(op, dims: dim.map { [$0] }, keepdim: keepdim)
     guard plan.reduceCount > 0 else {
       if let dim {
-        throw TensorError(.invalidArgument, "\(op)(): Expected reduction dim \(dim) to have non-zero size.")
+        throw TensorError(
+          .invalidArgument, "\(op)(): Expected reduction dim \(dim) to have non-zero size.")
       }
       throw TensorError(
         .invalidArgument,
-        "\(op)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        "\(op)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument."
+      )
     }
     var indices = Tensor(zeros: plan.outShape, dtype: .int64, device: device)
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
       var idx = [Int64](repeating: 0, count: plan.outCount)
-      let values = Tensor.makeComputed(C.self, shape: plan.outShape, dtype: dtype, device: device) { out, n in
+      let values = Tensor.makeComputed(C.self, shape: plan.outShape, dtype: dtype, device: device) {
+        out, n in
         Tensor.withReductionRows(plan, C.self) { p in
           for i in 0..<n {
             let (v, at) = Tensor.extremum(p + i * plan.reduceCount, plan.reduceCount, isMax: isMax)
@@ -168,7 +177,9 @@ extension Tensor {
   /// first occurrence wins ties, and the first NaN wins over numbers.
   ///
   /// - Throws: `.outOfBounds` for a bad dim, `.invalidArgument` when the dim has size 0.
-  public func max(dim: Int, keepdim: Bool = false) throws(TensorError) -> (values: Tensor, indices: Tensor) {
+  public func max(dim: Int, keepdim: Bool = false) throws(TensorError) -> (
+    values: Tensor, indices: Tensor
+  ) {
     try extremum("max", dim: dim, keepdim: keepdim, isMax: true)
   }
 
@@ -178,7 +189,9 @@ extension Tensor {
   }
 
   /// The smallest elements along `dim` and their indices (`torch.min(t, dim, keepdim)`).
-  public func min(dim: Int, keepdim: Bool = false) throws(TensorError) -> (values: Tensor, indices: Tensor) {
+  public func min(dim: Int, keepdim: Bool = false) throws(TensorError) -> (
+    values: Tensor, indices: Tensor
+  ) {
     try extremum("min", dim: dim, keepdim: keepdim, isMax: false)
   }
 

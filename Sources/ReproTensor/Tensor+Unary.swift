@@ -10,23 +10,32 @@ extension Tensor {
   ) throws(TensorError) -> Tensor {
     try checkComputable(name)
     let result = dtype.isFloatingPoint ? dtype : DType.defaultFloat
-    if result == .float64 { return Elementwise.unary(self, compute: Double.self, result: result, d) }
+    if result == .float64 {
+      return Elementwise.unary(self, compute: Double.self, result: result, d)
+    }
     return Elementwise.unary(self, compute: Float.self, result: result, f)
   }
 
   /// `e^x` elementwise (`torch.exp`).
-  public func exp() throws(TensorError) -> Tensor { try floatUnary("exp", Float.kernelExp, Double.kernelExp) }
+  public func exp() throws(TensorError) -> Tensor {
+    try floatUnary("exp", Float.kernelExp, Double.kernelExp)
+  }
   /// The natural logarithm elementwise (`torch.log`); negative → NaN, 0 → -inf.
-  public func log() throws(TensorError) -> Tensor { try floatUnary("log", Float.kernelLog, Double.kernelLog) }
+  public func log() throws(TensorError) -> Tensor {
+    try floatUnary("log", Float.kernelLog, Double.kernelLog)
+  }
   /// The square root elementwise (`torch.sqrt`), correctly rounded.
   public func sqrt() throws(TensorError) -> Tensor {
     try floatUnary("sqrt", { $0.squareRoot() }, { $0.squareRoot() })
   }
   /// The hyperbolic tangent elementwise (`torch.tanh`).
-  public func tanh() throws(TensorError) -> Tensor { try floatUnary("tanh", Float.kernelTanh, Double.kernelTanh) }
+  public func tanh() throws(TensorError) -> Tensor {
+    try floatUnary("tanh", Float.kernelTanh, Double.kernelTanh)
+  }
   /// The logistic function `1 / (1 + e^-x)` elementwise (`torch.sigmoid`).
   public func sigmoid() throws(TensorError) -> Tensor {
-    try floatUnary("sigmoid", { 1 / (1 + Float.kernelExp(-$0)) }, { 1 / (1 + Double.kernelExp(-$0)) })
+    try floatUnary(
+      "sigmoid", { 1 / (1 + Float.kernelExp(-$0)) }, { 1 / (1 + Double.kernelExp(-$0)) })
   }
 
   private func sameTypeUnary(
@@ -47,7 +56,8 @@ extension Tensor {
     guard dtype != .bool else {
       throw TensorError(
         .unsupportedDType,
-        "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+      )
     }
     return try sameTypeUnary("neg", { -$0 }, { -$0 }, { 0 &- $0 })
   }
@@ -61,7 +71,9 @@ extension Tensor {
   ///
   /// - Throws: `.unsupportedDType` for bool (as PyTorch).
   public func relu() throws(TensorError) -> Tensor {
-    guard dtype != .bool else { throw TensorError(.unsupportedDType, "relu: \"clamp_min_cpu\" not implemented for 'Bool'") }
+    guard dtype != .bool else {
+      throw TensorError(.unsupportedDType, "relu: \"clamp_min_cpu\" not implemented for 'Bool'")
+    }
     return try sameTypeUnary(
       "relu", { $0.isNaN || $0 > 0 ? $0 : 0 }, { $0.isNaN || $0 > 0 ? $0 : 0 }, { $0 > 0 ? $0 : 0 })
   }

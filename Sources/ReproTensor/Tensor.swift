@@ -70,10 +70,12 @@ public struct Tensor: Sendable {
   ///
   /// - Precondition: `values.count` equals the product of `shape` (a programmer error).
   public init<T: TensorElement>(_ values: [T], shape: [Int]) {
-    precondition(values.count == Tensor.checkedCount(shape), "\(values.count) values for shape \(shape)")
+    precondition(
+      values.count == Tensor.checkedCount(shape), "\(values.count) values for shape \(shape)")
     let storage = values.withUnsafeBytes { Storage(copying: $0) }
     self.init(
-      unchecked: storage, dtype: T.dtype, shape: shape, strides: Tensor.contiguousStrides(for: shape),
+      unchecked: storage, dtype: T.dtype, shape: shape,
+      strides: Tensor.contiguousStrides(for: shape),
       storageOffset: 0, device: .cpu, requiresGrad: false)
   }
 
@@ -140,7 +142,9 @@ public struct Tensor: Sendable {
     shape: [Int], strides: [Int], storageOffset: Int, dtype: DType, storageByteCount: Int
   ) throws(TensorError) {
     guard shape.count == strides.count else {
-      throw TensorError(.invalidShape, "shape \(shape) has \(shape.count) dims but strides \(strides) has \(strides.count)")
+      throw TensorError(
+        .invalidShape,
+        "shape \(shape) has \(shape.count) dims but strides \(strides) has \(strides.count)")
     }
     guard storageOffset >= 0 else {
       throw TensorError(.invalidShape, "negative storage offset \(storageOffset)")
@@ -149,9 +153,13 @@ public struct Tensor: Sendable {
     var lastIndex = storageOffset
     for (n, s) in zip(shape, strides) {
       guard n >= 0 else { throw TensorError(.invalidShape, "negative size \(n) in shape \(shape)") }
-      guard s >= 0 else { throw TensorError(.invalidShape, "negative stride \(s) in strides \(strides)") }
+      guard s >= 0 else {
+        throw TensorError(.invalidShape, "negative stride \(s) in strides \(strides)")
+      }
       let (c, o1) = count.multipliedReportingOverflow(by: n)
-      guard !o1 else { throw TensorError(.invalidShape, "shape \(shape) overflows the element count") }
+      guard !o1 else {
+        throw TensorError(.invalidShape, "shape \(shape) overflows the element count")
+      }
       count = c
       if n > 0 {
         let (reach, o2) = (n - 1).multipliedReportingOverflow(by: s)
@@ -167,7 +175,8 @@ public struct Tensor: Sendable {
     guard !o4, endBytes <= storageByteCount else {
       throw TensorError(
         .invalidShape,
-        "tensor of shape \(shape), strides \(strides), offset \(storageOffset) (\(dtype.pytorchName)) needs \(o4 ? "more than Int.max" : String(endBytes)) bytes but its storage has \(storageByteCount)")
+        "tensor of shape \(shape), strides \(strides), offset \(storageOffset) (\(dtype.pytorchName)) needs \(o4 ? "more than Int.max" : String(endBytes)) bytes but its storage has \(storageByteCount)"
+      )
     }
   }
 

@@ -36,8 +36,12 @@ struct MapLocationArgument: ExpressibleByArgument {
     if argument.contains("=") {
       var mapping: [String: String] = [:]
       for pair in argument.split(separator: ",") {
-        let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, (try? Device(parsing: parts[0])) != nil, (try? Device(parsing: parts[1])) != nil else {
+        let parts = pair.split(separator: "=", maxSplits: 1).map {
+          String($0).trimmingCharacters(in: .whitespaces)
+        }
+        guard parts.count == 2, (try? Device(parsing: parts[0])) != nil,
+          (try? Device(parsing: parts[1])) != nil
+        else {
           return nil
         }
         mapping[parts[0]] = parts[1]
@@ -61,14 +65,21 @@ struct LoadOptions: ParsableArguments {
       valueName: "location"))
   var mapLocation: MapLocationArgument?
 
-  @Flag(help: "Accept classes outside torch.load(weights_only=True)'s allowlist (whole-model files) as opaque objects. Nothing is ever executed.")
+  @Flag(
+    help:
+      "Accept classes outside torch.load(weights_only=True)'s allowlist (whole-model files) as opaque objects. Nothing is ever executed."
+  )
   var trust = false
 
-  @Flag(help: "Memory-map the file: tensors borrow its pages instead of copying them (zip files with stored records).")
+  @Flag(
+    help:
+      "Memory-map the file: tensors borrow its pages instead of copying them (zip files with stored records)."
+  )
   var mmap = false
 
   func load(_ path: String) throws(FormatError) -> Checkpoint {
     try Checkpoint.load(
-      contentsOf: URL(fileURLWithPath: path), mapLocation: mapLocation?.location, trust: trust, memoryMapped: mmap)
+      contentsOf: URL(fileURLWithPath: path), mapLocation: mapLocation?.location, trust: trust,
+      memoryMapped: mmap)
   }
 }

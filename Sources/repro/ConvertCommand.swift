@@ -7,7 +7,8 @@ import ReproTensor
 struct ConvertCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "convert",
-    abstract: "Convert a checkpoint between torch (.pt/.pth) and safetensors, dtypes and key prefixes.",
+    abstract:
+      "Convert a checkpoint between torch (.pt/.pth) and safetensors, dtypes and key prefixes.",
     discussion: """
       Reads IN (zip, legacy or safetensors), applies --map-location, --dtype and the prefix \
       options, and writes OUT atomically (a temporary file renamed over OUT). torch output is \
@@ -37,7 +38,10 @@ struct ConvertCommand: ParsableCommand {
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
   var dtype: FloatDType?
 
-  @Option(help: ArgumentHelp("Remove this prefix from state-dict keys (e.g. module. left by DataParallel).", valueName: "prefix"))
+  @Option(
+    help: ArgumentHelp(
+      "Remove this prefix from state-dict keys (e.g. module. left by DataParallel).",
+      valueName: "prefix"))
   var stripPrefix: String?
 
   @Option(help: ArgumentHelp("Add this prefix to every state-dict key.", valueName: "prefix"))
@@ -46,7 +50,11 @@ struct ConvertCommand: ParsableCommand {
   @OptionGroup var load: LoadOptions
 
   func validate() throws {
-    if input == output { throw ValidationError("IN and OUT must differ (the output is written atomically, but reading and writing one file is surely a mistake)") }
+    if input == output {
+      throw ValidationError(
+        "IN and OUT must differ (the output is written atomically, but reading and writing one file is surely a mistake)"
+      )
+    }
   }
 
   func run() throws {
@@ -57,9 +65,13 @@ struct ConvertCommand: ParsableCommand {
       reportError(error, file: input)
       throw ReproExit.inputError
     }
-    if let dtype { checkpoint = checkpoint.castingFloatingTensors(to: DType(rawValue: dtype.rawValue) ?? .float32) }
+    if let dtype {
+      checkpoint = checkpoint.castingFloatingTensors(
+        to: DType(rawValue: dtype.rawValue) ?? .float32)
+    }
     if stripPrefix != nil || addPrefix != nil {
-      checkpoint = checkpoint.renamingStateDictKeys(strippingPrefix: stripPrefix, addingPrefix: addPrefix)
+      checkpoint = checkpoint.renamingStateDictKeys(
+        strippingPrefix: stripPrefix, addingPrefix: addPrefix)
     }
     let target = to ?? (output.hasSuffix(".safetensors") ? .safetensors : .torch)
     let url = URL(fileURLWithPath: output)
@@ -68,7 +80,8 @@ struct ConvertCommand: ParsableCommand {
       case .torch:
         try TorchFile.save(checkpoint.root, to: url)
       case .safetensors:
-        let file = SafeTensorsFile(tensors: try checkpoint.flatTensors(), metadata: checkpoint.metadata)
+        let file = SafeTensorsFile(
+          tensors: try checkpoint.flatTensors(), metadata: checkpoint.metadata)
         try file.write(to: url)
       }
     } catch {

@@ -6,8 +6,10 @@ import ReproHarness
 struct DiffCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "diff",
-    abstract: "Explain the difference between two checkpoint files (records, pickle opcodes, tensors, values).",
-    discussion: "Exits 0 when the files are byte-identical, 1 when they differ, 2 when one cannot be read.")
+    abstract:
+      "Explain the difference between two checkpoint files (records, pickle opcodes, tensors, values).",
+    discussion:
+      "Exits 0 when the files are byte-identical, 1 when they differ, 2 when one cannot be read.")
 
   @Argument(help: "The first file (the reference).")
   var first: String

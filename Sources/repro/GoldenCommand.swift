@@ -24,7 +24,9 @@ struct GoldenCommand: ParsableCommand {
   /// Checks the manifest and the writer gate; records nothing.
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check every golden byte against MANIFEST.json and every file Repro writes against its golden (the default).")
+      abstract:
+        "Check every golden byte against MANIFEST.json and every file Repro writes against its golden (the default)."
+    )
     @OptionGroup var location: Location
 
     func run() throws {
@@ -36,7 +38,9 @@ struct GoldenCommand: ParsableCommand {
   /// Records the goldens that are missing.
   struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Record missing goldens (existing ones are compared, not overwritten) and refresh MANIFEST.json.")
+      abstract:
+        "Record missing goldens (existing ones are compared, not overwritten) and refresh MANIFEST.json."
+    )
     @OptionGroup var location: Location
 
     func run() throws {
@@ -76,12 +80,15 @@ struct GoldenRun {
         failures += 1
       }
     }
-    let store = GoldenStore(root: root, mode: mode, artifactRoot: URL(fileURLWithPath: "Reports/golden-actual"))
+    let store = GoldenStore(
+      root: root, mode: mode, artifactRoot: URL(fileURLWithPath: "Reports/golden-actual"))
     var counts = (matched: 0, recorded: 0)
-    for (name, outcome) in try WriterGate.check(store: store) where location.filter.map({ name.contains($0) }) ?? true {
+    for (name, outcome) in try WriterGate.check(store: store)
+    where location.filter.map({ name.contains($0) }) ?? true {
       switch outcome {
       case .matched: counts.matched += 1
-      case .recorded: counts.recorded += 1
+      case .recorded:
+        counts.recorded += 1
         print("recorded writer/\(name): \(outcome.message)")
       default:
         failures += 1
@@ -89,7 +96,8 @@ struct GoldenRun {
       }
     }
     if updatesManifest {
-      try GoldenManifest.scan(root: root, generator: "repro \(ReproVersion.string)").write(root: root)
+      try GoldenManifest.scan(root: root, generator: "repro \(ReproVersion.string)").write(
+        root: root)
       print("MANIFEST.json rewritten")
     }
     print("golden: \(counts.matched) matched, \(counts.recorded) recorded, \(failures) failed")

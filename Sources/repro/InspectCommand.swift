@@ -34,7 +34,9 @@ struct InspectCommand: ParsableCommand {
       // names os.system and the like.
       if error.code == .forbiddenGlobal && error.message.contains("global 'torch.nn.") {
         var stderr = StandardError()
-        print("repro: the file needs classes outside the weights-only allowlist (a whole-model file?); pass --trust to read them as opaque objects", to: &stderr)
+        print(
+          "repro: the file needs classes outside the weights-only allowlist (a whole-model file?); pass --trust to read them as opaque objects",
+          to: &stderr)
       }
       throw ReproExit.inputError
     }
@@ -56,19 +58,31 @@ struct InspectTable {
     var lines: [String] = []
     let tensors = inventory.entries.compactMap(\.tensor)
     let bytes = tensors.reduce(0) { $0 + $1.count * $1.dtype.elementSize }
-    lines.append("\(file): \(inventory.format.rawValue), \(tensors.count) tensors (\(formatBytes(bytes))), \(inventory.entries.count - tensors.count) other values")
-    lines.append("weights_only: " + (inventory.weightsOnlyOK ? "accepted by torch.load(weights_only=True)" : "refused by torch.load(weights_only=True): \(inventory.weightsOnlyRefusal ?? "")"))
+    lines.append(
+      "\(file): \(inventory.format.rawValue), \(tensors.count) tensors (\(formatBytes(bytes))), \(inventory.entries.count - tensors.count) other values"
+    )
+    lines.append(
+      "weights_only: "
+        + (inventory.weightsOnlyOK
+          ? "accepted by torch.load(weights_only=True)"
+          : "refused by torch.load(weights_only=True): \(inventory.weightsOnlyRefusal ?? "")"))
     if !inventory.metadata.isEmpty {
-      lines.append("metadata: " + inventory.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+      lines.append(
+        "metadata: "
+          + inventory.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: ", "))
     }
-    var rows: [[String]] = [["PATH", "KIND", "DTYPE", "SHAPE", "STRIDE", "OFFSET", "DEVICE", "FLAGS", "SHA256 / VALUE"]]
+    var rows: [[String]] = [
+      ["PATH", "KIND", "DTYPE", "SHAPE", "STRIDE", "OFFSET", "DEVICE", "FLAGS", "SHA256 / VALUE"]
+    ]
     for e in inventory.entries {
       if let t = e.tensor {
         var flags: [String] = []
         if e.isParameter { flags.append("param") }
         if t.requiresGrad { flags.append("grad") }
         rows.append([
-          e.path, "tensor", t.dtype.pytorchName, "[" + t.shape.map(String.init).joined(separator: ", ") + "]",
+          e.path, "tensor", t.dtype.pytorchName,
+          "[" + t.shape.map(String.init).joined(separator: ", ") + "]",
           "[" + t.strides.map(String.init).joined(separator: ", ") + "]", String(t.storageOffset),
           t.device.description, flags.joined(separator: ","), String(t.sha256Hex().prefix(16)),
         ])
@@ -78,7 +92,10 @@ struct InspectTable {
     }
     let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
     for r in rows {
-      lines.append(zip(r, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+      lines.append(
+        zip(r, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(
+          separator: "  "
+        ).trimmingCharacters(in: .whitespaces))
     }
     return lines.joined(separator: "\n")
   }

@@ -29,31 +29,47 @@ struct RandomCommand: ParsableCommand {
     case avx2, `default`
   }
 
-  @Option(parsing: .unconditional, help: "The seed, as torch.manual_seed takes it: an integer in [-2^63, 2^64); negative values wrap modulo 2^64.")
+  @Option(
+    parsing: .unconditional,
+    help:
+      "The seed, as torch.manual_seed takes it: an integer in [-2^63, 2^64); negative values wrap modulo 2^64."
+  )
   var seed: Seed
 
-  @Option(help: "The distribution: uniform (torch.rand), normal (torch.randn), randint (torch.randint) or randperm (torch.randperm).")
+  @Option(
+    help:
+      "The distribution: uniform (torch.rand), normal (torch.randn), randint (torch.randint) or randperm (torch.randperm)."
+  )
   var dist: Distribution
 
   @Option(help: "The shape as comma-separated sizes, e.g. 3,4. For randperm, the single length n.")
   var shape: ShapeArgument
 
-  @Option(help: "The element type. Defaults to float32 for uniform and normal, int64 for randint and randperm.")
+  @Option(
+    help:
+      "The element type. Defaults to float32 for uniform and normal, int64 for randint and randperm."
+  )
   var dtype: DTypeChoice?
 
   @Option(parsing: .unconditional, help: "The smallest value of randint (default 0).")
   var low: Int64?
 
-  @Option(parsing: .unconditional, help: "One past the largest value of randint (required for randint).")
+  @Option(
+    parsing: .unconditional, help: "One past the largest value of randint (required for randint).")
   var high: Int64?
 
-  @Option(help: "Which PyTorch kernel copy to reproduce: avx2 (any x86-64 with AVX2/AVX-512) or default (ATEN_CPU_CAPABILITY=default).")
+  @Option(
+    help:
+      "Which PyTorch kernel copy to reproduce: avx2 (any x86-64 with AVX2/AVX-512) or default (ATEN_CPU_CAPABILITY=default)."
+  )
   var capability: CapabilityChoice = .avx2
 
   @Flag(help: "Print only the SHA-256 of the contiguous little-endian bytes.")
   var sha256 = false
 
-  @Flag(help: "Print a JSON object with shape, dtype, values and bits (each element's bit pattern in hex).")
+  @Flag(
+    help:
+      "Print a JSON object with shape, dtype, values and bits (each element's bit pattern in hex).")
   var json = false
 
   func validate() throws {
@@ -62,7 +78,9 @@ struct RandomCommand: ParsableCommand {
     for n in shape.sizes {
       let (p, overflow) = total.multipliedReportingOverflow(by: n)
       guard !overflow, p <= RandomCommand.maxElements else {
-        throw ValidationError("--shape \(shape.sizes.map(String.init).joined(separator: ",")) has more than \(RandomCommand.maxElements) elements.")
+        throw ValidationError(
+          "--shape \(shape.sizes.map(String.init).joined(separator: ",")) has more than \(RandomCommand.maxElements) elements."
+        )
       }
       total = p
     }
@@ -70,9 +88,12 @@ struct RandomCommand: ParsableCommand {
     switch dist {
     case .uniform, .normal:
       guard resolved.dtype.isFloatingPoint else {
-        throw ValidationError("--dist \(dist.rawValue) needs a floating dtype, not \(resolved.rawValue).")
+        throw ValidationError(
+          "--dist \(dist.rawValue) needs a floating dtype, not \(resolved.rawValue).")
       }
-      if low != nil || high != nil { throw ValidationError("--low and --high apply to --dist randint only.") }
+      if low != nil || high != nil {
+        throw ValidationError("--low and --high apply to --dist randint only.")
+      }
     case .randint:
       guard let high else { throw ValidationError("--dist randint needs --high.") }
       guard (low ?? 0) < high else {
@@ -80,12 +101,15 @@ struct RandomCommand: ParsableCommand {
       }
     case .randperm:
       guard shape.sizes.count == 1 else {
-        throw ValidationError("--dist randperm takes one length in --shape, not \(shape.sizes.count) sizes.")
+        throw ValidationError(
+          "--dist randperm takes one length in --shape, not \(shape.sizes.count) sizes.")
       }
       guard resolved.dtype.isInteger else {
         throw ValidationError("--dist randperm needs an integer dtype, not \(resolved.rawValue).")
       }
-      if low != nil || high != nil { throw ValidationError("--low and --high apply to --dist randint only.") }
+      if low != nil || high != nil {
+        throw ValidationError("--low and --high apply to --dist randint only.")
+      }
     }
   }
 

@@ -27,7 +27,10 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Write the results as JSON here (for `repro report --from`).")
   var json: String?
 
-  @Option(help: "Only cases matching axis=value[|value] terms, comma-separated (axes: model, seed, dtype, device, format, mode, route, backend).")
+  @Option(
+    help:
+      "Only cases matching axis=value[|value] terms, comma-separated (axes: model, seed, dtype, device, format, mode, route, backend)."
+  )
   var filter: String?
 
   @Option(help: "Run shard i of n (1-based), e.g. 2/4.")
@@ -61,7 +64,8 @@ struct RunCommand: ParsableCommand {
       let parts = shard.split(separator: "/").compactMap { Int($0) }
       matrix = matrix.shard(parts[0], of: parts[1])
     }
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("repro-run-\(UUID().uuidString)")
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-run-\(UUID().uuidString)")
     do {
       try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     } catch {
@@ -70,7 +74,8 @@ struct RunCommand: ParsableCommand {
     }
     defer { try? FileManager.default.removeItem(at: scratch) }
     let store = GoldenStore(
-      root: URL(fileURLWithPath: golden), mode: .fromEnvironment(ProcessInfo.processInfo.environment),
+      root: URL(fileURLWithPath: golden),
+      mode: .fromEnvironment(ProcessInfo.processInfo.environment),
       artifactRoot: URL(fileURLWithPath: "Reports/golden-actual"))
     let runner = MatrixRunner(golden: store, scratch: scratch, threads: threads)
     let progress = Progress(total: matrix.cases.count)
@@ -83,7 +88,8 @@ struct RunCommand: ParsableCommand {
     }
     progress.finish()
     let run = RunResult(
-      environment: .current(openBLASThreads: threads, reproVersion: ReproVersion.string), cases: results,
+      environment: .current(openBLASThreads: threads, reproVersion: ReproVersion.string),
+      cases: results,
       startedAt: start, duration: Date().timeIntervalSince(start),
       shards: shard.map { [$0] } ?? [])
     do {
@@ -98,7 +104,10 @@ struct RunCommand: ParsableCommand {
     for r in results where r.status == .fail || r.status == .error {
       print("\(r.status == .fail ? "FAIL" : "ERROR") \(r.id): \(r.failure?.message ?? "")")
     }
-    print(String(format: "matrix: %d cases in %.1f s: %d passed, %d failed, %d errors", s.tests, run.duration, s.passed, s.failures, s.errors))
+    print(
+      String(
+        format: "matrix: %d cases in %.1f s: %d passed, %d failed, %d errors", s.tests,
+        run.duration, s.passed, s.failures, s.errors))
     if !s.isSuccess { throw ReproExit.failure }
   }
 }
@@ -120,7 +129,8 @@ final class Progress {
     let filled = total == 0 ? width : width * done / total
     let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
     var stderr = StandardError()
-    print("\r[\(bar)] \(done)/\(total) \(failed) failed  \(r.id)\u{1B}[K", terminator: "", to: &stderr)
+    print(
+      "\r[\(bar)] \(done)/\(total) \(failed) failed  \(r.id)\u{1B}[K", terminator: "", to: &stderr)
   }
 
   func finish() {

@@ -8,7 +8,8 @@ import ReproTensor
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a model with PyTorch's recipe (randn data from --data-seed, MSE loss) and save the result.",
+    abstract:
+      "Train a model with PyTorch's recipe (randn data from --data-seed, MSE loss) and save the result.",
     discussion: """
       The loop is exactly: torch.manual_seed(SEED); model = SPEC; g = torch.Generator().manual_seed(D); \
       each step x = randn(batch, in, generator=g), y = randn(batch, out, generator=g), zero_grad, \
@@ -68,17 +69,23 @@ struct TrainCommand: ParsableCommand {
   func validate() throws {
     guard steps >= 0 else { throw ValidationError("--steps must be >= 0") }
     guard batch >= 1 else { throw ValidationError("--batch must be >= 1") }
-    if let betas, parsedBetas(betas) == nil { throw ValidationError("--betas must be two numbers b1,b2, got '\(betas)'") }
+    if let betas, parsedBetas(betas) == nil {
+      throw ValidationError("--betas must be two numbers b1,b2, got '\(betas)'")
+    }
   }
 
   func parsedBetas(_ text: String) -> (Double, Double)? {
-    let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    let parts = text.split(separator: ",").compactMap {
+      Double($0.trimmingCharacters(in: .whitespaces))
+    }
     return parts.count == 2 ? (parts[0], parts[1]) : nil
   }
 
   func run() throws {
     let recipe = TrainingRun(
-      spec: model, seed: seed, optimizer: TrainingRun.OptimizerKind(rawValue: optimizer.rawValue) ?? .sgd, lr: lr, momentum: momentum, weightDecay: weightDecay,
+      spec: model, seed: seed,
+      optimizer: TrainingRun.OptimizerKind(rawValue: optimizer.rawValue) ?? .sgd, lr: lr,
+      momentum: momentum, weightDecay: weightDecay,
       betas: betas.flatMap(parsedBetas), eps: eps, steps: steps, dataSeed: dataSeed, batch: batch,
       amp: amp.flatMap { DType(rawValue: $0.rawValue) })
     var resumed: PickleValue?
@@ -108,4 +115,3 @@ struct TrainCommand: ParsableCommand {
     print("step \(steps): loss \(Scalar.pythonRepr(outcome.loss)) -> \(output)")
   }
 }
-

@@ -7,7 +7,8 @@ import Testing
 /// `Checkpoint` transforms behind `repro convert`, checked against PyTorch-made files.
 @Suite struct CheckpointTransformTests {
   static func load(_ name: String) throws -> Checkpoint {
-    try Checkpoint.load(contentsOf: Corpus.root.appendingPathComponent("Golden/pytorch/interop/\(name)"))
+    try Checkpoint.load(
+      contentsOf: Corpus.root.appendingPathComponent("Golden/pytorch/interop/\(name)"))
   }
 
   @Test func strippingTheDataParallelPrefixGivesThePlainStateDict() throws {
@@ -31,8 +32,11 @@ import Testing
 
   @Test func addingThePrefixRoundTrips() throws {
     let plain = try Self.load("seq_mlp_fp32.pt")
-    let back = plain.renamingStateDictKeys(addingPrefix: "module.").renamingStateDictKeys(strippingPrefix: "module.")
-    #expect(try TorchFile.serialize(back.root, archiveName: "seq_mlp_fp32") == TorchFile.serialize(plain.root, archiveName: "seq_mlp_fp32"))
+    let back = plain.renamingStateDictKeys(addingPrefix: "module.").renamingStateDictKeys(
+      strippingPrefix: "module.")
+    #expect(
+      try TorchFile.serialize(back.root, archiveName: "seq_mlp_fp32")
+        == TorchFile.serialize(plain.root, archiveName: "seq_mlp_fp32"))
   }
 
   @Test func castingMatchesPyTorchsHalfFile() throws {

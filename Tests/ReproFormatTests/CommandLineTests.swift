@@ -28,7 +28,9 @@ struct CommandLineTests {
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    return (
+      p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self)
+    )
   }
 
   static func corpus(_ name: String) -> String {
@@ -40,7 +42,9 @@ struct CommandLineTests {
     #expect(r.status == 0, "\(r.stderr)")
     let ours = try #require(try Corpus.pythonJSON(Data(r.stdout.utf8)) as? [String: Any])
     let want = try #require(
-      try Corpus.pythonJSON(Data(contentsOf: URL(fileURLWithPath: Self.corpus("mlp_adam_checkpoint.expected.json")))) as? [String: Any])
+      try Corpus.pythonJSON(
+        Data(contentsOf: URL(fileURLWithPath: Self.corpus("mlp_adam_checkpoint.expected.json"))))
+        as? [String: Any])
     #expect(ours["format"] as? String == "zip")
     #expect(ours["weights_only_ok"] as? Bool == true)
     let a = ours["entries"] as? [[String: Any]] ?? []
@@ -50,14 +54,17 @@ struct CommandLineTests {
   }
 
   @Test func convertReSavesTorchFilesByteIdentically() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repro-cli-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     for name in ["seq_mlp_fp32.pt", "simple_sgd_checkpoint.pt", "all_dtypes.pt"] {
       let out = dir.appendingPathComponent(name)  // same base name: torch names the archive after the file
       let r = try Self.run(["convert", Self.corpus(name), out.path])
       #expect(r.status == 0, "\(r.stderr)")
-      #expect(try Data(contentsOf: out) == Data(contentsOf: URL(fileURLWithPath: Self.corpus(name))), "\(name) differs from torch.save's bytes")
+      #expect(
+        try Data(contentsOf: out) == Data(contentsOf: URL(fileURLWithPath: Self.corpus(name))),
+        "\(name) differs from torch.save's bytes")
     }
   }
 
@@ -72,11 +79,13 @@ struct CommandLineTests {
   }
 
   @Test func safetensorsConversionRefusesCheckpointsWithAClearMessage() throws {
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("repro-cli-\(UUID().uuidString).safetensors")
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-cli-\(UUID().uuidString).safetensors")
     defer { try? FileManager.default.removeItem(at: out) }
     let r = try Self.run(["convert", Self.corpus("simple_sgd_checkpoint.pt"), out.path])
     #expect(r.status == 2)
-    #expect(r.stderr.contains("safetensors holds only tensors, but 'epoch' is a int"), "\(r.stderr)")
+    #expect(
+      r.stderr.contains("safetensors holds only tensors, but 'epoch' is a int"), "\(r.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out.path))
   }
 

@@ -11,7 +11,9 @@ enum Corpus {
     var url = URL(fileURLWithPath: #filePath)
     while url.path != "/" {
       url.deleteLastPathComponent()
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        break
+      }
     }
     return url
   }()
@@ -42,11 +44,14 @@ enum Corpus {
       // Integers beyond 64 bits (Python ints of any size) become strings of their digits.
       let startsNumber =
         (c >= 0x30 && c <= 0x39)
-        || (c == UInt8(ascii: "-") && i + 1 < bytes.count && bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39)
+        || (c == UInt8(ascii: "-") && i + 1 < bytes.count && bytes[i + 1] >= 0x30
+          && bytes[i + 1] <= 0x39)
       if startsNumber {
         var j = i + (c == UInt8(ascii: "-") ? 1 : 0)
         while j < bytes.count, bytes[j] >= 0x30 && bytes[j] <= 0x39 { j += 1 }
-        let isFloat = j < bytes.count && [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[j])
+        let isFloat =
+          j < bytes.count
+          && [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[j])
         if isFloat {
           // Copy the whole float token so its digits are not read as a separate integer.
           let numberBytes: Set<UInt8> = Set(Array("0123456789.eE+-".utf8))
@@ -81,19 +86,29 @@ enum Corpus {
   /// The bytes of a gzip file (RFC 1952: header, optional name, raw deflate, trailer).
   static func gunzip(_ gz: [UInt8]) throws -> [UInt8] {
     struct GzipError: Error, CustomStringConvertible { var description: String }
-    guard gz.count > 18, gz[0] == 0x1F, gz[1] == 0x8B, gz[2] == 8 else { throw GzipError(description: "not gzip") }
+    guard gz.count > 18, gz[0] == 0x1F, gz[1] == 0x8B, gz[2] == 8 else {
+      throw GzipError(description: "not gzip")
+    }
     let flags = gz[3]
     var p = 10
     if flags & 4 != 0 { p += 2 + (Int(gz[p]) | Int(gz[p + 1]) << 8) }
-    if flags & 8 != 0 { while gz[p] != 0 { p += 1 }; p += 1 }
-    if flags & 16 != 0 { while gz[p] != 0 { p += 1 }; p += 1 }
+    if flags & 8 != 0 {
+      while gz[p] != 0 { p += 1 }
+      p += 1
+    }
+    if flags & 16 != 0 {
+      while gz[p] != 0 { p += 1 }
+      p += 1
+    }
     if flags & 2 != 0 { p += 2 }
     let n = gz[(gz.count - 4)...].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
     var out = [UInt8](repeating: 0, count: n)
     let outcome = gz[p..<(gz.count - 8)].withUnsafeBytes { src in
       out.withUnsafeMutableBytes { Zlib.inflateRaw(src, into: $0) }
     }
-    guard case .finished(let written, _) = outcome, written == n else { throw GzipError(description: "inflate: \(outcome)") }
+    guard case .finished(let written, _) = outcome, written == n else {
+      throw GzipError(description: "inflate: \(outcome)")
+    }
     return out
   }
 
@@ -103,7 +118,9 @@ enum Corpus {
     let name: String
     var testDescription: String { "\(folder)/\(name)" }
 
-    var expectedURL: URL { Corpus.root.appendingPathComponent("Golden/pytorch/\(folder)/\(name).expected.json") }
+    var expectedURL: URL {
+      Corpus.root.appendingPathComponent("Golden/pytorch/\(folder)/\(name).expected.json")
+    }
 
     func expected() throws -> [String: Any] {
       try Corpus.pythonJSON(Data(contentsOf: expectedURL)) as? [String: Any] ?? [:]
@@ -115,7 +132,8 @@ enum Corpus {
       let dir = expectedURL.deletingLastPathComponent()
       if let stored = doc["stored_as"] as? String, stored.hasSuffix(".gz") {
         let out = tmp.appendingPathComponent(doc["file"] as? String ?? name)
-        try Data(Corpus.gunzip([UInt8](Data(contentsOf: dir.appendingPathComponent(stored))))).write(to: out)
+        try Data(Corpus.gunzip([UInt8](Data(contentsOf: dir.appendingPathComponent(stored)))))
+          .write(to: out)
         return out
       }
       return dir.appendingPathComponent(doc["file"] as? String ?? name)

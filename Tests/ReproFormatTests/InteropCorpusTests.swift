@@ -16,13 +16,15 @@ import Testing
   @Test(arguments: cases)
   func inventoryMatchesPyTorch(_ c: Corpus.InteropCase) throws {
     let expected = try c.expected()
-    let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("repro-interop-\(UUID().uuidString)")
+    let tmp = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-interop-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: tmp) }
     let weightsOnlyOK = expected["weights_only_ok"] as? Bool ?? true
     let checkpoint = try Checkpoint.load(contentsOf: try c.fileURL(in: tmp), trust: !weightsOnlyOK)
     #expect(checkpoint.format.rawValue == expected["format"] as? String)
-    #expect(checkpoint.weightsOnlyOK == weightsOnlyOK, "\(checkpoint.weightsOnlyRefusal ?? "accepted")")
+    #expect(
+      checkpoint.weightsOnlyOK == weightsOnlyOK, "\(checkpoint.weightsOnlyRefusal ?? "accepted")")
     let json = Inventory(of: checkpoint).jsonText()
     let ours = try #require(try Corpus.pythonJSON(Data(json.utf8)) as? [String: Any])
     let got = ours["entries"] as? [[String: Any]] ?? []
@@ -32,7 +34,8 @@ import Testing
       let path = w["path"] as? String ?? ""
       for (key, value) in w where !["path"].contains(key) {
         #expect(
-          same(g[key], value), "\(path): \(key) is \(String(describing: g[key])), PyTorch says \(value)")
+          same(g[key], value),
+          "\(path): \(key) is \(String(describing: g[key])), PyTorch says \(value)")
       }
     }
     if let meta = expected["metadata"] as? [String: String] {
@@ -74,7 +77,8 @@ import Testing
     case (let x as NSNumber, let y as NSNumber):
       return x.doubleValue == y.doubleValue
     case (let x as String, let y as String): return x == y
-    case (let x as [Any], let y as [Any]): return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
+    case (let x as [Any], let y as [Any]):
+      return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
     case (is NSNull, is NSNull): return true
     default: return false
     }

@@ -44,11 +44,14 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
       _ = Inventory(of: checkpoint).jsonText()
       #expect(c.codes == ["loads"], "\(c.file) loaded without error; broken: \(c.broken)")
     } catch {
-      #expect(c.codes.contains(error.code.description), "\(c.file): code \(error.code), expected \(c.codes): \(error.message)")
+      #expect(
+        c.codes.contains(error.code.description),
+        "\(c.file): code \(error.code), expected \(c.codes): \(error.message)")
       // What users see: `code: message`.
       #expect(
         error.description.lowercased().contains(c.messageContains.lowercased()),
-        "\(c.file): \"\(error.description)\" does not mention \"\(c.messageContains)\" (\(c.broken))")
+        "\(c.file): \"\(error.description)\" does not mention \"\(c.messageContains)\" (\(c.broken))"
+      )
     }
   }
 }

@@ -8,7 +8,9 @@ enum PickleGolden {
     var url = URL(fileURLWithPath: #filePath)
     while url.path != "/" {
       url.deleteLastPathComponent()
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        break
+      }
     }
     return url.appendingPathComponent("Golden/pytorch/pickle")
   }()
@@ -29,7 +31,9 @@ enum PickleGolden {
   static var files: [String: Any] { json("files/expected.json") }
   static var fileNames: [String] { files.keys.sorted() }
   static var zipFileNames: [String] {
-    fileNames.filter { ((files[$0] as? [String: Any])?["format"] as? String) == "zip" && !$0.hasSuffix("_bigendian") }
+    fileNames.filter {
+      ((files[$0] as? [String: Any])?["format"] as? String) == "zip" && !$0.hasSuffix("_bigendian")
+    }
   }
 
   /// The records of a stored zip, by name, read with the test's own tiny parser (central
@@ -37,11 +41,19 @@ enum PickleGolden {
   static func records(_ zip: [UInt8]) -> [(name: String, data: [UInt8])] {
     func u16(_ o: Int) -> Int { Int(zip[o]) | Int(zip[o + 1]) << 8 }
     func u32(_ o: Int) -> Int { u16(o) | u16(o + 2) << 16 }
-    guard let eocd = stride(from: zip.count - 22, through: 0, by: -1).first(where: { u32($0) == 0x0605_4B50 }) else { return [] }
+    guard
+      let eocd = stride(from: zip.count - 22, through: 0, by: -1).first(where: {
+        u32($0) == 0x0605_4B50
+      })
+    else { return [] }
     var p = u32(eocd + 16)
     var out: [(String, [UInt8])] = []
     for _ in 0..<u16(eocd + 10) {
-      let size = u32(p + 24), nlen = u16(p + 28), xlen = u16(p + 30), clen = u16(p + 32), lho = u32(p + 42)
+      let size = u32(p + 24)
+      let nlen = u16(p + 28)
+      let xlen = u16(p + 30)
+      let clen = u16(p + 32)
+      let lho = u32(p + 42)
       let name = String(decoding: zip[(p + 46)..<(p + 46 + nlen)], as: UTF8.self)
       let data = lho + 30 + u16(lho + 26) + u16(lho + 28)
       out.append((name, Array(zip[data..<(data + size)])))

@@ -41,8 +41,11 @@ func canonical(_ v: PickleValue) -> String {
   case .list(let x): return "list(\(x.map(canonical).joined(separator: ",")))"
   case .set(let x): return "set(\(x.map(canonical).sorted().joined(separator: ",")))"
   case .frozenSet(let x): return "frozenset(\(x.map(canonical).sorted().joined(separator: ",")))"
-  case .dict(let p): return "dict(\(p.map { "\(canonical($0.key)):\(canonical($0.value))" }.joined(separator: ",")))"
-  case .orderedDict(let p, _): return "odict(\(p.map { "\(canonical($0.key)):\(canonical($0.value))" }.joined(separator: ",")))"
+  case .dict(let p):
+    return "dict(\(p.map { "\(canonical($0.key)):\(canonical($0.value))" }.joined(separator: ",")))"
+  case .orderedDict(let p, _):
+    return
+      "odict(\(p.map { "\(canonical($0.key)):\(canonical($0.value))" }.joined(separator: ",")))"
   case .shared(let s): return canonical(s.value)
   default: return "?\(v.typeName)"
   }
@@ -121,7 +124,8 @@ func canonical(_ v: PickleValue) -> String {
     #expect(sd.map(\.key) == ["weight", "bias"])
     #expect(loaded.root["epoch"]?.int64 == 3)
     #expect(loaded.root["loss"]?.double == 0.25)
-    let momentum = loaded.root["optimizer_state_dict"]?["state"]?[intKey: 0]?["momentum_buffer"]?.tensor
+    let momentum = loaded.root["optimizer_state_dict"]?["state"]?[intKey: 0]?["momentum_buffer"]?
+      .tensor
     #expect(momentum?.shape == [1, 2])
   }
 }

@@ -10,9 +10,12 @@ import Testing
   @Test(arguments: PickleGolden.fileNames.filter { $0 != "whole_module" })
   func loadMatchesTorchLoad(name: String) throws {
     let expected = try #require(PickleGolden.files[name] as? [String: Any])
-    let loaded = try TorchFile.load(contentsOf: PickleGolden.url("files/\(name).pt"), weightsOnly: false)
+    let loaded = try TorchFile.load(
+      contentsOf: PickleGolden.url("files/\(name).pt"), weightsOnly: false)
     #expect(loaded.format.rawValue == expected["format"] as? String)
-    #expect(loaded.weightsOnlyOK == expected["weights_only_ok"] as? Bool, "\(loaded.weightsOnlyRefusal ?? "")")
+    #expect(
+      loaded.weightsOnlyOK == expected["weights_only_ok"] as? Bool,
+      "\(loaded.weightsOnlyRefusal ?? "")")
     var leaves: [TensorLeaf] = []
     tensorLeaves(loaded.root, into: &leaves)
     let exp = try #require(expected["tensors"] as? [[String: Any]])
@@ -21,7 +24,9 @@ import Testing
     for (leaf, e) in zip(leaves, exp) {
       let t = leaf.tensor
       let sid = ObjectIdentifier(t.storage)
-      if t.storage.byteCount > 0, storageIndex[sid] == nil { storageIndex[sid] = storageIndex.count }
+      if t.storage.byteCount > 0, storageIndex[sid] == nil {
+        storageIndex[sid] = storageIndex.count
+      }
       #expect(leaf.path == e["path"] as? [String])
       #expect(t.dtype.pytorchName == e["dtype"] as? String)
       #expect(t.shape == e["shape"] as? [Int])
@@ -36,12 +41,19 @@ import Testing
     let nonEmpty = zip(leaves, exp).filter { $0.0.tensor.storage.byteCount > 0 }
     for (a, ea) in nonEmpty {
       for (b, eb) in nonEmpty {
-        #expect((a.tensor.storage === b.tensor.storage) == ((ea["storage"] as? Int) == (eb["storage"] as? Int)))
+        #expect(
+          (a.tensor.storage === b.tensor.storage)
+            == ((ea["storage"] as? Int) == (eb["storage"] as? Int)))
       }
     }
   }
 
-  @Test(arguments: PickleGolden.fileNames.filter { !(PickleGolden.files[$0] as? [String: Any] ?? [:])["weights_only_ok"].map { $0 as? Bool ?? true }! })
+  @Test(
+    arguments: PickleGolden.fileNames.filter {
+      !(PickleGolden.files[$0] as? [String: Any] ?? [:])["weights_only_ok"].map {
+        $0 as? Bool ?? true
+      }!
+    })
   func weightsOnlyLoadRefusesWhatTorchRefuses(name: String) {
     #expect(throws: FormatError.self) {
       try TorchFile.load(contentsOf: PickleGolden.url("files/\(name).pt"))
@@ -49,7 +61,8 @@ import Testing
   }
 
   @Test func wholeModuleLoadsAsOpaqueObjectTree() throws {
-    let loaded = try TorchFile.load(contentsOf: PickleGolden.url("files/whole_module.pt"), weightsOnly: false)
+    let loaded = try TorchFile.load(
+      contentsOf: PickleGolden.url("files/whole_module.pt"), weightsOnly: false)
     #expect(!loaded.weightsOnlyOK)
     #expect(loaded.weightsOnlyRefusal?.contains("torch.nn.modules.container.Sequential") == true)
     guard case .object(let seq) = loaded.root.unshared else {
@@ -71,12 +84,14 @@ import Testing
     }
     #expect(t.shape == [2, 2])
     #expect(t.requiresGrad)
-    let exp = try #require((PickleGolden.files["whole_module"] as? [String: Any])?["tensors"] as? [[String: Any]])
+    let exp = try #require(
+      (PickleGolden.files["whole_module"] as? [String: Any])?["tensors"] as? [[String: Any]])
     #expect(t.sha256Hex() == exp.first?["sha256"] as? String)
   }
 
   @Test func memoryMappedLoadBorrowsTheFile() throws {
-    let loaded = try TorchFile.load(contentsOf: PickleGolden.url("files/views.pt"), memoryMapped: true)
+    let loaded = try TorchFile.load(
+      contentsOf: PickleGolden.url("files/views.pt"), memoryMapped: true)
     let base = try #require(loaded.root["base"]?.tensor)
     let row = try #require(loaded.root["row"]?.tensor)
     #expect(base.storage.isBorrowed)

@@ -17,8 +17,12 @@ import Testing
     let pkl = try #require(records.first { $0.name == "\(folder)/data.pkl" }?.data)
     let ours = try Pickler.pickle(loaded.root).bytes
     #expect(ours == pkl, "data.pkl differs at byte \(firstDifference(ours, pkl))")
-    let file = try TorchFile.serialize(loaded.root, archiveName: folder, serializationID: String(decoding: id, as: UTF8.self))
-    #expect(file == original, "file differs at byte \(firstDifference(file, original)) (sizes \(file.count), \(original.count))")
+    let file = try TorchFile.serialize(
+      loaded.root, archiveName: folder, serializationID: String(decoding: id, as: UTF8.self))
+    #expect(
+      file == original,
+      "file differs at byte \(firstDifference(file, original)) (sizes \(file.count), \(original.count))"
+    )
   }
 
   @Test func savedFileLoadsBackWithSharingAndParameters() throws {
@@ -28,9 +32,11 @@ import Testing
     p.requiresGrad = true
     let tree = PickleValue.dict([
       PicklePair(.string("base"), .tensor(base)), PicklePair(.string("row"), .tensor(row)),
-      PicklePair(.string("p"), .parameter(p)), PicklePair(.string("big"), .integer(twosComplement: [0, 0, 0, 0, 0, 0, 0, 0, 1])),
+      PicklePair(.string("p"), .parameter(p)),
+      PicklePair(.string("big"), .integer(twosComplement: [0, 0, 0, 0, 0, 0, 0, 0, 1])),
     ])
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repro-pickle-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-pickle-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let url = dir.appendingPathComponent("ckpt.pt")

@@ -30,11 +30,15 @@ import Testing
       try Unpickler.unpickle(PickleGolden.bytes("policy/os_system.pkl"), context: "data.pkl")
     }
     #expect(err?.code == .forbiddenGlobal)
-    #expect(err?.message == "data.pkl: global 'os.system' is not allowed by the weights-only policy (offset 0x2): Trying to load unsupported GLOBAL os.system whose module os is blocked.")
+    #expect(
+      err?.message
+        == "data.pkl: global 'os.system' is not allowed by the weights-only policy (offset 0x2): Trying to load unsupported GLOBAL os.system whose module os is blocked."
+    )
   }
 
   @Test func opaqueOptionBuildsObjectsWithoutExecuting() throws {
-    let r = try Unpickler.unpickle(PickleGolden.bytes("policy/os_system.pkl"), options: .opaqueObjects)
+    let r = try Unpickler.unpickle(
+      PickleGolden.bytes("policy/os_system.pkl"), options: .opaqueObjects)
     guard case .object(let o) = r.value else {
       Issue.record("not an object: \(r.value.typeName)")
       return
@@ -45,15 +49,33 @@ import Testing
   }
 
   @Test(arguments: [
-    ([UInt8]([0x80, 0x02, 0xFF, 0x2E]), FormatError.Code.corrupt, "opcode 0xff at offset 0x2: unknown opcode"),
+    (
+      [UInt8]([0x80, 0x02, 0xFF, 0x2E]), FormatError.Code.corrupt,
+      "opcode 0xff at offset 0x2: unknown opcode"
+    ),
     ([0x80, 0x02, 0x68, 0x05, 0x2E], .corrupt, "BINGET at offset 0x2: memo key 5 not found"),
     ([0x80, 0x02, 0x52, 0x2E], .corrupt, "REDUCE at offset 0x2: stack underflow"),
     ([0x80, 0x02, 0x74, 0x2E], .corrupt, "TUPLE at offset 0x2: no MARK on the stack"),
-    ([0x80, 0x02, 0x58, 0xFF, 0xFF, 0xFF, 0x7F], .truncated, "BINUNICODE at offset 0x2: string length 2147483647 exceeds the 0 bytes left"),
-    ([0x80, 0x02, 0x8E, 0, 0, 0, 0, 0, 0, 0, 0x80], .truncated, "BINBYTES8 at offset 0x2: bytes length 9223372036854775808 exceeds the 0 bytes left"),
-    ([0x80, 0x02, 0x4A, 0x01], .truncated, "BININT at offset 0x2: argument length 4 exceeds the 1 bytes left"),
-    ([0x80, 0x02, 0x4E], .truncated, "opcode at offset 0x3: argument needs 1 byte but the pickle ends"),
-    ([0x80, 0x02, 0x63, 0x6F, 0x73], .truncated, "GLOBAL at offset 0x2: text argument has no terminating newline"),
+    (
+      [0x80, 0x02, 0x58, 0xFF, 0xFF, 0xFF, 0x7F], .truncated,
+      "BINUNICODE at offset 0x2: string length 2147483647 exceeds the 0 bytes left"
+    ),
+    (
+      [0x80, 0x02, 0x8E, 0, 0, 0, 0, 0, 0, 0, 0x80], .truncated,
+      "BINBYTES8 at offset 0x2: bytes length 9223372036854775808 exceeds the 0 bytes left"
+    ),
+    (
+      [0x80, 0x02, 0x4A, 0x01], .truncated,
+      "BININT at offset 0x2: argument length 4 exceeds the 1 bytes left"
+    ),
+    (
+      [0x80, 0x02, 0x4E], .truncated,
+      "opcode at offset 0x3: argument needs 1 byte but the pickle ends"
+    ),
+    (
+      [0x80, 0x02, 0x63, 0x6F, 0x73], .truncated,
+      "GLOBAL at offset 0x2: text argument has no terminating newline"
+    ),
   ])
   func malformedInputNamesOpcodeAndOffset(bytes: [UInt8], code: FormatError.Code, message: String) {
     let err = #expect(throws: FormatError.self) {
@@ -65,7 +87,9 @@ import Testing
 
   @Test func deepNestingIsRefusedNotACrash() {
     let depth = 5000
-    let bytes: [UInt8] = [0x80, 0x02] + [UInt8](repeating: 0x5D, count: depth) + [UInt8](repeating: 0x61, count: depth - 1) + [0x2E]
+    let bytes: [UInt8] =
+      [0x80, 0x02] + [UInt8](repeating: 0x5D, count: depth)
+      + [UInt8](repeating: 0x61, count: depth - 1) + [0x2E]
     let err = #expect(throws: FormatError.self) { try Unpickler.unpickle(bytes) }
     #expect(err?.code == .limitExceeded)
   }
@@ -89,7 +113,8 @@ import Testing
   /// Every truncation of a real data.pkl fails with a FormatError.
   @Test func everyTruncationThrows() throws {
     let file = PickleGolden.bytes("files/sgd_checkpoint.pt")
-    let pkl = try #require(PickleGolden.records(file).first { $0.name.hasSuffix("/data.pkl") }?.data)
+    let pkl = try #require(
+      PickleGolden.records(file).first { $0.name.hasSuffix("/data.pkl") }?.data)
     for n in 0..<pkl.count {
       #expect(throws: FormatError.self) { try Unpickler.unpickle(Array(pkl[0..<n])) }
     }
@@ -128,7 +153,10 @@ import Testing
       var data = try original.data(for: entry)
       if entry.name.hasSuffix("/data.pkl") {
         let needle: [UInt8] = Array("cpu".utf8) + [0x71, 0x06, 0x4B, 0x0C]
-        let at = try #require((0..<(data.count - needle.count)).first { Array(data[$0..<($0 + needle.count)]) == needle })
+        let at = try #require(
+          (0..<(data.count - needle.count)).first {
+            Array(data[$0..<($0 + needle.count)]) == needle
+          })
         data[at + needle.count - 1] = 13
       }
       writer.addRecord(name: String(entry.name.dropFirst(folder.count + 1)), bytes: data)

@@ -10,14 +10,17 @@ enum Repo {
     var url = URL(fileURLWithPath: #filePath)
     while url.path != "/" {
       url.deleteLastPathComponent()
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        break
+      }
     }
     return url
   }()
   static var golden: URL { root.appendingPathComponent("Golden") }
 
   static func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("repro-golden-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-golden-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
@@ -46,7 +49,8 @@ enum Repo {
     let store = GoldenStore(
       root: Repo.golden, mode: .fromEnvironment(ProcessInfo.processInfo.environment),
       artifactRoot: Repo.root.appendingPathComponent("Reports/golden-actual"))
-    let outcome = try store.check(WrittenFileDocument(bytes: item.bytes), suite: WriterGate.suite, name: name)
+    let outcome = try store.check(
+      WrittenFileDocument(bytes: item.bytes), suite: WriterGate.suite, name: name)
     #expect(outcome.isSuccess, "\(outcome.message)")
   }
 }
@@ -67,11 +71,17 @@ enum Repo {
     defer { try? FileManager.default.removeItem(at: root) }
     let doc = Doc(tensors: ["0.weight": "aa"])
     let ci = try GoldenStore(root: root, mode: .never).check(doc, suite: "s", name: "m")
-    guard case .missing = ci else { Issue.record("expected missing, got \(ci)"); return }
+    guard case .missing = ci else {
+      Issue.record("expected missing, got \(ci)")
+      return
+    }
     #expect(!ci.isSuccess)
     #expect(ci.message.contains("CI=true"))
     let local = try GoldenStore(root: root, mode: .missing).check(doc, suite: "s", name: "m")
-    guard case .recorded = local else { Issue.record("expected recorded, got \(local)"); return }
+    guard case .recorded = local else {
+      Issue.record("expected recorded, got \(local)")
+      return
+    }
     #expect(!local.isSuccess)
     #expect(try GoldenStore(root: root, mode: .never).check(doc, suite: "s", name: "m").isSuccess)
   }
@@ -79,16 +89,26 @@ enum Repo {
   @Test func mismatchNamesTheTensorAndSavesTheActualDocument() throws {
     let root = try Repo.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: root) }
-    let store = GoldenStore(root: root, mode: .never, artifactRoot: root.appendingPathComponent("actual"))
-    _ = try GoldenStore(root: root, mode: .missing).check(Doc(tensors: ["0.weight": "aa", "0.bias": "bb"]), suite: "s", name: "m")
-    let outcome = try store.check(Doc(tensors: ["0.weight": "aa", "0.bias": "cc"]), suite: "s", name: "m")
-    guard case .mismatched(_, let diffs, let saved) = outcome else { Issue.record("\(outcome)"); return }
+    let store = GoldenStore(
+      root: root, mode: .never, artifactRoot: root.appendingPathComponent("actual"))
+    _ = try GoldenStore(root: root, mode: .missing).check(
+      Doc(tensors: ["0.weight": "aa", "0.bias": "bb"]), suite: "s", name: "m")
+    let outcome = try store.check(
+      Doc(tensors: ["0.weight": "aa", "0.bias": "cc"]), suite: "s", name: "m")
+    guard case .mismatched(_, let diffs, let saved) = outcome else {
+      Issue.record("\(outcome)")
+      return
+    }
     #expect(diffs == ["tensors/0.bias: golden \"bb\", actual \"cc\""])
     #expect(saved.map { FileManager.default.fileExists(atPath: $0.path) } == true)
     #expect(outcome.message.contains("s/m.json differs in 1 place"))
     #expect(outcome.message.contains("REPRO_RECORD=failed"))
-    let updated = try GoldenStore(root: root, mode: .failed).check(Doc(tensors: ["0.weight": "aa", "0.bias": "cc"]), suite: "s", name: "m")
-    guard case .recorded(_, let changed) = updated else { Issue.record("\(updated)"); return }
+    let updated = try GoldenStore(root: root, mode: .failed).check(
+      Doc(tensors: ["0.weight": "aa", "0.bias": "cc"]), suite: "s", name: "m")
+    guard case .recorded(_, let changed) = updated else {
+      Issue.record("\(updated)")
+      return
+    }
     #expect(changed.count == 1)
   }
 
@@ -96,7 +116,8 @@ enum Repo {
     let root = try Repo.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: root) }
     let source = Repo.golden.appendingPathComponent("pytorch/interop/seq_mlp_fp32.pt")
-    try FileManager.default.createDirectory(at: root.appendingPathComponent("pytorch"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: root.appendingPathComponent("pytorch"), withIntermediateDirectories: true)
     let copy = root.appendingPathComponent("pytorch/seq_mlp_fp32.pt")
     try FileManager.default.copyItem(at: source, to: copy)
     try GoldenManifest.scan(root: root, generator: "test").write(root: root)
@@ -106,7 +127,9 @@ enum Repo {
     try bytes.write(to: copy)
     let problems = try GoldenManifest.load(root: root).problems(root: root)
     #expect(problems.count == 1)
-    #expect(problems.first?.description.hasPrefix("Golden/pytorch/seq_mlp_fp32.pt: sha256 is") == true, "\(problems)")
+    #expect(
+      problems.first?.description.hasPrefix("Golden/pytorch/seq_mlp_fp32.pt: sha256 is") == true,
+      "\(problems)")
   }
 }
 
@@ -129,19 +152,27 @@ enum Repo {
     #expect(d.lines.contains("archive folder: seq_mlp_fp32 → seq_mlp_fp16"))
     #expect(d.lines.contains { $0.hasPrefix("record data.pkl: ") })
     #expect(d.lines.contains { $0.contains("data.pkl diverges at instruction") })
-    #expect(d.lines.contains { $0.contains("'torch FloatStorage'") && $0.contains("'torch HalfStorage'") }, "\(d.lines)")
+    #expect(
+      d.lines.contains {
+        $0.contains("'torch FloatStorage'") && $0.contains("'torch HalfStorage'")
+      }, "\(d.lines)")
     #expect(d.lines.contains("0.weight: dtype float32 → float16"))
   }
 
   @Test func oneChangedValueIsLocated() throws {
-    let checkpoint = try Checkpoint.load(contentsOf: Repo.golden.appendingPathComponent("pytorch/interop/seq_mlp_fp32.pt"))
+    let checkpoint = try Checkpoint.load(
+      contentsOf: Repo.golden.appendingPathComponent("pytorch/interop/seq_mlp_fp32.pt"))
     let original = try TorchFile.serialize(checkpoint.root, archiveName: "seq_mlp_fp32")
-    let weight = try #require(Inventory(of: checkpoint).entries.first { $0.path == "2.weight" }?.tensor)
+    let weight = try #require(
+      Inventory(of: checkpoint).entries.first { $0.path == "2.weight" }?.tensor)
     let old = weight.scalar(atStorageIndex: weight.storageOffset + 1)
     weight.setScalar(.float(0.5), atStorageIndex: weight.storageOffset + 1)
     let changed = try TorchFile.serialize(checkpoint.root, archiveName: "seq_mlp_fp32")
     let d = try CheckpointDiff(original, changed)
     #expect(d.lines.contains { $0.hasPrefix("record data/2: 8 → 8 bytes") }, "\(d.lines)")
-    #expect(d.lines.contains("2.weight: 1 of 2 values differ; largest at flat index 1: \(Scalar.pythonRepr(old.doubleValue)) → 0.5 (abs diff \(Scalar.pythonRepr(abs(old.doubleValue - 0.5))))"), "\(d.lines)")
+    #expect(
+      d.lines.contains(
+        "2.weight: 1 of 2 values differ; largest at flat index 1: \(Scalar.pythonRepr(old.doubleValue)) → 0.5 (abs diff \(Scalar.pythonRepr(abs(old.doubleValue - 0.5))))"
+      ), "\(d.lines)")
   }
 }

@@ -12,7 +12,8 @@ import Testing
   static let cases = Matrix.standard.cases.filter {
     $0.model != "resnet18" || environment["REPRO_MATRIX_RESNET"] == "1"
   }
-  static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("repro-matrix-tests")
+  static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "repro-matrix-tests")
   static let runner = MatrixRunner(
     golden: GoldenStore(
       root: Repo.golden, mode: .fromEnvironment(environment),
@@ -21,13 +22,17 @@ import Testing
 
   @Test func theDefaultMatrixHasAtLeast300Cases() {
     #expect(Matrix.standard.cases.count >= 300)
-    #expect(Set(Matrix.standard.cases.map(\.id)).count == Matrix.standard.cases.count, "case ids are unique")
+    #expect(
+      Set(Matrix.standard.cases.map(\.id)).count == Matrix.standard.cases.count,
+      "case ids are unique")
   }
 
   @Test func filtersAndShardsPartitionTheMatrix() throws {
     let m = Matrix.standard
     let f = try m.filtered("dtype=float16,format=safetensors")
-    #expect(!f.cases.isEmpty && f.cases.allSatisfy { $0.precision == .float16 && $0.format == .safetensors })
+    #expect(
+      !f.cases.isEmpty
+        && f.cases.allSatisfy { $0.precision == .float16 && $0.format == .safetensors })
     let shards = (1...4).map { m.shard($0, of: 4).cases }
     #expect(shards.map(\.count).reduce(0, +) == m.cases.count)
     #expect(Set(shards.flatMap { $0.map(\.id) }).count == m.cases.count)
@@ -39,6 +44,7 @@ import Testing
     try FileManager.default.createDirectory(at: Self.scratch, withIntermediateDirectories: true)
     let c = try #require(Self.cases.first { $0.id == id })
     let result = Self.runner.run(c)
-    #expect(result.status == .pass, "\(result.failure?.message ?? "")\n\(result.failure?.details ?? "")")
+    #expect(
+      result.status == .pass, "\(result.failure?.message ?? "")\n\(result.failure?.details ?? "")")
   }
 }

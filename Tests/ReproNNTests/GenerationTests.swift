@@ -22,10 +22,15 @@ struct InitGolden: Decodable, CustomTestStringConvertible, Sendable {
   let rng_after: String
 
   enum MetadataValue: Decodable, Sendable, Equatable {
-    case path(String), version(Int)
+    case path(String)
+    case version(Int)
     init(from decoder: any Decoder) throws {
       let c = try decoder.singleValueContainer()
-      if let i = try? c.decode(Int.self) { self = .version(i) } else { self = .path(try c.decode(String.self)) }
+      if let i = try? c.decode(Int.self) {
+        self = .version(i)
+      } else {
+        self = .path(try c.decode(String.self))
+      }
     }
   }
 
@@ -42,7 +47,9 @@ func repoRoot(_ file: String = #filePath) -> URL {
   var url = URL(fileURLWithPath: file)
   while url.path != "/" {
     url.deleteLastPathComponent()
-    if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+    if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+      return url
+    }
   }
   return url
 }
@@ -53,11 +60,14 @@ func repoRoot(_ file: String = #filePath) -> URL {
     let g = Generator(seed: UInt64(bitPattern: golden.seed))
     let model = try ModelFactory.make(golden.spec, generator: g)
     let sha = SHA256Digest.hex(of: g.stateBytes())
-    #expect(sha == golden.rng_after, "generator state after construction differs: wrong number of draws")
+    #expect(
+      sha == golden.rng_after, "generator state after construction differs: wrong number of draws")
     model.cast(to: try #require(DType(pytorchName: golden.dtype)))
     let sd = model.stateDict()
     #expect(sd.keys == golden.keys)
-    #expect(sd.metadata.map(\.path) == golden.metadata.compactMap { if case .path(let p) = $0.first { p } else { nil } })
+    #expect(
+      sd.metadata.map(\.path)
+        == golden.metadata.compactMap { if case .path(let p) = $0.first { p } else { nil } })
     for want in golden.tensors {
       let got = try #require(sd[want.key], "missing \(want.key)")
       #expect(got.dtype.pytorchName == want.dtype, "\(want.key) dtype")

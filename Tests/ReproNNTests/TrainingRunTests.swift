@@ -30,9 +30,11 @@ import Testing
 
     var run: TrainingRun {
       TrainingRun(
-        spec: spec, seed: seed, optimizer: TrainingRun.OptimizerKind(rawValue: optimizer) ?? .sgd, lr: args.lr,
+        spec: spec, seed: seed, optimizer: TrainingRun.OptimizerKind(rawValue: optimizer) ?? .sgd,
+        lr: args.lr,
         momentum: args.momentum, weightDecay: args.weight_decay,
-        betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps, steps: steps, dataSeed: data_seed, batch: batch,
+        betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps, steps: steps, dataSeed: data_seed,
+        batch: batch,
         amp: amp.flatMap { DType(rawValue: $0) })
     }
   }
@@ -61,7 +63,9 @@ import Testing
         #expect(d <= 1e-6 + 1e-5 * abs(w), "\(key): \(g) vs PyTorch \(w)")
       }
     }
-    #expect(abs(outcome.loss - recipe.loss) <= 1e-6 + 1e-5 * abs(recipe.loss), "loss \(outcome.loss) vs \(recipe.loss)")
+    #expect(
+      abs(outcome.loss - recipe.loss) <= 1e-6 + 1e-5 * abs(recipe.loss),
+      "loss \(outcome.loss) vs \(recipe.loss)")
     print("train \(recipe.testDescription): max abs \(maxAbs), max rel \(maxRel)")
   }
 

@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ArithmeticTests {
   @Test func broadcastErrorUsesPyTorchWording() throws {
-    let expected = try #require(KernelGolden.cases["errors"] as? [String: String])["broadcast_2x3_4"]
+    let expected = try #require(KernelGolden.cases["errors"] as? [String: String])[
+      "broadcast_2x3_4"]
     do {
       _ = try Tensor(zeros: [2, 3], dtype: .float32) + Tensor(zeros: [4], dtype: .float32)
       Issue.record("no error")
@@ -16,11 +17,18 @@ import Testing
   }
 
   @Test func broadcastAlignsShapesFromTheRight() throws {
-    let a = randomTensor([2, 1, 3], seed: 1), b = randomTensor([4, 1], seed: 2)
+    let a = randomTensor([2, 1, 3], seed: 1)
+    let b = randomTensor([4, 1], seed: 2)
     let y = try a + b
     #expect(y.shape == [2, 4, 3])
-    let av = a.toArray(of: Float.self), bv = b.toArray(of: Float.self), yv = y.toArray(of: Float.self)
-    for i in 0..<2 { for j in 0..<4 { for k in 0..<3 { #expect(yv[(i * 4 + j) * 3 + k] == av[i * 3 + k] + bv[j]) } } }
+    let av = a.toArray(of: Float.self)
+    let bv = b.toArray(of: Float.self)
+    let yv = y.toArray(of: Float.self)
+    for i in 0..<2 {
+      for j in 0..<4 {
+        for k in 0..<3 { #expect(yv[(i * 4 + j) * 3 + k] == av[i * 3 + k] + bv[j]) }
+      }
+    }
   }
 
   static let ops: [String] = ["add", "sub", "mul", "div", "maximum", "minimum"]
@@ -60,7 +68,8 @@ import Testing
       let got = try Self.apply(op, x, y)
       let ref = try Self.apply(op, x.contiguous(), y.contiguous())
       expectBitwise(got, ref, "\(op) strided vs contiguous")
-      let xv = x.toArray(of: Float.self), yv = y.toArray(of: Float.self)
+      let xv = x.toArray(of: Float.self)
+      let yv = y.toArray(of: Float.self)
       let want = Tensor(zip(xv, yv).map { Self.scalarOp(op, $0, $1) }, shape: x.shape)
       expectBitwise(got, want, "\(op) vs scalar loop")
     }
@@ -79,32 +88,38 @@ import Testing
 
   @Test(arguments: ops)
   func float64MatchesDoubleArithmetic(op: String) throws {
-    let a = randomTensor([3, 5], .float64, seed: 3), b = randomTensor([5], .float64, seed: 4)
+    let a = randomTensor([3, 5], .float64, seed: 3)
+    let b = randomTensor([5], .float64, seed: 4)
     let got = try Self.apply(op, a, b).toArray(of: Double.self)
-    let av = a.toArray(of: Double.self), bv = b.toArray(of: Double.self)
+    let av = a.toArray(of: Double.self)
+    let bv = b.toArray(of: Double.self)
     for i in 0..<3 {
       for j in 0..<5 {
-        let x = av[i * 5 + j], y = bv[j]
-        let want: Double = switch op {
-        case "add": x + y
-        case "sub": x - y
-        case "mul": x * y
-        case "div": x / y
-        case "maximum": Swift.max(x, y)
-        default: Swift.min(x, y)
-        }
+        let x = av[i * 5 + j]
+        let y = bv[j]
+        let want: Double =
+          switch op {
+          case "add": x + y
+          case "sub": x - y
+          case "mul": x * y
+          case "div": x / y
+          case "maximum": Swift.max(x, y)
+          default: Swift.min(x, y)
+          }
         #expect(got[i * 5 + j] == want)
       }
     }
   }
 
   @Test func typePromotionFollowsResultType() throws {
-    let i32 = Tensor([1, 2] as [Int32]), i64 = Tensor([3, 4] as [Int64])
+    let i32 = Tensor([1, 2] as [Int32])
+    let i64 = Tensor([3, 4] as [Int64])
     #expect(try (i32 + i64).dtype == .int64)
     #expect(try (i32 + 2.5).dtype == .float32)
     #expect(try (i32 + 2.5).toArray(of: Float.self) == [3.5, 4.5])
     #expect(try (i32 / i64).dtype == .float32)
-    let h = cast(Tensor([1, 2] as [Float]), to: .float16), bf = cast(Tensor([1, 2] as [Float]), to: .bfloat16)
+    let h = cast(Tensor([1, 2] as [Float]), to: .float16)
+    let bf = cast(Tensor([1, 2] as [Float]), to: .bfloat16)
     #expect(try (h + bf).dtype == .float32)
     #expect(try (h + 0.1).dtype == .float16)
     #expect(try (h + Tensor(scalar: 1.0)).dtype == .float16)  // 0-d tensor of the same category
@@ -116,7 +131,8 @@ import Testing
   }
 
   @Test func integerArithmeticWrapsInTheResultDType() throws {
-    let a = Tensor([127, -128] as [Int8]), b = Tensor([1, 1] as [Int8])
+    let a = Tensor([127, -128] as [Int8])
+    let b = Tensor([1, 1] as [Int8])
     #expect(try (a + b).toArray(of: Int8.self) == [-128, -127])
     #expect(try (Tensor([Int64.max]) * 2).toArray(of: Int64.self) == [-2])
   }
@@ -148,10 +164,13 @@ import Testing
   /// Reduced precision = round(float32 computation), for every op and both 16-bit types.
   @Test(arguments: [DType.float16, .bfloat16])
   func halfResultIsRoundedFloat32Result(dtype: DType) throws {
-    let a = randomTensor([40], dtype, seed: 5), b = randomTensor([40], dtype, seed: 6)
-    let fa = cast(a, to: .float32), fb = cast(b, to: .float32)
+    let a = randomTensor([40], dtype, seed: 5)
+    let b = randomTensor([40], dtype, seed: 6)
+    let fa = cast(a, to: .float32)
+    let fb = cast(b, to: .float32)
     for op in Self.ops {
-      expectBitwise(try Self.apply(op, a, b), cast(try Self.apply(op, fa, fb), to: dtype), "\(op) \(dtype)")
+      expectBitwise(
+        try Self.apply(op, a, b), cast(try Self.apply(op, fa, fb), to: dtype), "\(op) \(dtype)")
     }
     expectBitwise(try a.exp(), cast(try fa.exp(), to: dtype), "exp")
     expectBitwise(try a.tanh(), cast(try fa.tanh(), to: dtype), "tanh")
@@ -159,7 +178,8 @@ import Testing
   }
 
   @Test func comparisonsGiveBoolAndHandleNaN() throws {
-    let a = Tensor([1, .nan, 3, 4] as [Float]), b = Tensor([1, 2, 5, 0] as [Float])
+    let a = Tensor([1, .nan, 3, 4] as [Float])
+    let b = Tensor([1, 2, 5, 0] as [Float])
     #expect(try a.eq(b).toArray(of: Bool.self) == [true, false, false, false])
     #expect(try a.ne(b).toArray(of: Bool.self) == [false, true, true, true])
     #expect(try a.lt(b).toArray(of: Bool.self) == [false, false, true, false])
@@ -168,7 +188,10 @@ import Testing
     #expect(try a.ge(b).toArray(of: Bool.self) == [true, false, false, true])
     #expect(try a.gt(2.5).toArray(of: Bool.self) == [false, false, true, true])
     let col = try Tensor([1, 3] as [Int64]).unsqueezed(1)
-    #expect(try col.lt(Tensor([2, 2, 4] as [Int64])).toArray(of: Bool.self) == [true, true, true, false, false, true])
+    #expect(
+      try col.lt(Tensor([2, 2, 4] as [Int64])).toArray(of: Bool.self) == [
+        true, true, true, false, false, true,
+      ])
   }
 
   @Test func whereBroadcastsAndPromotes() throws {

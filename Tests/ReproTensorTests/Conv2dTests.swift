@@ -18,20 +18,26 @@ import Testing
   static let specs: [Spec] = [
     Spec(),
     Spec(n: 2, cin: 3, h: 8, w: 7, cout: 4, bias: true),
-    Spec(n: 1, cin: 2, h: 9, w: 9, cout: 3, kh: 3, kw: 2, stride: [2, 1], padding: [1, 2], bias: true),
-    Spec(n: 2, cin: 4, h: 11, w: 10, cout: 6, stride: [2], padding: [2], dilation: [2, 3], groups: 2, bias: true),
+    Spec(
+      n: 1, cin: 2, h: 9, w: 9, cout: 3, kh: 3, kw: 2, stride: [2, 1], padding: [1, 2], bias: true),
+    Spec(
+      n: 2, cin: 4, h: 11, w: 10, cout: 6, stride: [2], padding: [2], dilation: [2, 3], groups: 2,
+      bias: true),
     Spec(n: 1, cin: 6, h: 6, w: 6, cout: 6, padding: [1], groups: 6),
     Spec(n: 3, cin: 8, h: 4, w: 4, cout: 16, kh: 1, kw: 1, bias: true),
     Spec(n: 1, cin: 3, h: 3, w: 3, cout: 2, kh: 3, kw: 3),
   ]
 
-  static func bounded(_ got: Tensor, _ want: Tensor, x: Tensor, w: Tensor, b: Tensor?, s: Spec, _ what: String) throws {
+  static func bounded(
+    _ got: Tensor, _ want: Tensor, x: Tensor, w: Tensor, b: Tensor?, s: Spec, _ what: String
+  ) throws {
     let k = (s.cin / s.groups) * s.kh * s.kw
     let unit = got.dtype == .float64 ? 0x1p-53 : 0x1p-24
     let g = Double(k + 1) * unit / (1 - Double(k + 1) * unit)
     let absOut = try ComputeBackend.$current.withValue(.reference) {
       try Tensor.conv2d(
-        cast(x.abs(), to: .float64), weight: cast(w.abs(), to: .float64), bias: b.map { cast(try $0.abs(), to: .float64) },
+        cast(x.abs(), to: .float64), weight: cast(w.abs(), to: .float64),
+        bias: b.map { cast(try $0.abs(), to: .float64) },
         stride: s.stride, padding: s.padding, dilation: s.dilation, groups: s.groups)
     }
     let bound = absOut.doubles().map { 2 * g * $0 }
@@ -45,10 +51,13 @@ import Testing
     let b = s.bias ? randomTensor([s.cout], dtype, seed: 3) : nil
     func run(_ backend: ComputeBackend) throws -> Tensor {
       try ComputeBackend.$current.withValue(backend) {
-        try Tensor.conv2d(x, weight: w, bias: b, stride: s.stride, padding: s.padding, dilation: s.dilation, groups: s.groups)
+        try Tensor.conv2d(
+          x, weight: w, bias: b, stride: s.stride, padding: s.padding, dilation: s.dilation,
+          groups: s.groups)
       }
     }
-    let got = try run(.blas), want = try run(.reference)
+    let got = try run(.blas)
+    let want = try run(.reference)
     try Self.bounded(got, want, x: x, w: w, b: b, s: s, s.description)
   }
 
@@ -66,15 +75,21 @@ import Testing
     let cases = KernelGolden.list("conv2d")
     #expect(cases.count == 8)
     for c in cases {
-      let x = try #require(KernelGolden.tensor(c["input"])), w = try #require(KernelGolden.tensor(c["weight"]))
-      let b = KernelGolden.tensor(c["bias"]), want = try #require(KernelGolden.tensor(c["out"]))
+      let x = try #require(KernelGolden.tensor(c["input"]))
+      let w = try #require(KernelGolden.tensor(c["weight"]))
+      let b = KernelGolden.tensor(c["bias"])
+      let want = try #require(KernelGolden.tensor(c["out"]))
       let s = Spec(
-        n: x.shape[0], cin: x.shape[1], h: x.shape[2], w: x.shape[3], cout: w.shape[0], kh: w.shape[2], kw: w.shape[3],
-        stride: c["stride"] as? [Int] ?? [1], padding: c["padding"] as? [Int] ?? [0], dilation: c["dilation"] as? [Int] ?? [1],
+        n: x.shape[0], cin: x.shape[1], h: x.shape[2], w: x.shape[3], cout: w.shape[0],
+        kh: w.shape[2], kw: w.shape[3],
+        stride: c["stride"] as? [Int] ?? [1], padding: c["padding"] as? [Int] ?? [0],
+        dilation: c["dilation"] as? [Int] ?? [1],
         groups: c["groups"] as? Int ?? 1, bias: b != nil)
       for backend in ComputeBackend.allCases {
         let got = try ComputeBackend.$current.withValue(backend) {
-          try Tensor.conv2d(x, weight: w, bias: b, stride: s.stride, padding: s.padding, dilation: s.dilation, groups: s.groups)
+          try Tensor.conv2d(
+            x, weight: w, bias: b, stride: s.stride, padding: s.padding, dilation: s.dilation,
+            groups: s.groups)
         }
         try Self.bounded(got, want, x: x, w: w, b: b, s: s, "\(s) \(x.dtype) \(backend)")
       }
@@ -83,10 +98,13 @@ import Testing
 
   @Test(arguments: [DType.float16, .bfloat16])
   func halfConvIsRoundedFloat32Conv(dtype: DType) throws {
-    let x = randomTensor([2, 3, 6, 6], dtype, seed: 6), w = randomTensor([4, 3, 3, 3], dtype, seed: 7)
+    let x = randomTensor([2, 3, 6, 6], dtype, seed: 6)
+    let w = randomTensor([4, 3, 3, 3], dtype, seed: 7)
     let b = randomTensor([4], dtype, seed: 8)
     let got = try Tensor.conv2d(x, weight: w, bias: b, padding: [1])
-    let want = try Tensor.conv2d(cast(x, to: .float32), weight: cast(w, to: .float32), bias: cast(b, to: .float32), padding: [1])
+    let want = try Tensor.conv2d(
+      cast(x, to: .float32), weight: cast(w, to: .float32), bias: cast(b, to: .float32),
+      padding: [1])
     expectBitwise(got, cast(want, to: dtype), "\(dtype) conv")
   }
 
@@ -94,12 +112,17 @@ import Testing
     #expect(
       throws: TensorError(
         .shapeMismatch,
-        "Given groups=1, weight of size [8, 3, 3, 3], expected input[1, 4, 5, 5] to have 3 channels, but got 4 channels instead")
+        "Given groups=1, weight of size [8, 3, 3, 3], expected input[1, 4, 5, 5] to have 3 channels, but got 4 channels instead"
+      )
     ) {
-      try Tensor.conv2d(Tensor(zeros: [1, 4, 5, 5], dtype: .float32), weight: Tensor(zeros: [8, 3, 3, 3], dtype: .float32))
+      try Tensor.conv2d(
+        Tensor(zeros: [1, 4, 5, 5], dtype: .float32),
+        weight: Tensor(zeros: [8, 3, 3, 3], dtype: .float32))
     }
     #expect(throws: TensorError.self) {
-      try Tensor.conv2d(Tensor(zeros: [1, 1, 2, 2], dtype: .float32), weight: Tensor(zeros: [1, 1, 3, 3], dtype: .float32))
+      try Tensor.conv2d(
+        Tensor(zeros: [1, 1, 2, 2], dtype: .float32),
+        weight: Tensor(zeros: [1, 1, 3, 3], dtype: .float32))
     }
   }
 
@@ -107,31 +130,39 @@ import Testing
   /// results are bitwise equal.
   @Test func poolingMatchesPyTorchBitwise() throws {
     for c in KernelGolden.list("max_pool2d") {
-      let x = try #require(KernelGolden.tensor(c["input"])), want = try #require(KernelGolden.tensor(c["out"]))
+      let x = try #require(KernelGolden.tensor(c["input"]))
+      let want = try #require(KernelGolden.tensor(c["out"]))
       let a = try #require(c["args"] as? [String: Any])
       let got = try x.maxPool2d(
-        kernelSize: a["kernel_size"] as? [Int] ?? [], stride: a["stride"] as? [Int], padding: a["padding"] as? [Int] ?? [0],
+        kernelSize: a["kernel_size"] as? [Int] ?? [], stride: a["stride"] as? [Int],
+        padding: a["padding"] as? [Int] ?? [0],
         dilation: a["dilation"] as? [Int] ?? [1], ceilMode: a["ceil_mode"] as? Bool ?? false)
       expectBitwise(got, want, "max_pool2d \(a) \(x.dtype)")
     }
     for c in KernelGolden.list("avg_pool2d") {
-      let x = try #require(KernelGolden.tensor(c["input"])), want = try #require(KernelGolden.tensor(c["out"]))
+      let x = try #require(KernelGolden.tensor(c["input"]))
+      let want = try #require(KernelGolden.tensor(c["out"]))
       let a = try #require(c["args"] as? [String: Any])
       let got = try x.avgPool2d(
-        kernelSize: a["kernel_size"] as? [Int] ?? [], stride: a["stride"] as? [Int], padding: a["padding"] as? [Int] ?? [0],
-        ceilMode: a["ceil_mode"] as? Bool ?? false, countIncludePad: a["count_include_pad"] as? Bool ?? true,
+        kernelSize: a["kernel_size"] as? [Int] ?? [], stride: a["stride"] as? [Int],
+        padding: a["padding"] as? [Int] ?? [0],
+        ceilMode: a["ceil_mode"] as? Bool ?? false,
+        countIncludePad: a["count_include_pad"] as? Bool ?? true,
         divisorOverride: a["divisor_override"] as? Int)
       expectBitwise(got, want, "avg_pool2d \(a) \(x.dtype)")
     }
     let adaptive = KernelGolden.list("adaptive_avg_pool2d")
     #expect(adaptive.count == 10)
     for c in adaptive {
-      let x = try #require(KernelGolden.tensor(c["input"])), want = try #require(KernelGolden.tensor(c["out"]))
+      let x = try #require(KernelGolden.tensor(c["input"]))
+      let want = try #require(KernelGolden.tensor(c["out"]))
       let size = try #require(c["output_size"] as? [Int])
       let got = try x.adaptiveAvgPool2d(outputSize: size)
       if size == [1] {
         // The global average is a mean (pairwise sum here, cascade sum in PyTorch): 63 terms.
-        expectClose(got, want, rtol: x.dtype == .bfloat16 ? 0x1p-8 : 1e-6, atol: 1e-6, "global average \(x.dtype)")
+        expectClose(
+          got, want, rtol: x.dtype == .bfloat16 ? 0x1p-8 : 1e-6, atol: 1e-6,
+          "global average \(x.dtype)")
       } else {
         expectBitwise(got, want, "adaptive_avg_pool2d \(size) \(x.dtype)")
       }
@@ -140,8 +171,13 @@ import Testing
 
   @Test func adaptiveRangesFollowPyTorchFormula() {
     // in = 7, out = 3: [0, 3), [2, 5), [4, 7)
-    #expect((0..<3).map { Tensor.adaptiveRange($0, inSize: 7, outSize: 3) }.map { [$0.0, $0.1] } == [[0, 3], [2, 5], [4, 7]])
-    #expect(Tensor.poolOutputSize(7, kernel: 2, pad: 0, stride: 2, dilation: 1, ceilMode: true) == 4)
-    #expect(Tensor.poolOutputSize(7, kernel: 2, pad: 0, stride: 2, dilation: 1, ceilMode: false) == 3)
+    #expect(
+      (0..<3).map { Tensor.adaptiveRange($0, inSize: 7, outSize: 3) }.map { [$0.0, $0.1] } == [
+        [0, 3], [2, 5], [4, 7],
+      ])
+    #expect(
+      Tensor.poolOutputSize(7, kernel: 2, pad: 0, stride: 2, dilation: 1, ceilMode: true) == 4)
+    #expect(
+      Tensor.poolOutputSize(7, kernel: 2, pad: 0, stride: 2, dilation: 1, ceilMode: false) == 3)
   }
 }

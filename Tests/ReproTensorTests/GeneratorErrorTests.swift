@@ -8,13 +8,22 @@ import Testing
 
   @Test func uniformRejectsBadBoundsAndDTypes() {
     let t = Tensor(zeros: [3], dtype: .float32)
-    #expect(throws: TensorError(.invalidArgument, "uniform_ expects to return a [from, to) range, but found from=1.0 > to=0.0")) {
+    #expect(
+      throws: TensorError(
+        .invalidArgument,
+        "uniform_ expects to return a [from, to) range, but found from=1.0 > to=0.0")
+    ) {
       try g.uniform_(t, from: 1, to: 0)
     }
-    #expect(throws: TensorError(.invalidArgument, "uniform_: to is out of bounds for float32 (got inf)")) {
+    #expect(
+      throws: TensorError(.invalidArgument, "uniform_: to is out of bounds for float32 (got inf)")
+    ) {
       try g.uniform_(t, from: 0, to: .infinity)
     }
-    #expect(throws: TensorError(.invalidArgument, "uniform_: from is out of bounds for float16 (got -70000.0)")) {
+    #expect(
+      throws: TensorError(
+        .invalidArgument, "uniform_: from is out of bounds for float16 (got -70000.0)")
+    ) {
       try g.uniform_(Tensor(zeros: [3], dtype: .float16), from: -70000, to: 0)
     }
     let e = #expect(throws: TensorError.self) { try g.uniform_(Tensor(zeros: [3], dtype: .int64)) }
@@ -26,7 +35,8 @@ import Testing
 
   @Test func normalRejectsNegativeOrNaNStd() {
     let t = Tensor(zeros: [3], dtype: .float64)
-    #expect(throws: TensorError(.invalidArgument, "normal expects std >= 0.0, but found std -1.0")) {
+    #expect(throws: TensorError(.invalidArgument, "normal expects std >= 0.0, but found std -1.0"))
+    {
       try g.normal_(t, mean: 0, std: -1)
     }
     #expect(throws: TensorError.self) { try g.normal_(t, mean: 0, std: .nan) }
@@ -48,20 +58,31 @@ import Testing
   }
 
   @Test func integerDrawsValidateTheirRanges() {
-    #expect(throws: TensorError(.invalidArgument, "random_ expects 'from' to be less than 'to', but got from=5 >= to=5")) {
+    #expect(
+      throws: TensorError(
+        .invalidArgument, "random_ expects 'from' to be less than 'to', but got from=5 >= to=5")
+    ) {
       try g.randint(low: 5, high: 5, shape: [3])
     }
     #expect(throws: TensorError(.invalidArgument, "randint: from=-1 is out of bounds for uint8")) {
       try g.randint(low: -1, high: 5, shape: [3], dtype: .uint8)
     }
-    #expect(throws: TensorError(.invalidArgument, "randint: to - 1 = 299 is out of bounds for uint8")) {
+    #expect(
+      throws: TensorError(.invalidArgument, "randint: to - 1 = 299 is out of bounds for uint8")
+    ) {
       try g.randint(low: 0, high: 300, shape: [3], dtype: .uint8)
     }
     #expect(throws: TensorError.self) { try g.randint(high: 5, shape: [3], dtype: .bool) }
-    #expect(throws: TensorError(.invalidShape, "randperm: trying to create tensor with negative dimension -1: [-1]")) {
+    #expect(
+      throws: TensorError(
+        .invalidShape, "randperm: trying to create tensor with negative dimension -1: [-1]")
+    ) {
       try g.randperm(-1)
     }
-    #expect(throws: TensorError(.invalidArgument, "randperm: n = 300 is too large for result tensor type uint8")) {
+    #expect(
+      throws: TensorError(
+        .invalidArgument, "randperm: n = 300 is too large for result tensor type uint8")
+    ) {
       try g.randperm(300, dtype: .uint8)
     }
     #expect(throws: TensorError.self) { try g.rand(shape: [2, -3]) }
@@ -69,10 +90,15 @@ import Testing
 
   @Test func bernoulliAndDropoutValidateP() {
     let t = Tensor(zeros: [3], dtype: .float32)
-    #expect(throws: TensorError(.invalidArgument, "bernoulli_ expects p to be in [0, 1], but got p=1.5")) {
+    #expect(
+      throws: TensorError(.invalidArgument, "bernoulli_ expects p to be in [0, 1], but got p=1.5")
+    ) {
       try g.bernoulli_(t, p: 1.5)
     }
-    #expect(throws: TensorError(.invalidArgument, "dropout probability has to be between 0 and 1, but got 1.5")) {
+    #expect(
+      throws: TensorError(
+        .invalidArgument, "dropout probability has to be between 0 and 1, but got 1.5")
+    ) {
       try g.dropout(t, p: 1.5)
     }
   }
@@ -87,7 +113,9 @@ import Testing
   }
 
   @Test func kaimingNeedsTwoDimensionsUnlessEmpty() throws {
-    let e = #expect(throws: TensorError.self) { try g.kaimingUniform_(Tensor(zeros: [3], dtype: .float32)) }
+    let e = #expect(throws: TensorError.self) {
+      try g.kaimingUniform_(Tensor(zeros: [3], dtype: .float32))
+    }
     #expect(e?.message.hasPrefix("Fan in and fan out can not be computed") == true)
     let before = g.stateBytes()
     try g.kaimingNormal_(Tensor(zeros: [0, 4], dtype: .float32))

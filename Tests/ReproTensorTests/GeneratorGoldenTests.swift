@@ -30,7 +30,10 @@ import Testing
     let width = try #require(DType(pytorchName: c.dtype)).elementSize
     if let bits = c.bits {
       let got = RNGGolden.elementBits(bytes, width: c.call == "sequence" ? 8 : width)
-      #expect(got == bits, "first difference at element \(Array(zip(got, bits)).firstIndex { $0 != $1 } ?? min(got.count, bits.count))")
+      #expect(
+        got == bits,
+        "first difference at element \(Array(zip(got, bits)).firstIndex { $0 != $1 } ?? min(got.count, bits.count))"
+      )
     }
     #expect(SHA256Digest.hex(of: bytes) == c.sha256)
     if let after = c.state_after {
@@ -39,7 +42,9 @@ import Testing
   }
 
   static func need<T>(_ value: T?, _ name: String) throws -> T {
-    guard let value else { throw TensorError(.invalidArgument, "golden case lacks argument \(name)") }
+    guard let value else {
+      throw TensorError(.invalidArgument, "golden case lacks argument \(name)")
+    }
     return value
   }
 
@@ -56,7 +61,8 @@ import Testing
       if let lay = a?.layout {
         base = Tensor(zeros: [lay.storage_numel], dtype: dtype)
         target = try Tensor(
-          storage: base.storage, dtype: dtype, shape: lay.size, strides: lay.stride, storageOffset: lay.offset)
+          storage: base.storage, dtype: dtype, shape: lay.size, strides: lay.stride,
+          storageOffset: lay.offset)
       } else {
         base = Tensor(zeros: c.shape, dtype: dtype)
         target = base

@@ -28,7 +28,9 @@ import Testing
     let a = Generator(seed: UInt64(99))
     let b = Generator(seed: UInt64(99))
     var bulk = [UInt32](repeating: 0, count: 2000)
-    a.state.withLock { st in bulk.withUnsafeMutableBufferPointer { st.engine.fill($0.baseAddress!, count: 2000) } }
+    a.state.withLock { st in
+      bulk.withUnsafeMutableBufferPointer { st.engine.fill($0.baseAddress!, count: 2000) }
+    }
     let single = (0..<2000).map { _ in b.random32() }
     #expect(bulk == single)
     #expect(a.random64() == UInt64(b.random32()) << 32 | UInt64(b.random32()))
@@ -75,7 +77,8 @@ import Testing
     try h.setState(blob)
     #expect(h.stateBytes() == blob)
     #expect(h.initialSeed == 7)
-    #expect(try g.randn(shape: [3], dtype: .float64).bytesEqual(h.randn(shape: [3], dtype: .float64)))
+    #expect(
+      try g.randn(shape: [3], dtype: .float64).bytesEqual(h.randn(shape: [3], dtype: .float64)))
     #expect(try g.rand(shape: [1000]).bytesEqual(h.rand(shape: [1000])))
     let c = g.copy()
     #expect(try g.randn(shape: [33]).bytesEqual(c.randn(shape: [33])))
@@ -101,7 +104,9 @@ import Testing
 
   @Test func setStateTruncatesNextToThirtyTwoBits() throws {
     var blob = Generator(seed: UInt64(3)).stateBytes()
-    blob.withUnsafeMutableBytes { $0.storeBytes(of: UInt64(1 << 32 | 3), toByteOffset: 16, as: UInt64.self) }
+    blob.withUnsafeMutableBytes {
+      $0.storeBytes(of: UInt64(1 << 32 | 3), toByteOffset: 16, as: UInt64.self)
+    }
     let g = Generator()
     try g.setState(blob)
     #expect(g.stateBytes()[16..<24].elementsEqual([3, 0, 0, 0, 0, 0, 0, 0]))
@@ -110,15 +115,19 @@ import Testing
   @Test(arguments: [0, 5, 5055, 5057, 5048])
   func setStateRejectsWrongLengths(_ length: Int) {
     let g = Generator()
-    #expect(throws: TensorError(
-      .invalidGeneratorState,
-      "Expected a CPUGeneratorImplState of size 5056 but found the input RNG state size to be \(length)")
+    #expect(
+      throws: TensorError(
+        .invalidGeneratorState,
+        "Expected a CPUGeneratorImplState of size 5056 but found the input RNG state size to be \(length)"
+      )
     ) { try g.setState([UInt8](repeating: 0, count: length)) }
   }
 
   /// (left, seeded, next): PyTorch raises "Invalid mt19937 state" for the first five; the last
   /// one PyTorch accepts but would read past its state array, so it is refused here too.
-  @Test(arguments: [(0, 1, 0), (625, 1, 0), (624, 1, 625), (1, 0, 0), (-1, 1, 0), (624, 1, 624)] as [(Int32, Int32, UInt64)])
+  @Test(
+    arguments: [(0, 1, 0), (625, 1, 0), (624, 1, 625), (1, 0, 0), (-1, 1, 0), (624, 1, 624)]
+      as [(Int32, Int32, UInt64)])
   func setStateRejectsInvalidEngineFields(_ fields: (Int32, Int32, UInt64)) throws {
     var blob = Generator(seed: UInt64(3)).stateBytes()
     blob.withUnsafeMutableBytes { raw in
@@ -138,7 +147,8 @@ import Testing
   /// exactly the last 16 outputs differ.
   @Test(arguments: [16, 17, 31, 32, 33, 47, 48, 1000])
   func halfNormalTailDiffersOnlyInTheLastSixteen(_ n: Int) throws {
-    let half = try Generator(seed: UInt64(0)).randn(shape: [n], dtype: .float16).toArray(of: Float16.self)
+    let half = try Generator(seed: UInt64(0)).randn(shape: [n], dtype: .float16).toArray(
+      of: Float16.self)
     let viaFloat = try Generator(seed: UInt64(0)).randn(shape: [n]).toArray(of: Float.self)
       .map { HalfPrecision.float16Bits(from: $0) }
     let bits = half.map(\.bitPattern)
@@ -155,7 +165,8 @@ import Testing
   @Test(arguments: 1..<16)
   func serialNormalIsDoubleRounded(_ n: Int) throws {
     let f = try Generator(seed: UInt64(42)).randn(shape: [n]).toArray(of: Float.self)
-    let d = try Generator(seed: UInt64(42)).randn(shape: [n], dtype: .float64).toArray(of: Double.self)
+    let d = try Generator(seed: UInt64(42)).randn(shape: [n], dtype: .float64).toArray(
+      of: Double.self)
     #expect(f.map(\.bitPattern) == d.map { Float($0).bitPattern })
     let g = Generator(seed: UInt64(42))
     _ = try g.randn(shape: [n])
@@ -164,7 +175,8 @@ import Testing
 
   @Test func memoryOrderFollowsStrides() throws {
     let base = Tensor(zeros: [60], dtype: .float32)
-    let permuted = try Tensor(storage: base.storage, dtype: .float32, shape: [5, 3, 4], strides: [1, 20, 5])
+    let permuted = try Tensor(
+      storage: base.storage, dtype: .float32, shape: [5, 3, 4], strides: [1, 20, 5])
     #expect(permuted.memoryOrderDims() == [1, 2, 0])
     try Generator(seed: UInt64(1)).uniform_(permuted)
     let direct = try Generator(seed: UInt64(1)).rand(shape: [60])

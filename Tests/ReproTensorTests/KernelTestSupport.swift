@@ -7,7 +7,8 @@ import Testing
 enum KernelGolden {
   static let root: URL = {
     var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+    {
       url = url.deletingLastPathComponent()
     }
     return url
@@ -27,7 +28,8 @@ enum KernelGolden {
 
   /// Decodes `{"dtype", "shape", "hex"}` into a contiguous tensor.
   static func tensor(_ any: Any?) -> Tensor? {
-    guard let d = any as? [String: Any], let name = d["dtype"] as? String, let dtype = DType(pytorchName: name),
+    guard let d = any as? [String: Any], let name = d["dtype"] as? String,
+      let dtype = DType(pytorchName: name),
       let shape = d["shape"] as? [Int], let hex = d["hex"] as? String
     else { return nil }
     var bytes: [UInt8] = []
@@ -35,7 +37,8 @@ enum KernelGolden {
     func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }
     while let hi = it.next(), let lo = it.next() { bytes.append(nibble(hi) << 4 | nibble(lo)) }
     return try? Tensor(
-      storage: Storage(bytes: bytes), dtype: dtype, shape: shape, strides: Tensor.contiguousStrides(for: shape))
+      storage: Storage(bytes: bytes), dtype: dtype, shape: shape,
+      strides: Tensor.contiguousStrides(for: shape))
   }
 }
 
@@ -73,7 +76,8 @@ func expectWithin(
 ) {
   #expect(actual.shape == expected.shape, "\(what): shape", sourceLocation: sourceLocation)
   guard actual.shape == expected.shape else { return }
-  let a = actual.doubles(), e = expected.doubles()
+  let a = actual.doubles()
+  let e = expected.doubles()
   var worst: (Int, Double, Double)?
   for i in a.indices {
     if a[i].isNaN || e[i].isNaN {
@@ -82,20 +86,31 @@ func expectWithin(
     }
     if Swift.abs(a[i] - e[i]) > bound(i, e[i]) { worst = (i, a[i], e[i]) }
   }
-  #expect(worst == nil, "\(what): element \(worst.map { "\($0.0): \($0.1) vs \($0.2)" } ?? "")", sourceLocation: sourceLocation)
+  #expect(
+    worst == nil, "\(what): element \(worst.map { "\($0.0): \($0.1) vs \($0.2)" } ?? "")",
+    sourceLocation: sourceLocation)
 }
 
 func expectClose(
   _ actual: Tensor, _ expected: Tensor, rtol: Double, atol: Double, _ what: String,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  expectWithin(actual, expected, bound: { _, e in atol + rtol * Swift.abs(e) }, what, sourceLocation: sourceLocation)
+  expectWithin(
+    actual, expected, bound: { _, e in atol + rtol * Swift.abs(e) }, what,
+    sourceLocation: sourceLocation)
 }
 
 func expectBitwise(
-  _ actual: Tensor, _ expected: Tensor, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+  _ actual: Tensor, _ expected: Tensor, _ what: String,
+  sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  #expect(actual.dtype == expected.dtype, "\(what): dtype \(actual.dtype) vs \(expected.dtype)", sourceLocation: sourceLocation)
-  #expect(actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)", sourceLocation: sourceLocation)
-  #expect(actual.contiguousBytes() == expected.contiguousBytes(), "\(what): bytes differ", sourceLocation: sourceLocation)
+  #expect(
+    actual.dtype == expected.dtype, "\(what): dtype \(actual.dtype) vs \(expected.dtype)",
+    sourceLocation: sourceLocation)
+  #expect(
+    actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)",
+    sourceLocation: sourceLocation)
+  #expect(
+    actual.contiguousBytes() == expected.contiguousBytes(), "\(what): bytes differ",
+    sourceLocation: sourceLocation)
 }

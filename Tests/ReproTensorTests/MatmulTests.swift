@@ -10,12 +10,15 @@ import Testing
 /// that is the bound checked per element, computed from |A|·|B| in float64.
 @Suite struct MatmulTests {
   static func dotBound(_ a: Tensor, _ b: Tensor, k: Int, unit: Double) throws -> Tensor {
-    let absA = cast(try a.abs(), to: .float64), absB = cast(try b.abs(), to: .float64)
+    let absA = cast(try a.abs(), to: .float64)
+    let absB = cast(try b.abs(), to: .float64)
     let g = Double(k) * unit / (1 - Double(k) * unit)
     return try absA.matmul(absB).mul(2 * g)
   }
 
-  static func expectMatmulClose(_ got: Tensor, _ want: Tensor, _ a: Tensor, _ b: Tensor, _ what: String) throws {
+  static func expectMatmulClose(
+    _ got: Tensor, _ want: Tensor, _ a: Tensor, _ b: Tensor, _ what: String
+  ) throws {
     let k = a.shape.last ?? 1
     let unit = got.dtype == .float64 ? 0x1p-53 : 0x1p-24
     let bound = try dotBound(a, b, k: k, unit: unit).doubles()
@@ -48,7 +51,9 @@ import Testing
     Case(a: [4, 0], b: [0, 3], transA: false, transB: false),
   ]
 
-  static func operand(_ shape: [Int], transposed: Bool, _ dtype: DType, seed: UInt64) throws -> Tensor {
+  static func operand(_ shape: [Int], transposed: Bool, _ dtype: DType, seed: UInt64) throws
+    -> Tensor
+  {
     guard transposed, shape.count >= 2 else { return randomTensor(shape, dtype, seed: seed) }
     // `shape` is the stored shape; the operand is its transposed view.
     return try randomTensor(shape, dtype, seed: seed).transposed(-1, -2)
@@ -72,45 +77,58 @@ import Testing
     let want = try Self.reference(a.contiguous(), b.contiguous())
     try Self.expectMatmulClose(got, want, a, b, "strided")
     // The reference backend itself against a textbook float64 loop.
-    let av = a.doubles(), bv = b.doubles()
+    let av = a.doubles()
+    let bv = b.doubles()
     var loop = [Double](repeating: 0, count: 30)
-    for i in 0..<5 { for j in 0..<6 { for p in 0..<4 { loop[i * 6 + j] += av[i * 4 + p] * bv[p * 6 + j] } } }
-    try Self.expectMatmulClose(want, Tensor(loop, shape: [5, 6]), a, b, "reference vs float64 loop")
+    for i in 0..<5 {
+      for j in 0..<6 { for p in 0..<4 { loop[i * 6 + j] += av[i * 4 + p] * bv[p * 6 + j] } }
+    }
+    try Self.expectMatmulClose(
+      want, Tensor(loop, shape: [5, 6]), a, b, "reference vs float64 loop")
   }
 
   @Test func matchesPyTorchMatmulAndLinear() throws {
     let cases = KernelGolden.list("matmul")
     #expect(cases.count == 12)
     for c in cases {
-      let a = try #require(KernelGolden.tensor(c["a"])), b = try #require(KernelGolden.tensor(c["b"]))
+      let a = try #require(KernelGolden.tensor(c["a"]))
+      let b = try #require(KernelGolden.tensor(c["b"]))
       let want = try #require(KernelGolden.tensor(c["out"]))
       for backend in ComputeBackend.allCases {
         let got = try ComputeBackend.$current.withValue(backend) { try a.matmul(b) }
         #expect(got.dtype == want.dtype)
         let a2 = a.rank == 1 ? try a.unsqueezed(0) : a
         let b2 = b.rank == 1 ? try b.unsqueezed(1) : b
-        let bound = try Self.dotBound(a2, b2, k: a.shape.last!, unit: a.dtype == .float64 ? 0x1p-53 : 0x1p-24).reshaped(want.shape).doubles()
+        let bound = try Self.dotBound(
+          a2, b2, k: a.shape.last!, unit: a.dtype == .float64 ? 0x1p-53 : 0x1p-24
+        ).reshaped(want.shape).doubles()
         expectWithin(got, want, bound: { i, _ in bound[i] }, "\(a.shape)@\(b.shape) \(backend)")
       }
     }
     for c in KernelGolden.list("linear") {
-      let x = try #require(KernelGolden.tensor(c["input"])), w = try #require(KernelGolden.tensor(c["weight"]))
-      let bias = try #require(KernelGolden.tensor(c["bias"])), want = try #require(KernelGolden.tensor(c["out"]))
+      let x = try #require(KernelGolden.tensor(c["input"]))
+      let w = try #require(KernelGolden.tensor(c["weight"]))
+      let bias = try #require(KernelGolden.tensor(c["bias"]))
+      let want = try #require(KernelGolden.tensor(c["out"]))
       let got = try Tensor.linear(x, weight: w, bias: bias)
-      expectClose(got, want, rtol: x.dtype == .float64 ? 1e-12 : 1e-5, atol: x.dtype == .float64 ? 1e-12 : 1e-5, "linear")
+      expectClose(
+        got, want, rtol: x.dtype == .float64 ? 1e-12 : 1e-5,
+        atol: x.dtype == .float64 ? 1e-12 : 1e-5, "linear")
     }
   }
 
   @Test(arguments: [DType.float16, .bfloat16])
   func halfMatmulIsRoundedFloat32Matmul(dtype: DType) throws {
-    let a = try randomTensor([6, 5], dtype, seed: 5).transposed(0, 1), b = randomTensor([6, 7], dtype, seed: 6)
+    let a = try randomTensor([6, 5], dtype, seed: 5).transposed(0, 1)
+    let b = randomTensor([6, 7], dtype, seed: 6)
     let got = try a.matmul(b)
     let want = cast(try cast(a, to: .float32).matmul(cast(b, to: .float32)), to: dtype)
     expectBitwise(got, want, "\(dtype) matmul")
   }
 
   @Test func integerMatmulIsExact() throws {
-    let a = Tensor([1, 2, 3, 4, 5, 6] as [Int64], shape: [2, 3]), b = Tensor([7, 8, 9, 10, 11, 12] as [Int64], shape: [3, 2])
+    let a = Tensor([1, 2, 3, 4, 5, 6] as [Int64], shape: [2, 3])
+    let b = Tensor([7, 8, 9, 10, 11, 12] as [Int64], shape: [3, 2])
     #expect(try a.matmul(b).toArray(of: Int64.self) == [58, 64, 139, 154])
   }
 
@@ -119,8 +137,12 @@ import Testing
     #expect(throws: TensorError(.shapeMismatch, expected ?? "")) {
       try Tensor(zeros: [2, 3], dtype: .float32).matmul(Tensor(zeros: [4, 5], dtype: .float32))
     }
-    #expect(throws: TensorError.self) { try Tensor(zeros: [2, 3], dtype: .float32).matmul(Tensor(zeros: [3, 5], dtype: .float64)) }
-    #expect(throws: TensorError.self) { try Tensor(scalar: Float(1)).matmul(Tensor(zeros: [1], dtype: .float32)) }
+    #expect(throws: TensorError.self) {
+      try Tensor(zeros: [2, 3], dtype: .float32).matmul(Tensor(zeros: [3, 5], dtype: .float64))
+    }
+    #expect(throws: TensorError.self) {
+      try Tensor(scalar: Float(1)).matmul(Tensor(zeros: [1], dtype: .float32))
+    }
   }
 
   @Test func threadCountRoundTrips() {

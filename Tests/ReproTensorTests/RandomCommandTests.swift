@@ -9,7 +9,8 @@ enum ReproBinary {
     if let exe = Bundle.main.executableURL {
       candidates.append(exe.deletingLastPathComponent().appendingPathComponent("repro"))
     }
-    candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("repro"))
+    candidates.append(
+      Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("repro"))
     candidates.append(RNGGolden.repoRoot.appendingPathComponent(".build/debug/repro"))
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
   }()
@@ -33,22 +34,31 @@ struct RandomCommandTests {
   }
 
   @Test func sha256OfRandn1000MatchesTorch() throws {
-    let golden = try #require(try RNGGolden.avx2.get().explicit?["torch.manual_seed(0); torch.randn(1000)"])
+    let golden = try #require(
+      try RNGGolden.avx2.get().explicit?["torch.manual_seed(0); torch.randn(1000)"])
     let (status, output) = try Self.run(
-      ["random", "--seed", "0", "--dist", "normal", "--shape", "1000", "--dtype", "float32", "--sha256"])
+      [
+        "random", "--seed", "0", "--dist", "normal", "--shape", "1000", "--dtype", "float32",
+        "--sha256",
+      ])
     #expect(status == 0)
     #expect(output == golden + "\n")
   }
 
   @Test(arguments: [
-    ("normal", "float32", 0 as Int64, 16), ("normal", "float16", -5, 17), ("uniform", "bfloat16", 42, 33),
+    ("normal", "float32", 0 as Int64, 16), ("normal", "float16", -5, 17),
+    ("uniform", "bfloat16", 42, 33),
     ("uniform", "float64", 4_294_967_301, 15),
   ])
   func jsonBitsMatchGoldens(_ dist: String, _ dtype: String, _ seed: Int64, _ n: Int) throws {
     let call = dist == "normal" ? "randn" : "rand"
-    let c = try #require(RNGGolden.avx2Cases.first { $0.id == "\(call)[\(dtype)] seed=\(seed) shape=[\(n)]" })
+    let c = try #require(
+      RNGGolden.avx2Cases.first { $0.id == "\(call)[\(dtype)] seed=\(seed) shape=[\(n)]" })
     let (status, output) = try Self.run(
-      ["random", "--seed", String(seed), "--dist", dist, "--shape", String(n), "--dtype", dtype, "--json"])
+      [
+        "random", "--seed", String(seed), "--dist", dist, "--shape", String(n), "--dtype", dtype,
+        "--json",
+      ])
     #expect(status == 0)
     let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
     #expect(object?["bits"] as? [String] == c.bits)
@@ -59,9 +69,17 @@ struct RandomCommandTests {
 
   @Test func randintAndRandpermMatchGoldenHashes() throws {
     for (args, id) in [
-      (["--dist", "randint", "--seed", "-5", "--shape", "1000", "--low", "-1099511627776", "--high", "1099511627776"],
-       "randint[int64] seed=-5 shape=[1000] high=1099511627776 low=-1099511627776"),
-      (["--dist", "randperm", "--seed", "42", "--shape", "1000"], "randperm[int64] seed=42 shape=[1000]"),
+      (
+        [
+          "--dist", "randint", "--seed", "-5", "--shape", "1000", "--low", "-1099511627776",
+          "--high", "1099511627776",
+        ],
+        "randint[int64] seed=-5 shape=[1000] high=1099511627776 low=-1099511627776"
+      ),
+      (
+        ["--dist", "randperm", "--seed", "42", "--shape", "1000"],
+        "randperm[int64] seed=42 shape=[1000]"
+      ),
     ] {
       let c = try #require(RNGGolden.avx2Cases.first { $0.id == id }, "golden \(id)")
       let (status, output) = try Self.run(["random"] + args + ["--sha256"])

@@ -11,15 +11,22 @@ import Testing
     #expect(cases.count == 9)
     for c in cases {
       let x = try #require(KernelGolden.tensor(c["input"]))
-      let dims = c["dims"] as? [Int], keep = dims != nil && (c["keepdim"] as? Bool ?? false)
-      let wantSum = try #require(KernelGolden.tensor(c["sum"])), wantMean = try #require(KernelGolden.tensor(c["mean"]))
-      let s = try x.sum(dims: dims, keepdim: keep), m = try x.mean(dims: dims, keepdim: keep)
+      let dims = c["dims"] as? [Int]
+      let keep = dims != nil && (c["keepdim"] as? Bool ?? false)
+      let wantSum = try #require(KernelGolden.tensor(c["sum"]))
+      let wantMean = try #require(KernelGolden.tensor(c["mean"]))
+      let s = try x.sum(dims: dims, keepdim: keep)
+      let m = try x.mean(dims: dims, keepdim: keep)
       #expect(s.dtype == x.dtype && m.dtype == x.dtype)
       let absSum = try cast(x, to: .float64).abs().sum(dims: dims, keepdim: keep).doubles()
       let n = Double(x.count / Swift.max(1, s.count))
       let unit = x.dtype == .float16 ? 0x1p-11 : 0x1p-24
-      expectWithin(s, wantSum, bound: { i, e in 2 * n * 0x1p-24 * absSum[i] + unit * Swift.abs(e) }, "sum \(dims ?? []) \(x.dtype)")
-      expectWithin(m, wantMean, bound: { i, e in (2 * n * 0x1p-24 * absSum[i]) / n + unit * Swift.abs(e) }, "mean \(dims ?? []) \(x.dtype)")
+      expectWithin(
+        s, wantSum, bound: { i, e in 2 * n * 0x1p-24 * absSum[i] + unit * Swift.abs(e) },
+        "sum \(dims ?? []) \(x.dtype)")
+      expectWithin(
+        m, wantMean, bound: { i, e in (2 * n * 0x1p-24 * absSum[i]) / n + unit * Swift.abs(e) },
+        "mean \(dims ?? []) \(x.dtype)")
     }
   }
 
@@ -27,7 +34,9 @@ import Testing
     let x = try randomTensor([6, 10], seed: 1).transposed(0, 1).slice(dim: 0, step: 3)  // [4, 6]
     for dims in [[0], [1], [0, 1], [-1]] {
       expectBitwise(try x.sum(dims: dims), try x.contiguous().sum(dims: dims), "sum \(dims)")
-      expectBitwise(try x.mean(dims: dims, keepdim: true), try x.contiguous().mean(dims: dims, keepdim: true), "mean \(dims)")
+      expectBitwise(
+        try x.mean(dims: dims, keepdim: true), try x.contiguous().mean(dims: dims, keepdim: true),
+        "mean \(dims)")
     }
     let e = try Tensor([1, 2, 3] as [Float]).unsqueezed(1).expanded(to: [3, 4])
     #expect(try e.sum(dims: [1]).toArray(of: Float.self) == [4, 8, 12])
@@ -45,7 +54,10 @@ import Testing
     #expect(throws: TensorError.self) { try x.mean() }
     #expect(throws: TensorError.self) { try x.sum(dims: [0, -3]) }
     #expect(throws: TensorError.self) { try x.sum(dims: [3]) }
-    #expect(try Tensor(zeros: [0, 3], dtype: .float32).sum(dims: [0]).toArray(of: Float.self) == [0, 0, 0])
+    #expect(
+      try Tensor(zeros: [0, 3], dtype: .float32).sum(dims: [0]).toArray(of: Float.self) == [
+        0, 0, 0,
+      ])
     #expect(try Tensor(zeros: [0], dtype: .float32).mean().toArray(of: Float.self)[0].isNaN)
   }
 

@@ -66,7 +66,9 @@ import Testing
     #expect(throws: TensorError.self) {
       try Tensor(storage: s, dtype: .float32, shape: [-1], strides: [1])
     }
-    #expect((try? Tensor(storage: s, dtype: .float32, shape: [0], strides: [1], storageOffset: 100)) != nil)
+    #expect(
+      (try? Tensor(storage: s, dtype: .float32, shape: [0], strides: [1], storageOffset: 100))
+        != nil)
   }
 
   @Test func deviceStringsRoundTrip() throws {

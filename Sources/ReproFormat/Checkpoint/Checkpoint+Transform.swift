@@ -24,13 +24,17 @@ extension Checkpoint {
   /// or added to every key (as `nn.DataParallel(m).state_dict()` writes them).
   ///
   /// A state dict is an `OrderedDict` with `_metadata`, or a dict whose values are all tensors.
-  public func renamingStateDictKeys(strippingPrefix strip: String? = nil, addingPrefix add: String? = nil) -> Checkpoint {
+  public func renamingStateDictKeys(
+    strippingPrefix strip: String? = nil, addingPrefix add: String? = nil
+  ) -> Checkpoint {
     var copy = self
     copy.root = Checkpoint.renaming(root, strip: strip, add: add)
     return copy
   }
 
-  static func map(_ v: PickleValue, memo: inout [ObjectIdentifier: PickleShared], _ f: (Tensor) -> Tensor) -> PickleValue {
+  static func map(
+    _ v: PickleValue, memo: inout [ObjectIdentifier: PickleShared], _ f: (Tensor) -> Tensor
+  ) -> PickleValue {
     switch v {
     case .tensor(let t): return .tensor(f(t))
     case .parameter(let t): return .parameter(f(t))
@@ -39,7 +43,8 @@ extension Checkpoint {
       let new = PickleShared(map(s.value, memo: &memo, f))
       memo[ObjectIdentifier(s)] = new
       return .shared(new)
-    case .dict(let pairs): return .dict(pairs.map { PicklePair($0.key, map($0.value, memo: &memo, f)) })
+    case .dict(let pairs):
+      return .dict(pairs.map { PicklePair($0.key, map($0.value, memo: &memo, f)) })
     case .orderedDict(let pairs, let attributes):
       return .orderedDict(
         pairs.map { PicklePair($0.key, map($0.value, memo: &memo, f)) },
@@ -49,21 +54,25 @@ extension Checkpoint {
     case .object(var o):
       o.state = o.state.map { map($0, memo: &memo, f) }
       return .object(o)
-    case .build(let obj, let state): return .build(map(obj, memo: &memo, f), state: map(state, memo: &memo, f))
+    case .build(let obj, let state):
+      return .build(map(obj, memo: &memo, f), state: map(state, memo: &memo, f))
     default: return v
     }
   }
 
   static func isStateDict(_ pairs: [PicklePair], attributes: [PicklePair]?) -> Bool {
-    if let attributes, attributes.contains(where: { if case .string("_metadata") = $0.key { true } else { false } }) {
+    if let attributes,
+      attributes.contains(where: { if case .string("_metadata") = $0.key { true } else { false } })
+    {
       return true
     }
-    return !pairs.isEmpty && pairs.allSatisfy {
-      switch $0.value.unshared {
-      case .tensor, .parameter: true
-      default: false
+    return !pairs.isEmpty
+      && pairs.allSatisfy {
+        switch $0.value.unshared {
+        case .tensor, .parameter: true
+        default: false
+        }
       }
-    }
   }
 
   static func renamed(_ key: PickleValue, strip: String?, add: String?) -> PickleValue {
@@ -84,10 +93,15 @@ extension Checkpoint {
       var newPath = path
       if let strip {
         let bare = strip.hasSuffix(".") ? String(strip.dropLast()) : strip
-        if path.isEmpty { out.append(p); continue }
+        if path.isEmpty {
+          out.append(p)
+          continue
+        }
         if path == bare {
           // The wrapped module's own entry replaces the wrapper's root entry, in place.
-          if let root = out.firstIndex(where: { if case .string("") = $0.key { true } else { false } }) {
+          if let root = out.firstIndex(where: {
+            if case .string("") = $0.key { true } else { false }
+          }) {
             out[root] = PicklePair(.string(""), p.value)
             continue
           }
@@ -111,15 +125,22 @@ extension Checkpoint {
     case .shared(let s): return .shared(PickleShared(renaming(s.value, strip: strip, add: add)))
     case .orderedDict(let pairs, let attributes) where isStateDict(pairs, attributes: attributes):
       let attrs = attributes.map { a -> PicklePair in
-        if case .string("_metadata") = a.key { return PicklePair(a.key, renamedMetadata(a.value, strip: strip, add: add)) }
+        if case .string("_metadata") = a.key {
+          return PicklePair(a.key, renamedMetadata(a.value, strip: strip, add: add))
+        }
         return a
       }
-      return .orderedDict(pairs.map { PicklePair(renamed($0.key, strip: strip, add: add), $0.value) }, attributes: attrs)
+      return .orderedDict(
+        pairs.map { PicklePair(renamed($0.key, strip: strip, add: add), $0.value) },
+        attributes: attrs)
     case .dict(let pairs) where isStateDict(pairs, attributes: nil):
       return .dict(pairs.map { PicklePair(renamed($0.key, strip: strip, add: add), $0.value) })
-    case .dict(let pairs): return .dict(pairs.map { PicklePair($0.key, renaming($0.value, strip: strip, add: add)) })
+    case .dict(let pairs):
+      return .dict(pairs.map { PicklePair($0.key, renaming($0.value, strip: strip, add: add)) })
     case .orderedDict(let pairs, let attributes):
-      return .orderedDict(pairs.map { PicklePair($0.key, renaming($0.value, strip: strip, add: add)) }, attributes: attributes)
+      return .orderedDict(
+        pairs.map { PicklePair($0.key, renaming($0.value, strip: strip, add: add)) },
+        attributes: attributes)
     case .list(let items): return .list(items.map { renaming($0, strip: strip, add: add) })
     case .tuple(let items): return .tuple(items.map { renaming($0, strip: strip, add: add) })
     default: return v
@@ -133,7 +154,10 @@ extension Checkpoint {
     let pairs: [PicklePair]
     switch root.unshared {
     case .dict(let p), .orderedDict(let p, _): pairs = p
-    default: throw FormatError(.unsupported, "safetensors holds a flat name → tensor dict, but the file's top level is not a dict")
+    default:
+      throw FormatError(
+        .unsupported,
+        "safetensors holds a flat name → tensor dict, but the file's top level is not a dict")
     }
     var out: [(String, Tensor)] = []
     for p in pairs {
@@ -141,7 +165,10 @@ extension Checkpoint {
       switch p.value.unshared {
       case .tensor(let t), .parameter(let t): out.append((name, t))
       default:
-        throw FormatError(.unsupported, "safetensors holds only tensors, but '\(name)' is a \(Inventory.describe(p.value).kind); convert a flat state dict instead")
+        throw FormatError(
+          .unsupported,
+          "safetensors holds only tensors, but '\(name)' is a \(Inventory.describe(p.value).kind); convert a flat state dict instead"
+        )
       }
     }
     return out

@@ -36,7 +36,10 @@ public struct Checkpoint: Sendable {
   public var weightsOnlyOK: Bool { weightsOnlyRefusal == nil }
 
   /// Creates a checkpoint value.
-  public init(format: Format, root: PickleValue, weightsOnlyRefusal: String? = nil, metadata: [String: String] = [:], archiveName: String? = nil) {
+  public init(
+    format: Format, root: PickleValue, weightsOnlyRefusal: String? = nil,
+    metadata: [String: String] = [:], archiveName: String? = nil
+  ) {
     self.format = format
     self.root = root
     self.weightsOnlyRefusal = weightsOnlyRefusal
@@ -71,7 +74,8 @@ public struct Checkpoint: Sendable {
   ///   - memoryMapped: storages borrow the file's pages (zip with stored records only).
   /// - Throws: `FormatError` saying what is wrong and where.
   public static func load(
-    contentsOf url: URL, mapLocation: MapLocation? = nil, trust: Bool = false, memoryMapped: Bool = false
+    contentsOf url: URL, mapLocation: MapLocation? = nil, trust: Bool = false,
+    memoryMapped: Bool = false
   ) throws(FormatError) -> Checkpoint {
     // One read into memory (tensors then borrow slices of it, writable) or one mapping
     // (tensors borrow its pages, read-only).
@@ -79,7 +83,9 @@ public struct Checkpoint: Sendable {
     guard file.byteCount > 0 else {
       throw FormatError(.truncated, "\(url.path): the file is empty (truncated?)")
     }
-    return try load(file: file, fileName: url.lastPathComponent, mapLocation: mapLocation, trust: trust, borrowsStorages: memoryMapped)
+    return try load(
+      file: file, fileName: url.lastPathComponent, mapLocation: mapLocation, trust: trust,
+      borrowsStorages: memoryMapped)
   }
 
   /// Loads a checkpoint held in a storage (a file read into memory, or a mapping).
@@ -98,7 +104,10 @@ public struct Checkpoint: Sendable {
     if detectFormat(of: file, fileName: fileName) == .safetensors {
       return try fromSafeTensors(SafeTensorsFile.load(from: file), mapLocation: mapLocation)
     }
-    return Checkpoint(try TorchFile.load(file: file, mapLocation: mapLocation, weightsOnly: !trust, borrowsStorages: borrowsStorages))
+    return Checkpoint(
+      try TorchFile.load(
+        file: file, mapLocation: mapLocation, weightsOnly: !trust, borrowsStorages: borrowsStorages)
+    )
   }
 
   init(_ loaded: TorchFile.Loaded) {
@@ -107,7 +116,9 @@ public struct Checkpoint: Sendable {
       weightsOnlyRefusal: loaded.weightsOnlyRefusal, archiveName: loaded.archiveName)
   }
 
-  static func fromSafeTensors(_ file: SafeTensorsFile, mapLocation: MapLocation?) throws(FormatError) -> Checkpoint {
+  static func fromSafeTensors(_ file: SafeTensorsFile, mapLocation: MapLocation?)
+    throws(FormatError) -> Checkpoint
+  {
     // Data-offset order (stable for ties), which is what the file records.
     let ordered = file.tensors.enumerated().sorted {
       let a = $0.element.tensor.storageOffset * $0.element.tensor.dtype.elementSize

@@ -14,7 +14,9 @@ extension Inventory {
     t.forEachStorageIndexUntil { i in
       switch t.scalar(atStorageIndex: i) {
       case .float(let d):
-        out.append(d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : Scalar.pythonRepr(d))
+        out.append(
+          d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : Scalar.pythonRepr(d)
+        )
       case .int(let v): out.append(String(v))
       case .bool(let b): out.append(b ? "1" : "0")
       case .complex(let re, _): out.append(Scalar.pythonRepr(re))
@@ -54,9 +56,13 @@ extension Inventory {
       "{\"format\": \"\(format.rawValue)\"",
       "\"weights_only_ok\": \(weightsOnlyOK)",
     ]
-    if let weightsOnlyRefusal { lines.append("\"weights_only_error\": \(JSONText.string(weightsOnlyRefusal))") }
+    if let weightsOnlyRefusal {
+      lines.append("\"weights_only_error\": \(JSONText.string(weightsOnlyRefusal))")
+    }
     if format == .safetensors {
-      let meta = metadata.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)): \(JSONText.string($0.value))" }
+      let meta = metadata.sorted { $0.key < $1.key }.map {
+        "\(JSONText.string($0.key)): \(JSONText.string($0.value))"
+      }
       lines.append("\"metadata\": {\(meta.joined(separator: ", "))}")
     }
     let body = entries.map { "  " + Inventory.entryJSON($0) }.joined(separator: ",\n")

@@ -45,20 +45,25 @@ public struct Inventory: Sendable {
     entries = out
   }
 
-  static func join(_ prefix: String, _ key: String) -> String { prefix.isEmpty ? key : prefix + "/" + key }
+  static func join(_ prefix: String, _ key: String) -> String {
+    prefix.isEmpty ? key : prefix + "/" + key
+  }
 
   static func walk(_ value: PickleValue, path: String, into out: inout [Entry]) {
     switch value {
     case .shared(let s): walk(s.value, path: path, into: &out)
     case .tensor(let t): out.append(Entry(path: path, kind: "tensor", tensor: t))
-    case .parameter(let t): out.append(Entry(path: path, kind: "tensor", tensor: t, isParameter: true))
+    case .parameter(let t):
+      out.append(Entry(path: path, kind: "tensor", tensor: t, isParameter: true))
     case .dict(let pairs), .orderedDict(let pairs, _):
       for p in pairs { walk(p.value, path: join(path, keyString(p.key)), into: &out) }
     case .list(let items), .tuple(let items):
       for (i, v) in items.enumerated() { walk(v, path: join(path, String(i)), into: &out) }
     case .object(let object) where ModuleTree.isModule(object):
       out.append(Entry(path: path, kind: "module", className: object.qualifiedName))
-      for (key, v) in ModuleTree.stateDict(of: object, keepVars: true) { walk(v, path: join(path, key), into: &out) }
+      for (key, v) in ModuleTree.stateDict(of: object, keepVars: true) {
+        walk(v, path: join(path, key), into: &out)
+      }
     default:
       let (kind, json) = describe(value)
       out.append(Entry(path: path, kind: kind, valueJSON: json))
@@ -85,11 +90,14 @@ public struct Inventory: Sendable {
     case .bool(let b): return ("bool", b ? "true" : "false")
     case .int(let i): return ("int", String(i))
     case .bigInt(let b): return ("int", PythonText.decimal(b))
-    case .float(let d): return ("float", d.isFinite ? Scalar.pythonRepr(d) : JSONText.string(Scalar.pythonRepr(d)))
+    case .float(let d):
+      return ("float", d.isFinite ? Scalar.pythonRepr(d) : JSONText.string(Scalar.pythonRepr(d)))
     case .string(let s): return ("str", JSONText.string(s))
     case .bytes(let b): return ("bytes", JSONText.string(b.map { PythonText.hexByte($0) }.joined()))
-    case .set(let items): return ("set", JSONText.array(items.map(PythonText.repr).sorted().map(JSONText.string)))
-    case .frozenSet(let items): return ("frozenset", JSONText.array(items.map(PythonText.repr).sorted().map(JSONText.string)))
+    case .set(let items):
+      return ("set", JSONText.array(items.map(PythonText.repr).sorted().map(JSONText.string)))
+    case .frozenSet(let items):
+      return ("frozenset", JSONText.array(items.map(PythonText.repr).sorted().map(JSONText.string)))
     case .global(let module, let name) where module == "torch" && DType(pytorchName: name) != nil:
       return ("dtype", JSONText.string("torch.\(name)"))
     case .reduce(let callable, let args):

@@ -33,7 +33,9 @@ public enum ModuleTree {
   ///
   /// - Parameter keepVars: keep parameters as `.parameter` (true) or turn them into plain
   ///   tensors with `requiresGrad` false (false, like `param.detach()`).
-  public static func stateDict(of object: PickleObject, keepVars: Bool, prefix: String = "") -> [(String, PickleValue)] {
+  public static func stateDict(of object: PickleObject, keepVars: Bool, prefix: String = "") -> [(
+    String, PickleValue
+  )] {
     var out: [(String, PickleValue)] = []
     for p in orderedPairs(attribute("_parameters", of: object)) {
       guard case .string(let name) = p.key.unshared else { continue }
@@ -47,7 +49,8 @@ public enum ModuleTree {
     }
     let nonPersistent: Set<String> = {
       switch attribute("_non_persistent_buffers_set", of: object)?.unshared {
-      case .set(let items)?: Set(items.compactMap { if case .string(let s) = $0.unshared { s } else { nil } })
+      case .set(let items)?:
+        Set(items.compactMap { if case .string(let s) = $0.unshared { s } else { nil } })
       default: []
       }
     }()
@@ -57,7 +60,8 @@ public enum ModuleTree {
       out.append((prefix + name, p.value))
     }
     for p in orderedPairs(attribute("_modules", of: object)) {
-      guard case .string(let name) = p.key.unshared, case .object(let child) = p.value.unshared else { continue }
+      guard case .string(let name) = p.key.unshared, case .object(let child) = p.value.unshared
+      else { continue }
       out += stateDict(of: child, keepVars: keepVars, prefix: prefix + name + ".")
     }
     return out

@@ -22,7 +22,9 @@ enum PythonText {
       }
     }
     var limbs: [UInt32] = stride(from: 0, to: bytes.count, by: 4).map { i in
-      (0..<4).reduce(UInt32(0)) { acc, k in i + k < bytes.count ? acc | UInt32(bytes[i + k]) << (8 * UInt32(k)) : acc }
+      (0..<4).reduce(UInt32(0)) { acc, k in
+        i + k < bytes.count ? acc | UInt32(bytes[i + k]) << (8 * UInt32(k)) : acc
+      }
     }
     var chunks: [UInt32] = []
     while limbs.contains(where: { $0 != 0 }) {
@@ -59,10 +61,14 @@ enum PythonText {
     case .float(let d): return Scalar.pythonRepr(d)
     case .string(let s): return "'" + s.replacingAll("\\", "\\\\").replacingAll("'", "\\'") + "'"
     case .bytes(let b): return "b'" + b.map { "\\x" + hexByte($0) }.joined() + "'"
-    case .tuple(let items): return items.count == 1 ? "(\(repr(items[0])),)" : "(" + items.map(repr).joined(separator: ", ") + ")"
+    case .tuple(let items):
+      return items.count == 1
+        ? "(\(repr(items[0])),)" : "(" + items.map(repr).joined(separator: ", ") + ")"
     case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
-    case .set(let items): return items.isEmpty ? "set()" : "{" + items.map(repr).joined(separator: ", ") + "}"
-    case .frozenSet(let items): return "frozenset({" + items.map(repr).joined(separator: ", ") + "})"
+    case .set(let items):
+      return items.isEmpty ? "set()" : "{" + items.map(repr).joined(separator: ", ") + "}"
+    case .frozenSet(let items):
+      return "frozenset({" + items.map(repr).joined(separator: ", ") + "})"
     case .dict(let pairs), .orderedDict(let pairs, _):
       return "{" + pairs.map { repr($0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
     case .global(let module, let name): return "<\(module).\(name)>"
@@ -109,5 +115,7 @@ public enum JSONText {
   }
 
   /// A JSON array of already-encoded values.
-  public static func array(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
+  public static func array(_ items: [String]) -> String {
+    "[" + items.joined(separator: ", ") + "]"
+  }
 }

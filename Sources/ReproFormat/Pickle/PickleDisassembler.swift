@@ -19,14 +19,19 @@ public enum PickleDisassembler {
   /// The instructions up to and including `STOP`.
   ///
   /// - Throws: `FormatError` for an unknown opcode or a truncated argument, with its offset.
-  public static func instructions(of bytes: [UInt8], context: String = "data.pkl") throws(FormatError) -> [PickleInstruction] {
+  public static func instructions(of bytes: [UInt8], context: String = "data.pkl")
+    throws(FormatError) -> [PickleInstruction]
+  {
     var r = PickleReader(bytes: bytes, position: 0, context: context)
     var out: [PickleInstruction] = []
     while r.remaining > 0 {
       let at = r.position
       let raw = try r.byte()
       guard let op = PickleOpcode(rawValue: raw) else {
-        throw FormatError(.corrupt, "\(context): unknown opcode 0x\(String(raw, radix: 16)) at offset 0x\(String(at, radix: 16))")
+        throw FormatError(
+          .corrupt,
+          "\(context): unknown opcode 0x\(String(raw, radix: 16)) at offset 0x\(String(at, radix: 16))"
+        )
       }
       r.opcodeOffset = at
       r.opcodeName = op.name
@@ -52,11 +57,14 @@ public enum PickleDisassembler {
     case .shortBinBytes: return "<\(try r.take(Int(try r.byte())).count) bytes>"
     case .binString, .binUnicode:
       return quoted(try r.take(try r.length(UInt64(try r.uint32()), what: op.name)))
-    case .binBytes: return "<\(try r.take(try r.length(UInt64(try r.uint32()), what: op.name)).count) bytes>"
+    case .binBytes:
+      return "<\(try r.take(try r.length(UInt64(try r.uint32()), what: op.name)).count) bytes>"
     case .binUnicode8: return quoted(try r.take(try r.length(try r.uint64(), what: op.name)))
-    case .binBytes8, .byteArray8: return "<\(try r.take(try r.length(try r.uint64(), what: op.name)).count) bytes>"
+    case .binBytes8, .byteArray8:
+      return "<\(try r.take(try r.length(try r.uint64(), what: op.name)).count) bytes>"
     case .long1: return "<\(try r.take(Int(try r.byte())).count)-byte int>"
-    case .long4: return "<\(try r.take(try r.length(UInt64(try r.uint32()), what: op.name)).count)-byte int>"
+    case .long4:
+      return "<\(try r.take(try r.length(UInt64(try r.uint32()), what: op.name)).count)-byte int>"
     case .int, .long, .float, .string, .unicode, .get, .put, .persID:
       return String(decoding: try r.line(), as: UTF8.self)
     case .global, .inst:

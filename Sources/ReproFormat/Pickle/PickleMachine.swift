@@ -16,8 +16,11 @@ struct PickleMachine {
   // MARK: helpers
 
   /// Records a weights-only violation; throws when opaque objects are not allowed.
-  mutating func violate(_ why: String, code: FormatError.Code = .forbiddenGlobal) throws(FormatError) {
-    let located = "\(why) (\(reader.opcodeName) at offset 0x\(String(reader.opcodeOffset, radix: 16)))"
+  mutating func violate(_ why: String, code: FormatError.Code = .forbiddenGlobal)
+    throws(FormatError)
+  {
+    let located =
+      "\(why) (\(reader.opcodeName) at offset 0x\(String(reader.opcodeOffset, radix: 16)))"
     if refusal == nil { refusal = located }
     if !options.allowsOpaqueObjects {
       throw FormatError(code, "\(reader.context): \(located)")
@@ -66,7 +69,8 @@ struct PickleMachine {
     return v
   }
 
-  mutating func string(_ bytes: ArraySlice<UInt8>, what: String) throws(FormatError) -> PickleValue {
+  mutating func string(_ bytes: ArraySlice<UInt8>, what: String) throws(FormatError) -> PickleValue
+  {
     .string(try reader.decodeUTF8(bytes, what: what))
   }
 
@@ -142,7 +146,9 @@ struct PickleMachine {
     case .binFloat: push(.float(try reader.bigEndianDouble()))
     case .float:
       let s = String(decoding: try reader.line(), as: UTF8.self)
-      guard let d = Double(s) else { throw reader.error(.corrupt, "argument '\(s)' is not a float") }
+      guard let d = Double(s) else {
+        throw reader.error(.corrupt, "argument '\(s)' is not a float")
+      }
       push(.float(d))
 
     // strings and bytes
@@ -196,7 +202,9 @@ struct PickleMachine {
     case .emptyDict: stack.append(.node(PickleNode(.dict)))
     case .dict:
       let items = try popMark()
-      guard items.count % 2 == 0 else { throw reader.error(.corrupt, "odd number of items for a dict") }
+      guard items.count % 2 == 0 else {
+        throw reader.error(.corrupt, "odd number of items for a dict")
+      }
       stack.append(.node(PickleNode(.dict, items)))
     case .emptySet: stack.append(.node(PickleNode(.set)))
     case .frozenSet: stack.append(.node(PickleNode(.frozenSet, try popMark())))
@@ -218,7 +226,9 @@ struct PickleMachine {
       try setItems([k, v], op: "SETITEM")
     case .setItems:
       let items = try popMark()
-      guard items.count % 2 == 0 else { throw reader.error(.corrupt, "odd number of items for SETITEMS") }
+      guard items.count % 2 == 0 else {
+        throw reader.error(.corrupt, "odd number of items for SETITEMS")
+      }
       try setItems(items, op: "SETITEMS")
 
     // memo
@@ -279,7 +289,8 @@ struct PickleMachine {
       stack.append(.node(PickleNode(.persistentID, [pid])))
     case .persID:
       let l = try reader.line()
-      stack.append(.node(PickleNode(.persistentID, [.value(.string(String(decoding: l, as: UTF8.self)))])))
+      stack.append(
+        .node(PickleNode(.persistentID, [.value(.string(String(decoding: l, as: UTF8.self)))])))
     case .ext1, .ext2, .ext4:
       throw reader.error(.unsupported, "extension registry codes are not supported")
     case .nextBuffer, .readonlyBuffer:
@@ -298,7 +309,9 @@ struct PickleMachine {
     case .list: n.items += items
     case .set where op == "append to": n.items += items
     default:
-      try violate("Can only \(op == "extend" ? "extend" : "append to") lists, but got \(n.pythonTypeName)", code: .corrupt)
+      try violate(
+        "Can only \(op == "extend" ? "extend" : "append to") lists, but got \(n.pythonTypeName)",
+        code: .corrupt)
       // A non-list target: keep the items as a BUILD-like extension of an opaque object.
       n.items += items
     }
@@ -313,7 +326,9 @@ struct PickleMachine {
     case .dict, .orderedDict:
       n.items += items
     default:
-      try violate("Can only \(op) for dict, collections.OrderedDict, collections.Counter, but got \(n.pythonTypeName)", code: .corrupt)
+      try violate(
+        "Can only \(op) for dict, collections.OrderedDict, collections.Counter, but got \(n.pythonTypeName)",
+        code: .corrupt)
       n.attributes += items
     }
   }
@@ -324,13 +339,16 @@ struct PickleMachine {
     case .node(let n):
       if case .tuple = n.kind {
         if let first = n.items.first, first.stringValue != "storage" {
-          try violate("Only persistent_load of storage is allowed, but got \(first.pythonTypeName)", code: .corrupt)
+          try violate(
+            "Only persistent_load of storage is allowed, but got \(first.pythonTypeName)",
+            code: .corrupt)
         }
         return
       }
     default: break
     }
-    try violate("persistent_load id must be tuple or int, but got \(pid.pythonTypeName)", code: .corrupt)
+    try violate(
+      "persistent_load id must be tuple or int, but got \(pid.pythonTypeName)", code: .corrupt)
   }
 
   mutating func pushGlobal(module rawModule: String, name rawName: String) throws(FormatError) {
@@ -342,7 +360,8 @@ struct PickleMachine {
       if !options.allowsOpaqueObjects {
         throw FormatError(
           .forbiddenGlobal,
-          "\(reader.context): global '\(module).\(name)' is not allowed by the weights-only policy (offset 0x\(String(reader.opcodeOffset, radix: 16))): \(why)")
+          "\(reader.context): global '\(module).\(name)' is not allowed by the weights-only policy (offset 0x\(String(reader.opcodeOffset, radix: 16))): \(why)"
+        )
       }
     }
     push(.global(module: module, name: name))
@@ -354,15 +373,19 @@ struct PickleMachine {
   }
 
   /// `callable(*args)`: known data constructors are interpreted, the rest kept as nodes.
-  mutating func reduce(_ callable: PickleItem, _ args: PickleItem) throws(FormatError) -> PickleItem {
+  mutating func reduce(_ callable: PickleItem, _ args: PickleItem) throws(FormatError) -> PickleItem
+  {
     guard case .value(.global(let module, let name)) = callable else {
-      try violate("Trying to call reduce for unrecognized function \(callable.pythonTypeName)", code: .corrupt)
+      try violate(
+        "Trying to call reduce for unrecognized function \(callable.pythonTypeName)", code: .corrupt
+      )
       return .node(PickleNode(.reduce, [callable, args]))
     }
     if WeightsOnlyPolicy.isDType(module: module, name: name)
       || WeightsOnlyPolicy.isStorageClass(module: module, name: name)
     {
-      try violate("Trying to call reduce for unrecognized function \(module).\(name)", code: .corrupt)
+      try violate(
+        "Trying to call reduce for unrecognized function \(module).\(name)", code: .corrupt)
     }
     let a = tupleItems(args)
     switch (module, name) {
@@ -401,7 +424,9 @@ struct PickleMachine {
       case "latin1", "latin-1", "iso-8859-1":
         var out: [UInt8] = []
         for u in s.unicodeScalars {
-          guard u.value < 256 else { throw reader.error(.corrupt, "_codecs.encode: character beyond latin-1") }
+          guard u.value < 256 else {
+            throw reader.error(.corrupt, "_codecs.encode: character beyond latin-1")
+          }
           out.append(UInt8(u.value))
         }
         return .value(.bytes(out))
@@ -423,7 +448,9 @@ struct PickleMachine {
 
   mutating func newObject(_ cls: PickleItem, _ args: PickleItem) throws(FormatError) -> PickleItem {
     guard case .value(.global(let module, let name)) = cls else {
-      try violate("Can only create new object for nn.Parameter or classes allowlisted via `add_safe_globals` but got \(cls.pythonTypeName)", code: .corrupt)
+      try violate(
+        "Can only create new object for nn.Parameter or classes allowlisted via `add_safe_globals` but got \(cls.pythonTypeName)",
+        code: .corrupt)
       return .node(PickleNode(.reduce, [cls, args]))
     }
     if WeightsOnlyPolicy.refusal(module: module, name: name) == nil {
@@ -439,7 +466,8 @@ struct PickleMachine {
       switch n.kind {
       case .orderedDict:
         guard case .node(let s) = state, case .dict = s.kind else {
-          throw reader.error(.corrupt, "BUILD state of an OrderedDict is \(state.pythonTypeName), not a dict")
+          throw reader.error(
+            .corrupt, "BUILD state of an OrderedDict is \(state.pythonTypeName), not a dict")
         }
         n.attributes += s.items
         return
@@ -450,7 +478,9 @@ struct PickleMachine {
         // Tensor (legacy set_), Parameter state or another allowed object.
         break
       default:
-        try violate("Can only build Tensor, Parameter, OrderedDict or types allowlisted via `add_safe_globals`, but got \(n.pythonTypeName)", code: .corrupt)
+        try violate(
+          "Can only build Tensor, Parameter, OrderedDict or types allowlisted via `add_safe_globals`, but got \(n.pythonTypeName)",
+          code: .corrupt)
       }
       // Keep memo references valid: the node itself becomes the BUILD.
       let inner = PickleNode(n.kind, n.items)
@@ -459,7 +489,9 @@ struct PickleMachine {
       n.items = [.node(inner), state]
       n.attributes = []
     } else {
-      try violate("Can only build Tensor, Parameter, OrderedDict or types allowlisted via `add_safe_globals`, but got \(target.pythonTypeName)", code: .corrupt)
+      try violate(
+        "Can only build Tensor, Parameter, OrderedDict or types allowlisted via `add_safe_globals`, but got \(target.pythonTypeName)",
+        code: .corrupt)
       stack[stack.count - 1] = .node(PickleNode(.build, [target, state]))
     }
   }

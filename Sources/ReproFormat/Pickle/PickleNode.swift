@@ -97,7 +97,9 @@ struct PickleFreezer {
   }
 
   private func tooDeep() -> FormatError {
-    FormatError(.limitExceeded, "\(context): containers nested deeper than \(maxDepth) levels (nesting depth limit)")
+    FormatError(
+      .limitExceeded,
+      "\(context): containers nested deeper than \(maxDepth) levels (nesting depth limit)")
   }
 
   private func children(_ n: PickleNode) -> [PickleItem] { n.items + n.attributes }
@@ -117,7 +119,9 @@ struct PickleFreezer {
     case .node(let n):
       if let f = n.frozen { return f }
       guard !n.freezing else {
-        throw FormatError(.unsupported, "\(context): the pickle contains a reference cycle (an object that contains itself)")
+        throw FormatError(
+          .unsupported,
+          "\(context): the pickle contains a reference cycle (an object that contains itself)")
       }
       guard depth <= maxDepth else { throw tooDeep() }
       n.freezing = true
@@ -141,7 +145,9 @@ struct PickleFreezer {
     out.reserveCapacity(items.count / 2)
     var i = 0
     while i + 1 < items.count {
-      out.append(PicklePair(try value(of: items[i], depth: depth + 1), try value(of: items[i + 1], depth: depth + 1)))
+      out.append(
+        PicklePair(
+          try value(of: items[i], depth: depth + 1), try value(of: items[i + 1], depth: depth + 1)))
       i += 2
     }
     return out
@@ -155,7 +161,8 @@ struct PickleFreezer {
     case .frozenSet: return .frozenSet(try list(n.items, depth: depth))
     case .dict: return .dict(try pairs(n.items, depth: depth))
     case .orderedDict:
-      return .orderedDict(try pairs(n.items, depth: depth), attributes: try pairs(n.attributes, depth: depth))
+      return .orderedDict(
+        try pairs(n.items, depth: depth), attributes: try pairs(n.attributes, depth: depth))
     case .reduce:
       let v = try list(n.items, depth: depth)
       return .reduce(callable: v[0], args: v[1])
@@ -166,7 +173,10 @@ struct PickleFreezer {
       return .persistentID(try value(of: n.items[0], depth: depth + 1))
     case .object(let module, let name, let creation):
       let v = try list(n.items, depth: depth)
-      return .object(PickleObject(module: module, name: name, args: v[0], state: v.count > 1 ? v[1] : nil, creation: creation))
+      return .object(
+        PickleObject(
+          module: module, name: name, args: v[0], state: v.count > 1 ? v[1] : nil,
+          creation: creation))
     }
   }
 }

@@ -30,7 +30,9 @@ struct PickleReader {
   }
 
   /// Checks that `count` bytes are left (a declared length) before anything is allocated.
-  mutating func take(_ count: Int, what: String = "argument") throws(FormatError) -> ArraySlice<UInt8> {
+  mutating func take(_ count: Int, what: String = "argument") throws(FormatError) -> ArraySlice<
+    UInt8
+  > {
     guard count >= 0, count <= remaining else {
       throw error(.truncated, "\(what) length \(count) exceeds the \(remaining) bytes left")
     }
@@ -149,7 +151,9 @@ enum PickleText {
       if carry > 0 { limbs.append(UInt32(carry)) }
     }
     var bytes: [UInt8] = []
-    for l in limbs { for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: l >> (8 * UInt32(k)))) } }
+    for l in limbs {
+      for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: l >> (8 * UInt32(k)))) }
+    }
     bytes.append(0)  // sign byte
     if negative {
       var carry = 1
@@ -191,7 +195,8 @@ enum PickleText {
       case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""): out.append(e)
       case UInt8(ascii: "\n"): break
       case UInt8(ascii: "x"):
-        guard i + 2 <= body.count, let v = UInt8(String(decoding: body[i..<i + 2], as: UTF8.self), radix: 16)
+        guard i + 2 <= body.count,
+          let v = UInt8(String(decoding: body[i..<i + 2], as: UTF8.self), radix: 16)
         else { return nil }
         out.append(v)
         i += 2
@@ -218,7 +223,9 @@ enum PickleText {
     var scalars = String.UnicodeScalarView()
     var i = 0
     while i < b.count {
-      if b[i] == UInt8(ascii: "\\"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "u") || b[i + 1] == UInt8(ascii: "U") {
+      if b[i] == UInt8(ascii: "\\"), i + 1 < b.count,
+        b[i + 1] == UInt8(ascii: "u") || b[i + 1] == UInt8(ascii: "U")
+      {
         let n = b[i + 1] == UInt8(ascii: "u") ? 4 : 8
         guard i + 2 + n <= b.count,
           let v = UInt32(String(decoding: b[i + 2..<i + 2 + n], as: UTF8.self), radix: 16)

@@ -48,7 +48,9 @@ public struct Pickler {
   /// - Throws: `FormatError.Code.invalidArgument` for values torch.save cannot write (two
   ///   tensors viewing one storage as different dtypes, a storage whose size is not a multiple
   ///   of its element size, a bare storage value).
-  public static func pickle(_ value: PickleValue, options: Options = Options()) throws(FormatError) -> Output {
+  public static func pickle(_ value: PickleValue, options: Options = Options()) throws(FormatError)
+    -> Output
+  {
     var p = Pickler(options: options)
     try p.save(value, strings: .byValue)
     p.out.append(0x2E)  // STOP
@@ -141,7 +143,9 @@ public struct Pickler {
   static func isSharedByValue(_ s: String) -> Bool {
     let scalars = s.unicodeScalars
     if scalars.count <= 1 { return scalars.first.map { $0.value < 256 } ?? true }
-    return scalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+    return scalars.allSatisfy {
+      $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_")
+    }
   }
 
   private mutating func saveString(_ s: String, shared: Bool) {
@@ -163,7 +167,8 @@ public struct Pickler {
   private mutating func saveString(_ s: String, identity: StringIdentity) {
     switch identity {
     case .byValue: saveString(s, shared: Pickler.isSharedByValue(s))
-    case .metadataKey: saveString(s, shared: s.unicodeScalars.count <= 1 && Pickler.isSharedByValue(s))
+    case .metadataKey:
+      saveString(s, shared: s.unicodeScalars.count <= 1 && Pickler.isSharedByValue(s))
     case .moduleChild:
       let digits = !s.isEmpty && s.unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
       saveString(s, shared: !digits && Pickler.isSharedByValue(s))
@@ -191,7 +196,9 @@ public struct Pickler {
 
   /// Writes `value`; returns the memo index of the object written, if it was memoized.
   @discardableResult
-  private mutating func save(_ value: PickleValue, strings: StringIdentity) throws(FormatError) -> Int? {
+  private mutating func save(_ value: PickleValue, strings: StringIdentity) throws(FormatError)
+    -> Int?
+  {
     switch value {
     case .none: out.append(0x4E)
     case .bool(let b): out.append(b ? 0x88 : 0x89)
@@ -200,7 +207,9 @@ public struct Pickler {
     case .float(let d):
       out.append(0x47)  // BINFLOAT, big-endian
       let bits = d.bitPattern
-      for k in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: bits >> UInt64(k))) }
+      for k in stride(from: 56, through: 0, by: -8) {
+        out.append(UInt8(truncatingIfNeeded: bits >> UInt64(k)))
+      }
     case .string(let s): saveString(s, identity: strings)
     case .bytes(let b): return saveBytes(b)
     case .tuple(let items): return try saveTuple(items)
@@ -210,7 +219,11 @@ public struct Pickler {
       try batchList(items)
       return idx
     case .set(let items), .frozenSet(let items):
-      if case .set = value { saveGlobal("builtins", "set") } else { saveGlobal("builtins", "frozenset") }
+      if case .set = value {
+        saveGlobal("builtins", "set")
+      } else {
+        saveGlobal("builtins", "frozenset")
+      }
       out.append(0x5D)
       put()
       try batchList(items)
@@ -220,7 +233,8 @@ public struct Pickler {
       return put()
     case .dict(let pairs): return try saveDict(pairs, keys: .byValue, modulesDict: false)
     case .orderedDict(let pairs, let attributes):
-      return try saveOrderedDict(pairs, attributes: attributes, keys: strings == .metadataKey ? .metadataKey : .byValue)
+      return try saveOrderedDict(
+        pairs, attributes: attributes, keys: strings == .metadataKey ? .metadataKey : .byValue)
     case .global(let m, let n): saveGlobal(m, n)
     case .reduce(let callable, let args):
       try save(callable, strings: .byValue)
@@ -237,7 +251,8 @@ public struct Pickler {
       out.append(0x51)  // BINPERSID
     case .object(let o): return try saveObject(o)
     case .storage(let s):
-      throw FormatError(.invalidArgument, "cannot pickle a bare storage (key \(s.key)); wrap it in a tensor")
+      throw FormatError(
+        .invalidArgument, "cannot pickle a bare storage (key \(s.key)); wrap it in a tensor")
     case .tensor(let t): return try saveTensor(t)
     case .parameter(let t): return try saveParameter(t)
     case .shared(let box):
@@ -304,14 +319,18 @@ public struct Pickler {
   }
 
   @discardableResult
-  private mutating func saveDict(_ pairs: [PicklePair], keys: StringIdentity, modulesDict: Bool) throws(FormatError) -> Int {
+  private mutating func saveDict(_ pairs: [PicklePair], keys: StringIdentity, modulesDict: Bool)
+    throws(FormatError) -> Int
+  {
     out.append(0x7D)  // EMPTY_DICT
     let idx = put()
     try batchDictExact(pairs, keys: keys, modulesDict: modulesDict)
     return idx
   }
 
-  private mutating func saveItem(_ pair: PicklePair, keys: StringIdentity, modulesDict: Bool) throws(FormatError) {
+  private mutating func saveItem(_ pair: PicklePair, keys: StringIdentity, modulesDict: Bool)
+    throws(FormatError)
+  {
     try save(pair.key, strings: keys)
     if modulesDict, pair.key.string == "_modules", case .dict(let children) = pair.value.unshared,
       case .dict = pair.value
@@ -324,7 +343,9 @@ public struct Pickler {
 
   /// CPython `batch_dict_exact`: one pair is SETITEM; otherwise MARK … SETITEMS per 1000 and,
   /// quirk, an empty `MARK SETITEMS` when the count is a multiple of 1000.
-  private mutating func batchDictExact(_ pairs: [PicklePair], keys: StringIdentity, modulesDict: Bool) throws(FormatError) {
+  private mutating func batchDictExact(
+    _ pairs: [PicklePair], keys: StringIdentity, modulesDict: Bool
+  ) throws(FormatError) {
     if pairs.isEmpty { return }
     if pairs.count == 1 {
       try saveItem(pairs[0], keys: keys, modulesDict: modulesDict)
@@ -345,7 +366,9 @@ public struct Pickler {
 
   /// OrderedDict through `__reduce__`: CPython's iterator `batch_dict`, where a last batch of
   /// exactly one pair is `SETITEM` without MARK; then `BUILD` with the attributes, if any.
-  private mutating func saveOrderedDict(_ pairs: [PicklePair], attributes: [PicklePair], keys: StringIdentity) throws(FormatError) -> Int {
+  private mutating func saveOrderedDict(
+    _ pairs: [PicklePair], attributes: [PicklePair], keys: StringIdentity
+  ) throws(FormatError) -> Int {
     saveGlobal("collections", "OrderedDict")
     out += [0x29, 0x52]  // EMPTY_TUPLE REDUCE
     let idx = put()
@@ -422,12 +445,18 @@ public struct Pickler {
     var entry: (key: String, memoIndex: Int?, dtype: DType)
     if let e = storageKeys[id] {
       guard e.dtype == t.dtype else {
-        throw FormatError(.invalidArgument, "Cannot save multiple tensors or storages that view the same data as different types (\(e.dtype.pytorchName) and \(t.dtype.pytorchName), storage key \(e.key))")
+        throw FormatError(
+          .invalidArgument,
+          "Cannot save multiple tensors or storages that view the same data as different types (\(e.dtype.pytorchName) and \(t.dtype.pytorchName), storage key \(e.key))"
+        )
       }
       entry = e
     } else {
       guard t.storage.byteCount % t.dtype.elementSize == 0 else {
-        throw FormatError(.invalidArgument, "storage of \(t.storage.byteCount) bytes is not a whole number of \(t.dtype.pytorchName) elements")
+        throw FormatError(
+          .invalidArgument,
+          "storage of \(t.storage.byteCount) bytes is not a whole number of \(t.dtype.pytorchName) elements"
+        )
       }
       entry = (String(storageKeys.count), nil, t.dtype)
       storageOrder.append(t.storage)
@@ -450,7 +479,9 @@ public struct Pickler {
     out.append(0x51)  // BINPERSID
   }
 
-  private mutating func saveTensor(_ t: Tensor, requiresGrad: Bool? = nil) throws(FormatError) -> Int {
+  private mutating func saveTensor(_ t: Tensor, requiresGrad: Bool? = nil) throws(FormatError)
+    -> Int
+  {
     saveGlobal("torch._utils", "_rebuild_tensor_v2")
     out.append(0x28)
     try saveStoragePID(t)

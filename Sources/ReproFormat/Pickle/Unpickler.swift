@@ -27,7 +27,9 @@ public enum Unpickler {
     public var maxMemoEntries: Int
 
     /// Creates options; the defaults refuse what torch's weights-only loader refuses.
-    public init(allowsOpaqueObjects: Bool = false, maxDepth: Int = 300, maxMemoEntries: Int = 1 << 24) {
+    public init(
+      allowsOpaqueObjects: Bool = false, maxDepth: Int = 300, maxMemoEntries: Int = 1 << 24
+    ) {
       self.allowsOpaqueObjects = allowsOpaqueObjects
       self.maxDepth = maxDepth
       self.maxMemoEntries = maxMemoEntries

@@ -12,17 +12,19 @@ public enum WeightsOnlyPolicy {
   public static let blockedModules: Set<String> = ["sys", "os", "posix", "nt"]
 
   /// The dtypes torch names as globals (`torch.float32`), including those ReproTensor lacks.
-  public static let dtypeNames: [String] = [
-    "float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8",
-    "bool", "complex128", "complex64", "complex32", "qint8", "qint32", "quint8", "quint4x2",
-    "quint2x4", "uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz",
-    "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2", "bits8", "bits16", "bits1x8",
-    "bits2x4", "bits4x2",
-  ] + (1...7).map { "uint\($0)" } + (1...7).map { "int\($0)" }
+  public static let dtypeNames: [String] =
+    [
+      "float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8",
+      "bool", "complex128", "complex64", "complex32", "qint8", "qint32", "quint8", "quint4x2",
+      "quint2x4", "uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz",
+      "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2", "bits8", "bits16", "bits1x8",
+      "bits2x4", "bits4x2",
+    ] + (1...7).map { "uint\($0)" } + (1...7).map { "int\($0)" }
 
   /// Maps a `GLOBAL` name the way Python 3's unpickler does with `fix_imports` (`__builtin__`
   /// becomes `builtins`, `copy_reg.x` becomes `copyreg.x`, …).
-  public static func mapPython2Name(module: String, name: String) -> (module: String, name: String) {
+  public static func mapPython2Name(module: String, name: String) -> (module: String, name: String)
+  {
     if let m = nameMapping["\(module).\(name)"] { return m }
     if let m = importMapping[module] { return (m, name) }
     return (module, name)
@@ -37,7 +39,8 @@ public enum WeightsOnlyPolicy {
     }
     if allowedGlobals.contains(full) { return nil }
     let shown = full.hasPrefix("builtins.") ? String(full.dropFirst("builtins.".count)) : full
-    return "Unsupported global: GLOBAL \(shown) was not an allowed global by default. Please use `torch.serialization.add_safe_globals([\(shown)])` or the `torch.serialization.safe_globals([\(shown)])` context manager to allowlist this global if you trust this class/function."
+    return
+      "Unsupported global: GLOBAL \(shown) was not an allowed global by default. Please use `torch.serialization.add_safe_globals([\(shown)])` or the `torch.serialization.safe_globals([\(shown)])` context manager to allowlist this global if you trust this class/function."
   }
 
   /// Whether `module.name` is a dtype object (`torch.float32`): allowed, but not callable.
@@ -81,7 +84,9 @@ public enum WeightsOnlyPolicy {
       "torch._tensor._rebuild_from_type_v2",
     ]
     for d in dtypeNames { names.insert("torch.\(d)") }
-    let kinds = ["Double", "Float", "Half", "Long", "Int", "Short", "Char", "Byte", "Bool", "BFloat16"]
+    let kinds = [
+      "Double", "Float", "Half", "Long", "Int", "Short", "Char", "Byte", "Bool", "BFloat16",
+    ]
     for prefix in ["torch.", "torch.cuda."] {
       for k in kinds {
         names.insert("\(prefix)\(k)Tensor")
@@ -94,7 +99,9 @@ public enum WeightsOnlyPolicy {
       names.insert("torch.sparse.\(k)Tensor")
       names.insert("torch.cuda.sparse.\(k)Tensor")
     }
-    for s in ["QInt8", "QUInt8", "QInt32", "QUInt4x2", "QUInt2x4"] { names.insert("torch.\(s)Storage") }
+    for s in ["QInt8", "QUInt8", "QInt32", "QUInt4x2", "QUInt2x4"] {
+      names.insert("torch.\(s)Storage")
+    }
     names.insert("torch.storage.TypedStorage")
     names.insert("torch.storage.UntypedStorage")
     for q in [

@@ -96,7 +96,8 @@ extension SafeTensorsFile {
       throw FormatError(
         .corrupt,
         "safetensors: incomplete metadata, file not fully covered: the data section has \(fileSize - dataStart) bytes but the tensors cover \(expectedBegin)"
-          + (fileSize - dataStart < expectedBegin ? " (the file is truncated)" : " (trailing bytes after the last tensor)")
+          + (fileSize - dataStart < expectedBegin
+            ? " (the file is truncated)" : " (trailing bytes after the last tensor)")
       )
     }
 
@@ -122,7 +123,9 @@ extension SafeTensorsFile {
   /// - Returns: the tensors in header order, and the metadata.
   /// - Throws: `FormatError.Code.io` when the file cannot be read, otherwise what
   ///   `load(from:)` throws.
-  public static func load(contentsOf url: URL, memoryMapped: Bool = false) throws(FormatError) -> SafeTensorsFile {
+  public static func load(contentsOf url: URL, memoryMapped: Bool = false) throws(FormatError)
+    -> SafeTensorsFile
+  {
     let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
     do {
       return try load(from: file)

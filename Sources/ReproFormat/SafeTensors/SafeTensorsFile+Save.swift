@@ -32,7 +32,9 @@ extension SafeTensorsFile {
   }
 
   /// The length prefix and JSON header, the tensors in file order and the data size.
-  private func layout() throws(FormatError) -> (header: [UInt8], ordered: [(name: String, tensor: Tensor)], dataSize: Int) {
+  private func layout() throws(FormatError) -> (
+    header: [UInt8], ordered: [(name: String, tensor: Tensor)], dataSize: Int
+  ) {
     try checkWritable()
     let ordered = tensors.sorted { a, b in
       let (ra, rb) = (

@@ -21,13 +21,18 @@ public struct CheckpointDiff: Sendable {
     lines.append("size: \(a.count) → \(b.count) bytes")
     let ca = try Checkpoint.load(file: Storage(bytes: a), trust: trust)
     let cb = try Checkpoint.load(file: Storage(bytes: b), trust: trust)
-    if ca.format != cb.format { lines.append("format: \(ca.format.rawValue) → \(cb.format.rawValue)") }
+    if ca.format != cb.format {
+      lines.append("format: \(ca.format.rawValue) → \(cb.format.rawValue)")
+    }
     if ca.format == .zip && cb.format == .zip {
-      lines += try CheckpointDiff.recordLines(ZipArchive(bytes: Storage(bytes: a)), ZipArchive(bytes: Storage(bytes: b)))
+      lines += try CheckpointDiff.recordLines(
+        ZipArchive(bytes: Storage(bytes: a)), ZipArchive(bytes: Storage(bytes: b)))
     }
     if ca.metadata != cb.metadata { lines.append("metadata: \(ca.metadata) → \(cb.metadata)") }
     if ca.weightsOnlyOK != cb.weightsOnlyOK {
-      lines.append("weights_only: \(ca.weightsOnlyOK ? "accepted" : "refused") → \(cb.weightsOnlyOK ? "accepted" : "refused")")
+      lines.append(
+        "weights_only: \(ca.weightsOnlyOK ? "accepted" : "refused") → \(cb.weightsOnlyOK ? "accepted" : "refused")"
+      )
     }
     lines += CheckpointDiff.entryLines(Inventory(of: ca).entries, Inventory(of: cb).entries)
   }
@@ -35,10 +40,14 @@ public struct CheckpointDiff: Sendable {
   static func recordLines(_ a: ZipArchive, _ b: ZipArchive) throws -> [String] {
     func relative(_ z: ZipArchive) -> [(String, ZipEntry)] {
       let prefix = (z.rootFolder ?? "") + "/"
-      return z.entries.map { ($0.name.hasPrefix(prefix) ? String($0.name.dropFirst(prefix.count)) : $0.name, $0) }
+      return z.entries.map {
+        ($0.name.hasPrefix(prefix) ? String($0.name.dropFirst(prefix.count)) : $0.name, $0)
+      }
     }
     var out: [String] = []
-    if a.rootFolder != b.rootFolder { out.append("archive folder: \(a.rootFolder ?? "-") → \(b.rootFolder ?? "-")") }
+    if a.rootFolder != b.rootFolder {
+      out.append("archive folder: \(a.rootFolder ?? "-") → \(b.rootFolder ?? "-")")
+    }
     let ra = relative(a)
     let rb = relative(b)
     let mapB = Dictionary(rb, uniquingKeysWith: { x, _ in x })
@@ -46,17 +55,23 @@ public struct CheckpointDiff: Sendable {
     for (name, _) in ra where mapB[name] == nil { out.append("record removed: \(name)") }
     for (name, _) in rb where mapA[name] == nil { out.append("record added: \(name)") }
     if ra.map(\.0).filter({ mapB[$0] != nil }) != rb.map(\.0).filter({ mapA[$0] != nil }) {
-      out.append("record order: \(ra.map(\.0).joined(separator: ", ")) → \(rb.map(\.0).joined(separator: ", "))")
+      out.append(
+        "record order: \(ra.map(\.0).joined(separator: ", ")) → \(rb.map(\.0).joined(separator: ", "))"
+      )
     }
     for (name, ea) in ra {
       guard let eb = mapB[name] else { continue }
       let da = try a.data(for: ea)
       let db = try b.data(for: eb)
       if da == db {
-        if ea.dataOffset != eb.dataOffset { out.append("record \(name): same bytes, data offset \(ea.dataOffset) → \(eb.dataOffset)") }
+        if ea.dataOffset != eb.dataOffset {
+          out.append("record \(name): same bytes, data offset \(ea.dataOffset) → \(eb.dataOffset)")
+        }
         continue
       }
-      out.append("record \(name): \(da.count) → \(db.count) bytes, sha256 \(SHA256Digest.hex(of: da).prefix(12))… → \(SHA256Digest.hex(of: db).prefix(12))…")
+      out.append(
+        "record \(name): \(da.count) → \(db.count) bytes, sha256 \(SHA256Digest.hex(of: da).prefix(12))… → \(SHA256Digest.hex(of: db).prefix(12))…"
+      )
       if name.hasSuffix("data.pkl") { out += pickleLines(da, db) }
     }
     return out
@@ -64,13 +79,19 @@ public struct CheckpointDiff: Sendable {
 
   /// The first diverging pickle instruction, with two instructions of context on each side.
   static func pickleLines(_ a: [UInt8], _ b: [UInt8]) -> [String] {
-    guard let ia = try? PickleDisassembler.instructions(of: a), let ib = try? PickleDisassembler.instructions(of: b) else {
+    guard let ia = try? PickleDisassembler.instructions(of: a),
+      let ib = try? PickleDisassembler.instructions(of: b)
+    else {
       return ["  data.pkl: one side does not disassemble"]
     }
     let names =
-      (0..<min(ia.count, ib.count)).first { ia[$0].name != ib[$0].name || ia[$0].argument != ib[$0].argument }
+      (0..<min(ia.count, ib.count)).first {
+        ia[$0].name != ib[$0].name || ia[$0].argument != ib[$0].argument
+      }
       ?? min(ia.count, ib.count)
-    var out = ["  data.pkl diverges at instruction \(names) (\(ia.count) → \(ib.count) instructions):"]
+    var out = [
+      "  data.pkl diverges at instruction \(names) (\(ia.count) → \(ib.count) instructions):"
+    ]
     let lo = max(0, names - 2)
     for i in lo..<min(names + 3, max(ia.count, ib.count)) {
       let l = i < ia.count ? ia[i].description : "-"
@@ -92,7 +113,9 @@ public struct CheckpointDiff: Sendable {
       case (let ta?, let tb?): out += tensorLines(ea.path, ta, tb, ea.isParameter, eb.isParameter)
       case (nil, nil):
         if ea.kind != eb.kind || ea.valueJSON != eb.valueJSON || ea.className != eb.className {
-          out.append("\(ea.path): \(ea.kind) \(ea.valueJSON ?? ea.className ?? "") → \(eb.kind) \(eb.valueJSON ?? eb.className ?? "")")
+          out.append(
+            "\(ea.path): \(ea.kind) \(ea.valueJSON ?? ea.className ?? "") → \(eb.kind) \(eb.valueJSON ?? eb.className ?? "")"
+          )
         }
       default: out.append("\(ea.path): \(ea.kind) → \(eb.kind)")
       }
@@ -100,28 +123,39 @@ public struct CheckpointDiff: Sendable {
     return out
   }
 
-  static func tensorLines(_ path: String, _ a: Tensor, _ b: Tensor, _ pa: Bool, _ pb: Bool) -> [String] {
+  static func tensorLines(_ path: String, _ a: Tensor, _ b: Tensor, _ pa: Bool, _ pb: Bool)
+    -> [String]
+  {
     var out: [String] = []
-    if a.dtype != b.dtype { out.append("\(path): dtype \(a.dtype.pytorchName) → \(b.dtype.pytorchName)") }
+    if a.dtype != b.dtype {
+      out.append("\(path): dtype \(a.dtype.pytorchName) → \(b.dtype.pytorchName)")
+    }
     if a.shape != b.shape { out.append("\(path): shape \(a.shape) → \(b.shape)") }
     if a.strides != b.strides { out.append("\(path): stride \(a.strides) → \(b.strides)") }
-    if a.storageOffset != b.storageOffset { out.append("\(path): storage_offset \(a.storageOffset) → \(b.storageOffset)") }
+    if a.storageOffset != b.storageOffset {
+      out.append("\(path): storage_offset \(a.storageOffset) → \(b.storageOffset)")
+    }
     if a.device != b.device { out.append("\(path): device \(a.device) → \(b.device)") }
-    if a.requiresGrad != b.requiresGrad { out.append("\(path): requires_grad \(a.requiresGrad) → \(b.requiresGrad)") }
+    if a.requiresGrad != b.requiresGrad {
+      out.append("\(path): requires_grad \(a.requiresGrad) → \(b.requiresGrad)")
+    }
     if pa != pb { out.append("\(path): parameter \(pa) → \(pb)") }
-    guard a.shape == b.shape, a.contiguousBytes() != b.contiguousBytes() || a.dtype != b.dtype else { return out }
+    guard a.shape == b.shape, a.contiguousBytes() != b.contiguousBytes() || a.dtype != b.dtype
+    else { return out }
     let x = a.doubles()
     let y = b.doubles()
     var mismatched = 0
     var worst = (index: 0, diff: -1.0)
-    for i in 0..<min(x.count, y.count) where x[i].bitPattern != y[i].bitPattern && !(x[i].isNaN && y[i].isNaN) {
+    for i in 0..<min(x.count, y.count)
+    where x[i].bitPattern != y[i].bitPattern && !(x[i].isNaN && y[i].isNaN) {
       mismatched += 1
       let d = abs(x[i] - y[i])
       if d > worst.diff || d.isNaN { worst = (i, d) }
     }
     if mismatched > 0 {
       out.append(
-        "\(path): \(mismatched) of \(x.count) values differ; largest at flat index \(worst.index): \(Scalar.pythonRepr(x[worst.index])) → \(Scalar.pythonRepr(y[worst.index])) (abs diff \(Scalar.pythonRepr(worst.diff)))")
+        "\(path): \(mismatched) of \(x.count) values differ; largest at flat index \(worst.index): \(Scalar.pythonRepr(x[worst.index])) → \(Scalar.pythonRepr(y[worst.index])) (abs diff \(Scalar.pythonRepr(worst.diff)))"
+      )
     }
     return out
   }

@@ -27,18 +27,22 @@ public struct GoldenManifest: Codable, Equatable, Sendable {
   public static let fileName = "MANIFEST.json"
 
   /// Hashes every file under `root` (hidden files and the manifest itself excluded).
-  public static func scan(root: URL, generator: String, pytorchVersion: String = "2.13.0") throws -> GoldenManifest {
+  public static func scan(root: URL, generator: String, pytorchVersion: String = "2.13.0") throws
+    -> GoldenManifest
+  {
     var files: [String: String] = [:]
     for path in try relativeFiles(under: root) where path != fileName {
       files[path] = try sha256(of: root.appendingPathComponent(path))
     }
     return GoldenManifest(
-      schemaVersion: currentSchemaVersion, generator: generator, pytorchVersion: pytorchVersion, files: files)
+      schemaVersion: currentSchemaVersion, generator: generator, pytorchVersion: pytorchVersion,
+      files: files)
   }
 
   /// The manifest stored at `root/MANIFEST.json`.
   public static func load(root: URL) throws -> GoldenManifest {
-    try JSONDecoder().decode(GoldenManifest.self, from: Data(contentsOf: root.appendingPathComponent(fileName)))
+    try JSONDecoder().decode(
+      GoldenManifest.self, from: Data(contentsOf: root.appendingPathComponent(fileName)))
   }
 
   /// Writes the manifest as sorted, indented JSON (stable bytes for review).
@@ -65,7 +69,8 @@ public struct GoldenManifest: Codable, Equatable, Sendable {
       case .changed(let p, let e, let a):
         "Golden/\(p): sha256 is \(a.prefix(16))…, MANIFEST.json says \(e.prefix(16))… (the file changed; if on purpose, run `repro golden update`)"
       case .missing(let p): "Golden/\(p) is listed in MANIFEST.json but missing"
-      case .unlisted(let p): "Golden/\(p) is not listed in MANIFEST.json (run `repro golden update` to add it)"
+      case .unlisted(let p):
+        "Golden/\(p) is not listed in MANIFEST.json (run `repro golden update` to add it)"
       }
     }
   }
@@ -92,7 +97,9 @@ public struct GoldenManifest: Codable, Equatable, Sendable {
     while let rel = walker.nextObject() as? String {
       if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
       var isDir: ObjCBool = false
-      if FileManager.default.fileExists(atPath: base + "/" + rel, isDirectory: &isDir), !isDir.boolValue {
+      if FileManager.default.fileExists(atPath: base + "/" + rel, isDirectory: &isDir),
+        !isDir.boolValue
+      {
         out.append(rel)
       }
     }

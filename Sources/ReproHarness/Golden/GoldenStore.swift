@@ -46,16 +46,21 @@ public struct GoldenStore: Sendable {
       case .matched:
         return "matches"
       case .mismatched(let golden, let diffs, let saved):
-        var s = "\(golden.lastPathComponents(2)) differs in \(diffs.count) place\(diffs.count == 1 ? "" : "s"):\n"
+        var s =
+          "\(golden.lastPathComponents(2)) differs in \(diffs.count) place\(diffs.count == 1 ? "" : "s"):\n"
         s += diffs.prefix(20).map { "  " + $0 }.joined(separator: "\n")
         if diffs.count > 20 { s += "\n  … \(diffs.count - 20) more" }
         if let saved { s += "\nactual document saved at \(saved.path)" }
-        s += "\nif the change is intended, re-record with REPRO_RECORD=failed (or `repro golden update`)"
+        s +=
+          "\nif the change is intended, re-record with REPRO_RECORD=failed (or `repro golden update`)"
         return s
       case .missing(let golden):
-        return "\(golden.lastPathComponents(2)) is missing and this run does not record (CI=true); record it locally with REPRO_RECORD=missing and commit it"
+        return
+          "\(golden.lastPathComponents(2)) is missing and this run does not record (CI=true); record it locally with REPRO_RECORD=missing and commit it"
       case .recorded(let golden, let diffs):
-        return "recorded \(golden.lastPathComponents(2))" + (diffs.isEmpty ? "" : " (\(diffs.count) differences overwritten)") + "; re-run to compare"
+        return "recorded \(golden.lastPathComponents(2))"
+          + (diffs.isEmpty ? "" : " (\(diffs.count) differences overwritten)")
+          + "; re-run to compare"
       }
     }
   }
@@ -68,7 +73,9 @@ public struct GoldenStore: Sendable {
   /// Compares `document` with its golden, recording according to `mode`.
   ///
   /// - Throws: I/O and encoding errors only; differences are reported in the outcome.
-  public func check<Document: Encodable>(_ document: Document, suite: String, name: String) throws -> Outcome {
+  public func check<Document: Encodable>(_ document: Document, suite: String, name: String) throws
+    -> Outcome
+  {
     let golden = url(suite: suite, name: name)
     let actual = try GoldenStore.encode(document)
     guard FileManager.default.fileExists(atPath: golden.path) else {
@@ -106,7 +113,8 @@ public struct GoldenStore: Sendable {
   }
 
   private func write(_ data: Data, to url: URL) throws {
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try data.write(to: url, options: .atomic)
   }
 }

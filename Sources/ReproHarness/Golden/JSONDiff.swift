@@ -20,14 +20,19 @@ public enum JSONDiff {
         let p = path.isEmpty ? key : path + "/" + key
         switch (x[key], y[key]) {
         case (let u?, let v?): walk(u, v, path: p, into: &out)
-        case (let u?, nil): out.append("\(p): in the golden (\(render(u))) but not in the actual document")
+        case (let u?, nil):
+          out.append("\(p): in the golden (\(render(u))) but not in the actual document")
         case (nil, let v?): out.append("\(p): new in the actual document (\(render(v)))")
         default: break
         }
       }
     case (let x as [Any], let y as [Any]):
-      if x.count != y.count { out.append("\(path): golden has \(x.count) items, actual \(y.count)") }
-      for i in 0..<min(x.count, y.count) { walk(x[i], y[i], path: path + "/" + String(i), into: &out) }
+      if x.count != y.count {
+        out.append("\(path): golden has \(x.count) items, actual \(y.count)")
+      }
+      for i in 0..<min(x.count, y.count) {
+        walk(x[i], y[i], path: path + "/" + String(i), into: &out)
+      }
     default:
       if render(a) != render(b) { out.append("\(path): golden \(render(a)), actual \(render(b))") }
     }
@@ -36,7 +41,9 @@ public enum JSONDiff {
   static func render(_ v: Any) -> String {
     if let s = v as? String { return "\"\(s)\"" }
     if v is NSNull { return "null" }
-    if let data = try? JSONSerialization.data(withJSONObject: v, options: [.fragmentsAllowed, .sortedKeys]) {
+    if let data = try? JSONSerialization.data(
+      withJSONObject: v, options: [.fragmentsAllowed, .sortedKeys])
+    {
       let text = String(decoding: data, as: UTF8.self)
       return text.count > 120 ? String(text.prefix(117)) + "..." : text
     }

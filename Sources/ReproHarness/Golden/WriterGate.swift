@@ -28,9 +28,13 @@ public enum WriterGate {
     var out: [Item] = []
     for file in names where file.hasSuffix(".pt") || file.hasSuffix(".pth") {
       let stem = (file as NSString).deletingPathExtension
-      let checkpoint = try Checkpoint.load(contentsOf: dir.appendingPathComponent(file), trust: true)
+      let checkpoint = try Checkpoint.load(
+        contentsOf: dir.appendingPathComponent(file), trust: true)
       let archive = try TorchFile.archiveName(forPath: file)
-      out.append(Item(name: stem + ".torch", bytes: try TorchFile.serialize(checkpoint.root, archiveName: archive)))
+      out.append(
+        Item(
+          name: stem + ".torch",
+          bytes: try TorchFile.serialize(checkpoint.root, archiveName: archive)))
       if let flat = try? checkpoint.flatTensors(),
         let bytes = try? SafeTensorsFile(tensors: flat, metadata: checkpoint.metadata).serialized()
       {
@@ -41,9 +45,14 @@ public enum WriterGate {
   }
 
   /// Checks (or records) every gate file; returns each name with its outcome.
-  public static func check(store: GoldenStore) throws -> [(name: String, outcome: GoldenStore.Outcome)] {
+  public static func check(store: GoldenStore) throws -> [(
+    name: String, outcome: GoldenStore.Outcome
+  )] {
     try items(goldenRoot: store.root).map { item in
-      (item.name, try store.check(WrittenFileDocument(bytes: item.bytes), suite: suite, name: item.name))
+      (
+        item.name,
+        try store.check(WrittenFileDocument(bytes: item.bytes), suite: suite, name: item.name)
+      )
     }
   }
 }

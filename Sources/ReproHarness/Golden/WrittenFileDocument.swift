@@ -53,7 +53,10 @@ public struct WrittenFileDocument: Codable, Equatable, Sendable {
         records[entry.name] = Record(size: data.count, sha256: SHA256Digest.hex(of: data))
       }
     case .safetensors:
-      let headerLength = Int(bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+      let headerLength = Int(
+        bytes.prefix(8).enumerated().reduce(UInt64(0)) {
+          $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        })
       let header = Array(bytes[8..<min(bytes.count, 8 + headerLength)])
       records["header"] = Record(size: header.count, sha256: SHA256Digest.hex(of: header))
       let data = Array(bytes[min(bytes.count, 8 + headerLength)...])
@@ -65,7 +68,9 @@ public struct WrittenFileDocument: Codable, Equatable, Sendable {
     var tensors: [String: TensorSummary] = [:]
     for e in Inventory(of: checkpoint).entries {
       guard let t = e.tensor else { continue }
-      tensors[e.path] = TensorSummary(dtype: t.dtype.pytorchName, shape: t.shape, device: t.device.description, sha256: t.sha256Hex())
+      tensors[e.path] = TensorSummary(
+        dtype: t.dtype.pytorchName, shape: t.shape, device: t.device.description,
+        sha256: t.sha256Hex())
     }
     self.tensors = tensors
   }

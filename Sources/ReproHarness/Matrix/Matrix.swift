@@ -22,7 +22,9 @@ public struct Matrix: Sendable {
             // Training resnet18 is the benchmark's job; its whole-module file would name
             // torchvision's classes, which Repro does not write (state dicts only).
             if model == "resnet18" && (mode == .checkpoint || mode == .module) { continue }
-            out.append(MatrixCase(model: model, precision: precision, device: device, format: format, mode: mode))
+            out.append(
+              MatrixCase(
+                model: model, precision: precision, device: device, format: format, mode: mode))
           }
         }
       }
@@ -51,9 +53,13 @@ public struct Matrix: Sendable {
         for device in MatrixCase.DeviceRoute.allCases {
           for format in [MatrixCase.Format.torch, .safetensors] {
             for mode in MatrixCase.SaveMode.allCases where format == .torch || mode == .stateDict {
-              for route in MatrixCase.Route.allCases where mode == .stateDict || route == .plain || route == .mmap {
+              for route in MatrixCase.Route.allCases
+              where mode == .stateDict || route == .plain || route == .mmap {
                 for backend in MatrixCase.Backend.allCases {
-                  out.append(MatrixCase(model: model, precision: precision, device: device, format: format, mode: mode, route: route, backend: backend))
+                  out.append(
+                    MatrixCase(
+                      model: model, precision: precision, device: device, format: format,
+                      mode: mode, route: route, backend: backend))
                 }
               }
             }
@@ -73,16 +79,21 @@ public struct Matrix: Sendable {
     var terms: [(String, Set<String>)] = []
     for term in filter.split(separator: ",") {
       let parts = term.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2 else { throw MatrixFilterError(message: "filter term '\(term)' is not axis=value") }
+      guard parts.count == 2 else {
+        throw MatrixFilterError(message: "filter term '\(term)' is not axis=value")
+      }
       guard names.contains(parts[0]) else {
-        throw MatrixFilterError(message: "unknown axis '\(parts[0])' in filter; axes: \(names.sorted().joined(separator: ", "))")
+        throw MatrixFilterError(
+          message:
+            "unknown axis '\(parts[0])' in filter; axes: \(names.sorted().joined(separator: ", "))")
       }
       terms.append((parts[0], Set(parts[1].split(separator: "|").map(String.init))))
     }
-    return Matrix(cases.filter { c in
-      let axes = Dictionary(c.axes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-      return terms.allSatisfy { $0.1.contains(axes[$0.0] ?? "") }
-    })
+    return Matrix(
+      cases.filter { c in
+        let axes = Dictionary(c.axes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        return terms.allSatisfy { $0.1.contains(axes[$0.0] ?? "") }
+      })
   }
 
   /// Shard `index` of `count` (1-based, as `--shard 2/4`): every `count`-th case.

@@ -85,7 +85,8 @@ public struct MatrixCase: Hashable, Sendable, CustomStringConvertible {
   /// Creates a case.
   public init(
     model: String, seed: UInt64 = 0, precision: Precision = .float32, device: DeviceRoute = .cpu,
-    format: Format = .torch, mode: SaveMode = .stateDict, route: Route = .plain, backend: Backend = .blas1
+    format: Format = .torch, mode: SaveMode = .stateDict, route: Route = .plain,
+    backend: Backend = .blas1
   ) {
     self.model = model
     self.seed = seed
@@ -100,15 +101,20 @@ public struct MatrixCase: Hashable, Sendable, CustomStringConvertible {
   /// The case's axes by name, as JUnit properties and filter keys.
   public var axes: [(name: String, value: String)] {
     [
-      ("model", model), ("seed", String(seed)), ("dtype", precision.rawValue), ("device", device.rawValue),
-      ("format", format.rawValue), ("mode", mode.rawValue), ("route", route.rawValue), ("backend", backend.rawValue),
+      ("model", model), ("seed", String(seed)), ("dtype", precision.rawValue),
+      ("device", device.rawValue),
+      ("format", format.rawValue), ("mode", mode.rawValue), ("route", route.rawValue),
+      ("backend", backend.rawValue),
     ]
   }
 
   /// `mlp/s0/float16/cuda0/torch/state_dict/mmap/blas1`.
   public var id: String {
-    [model, "s\(seed)", precision.rawValue, device.rawValue, format.rawValue, mode.rawValue, route.rawValue, backend.rawValue]
-      .joined(separator: "/")
+    [
+      model, "s\(seed)", precision.rawValue, device.rawValue, format.rawValue, mode.rawValue,
+      route.rawValue, backend.rawValue,
+    ]
+    .joined(separator: "/")
   }
 
   /// The id.

@@ -25,7 +25,9 @@ final class MatrixModels: Sendable {
     if dtype != .float32 { module.cast(to: dtype) }
     module.eval()
     let sd = module.stateDict()
-    let pristine = StateDict(entries: sd.entries.map { StateDictEntry(key: $0.key, tensor: $0.tensor.copied()) }, metadata: sd.metadata)
+    let pristine = StateDict(
+      entries: sd.entries.map { StateDictEntry(key: $0.key, tensor: $0.tensor.copied()) },
+      metadata: sd.metadata)
     let entry = Entry(module: module, pristine: pristine)
     cache.withLock { $0[key] = entry }
     return entry

@@ -21,7 +21,9 @@ extension MatrixRunner {
 
   /// A state dict with a float32 master copy appended under `master.` (the mixed layout).
   static func merged(_ a: PickleValue, _ b: PickleValue) throws -> PickleValue {
-    guard case .orderedDict(let p, let attributes) = a.unshared else { throw MatrixError("state dict is not an OrderedDict") }
+    guard case .orderedDict(let p, let attributes) = a.unshared else {
+      throw MatrixError("state dict is not an OrderedDict")
+    }
     return .orderedDict(p + (try pairs(b)), attributes: attributes)
   }
 
@@ -31,7 +33,9 @@ extension MatrixRunner {
     guard case .orderedDict(let p, let attributes) = v.unshared, let first = p.first else {
       throw MatrixError("state dict is not a non-empty OrderedDict")
     }
-    return .orderedDict(Array(p.dropFirst()) + [PicklePair(.string("extra.weight"), first.value)], attributes: attributes)
+    return .orderedDict(
+      Array(p.dropFirst()) + [PicklePair(.string("extra.weight"), first.value)],
+      attributes: attributes)
   }
 
   /// The model's state dict as loaded: whole modules read through their `__dict__`, the
@@ -39,7 +43,9 @@ extension MatrixRunner {
   static func stateDictValue(of root: PickleValue, route: MatrixCase.Route) throws -> PickleValue {
     var pairs: [PicklePair]
     if case .object(let object) = root.unshared {
-      pairs = ModuleTree.stateDict(of: object, keepVars: false).map { PicklePair(.string($0.0), $0.1) }
+      pairs = ModuleTree.stateDict(of: object, keepVars: false).map {
+        PicklePair(.string($0.0), $0.1)
+      }
     } else {
       pairs = try Self.pairs(root)
     }
@@ -58,7 +64,9 @@ extension MatrixRunner {
   /// Overwrites every floating parameter and buffer with zeros, so that a load must restore them.
   static func scramble(_ model: Module) throws {
     let sd = model.stateDict()
-    let zeros = sd.entries.map { StateDictEntry(key: $0.key, tensor: Tensor(zeros: $0.tensor.shape, dtype: $0.tensor.dtype)) }
+    let zeros = sd.entries.map {
+      StateDictEntry(key: $0.key, tensor: Tensor(zeros: $0.tensor.shape, dtype: $0.tensor.dtype))
+    }
     try model.loadStateDict(StateDict(entries: zeros, metadata: sd.metadata))
   }
 }

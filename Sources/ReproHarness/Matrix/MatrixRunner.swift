@@ -29,11 +29,14 @@ public struct MatrixRunner: Sendable {
     let axes = Dictionary(c.axes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
     do {
       let checks = try execute(c)
-      return CaseResult.judged(id: c.id, model: c.model, axes: axes, tensors: checks, startedAt: start, finishedAt: Date())
+      return CaseResult.judged(
+        id: c.id, model: c.model, axes: axes, tensors: checks, startedAt: start, finishedAt: Date())
     } catch {
       return CaseResult(
-        id: c.id, model: c.model, axes: axes, status: .error, duration: Date().timeIntervalSince(start),
-        failure: .init(message: "\(error)", type: String(describing: type(of: error))), startedAt: start)
+        id: c.id, model: c.model, axes: axes, status: .error,
+        duration: Date().timeIntervalSince(start),
+        failure: .init(message: "\(error)", type: String(describing: type(of: error))),
+        startedAt: start)
     }
   }
 
@@ -57,7 +60,10 @@ public struct MatrixRunner: Sendable {
     let reference = try outputs.reference(name: goldenName) {
       c.backend == .reference ? before : try forward(model, x, backend: .reference)
     }
-    checks.append(try outputs.check(reference, actual: before, bitwise: c.backend == .reference, name: goldenName, store: golden))
+    checks.append(
+      try outputs.check(
+        reference, actual: before, bitwise: c.backend == .reference, name: goldenName, store: golden
+      ))
 
     // What is saved.
     let device: Device? =
@@ -71,7 +77,8 @@ public struct MatrixRunner: Sendable {
     case .stateDict:
       saved = model.stateDictValue(prefix: c.route == .dataParallel ? "module." : "")
       if c.precision == .mixed {
-        let master = try models.model(c.model, seed: c.seed, dtype: .float32).module.stateDictValue(prefix: "master.")
+        let master = try models.model(c.model, seed: c.seed, dtype: .float32).module.stateDictValue(
+          prefix: "master.")
         saved = try Self.merged(saved, master)
       }
       if c.route == .nonStrict { saved = try Self.withOneKeySwapped(saved) }
@@ -84,12 +91,15 @@ public struct MatrixRunner: Sendable {
     if let device { checkpoint = checkpoint.taggingTensors(with: device) }
 
     // Write, then read back through the case's route.
-    let url = scratch.appendingPathComponent(c.id.replacingOccurrences(of: "/", with: "_") + (c.format == .safetensors ? ".safetensors" : ".pt"))
+    let url = scratch.appendingPathComponent(
+      c.id.replacingOccurrences(of: "/", with: "_")
+        + (c.format == .safetensors ? ".safetensors" : ".pt"))
     defer { try? FileManager.default.removeItem(at: url) }
     let bytes: [UInt8] =
       c.format == .safetensors
       ? try SafeTensorsFile(tensors: checkpoint.flatTensors()).serialized()
-      : try TorchFile.serialize(checkpoint.root, archiveName: TorchFile.archiveName(forPath: url.path))
+      : try TorchFile.serialize(
+        checkpoint.root, archiveName: TorchFile.archiveName(forPath: url.path))
     try Data(bytes).write(to: url)
     let mapLocation: MapLocation? =
       switch c.device {
@@ -97,7 +107,9 @@ public struct MatrixRunner: Sendable {
       case .cuda0: .device(.cpu)
       case .cuda1: .mapping(["cuda:1": "cuda:0"])
       }
-    let loaded = try Checkpoint.load(contentsOf: url, mapLocation: mapLocation, trust: c.mode == .module, memoryMapped: c.route == .mmap)
+    let loaded = try Checkpoint.load(
+      contentsOf: url, mapLocation: mapLocation, trust: c.mode == .module,
+      memoryMapped: c.route == .mmap)
 
     // Every tensor bitwise, with the device the map location gives.
     // safetensors records no device (everything loads on cpu) and orders tensors by dtype and
@@ -105,10 +117,14 @@ public struct MatrixRunner: Sendable {
     let expectedDevice: Device = c.device == .cuda1 && c.format != .safetensors ? .cuda(0) : .cpu
     var expected = checkpoint.taggingTensors(with: expectedDevice)
     if c.format == .safetensors {
-      let byKey = Dictionary(try Self.pairs(expected.root).map { (Inventory.keyString($0.key), $0) }, uniquingKeysWith: { a, _ in a })
-      expected.root = .dict(try Self.pairs(loaded.root).compactMap { byKey[Inventory.keyString($0.key)] })
+      let byKey = Dictionary(
+        try Self.pairs(expected.root).map { (Inventory.keyString($0.key), $0) },
+        uniquingKeysWith: { a, _ in a })
+      expected.root = .dict(
+        try Self.pairs(loaded.root).compactMap { byKey[Inventory.keyString($0.key)] })
     }
-    let tree = CheckpointComparison.compare(loaded.root, expected.root, options: .bitwise, golden: "the tensors saved by this case")
+    let tree = CheckpointComparison.compare(
+      loaded.root, expected.root, options: .bitwise, golden: "the tensors saved by this case")
     checks += tree.tensors
     if !tree.passed && tree.failedTensors.isEmpty { throw MatrixError(tree.message) }
 
@@ -125,28 +141,40 @@ public struct MatrixRunner: Sendable {
       for e in stateDict.entries {
         guard let got = after[e.key] else { continue }
         let want = e.tensor.dtype.isFloatingPoint ? e.tensor.to(.float32) : e.tensor
-        checks.append(TensorComparison.compare(got.tagged(.cpu), want.tagged(.cpu), options: .bitwise, name: e.key, golden: "the saved tensor cast to float32"))
+        checks.append(
+          TensorComparison.compare(
+            got.tagged(.cpu), want.tagged(.cpu), options: .bitwise, name: e.key,
+            golden: "the saved tensor cast to float32"))
       }
       return checks
     }
     try Self.scramble(model)
     let keys = try model.loadStateDict(stateDict, strict: c.route != .nonStrict)
     if c.route == .nonStrict {
-      guard keys.unexpectedKeys == ["extra.weight"], keys.missingKeys.count == 1, let missing = keys.missingKeys.first,
+      guard keys.unexpectedKeys == ["extra.weight"], keys.missingKeys.count == 1,
+        let missing = keys.missingKeys.first,
         let value = entry.pristine[missing]
       else {
-        throw MatrixError("load_state_dict(strict=False) reported missing \(keys.missingKeys) and unexpected \(keys.unexpectedKeys); expected one missing key and [\"extra.weight\"]")
+        throw MatrixError(
+          "load_state_dict(strict=False) reported missing \(keys.missingKeys) and unexpected \(keys.unexpectedKeys); expected one missing key and [\"extra.weight\"]"
+        )
       }
       // The key left out of the file keeps the model's own value: put the original back.
-      try model.loadStateDict(StateDict(entries: [StateDictEntry(key: missing, tensor: value)]), strict: false)
+      try model.loadStateDict(
+        StateDict(entries: [StateDictEntry(key: missing, tensor: value)]), strict: false)
     }
     let after = try forward(model, x, backend: c.backend)
-    checks.append(TensorComparison.compare(after, before, options: .bitwise, name: "forward output after reload", golden: "the forward output before saving"))
+    checks.append(
+      TensorComparison.compare(
+        after, before, options: .bitwise, name: "forward output after reload",
+        golden: "the forward output before saving"))
     return checks
   }
 
   func forward(_ model: Module, _ x: Tensor, backend: MatrixCase.Backend) throws -> Tensor {
     BLAS.setThreadCount(backend == .blasN ? threads : 1)
-    return try ComputeBackend.$current.withValue(backend == .reference ? .reference : .blas) { try model(x) }
+    return try ComputeBackend.$current.withValue(backend == .reference ? .reference : .blas) {
+      try model(x)
+    }
   }
 }

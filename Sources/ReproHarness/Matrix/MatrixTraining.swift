@@ -22,7 +22,8 @@ enum MatrixTraining {
     func step() throws -> Double {
       let x = try data.randn(shape: inputShape).to(trainDType)
       let y = try data.randn(shape: outputShape).to(trainDType)
-      return try TrainingStep.mse(model: model, optimizer: optimizer, scaler: scaler, autocast: autocast, x: x, y: y)
+      return try TrainingStep.mse(
+        model: model, optimizer: optimizer, scaler: scaler, autocast: autocast, x: x, y: y)
     }
   }
 
@@ -41,8 +42,10 @@ enum MatrixTraining {
       autocast: autocast, trainDType: trainDType, inputShape: x.shape, outputShape: outputShape)
   }
 
-  static func resumeChecks(_ c: MatrixCase, scratch: URL, dtype: DType) throws -> [ComparisonResult] {
-    BLAS.setThreadCount(c.backend == .blasN ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1)
+  static func resumeChecks(_ c: MatrixCase, scratch: URL, dtype: DType) throws -> [ComparisonResult]
+  {
+    BLAS.setThreadCount(
+      c.backend == .blasN ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1)
     return try ComputeBackend.$current.withValue(c.backend == .reference ? .reference : .blas) {
       try resume(c, scratch: scratch, dtype: dtype)
     }
@@ -58,21 +61,28 @@ enum MatrixTraining {
     var loss = 0.0
     for _ in 0..<2 { loss = try first.step() }
     var saved = TrainingCheckpoint(
-      epoch: 2, model: first.model, optimizer: first.optimizer, loss: .float(loss), scaler: first.scaler,
+      epoch: 2, model: first.model, optimizer: first.optimizer, loss: .float(loss),
+      scaler: first.scaler,
       generator: first.data
     ).pickleValue
     if c.device != .cpu {
-      saved = Checkpoint(format: .zip, root: saved).taggingTensors(with: c.device == .cuda0 ? .cuda(0) : .cuda(1)).root
+      saved =
+        Checkpoint(format: .zip, root: saved).taggingTensors(
+          with: c.device == .cuda0 ? .cuda(0) : .cuda(1)
+        ).root
     }
     let url = scratch.appendingPathComponent(c.id.replacingOccurrences(of: "/", with: "_") + ".pt")
     defer { try? FileManager.default.removeItem(at: url) }
-    try Data(TorchFile.serialize(saved, archiveName: TorchFile.archiveName(forPath: url.path))).write(to: url)
+    try Data(TorchFile.serialize(saved, archiveName: TorchFile.archiveName(forPath: url.path)))
+      .write(to: url)
     let mapLocation: MapLocation? = c.device == .cpu ? nil : .device(.cpu)
-    let loaded = try Checkpoint.load(contentsOf: url, mapLocation: mapLocation, memoryMapped: c.route == .mmap)
+    let loaded = try Checkpoint.load(
+      contentsOf: url, mapLocation: mapLocation, memoryMapped: c.route == .mmap)
     let second = try makeRun(c, dtype: dtype)
     // The fresh run's own data generator is replaced by the checkpoint's state.
     try TrainingCheckpoint(loaded.root).restore(
-      model: second.model, optimizer: second.optimizer, scaler: second.scaler, generator: second.data)
+      model: second.model, optimizer: second.optimizer, scaler: second.scaler,
+      generator: second.data)
     _ = try second.step()
 
     var checks: [ComparisonResult] = []
@@ -80,13 +90,19 @@ enum MatrixTraining {
     let b = second.model.stateDict()
     for e in a.entries {
       guard let got = b[e.key] else { continue }
-      checks.append(TensorComparison.compare(got, e.tensor, options: .bitwise, name: e.key, golden: "uninterrupted training (3 steps)"))
+      checks.append(
+        TensorComparison.compare(
+          got, e.tensor, options: .bitwise, name: e.key, golden: "uninterrupted training (3 steps)")
+      )
     }
     for (p, q) in zip(straight.model.parameters(), second.model.parameters()) {
       guard let ma = straight.optimizer.state(for: p)?["momentum_buffer"]?.tensor,
         let mb = second.optimizer.state(for: q)?["momentum_buffer"]?.tensor
       else { continue }
-      checks.append(TensorComparison.compare(mb, ma, options: .bitwise, name: "momentum_buffer", golden: "uninterrupted training (3 steps)"))
+      checks.append(
+        TensorComparison.compare(
+          mb, ma, options: .bitwise, name: "momentum_buffer",
+          golden: "uninterrupted training (3 steps)"))
     }
     return checks
   }

@@ -60,28 +60,37 @@ final class OutputGoldens: Sendable {
       guard let v = UInt64(h, radix: 16) else { return nil }
       for k in 0..<size { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) }
     }
-    return try? Tensor(storage: Storage(bytes: bytes), dtype: dtype, shape: d.shape, strides: Tensor.contiguousStrides(for: d.shape))
+    return try? Tensor(
+      storage: Storage(bytes: bytes), dtype: dtype, shape: d.shape,
+      strides: Tensor.contiguousStrides(for: d.shape))
   }
 
   /// Checks the reference output against its golden once per run (recording per the store's
   /// mode), then compares `actual` with the golden values.
-  func check(_ reference: Tensor, actual: Tensor, bitwise: Bool, name: String, store: GoldenStore) throws -> ComparisonResult {
+  func check(_ reference: Tensor, actual: Tensor, bitwise: Bool, name: String, store: GoldenStore)
+    throws -> ComparisonResult
+  {
     let goldenPath = "Golden/\(OutputGoldens.suite)/\(name).json"
     var document = checked.withLock { $0[name] }
     if document == nil {
-      let outcome = try store.check(OutputGoldens.document(reference), suite: OutputGoldens.suite, name: name)
+      let outcome = try store.check(
+        OutputGoldens.document(reference), suite: OutputGoldens.suite, name: name)
       guard outcome.isSuccess else {
         return ComparisonResult(
-          name: "forward output", golden: goldenPath, mode: .bitwise, passed: false, summary: outcome.message)
+          name: "forward output", golden: goldenPath, mode: .bitwise, passed: false,
+          summary: outcome.message)
       }
       document = OutputGoldens.document(reference)
       checked.withLock { $0[name] = document }
     }
     guard let document, let expected = OutputGoldens.tensor(document) else {
-      return ComparisonResult(name: "forward output", golden: goldenPath, mode: .bitwise, passed: false, summary: "golden \(goldenPath) does not decode")
+      return ComparisonResult(
+        name: "forward output", golden: goldenPath, mode: .bitwise, passed: false,
+        summary: "golden \(goldenPath) does not decode")
     }
     let options = bitwise ? .bitwise : OutputGoldens.crossBackendOptions(actual.dtype)
-    return TensorComparison.compare(actual, expected, options: options, name: "forward output", golden: goldenPath)
+    return TensorComparison.compare(
+      actual, expected, options: options, name: "forward output", golden: goldenPath)
   }
 
   static let suite = "matrix"

@@ -57,13 +57,17 @@ public final class BatchNorm2d: Module {
       throw TensorError(.shapeMismatch, "expected 4D input (got \(input.shape.count)D input)")
     }
     guard input.shape[1] == numFeatures else {
-      throw TensorError(.shapeMismatch, "BatchNorm2d(\(numFeatures)): input has \(input.shape[1]) channels")
+      throw TensorError(
+        .shapeMismatch, "BatchNorm2d(\(numFeatures)): input has \(input.shape[1]) channels")
     }
     let weight = parameter("weight").map { Variable($0) }
     let bias = parameter("bias").map { Variable($0) }
-    let runningMean = buffer("running_mean"), runningVar = buffer("running_var")
+    let runningMean = buffer("running_mean")
+    let runningVar = buffer("running_var")
     if !isTraining, let runningMean, let runningVar {
-      return try Variable.batchNormInference(input, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar, eps: eps)
+      return try Variable.batchNormInference(
+        input, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+        eps: eps)
     }
     var factor = momentum ?? 0
     if isTraining && tracksRunningStats, let tracked = buffer("num_batches_tracked") {
@@ -73,7 +77,8 @@ public final class BatchNorm2d: Module {
     }
     let updates = isTraining
     let r = try Variable.batchNormTraining(
-      input, weight: weight, bias: bias, runningMean: updates ? runningMean : nil, runningVar: updates ? runningVar : nil,
+      input, weight: weight, bias: bias, runningMean: updates ? runningMean : nil,
+      runningVar: updates ? runningVar : nil,
       momentum: factor, eps: eps)
     if let m = r.runningMean { setBuffer("running_mean", m) }
     if let v = r.runningVar { setBuffer("running_var", v) }

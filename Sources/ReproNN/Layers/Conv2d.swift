@@ -44,7 +44,8 @@ public final class Conv2d: Module {
     registerParameter("weight", Parameter(weight))
     if bias {
       let b = Tensor(zeros: [outChannels], dtype: dtype)
-      Initializers.defaultBiasInit(b, fanIn: (inChannels / groups) * kernelSize.0 * kernelSize.1, generator: generator)
+      Initializers.defaultBiasInit(
+        b, fanIn: (inChannels / groups) * kernelSize.0 * kernelSize.1, generator: generator)
       registerParameter("bias", Parameter(b))
     } else {
       registerParameter("bias", nil)
@@ -60,7 +61,8 @@ public final class Conv2d: Module {
     let w = Autocast.lowerPrecision(Variable(weight))
     let b = parameter("bias").map { Autocast.lowerPrecision(Variable($0)) }
     return try Variable.conv2d(
-      Autocast.lowerPrecision(input), weight: w, bias: b, stride: [stride.0, stride.1], padding: [padding.0, padding.1],
+      Autocast.lowerPrecision(input), weight: w, bias: b, stride: [stride.0, stride.1],
+      padding: [padding.0, padding.1],
       dilation: [dilation.0, dilation.1], groups: groups)
   }
 }

@@ -5,7 +5,8 @@ public enum Initializers {
   /// `kaiming_uniform_(w, a=sqrt(5))`: the default weight init of Linear and Conv2d.
   public static func defaultWeightInit(_ weight: Tensor, generator: Generator) {
     mustSucceed {
-      try generator.kaimingUniform_(weight, a: 5.0.squareRoot(), mode: .fanIn, nonlinearity: .leakyRelu)
+      try generator.kaimingUniform_(
+        weight, a: 5.0.squareRoot(), mode: .fanIn, nonlinearity: .leakyRelu)
     }
   }
 

@@ -11,7 +11,10 @@ public final class Linear: Module {
   public let outFeatures: Int
 
   /// Creates the layer and initialises it from `generator` as PyTorch does.
-  public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32, generator: Generator) {
+  public init(
+    _ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32,
+    generator: Generator
+  ) {
     self.inFeatures = inFeatures
     self.outFeatures = outFeatures
     super.init(typeName: "Linear")

@@ -17,7 +17,10 @@ public final class MaxPool2d: Module {
   /// Whether PyTorch's forward also returns the argmax indices (`return_indices`).
   public let returnsIndices: Bool
   /// Creates the layer; `stride` defaults to `kernelSize` as in PyTorch.
-  public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), ceilMode: Bool = false, returnIndices: Bool = false) {
+  public init(
+    kernelSize: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+    dilation: (Int, Int) = (1, 1), ceilMode: Bool = false, returnIndices: Bool = false
+  ) {
     self.returnsIndices = returnIndices
     self.kernelSize = kernelSize
     self.stride = stride ?? kernelSize

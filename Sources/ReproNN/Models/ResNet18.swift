@@ -9,7 +9,9 @@ public final class ResNet18: Module {
   /// Creates the network from `generator` as `torch.manual_seed(s); resnet18(num_classes=n)` does.
   public init(numClasses: Int = 1000, generator g: Generator) {
     super.init(typeName: "ResNet")
-    registerChild("conv1", Conv2d(3, 64, kernelSize: (7, 7), stride: (2, 2), padding: (3, 3), bias: false, generator: g))
+    registerChild(
+      "conv1",
+      Conv2d(3, 64, kernelSize: (7, 7), stride: (2, 2), padding: (3, 3), bias: false, generator: g))
     registerChild("bn1", BatchNorm2d(64))
     registerChild("relu", ReLU())
     registerChild("maxpool", MaxPool2d(kernelSize: (3, 3), stride: (2, 2), padding: (1, 1)))
@@ -25,7 +27,9 @@ public final class ResNet18: Module {
             BatchNorm2d(planes),
           ])
         }
-        blocks.append(BasicBlock(inPlanes: inPlanes, planes: planes, stride: s, downsample: downsample, generator: g))
+        blocks.append(
+          BasicBlock(
+            inPlanes: inPlanes, planes: planes, stride: s, downsample: downsample, generator: g))
         inPlanes = planes
       }
       registerChild("layer\(index + 1)", Sequential(blocks))
@@ -34,7 +38,9 @@ public final class ResNet18: Module {
     registerChild("fc", Linear(512, numClasses, generator: g))
     for (_, module) in namedModules() {
       if let conv = module as? Conv2d, let w = conv.parameter("weight") {
-        Initializers.mustSucceed { try g.kaimingNormal_(w.value, a: 0, mode: .fanOut, nonlinearity: .relu) }
+        Initializers.mustSucceed {
+          try g.kaimingNormal_(w.value, a: 0, mode: .fanOut, nonlinearity: .relu)
+        }
       }
     }
   }

@@ -95,18 +95,23 @@ extension Module {
   /// - Throws: `StateDictError` on any shape mismatch, and in strict mode on any missing or
   ///   unexpected key; nothing is modified when it throws.
   @discardableResult
-  public func loadStateDict(_ stateDict: StateDict, strict: Bool = true) throws(StateDictError) -> IncompatibleKeys {
+  public func loadStateDict(_ stateDict: StateDict, strict: Bool = true) throws(StateDictError)
+    -> IncompatibleKeys
+  {
     var targets: [(key: String, shape: [Int], assign: (Tensor) -> Void)] = []
     for (path, module) in namedModules() {
       let keyPrefix = path.isEmpty ? "" : path + "."
       for case (let name, let p?) in module.namedParameters {
-        targets.append((keyPrefix + name, p.value.shape, { p.value = Module.copied($0, like: p.value) }))
+        targets.append(
+          (keyPrefix + name, p.value.shape, { p.value = Module.copied($0, like: p.value) }))
       }
       for case (let name, let b?, true) in module.namedBuffers {
-        targets.append((keyPrefix + name, b.shape, { module.setBuffer(name, Module.copied($0, like: b)) }))
+        targets.append(
+          (keyPrefix + name, b.shape, { module.setBuffer(name, Module.copied($0, like: b)) }))
       }
     }
-    let provided = Dictionary(stateDict.entries.map { ($0.key, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+    let provided = Dictionary(
+      stateDict.entries.map { ($0.key, $0.tensor) }, uniquingKeysWith: { a, _ in a })
     let targetKeys = Set(targets.map(\.key))
     let missing = targets.map(\.key).filter { provided[$0] == nil }
     let unexpected = stateDict.keys.filter { !targetKeys.contains($0) }
@@ -114,19 +119,26 @@ extension Module {
     for t in targets {
       if let v = provided[t.key], v.shape != t.shape {
         problems.append(
-          "size mismatch for \(t.key): copying a param with shape \(Module.torchSize(v.shape)) from checkpoint, the shape in current model is \(Module.torchSize(t.shape)).")
+          "size mismatch for \(t.key): copying a param with shape \(Module.torchSize(v.shape)) from checkpoint, the shape in current model is \(Module.torchSize(t.shape))."
+        )
       }
     }
     let keys = IncompatibleKeys(missingKeys: missing, unexpectedKeys: unexpected)
     if strict {
       if !unexpected.isEmpty {
-        problems.insert("Unexpected key(s) in state_dict: \(unexpected.map { "\"\($0)\"" }.joined(separator: ", ")). ", at: 0)
+        problems.insert(
+          "Unexpected key(s) in state_dict: \(unexpected.map { "\"\($0)\"" }.joined(separator: ", ")). ",
+          at: 0)
       }
       if !missing.isEmpty {
-        problems.insert("Missing key(s) in state_dict: \(missing.map { "\"\($0)\"" }.joined(separator: ", ")). ", at: 0)
+        problems.insert(
+          "Missing key(s) in state_dict: \(missing.map { "\"\($0)\"" }.joined(separator: ", ")). ",
+          at: 0)
       }
     }
-    if !problems.isEmpty { throw StateDictError(problems: problems, keys: keys, typeName: typeName) }
+    if !problems.isEmpty {
+      throw StateDictError(problems: problems, keys: keys, typeName: typeName)
+    }
     for t in targets { if let v = provided[t.key] { t.assign(v) } }
     return keys
   }
@@ -159,8 +171,12 @@ public enum DataParallelPrefix {
 
   /// The state dict with `prefix` removed from every key that has it (PyTorch's
   /// `consume_prefix_in_state_dict_if_present`), metadata paths included.
-  public static func stripped(_ stateDict: StateDict, prefix: String = DataParallelPrefix.prefix) -> StateDict {
-    func strip(_ s: String) -> String { s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s }
+  public static func stripped(_ stateDict: StateDict, prefix: String = DataParallelPrefix.prefix)
+    -> StateDict
+  {
+    func strip(_ s: String) -> String {
+      s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s
+    }
     let bare = String(prefix.dropLast(prefix.hasSuffix(".") ? 1 : 0))
     // As PyTorch: the wrapper's root entry "" stays in place and takes the version of "module";
     // "module.x" becomes "x".
@@ -179,7 +195,9 @@ public enum DataParallelPrefix {
 
   /// The state dict with `prefix` added to every key, as `nn.DataParallel(m).state_dict()` writes
   /// it (metadata gets the wrapper's root entry `""` and `module`, `module.0`, …).
-  public static func added(_ stateDict: StateDict, prefix: String = DataParallelPrefix.prefix) -> StateDict {
+  public static func added(_ stateDict: StateDict, prefix: String = DataParallelPrefix.prefix)
+    -> StateDict
+  {
     let bare = String(prefix.dropLast(prefix.hasSuffix(".") ? 1 : 0))
     var metadata: [(path: String, version: Int)] = [("", 1)]
     metadata += stateDict.metadata.map { ($0.path.isEmpty ? bare : prefix + $0.path, $0.version) }

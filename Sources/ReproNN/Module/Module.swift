@@ -105,7 +105,8 @@ open class Module {
     var seen = Set<ObjectIdentifier>()
     var out: [Parameter] = []
     for (_, module) in namedModules() {
-      for case (_, let p?) in module.namedParameters where seen.insert(ObjectIdentifier(p)).inserted {
+      for case (_, let p?) in module.namedParameters where seen.insert(ObjectIdentifier(p)).inserted
+      {
         out.append(p)
       }
     }
@@ -133,10 +134,14 @@ open class Module {
   }
 
   /// `forward(input)` (`module(input)`).
-  public func callAsFunction(_ input: Variable) throws(TensorError) -> Variable { try forward(input) }
+  public func callAsFunction(_ input: Variable) throws(TensorError) -> Variable {
+    try forward(input)
+  }
 
   /// `forward` on a plain tensor, returning the output value (the graph, if any, is dropped).
-  public func callAsFunction(_ input: Tensor) throws(TensorError) -> Tensor { try forward(Variable(input)).value }
+  public func callAsFunction(_ input: Tensor) throws(TensorError) -> Tensor {
+    try forward(Variable(input)).value
+  }
 
   /// Clears every parameter's gradient (`zero_grad(set_to_none=True)`, PyTorch's default).
   public func zeroGrad() {

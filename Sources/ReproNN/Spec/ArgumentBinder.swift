@@ -16,21 +16,27 @@ struct ArgumentBinder {
 
   mutating func bind(_ names: [String], required: Int) throws(ModelSpecError) {
     guard call.positional.count <= names.count else {
-      throw error("takes \(names.count) positional arguments but \(call.positional.count) were given")
+      throw error(
+        "takes \(names.count) positional arguments but \(call.positional.count) were given")
     }
     for (name, value) in zip(names, call.positional) { bound[name] = value }
     for (name, value) in call.keywords {
-      guard names.contains(name) else { throw error("got an unexpected keyword argument '\(name)'") }
+      guard names.contains(name) else {
+        throw error("got an unexpected keyword argument '\(name)'")
+      }
       guard bound[name] == nil else { throw error("got multiple values for argument '\(name)'") }
       bound[name] = value
     }
     let missing = names.prefix(required).filter { bound[$0] == nil }
     if !missing.isEmpty {
-      throw error("missing \(missing.count) required positional argument\(missing.count > 1 ? "s" : ""): \(missing.map { "'\($0)'" }.joined(separator: " and "))")
+      throw error(
+        "missing \(missing.count) required positional argument\(missing.count > 1 ? "s" : ""): \(missing.map { "'\($0)'" }.joined(separator: " and "))"
+      )
     }
   }
 
-  func int(_ name: String, default dflt: Int? = nil, min: Int? = nil) throws(ModelSpecError) -> Int {
+  func int(_ name: String, default dflt: Int? = nil, min: Int? = nil) throws(ModelSpecError) -> Int
+  {
     guard let v = bound[name] else {
       guard let dflt else { throw error("missing argument '\(name)'") }
       return dflt
@@ -87,8 +93,12 @@ struct ArgumentBinder {
   }
 
   /// An int or a 2-tuple of ints (`3` → (3, 3)), as PyTorch's `_pair`.
-  func pair(_ name: String, default dflt: (Int, Int)? = nil, min: Int) throws(ModelSpecError) -> (Int, Int) {
-    guard let p = try optionalPair(name, min: min) ?? dflt else { throw error("missing argument '\(name)'") }
+  func pair(_ name: String, default dflt: (Int, Int)? = nil, min: Int) throws(ModelSpecError) -> (
+    Int, Int
+  ) {
+    guard let p = try optionalPair(name, min: min) ?? dflt else {
+      throw error("missing argument '\(name)'")
+    }
     return p
   }
 
@@ -99,12 +109,16 @@ struct ArgumentBinder {
     case .int(let i)?: p = (i, i)
     case .tuple(let items)? where items.count == 2:
       guard case .int(let a) = items[0], case .int(let b) = items[1] else {
-        throw error("argument '\(name)' must be an int or a pair of ints, not \(ModelSpec.Value.tuple(items))")
+        throw error(
+          "argument '\(name)' must be an int or a pair of ints, not \(ModelSpec.Value.tuple(items))"
+        )
       }
       p = (a, b)
     case let v?: throw error("argument '\(name)' must be an int or a pair of ints, not \(v)")
     }
-    guard p.0 >= min, p.1 >= min else { throw error("argument '\(name)' must be at least \(min), got \(p)") }
+    guard p.0 >= min, p.1 >= min else {
+      throw error("argument '\(name)' must be at least \(min), got \(p)")
+    }
     return p
   }
 }

@@ -13,7 +13,8 @@ public enum ModelFactory {
   ///   - spec: the parsed spec.
   ///   - generator: where initial values are drawn from (seed it first, as `torch.manual_seed`).
   /// - Throws: `ModelSpecError` naming the constructor and argument that is wrong.
-  public static func make(_ spec: ModelSpec, generator: Generator) throws(ModelSpecError) -> Module {
+  public static func make(_ spec: ModelSpec, generator: Generator) throws(ModelSpecError) -> Module
+  {
     try make(spec.root, source: spec.source, generator: generator)
   }
 
@@ -28,16 +29,25 @@ public enum ModelFactory {
     "AdaptiveAvgPool2d", "Flatten", "Dropout", "Sequential", "simple", "mlp", "cnn", "resnet18",
   ]
 
-  static func make(_ call: ModelSpec.Call, source: String, generator g: Generator) throws(ModelSpecError) -> Module {
+  static func make(_ call: ModelSpec.Call, source: String, generator g: Generator)
+    throws(ModelSpecError) -> Module
+  {
     var a = ArgumentBinder(call: call, source: source)
     switch call.name {
     case "Linear":
       try a.bind(["in_features", "out_features", "bias"], required: 2)
-      let m = Linear(try a.int("in_features", min: 0), try a.int("out_features", min: 0), bias: try a.bool("bias", default: true), generator: g)
+      let m = Linear(
+        try a.int("in_features", min: 0), try a.int("out_features", min: 0),
+        bias: try a.bool("bias", default: true), generator: g)
       return m
     case "Conv2d":
-      try a.bind(["in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"], required: 3)
-      let cin = try a.int("in_channels", min: 1), cout = try a.int("out_channels", min: 1)
+      try a.bind(
+        [
+          "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups",
+          "bias", "padding_mode",
+        ], required: 3)
+      let cin = try a.int("in_channels", min: 1)
+      let cout = try a.int("out_channels", min: 1)
       let groups = try a.int("groups", default: 1, min: 1)
       guard cin % groups == 0 else { throw a.error("in_channels must be divisible by groups") }
       guard cout % groups == 0 else { throw a.error("out_channels must be divisible by groups") }
@@ -45,8 +55,10 @@ public enum ModelFactory {
         throw a.error("padding_mode '\(mode)' is not supported (only 'zeros')")
       }
       let conv = Conv2d(
-        cin, cout, kernelSize: try a.pair("kernel_size", min: 1), stride: try a.pair("stride", default: (1, 1), min: 1),
-        padding: try a.pair("padding", default: (0, 0), min: 0), dilation: try a.pair("dilation", default: (1, 1), min: 1),
+        cin, cout, kernelSize: try a.pair("kernel_size", min: 1),
+        stride: try a.pair("stride", default: (1, 1), min: 1),
+        padding: try a.pair("padding", default: (0, 0), min: 0),
+        dilation: try a.pair("dilation", default: (1, 1), min: 1),
         groups: groups, bias: try a.bool("bias", default: true), generator: g)
       conv.argumentSpellings = a.spellings(["kernel_size", "stride", "padding", "dilation"])
       return conv
@@ -54,7 +66,8 @@ public enum ModelFactory {
       try a.bind(["num_features", "eps", "momentum", "affine", "track_running_stats"], required: 1)
       let bn = BatchNorm2d(
         try a.int("num_features", min: 1), eps: try a.double("eps", default: 1e-5),
-        momentum: try a.optionalDouble("momentum", default: 0.1), affine: try a.bool("affine", default: true),
+        momentum: try a.optionalDouble("momentum", default: 0.1),
+        affine: try a.bool("affine", default: true),
         trackRunningStats: try a.bool("track_running_stats", default: true))
       bn.argumentSpellings = a.spellings(["eps", "momentum"])
       return bn
@@ -64,20 +77,27 @@ public enum ModelFactory {
       return call.name == "ReLU" ? ReLU(inplace: inplace) : call.name == "Tanh" ? Tanh() : Sigmoid()
     case "Flatten":
       try a.bind(["start_dim", "end_dim"], required: 0)
-      return Flatten(startDim: try a.int("start_dim", default: 1), endDim: try a.int("end_dim", default: -1))
+      return Flatten(
+        startDim: try a.int("start_dim", default: 1), endDim: try a.int("end_dim", default: -1))
     case "Dropout":
       try a.bind(["p", "inplace"], required: 0)
       let p = try a.double("p", default: 0.5)
-      guard p >= 0 && p <= 1 else { throw a.error("dropout probability has to be between 0 and 1, but got \(p)") }
+      guard p >= 0 && p <= 1 else {
+        throw a.error("dropout probability has to be between 0 and 1, but got \(p)")
+      }
       let dropout = Dropout(p: p, inplace: try a.bool("inplace", default: false), generator: g)
       dropout.argumentSpellings = a.spellings(["p"])
       return dropout
     case "MaxPool2d":
-      try a.bind(["kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"], required: 1)
+      try a.bind(
+        ["kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"], required: 1
+      )
       let k = try a.pair("kernel_size", min: 1)
       let pool = MaxPool2d(
-        kernelSize: k, stride: try a.optionalPair("stride", min: 1), padding: try a.pair("padding", default: (0, 0), min: 0),
-        dilation: try a.pair("dilation", default: (1, 1), min: 1), ceilMode: try a.bool("ceil_mode", default: false),
+        kernelSize: k, stride: try a.optionalPair("stride", min: 1),
+        padding: try a.pair("padding", default: (0, 0), min: 0),
+        dilation: try a.pair("dilation", default: (1, 1), min: 1),
+        ceilMode: try a.bool("ceil_mode", default: false),
         returnIndices: try a.bool("return_indices", default: false))
       pool.argumentSpellings = a.spellings(["kernel_size", "stride", "padding", "dilation"])
       return pool
@@ -97,7 +117,9 @@ public enum ModelFactory {
       guard call.keywords.isEmpty else { throw a.error("Sequential() takes no keyword arguments") }
       var layers: [Module] = []
       for value in call.positional {
-        guard case .call(let inner) = value else { throw a.error("Sequential() arguments must be modules, got \(value)") }
+        guard case .call(let inner) = value else {
+          throw a.error("Sequential() arguments must be modules, got \(value)")
+        }
         layers.append(try make(inner, source: source, generator: g))
       }
       return Sequential(layers)
@@ -114,7 +136,8 @@ public enum ModelFactory {
       return ResNet18(numClasses: try a.int("num_classes", default: 1000, min: 1), generator: g)
     default:
       throw ModelSpecError(
-        "unknown module '\(call.name)'; known: \(knownNames.joined(separator: ", "))", source: source, offset: call.offset)
+        "unknown module '\(call.name)'; known: \(knownNames.joined(separator: ", "))",
+        source: source, offset: call.offset)
     }
   }
 }

@@ -28,7 +28,10 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
     public var offset: Int
 
     /// Creates a call.
-    public init(name: String, positional: [Value] = [], keywords: [(name: String, value: Value)] = [], offset: Int = 0) {
+    public init(
+      name: String, positional: [Value] = [], keywords: [(name: String, value: Value)] = [],
+      offset: Int = 0
+    ) {
       self.name = name
       self.positional = positional
       self.keywords = keywords
@@ -67,7 +70,8 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
       case .none: "None"
       case .string(let s): "'\(s)'"
       case .tuple(let items):
-        items.count == 1 ? "(\(items[0]),)" : "(\(items.map(\.description).joined(separator: ", ")))"
+        items.count == 1
+          ? "(\(items[0]),)" : "(\(items.map(\.description).joined(separator: ", ")))"
       case .call(let c): c.description
       }
     }

@@ -34,7 +34,9 @@ struct ModelSpecParser {
     skipSpaces()
     if pos < chars.count { throw error("unexpected \(describeNext) after the model") }
     guard case .call(let call) = value else {
-      throw error("a model spec must be a constructor call such as Linear(4, 2) or a zoo name, not \(value)", at: start)
+      throw error(
+        "a model spec must be a constructor call such as Linear(4, 2) or a zoo name, not \(value)",
+        at: start)
     }
     return call
   }
@@ -51,7 +53,9 @@ struct ModelSpecParser {
 
   private mutating func parseIdentifier() -> String {
     let start = pos
-    while pos < chars.count, chars[pos].isLetter || chars[pos].isNumber || chars[pos] == "_" || chars[pos] == "." {
+    while pos < chars.count,
+      chars[pos].isLetter || chars[pos].isNumber || chars[pos] == "_" || chars[pos] == "."
+    {
       pos += 1
     }
     return String(chars[start..<pos])
@@ -60,7 +64,9 @@ struct ModelSpecParser {
   private mutating func parseNameOrCall() throws(ModelSpecError) -> ModelSpec.Value {
     let start = pos
     let dotted = parseIdentifier()
-    if dotted.hasSuffix(".") || dotted.contains("..") { throw error("malformed name '\(dotted)'", at: start) }
+    if dotted.hasSuffix(".") || dotted.contains("..") {
+      throw error("malformed name '\(dotted)'", at: start)
+    }
     switch dotted {
     case "True": return .bool(true)
     case "False": return .bool(false)
@@ -72,7 +78,9 @@ struct ModelSpecParser {
     guard peek() == "(" else { return .call(ModelSpec.Call(name: name, offset: start)) }
     depth += 1
     defer { depth -= 1 }
-    if depth > ModelSpecParser.maxDepth { throw error("nesting deeper than \(ModelSpecParser.maxDepth) levels") }
+    if depth > ModelSpecParser.maxDepth {
+      throw error("nesting deeper than \(ModelSpecParser.maxDepth) levels")
+    }
     pos += 1
     var call = ModelSpec.Call(name: name, offset: start)
     skipSpaces()
@@ -96,11 +104,15 @@ struct ModelSpecParser {
           call.keywords.append((key, try parseValue()))
         } else {
           pos = save
-          if !call.keywords.isEmpty { throw error("positional argument follows keyword argument", at: argStart) }
+          if !call.keywords.isEmpty {
+            throw error("positional argument follows keyword argument", at: argStart)
+          }
           call.positional.append(try parseValue())
         }
       } else {
-        if !call.keywords.isEmpty { throw error("positional argument follows keyword argument", at: argStart) }
+        if !call.keywords.isEmpty {
+          throw error("positional argument follows keyword argument", at: argStart)
+        }
         call.positional.append(try parseValue())
       }
       skipSpaces()
@@ -116,7 +128,8 @@ struct ModelSpecParser {
         pos += 1
         return .call(call)
       default:
-        throw error("expected ',' or ')' in the arguments of \(name)(...) but found \(describeNext)")
+        throw error(
+          "expected ',' or ')' in the arguments of \(name)(...) but found \(describeNext)")
       }
     }
   }
@@ -125,8 +138,9 @@ struct ModelSpecParser {
     let start = pos
     if peek() == "-" || peek() == "+" { pos += 1 }
     var isFloat = false
-    while let c = peek(), c.isNumber || c == "." || c == "e" || c == "E" || c == "_"
-      || ((c == "-" || c == "+") && (chars[pos - 1] == "e" || chars[pos - 1] == "E"))
+    while let c = peek(),
+      c.isNumber || c == "." || c == "e" || c == "E" || c == "_"
+        || ((c == "-" || c == "+") && (chars[pos - 1] == "e" || chars[pos - 1] == "E"))
     {
       if c == "." || c == "e" || c == "E" { isFloat = true }
       pos += 1
@@ -156,7 +170,9 @@ struct ModelSpecParser {
     pos += 1
     depth += 1
     defer { depth -= 1 }
-    if depth > ModelSpecParser.maxDepth { throw error("nesting deeper than \(ModelSpecParser.maxDepth) levels") }
+    if depth > ModelSpecParser.maxDepth {
+      throw error("nesting deeper than \(ModelSpecParser.maxDepth) levels")
+    }
     var items: [ModelSpec.Value] = []
     skipSpaces()
     if peek() == close {

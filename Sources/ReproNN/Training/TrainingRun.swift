@@ -50,7 +50,8 @@ public struct TrainingRun {
 
   /// Creates a run description.
   public init(
-    spec: String, seed: UInt64, optimizer: OptimizerKind, lr: Double? = nil, momentum: Double? = nil,
+    spec: String, seed: UInt64, optimizer: OptimizerKind, lr: Double? = nil,
+    momentum: Double? = nil,
     weightDecay: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil, steps: Int,
     dataSeed: UInt64, batch: Int = 8, amp: DType? = nil
   ) {
@@ -90,7 +91,10 @@ public struct TrainingRun {
     let model = try ModelFactory.make(spec, generator: Generator(seed: seed))
     let linears = model.namedModules().compactMap { $0.module as? Linear }
     guard let first = linears.first, let last = linears.last else {
-      throw FormatError(.invalidArgument, "repro train feeds randn(batch, in_features): the model needs Linear layers (\(spec) has none)")
+      throw FormatError(
+        .invalidArgument,
+        "repro train feeds randn(batch, in_features): the model needs Linear layers (\(spec) has none)"
+      )
     }
     let params = model.parameters()
     let opt: Optimizer
@@ -101,11 +105,13 @@ public struct TrainingRun {
         weightDecay: weightDecay.map { .float($0) } ?? 0)
     case .adam:
       opt = try Adam(
-        params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999), eps: eps.map { .float($0) } ?? 1e-8,
+        params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999),
+        eps: eps.map { .float($0) } ?? 1e-8,
         weightDecay: weightDecay.map { .float($0) } ?? 0)
     case .adamw:
       opt = try AdamW(
-        params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999), eps: eps.map { .float($0) } ?? 1e-8,
+        params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999),
+        eps: eps.map { .float($0) } ?? 1e-8,
         weightDecay: weightDecay.map { .float($0) } ?? 1e-2)
     }
     let scaler = amp == .float16 ? try GradScaler(device: "cpu") : nil
@@ -113,8 +119,12 @@ public struct TrainingRun {
     var done = 0
     var loss = Double.nan
     if let resume {
-      guard let m = resume["model"], let o = resume["optimizer"], let s = resume["step"]?.int64 else {
-        throw FormatError(.invalidArgument, "resume file must hold {\"model\", \"optimizer\", \"step\", \"loss\"} as `repro train` writes it")
+      guard let m = resume["model"], let o = resume["optimizer"], let s = resume["step"]?.int64
+      else {
+        throw FormatError(
+          .invalidArgument,
+          "resume file must hold {\"model\", \"optimizer\", \"step\", \"loss\"} as `repro train` writes it"
+        )
       }
       try model.loadStateDict(from: m)
       try opt.loadStateDict(o)
@@ -130,7 +140,8 @@ public struct TrainingRun {
     for _ in done..<max(done, steps) {
       let x = try data.randn(shape: [batch, first.inFeatures])
       let y = try data.randn(shape: [batch, last.outFeatures])
-      loss = try TrainingStep.mse(model: model, optimizer: opt, scaler: scaler, autocast: amp, x: x, y: y)
+      loss = try TrainingStep.mse(
+        model: model, optimizer: opt, scaler: scaler, autocast: amp, x: x, y: y)
     }
     var pairs = [
       PicklePair(.string("model"), model.stateDictValue()),

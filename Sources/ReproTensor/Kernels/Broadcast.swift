@@ -10,13 +10,15 @@ enum Broadcast {
     var out = [Int](repeating: 1, count: n)
     for i in stride(from: n - 1, through: 0, by: -1) {
       let offset = n - 1 - i
-      let da = a.count - 1 - offset, db = b.count - 1 - offset
+      let da = a.count - 1 - offset
+      let db = b.count - 1 - offset
       let sa = da >= 0 ? a[da] : 1
       let sb = db >= 0 ? b[db] : 1
       guard sa == sb || sa == 1 || sb == 1 else {
         throw TensorError(
           .shapeMismatch,
-          "The size of tensor a (\(sa)) must match the size of tensor b (\(sb)) at non-singleton dimension \(i)")
+          "The size of tensor a (\(sa)) must match the size of tensor b (\(sb)) at non-singleton dimension \(i)"
+        )
       }
       out[i] = sa == 1 ? sb : sa
     }
@@ -123,7 +125,8 @@ extension ElementLoop {
     var order: [Int] = []  // outermost first
     func isInner(_ d: Int, than e: Int) -> Bool {
       for s in operandStrides {
-        let a = s[d], b = s[e]
+        let a = s[d]
+        let b = s[e]
         if a == 0 || b == 0 || a == b || shape[d] == 1 || shape[e] == 1 { continue }
         return a < b
       }

@@ -22,7 +22,8 @@ enum Elementwise {
         return body(p, Broadcast.strides(shape: t.shape, strides: t.strides, to: shape))
       }
     }
-    let values = t.kernelValues(C.self, roundingThrough: t.rank == 0 && !roundsZeroDim ? nil : rounding)
+    let values = t.kernelValues(
+      C.self, roundingThrough: t.rank == 0 && !roundsZeroDim ? nil : rounding)
     let strides = Broadcast.strides(
       shape: t.shape, strides: Tensor.contiguousStrides(for: t.shape), to: shape)
     return values.withUnsafeBufferPointer { buf in
@@ -41,13 +42,18 @@ enum Elementwise {
     _ a: Tensor, _ b: Tensor, shape: [Int], compute: C.Type, result: DType, rounding: DType?,
     roundsZeroDim: Bool = true, _ op: (C, C) -> O
   ) -> Tensor {
-    withOperand(a, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) { pa, sa in
-      withOperand(b, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) { pb, sb in
+    withOperand(a, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) {
+      pa, sa in
+      withOperand(b, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) {
+        pb, sb in
         let order = ElementLoop.layoutOrder(shape: shape, strides: [sa, sb])
         let so = ElementLoop.denseStrides(shape: shape, order: order)
-        return Tensor.makeComputed(O.self, shape: shape, strides: so, dtype: result, device: a.device) { out, _ in
+        return Tensor.makeComputed(
+          O.self, shape: shape, strides: so, dtype: result, device: a.device
+        ) { out, _ in
           let loop = ElementLoop(
-            shape: order.map { shape[$0] }, strides: [order.map { so[$0] }, order.map { sa[$0] }, order.map { sb[$0] }])
+            shape: order.map { shape[$0] },
+            strides: [order.map { so[$0] }, order.map { sa[$0] }, order.map { sb[$0] }])
           loop.forEachRow { off, n, st in
             row2(n, pa + off[1], st[1], pb + off[2], st[2], out + off[0], op)
           }
@@ -65,10 +71,15 @@ enum Elementwise {
     withOperand(x, C.self, broadcastTo: x.shape, rounding: nil) { px, sx in
       let order = ElementLoop.layoutOrder(shape: x.shape, strides: [sx])
       let so = ElementLoop.denseStrides(shape: x.shape, order: order)
-      return Tensor.makeComputed(O.self, shape: x.shape, strides: so, dtype: result, device: x.device) { out, _ in
-        let loop = ElementLoop(shape: order.map { x.shape[$0] }, strides: [order.map { so[$0] }, order.map { sx[$0] }])
+      return Tensor.makeComputed(
+        O.self, shape: x.shape, strides: so, dtype: result, device: x.device
+      ) { out, _ in
+        let loop = ElementLoop(
+          shape: order.map { x.shape[$0] }, strides: [order.map { so[$0] }, order.map { sx[$0] }])
         loop.forEachRow { off, n, st in
-          let p = px + off[1], o = out + off[0], s = st[1]
+          let p = px + off[1]
+          let o = out + off[0]
+          let s = st[1]
           if s == 1 {
             for i in 0..<n { o[i] = op(p[i]) }
           } else {
@@ -92,7 +103,9 @@ enum Elementwise {
             let loop = ElementLoop(
               shape: shape, strides: [Tensor.contiguousStrides(for: shape), sc, sa, sb])
             loop.forEachRow { off, n, st in
-              var ic = off[1], ia = off[2], ib = off[3]
+              var ic = off[1]
+              var ia = off[2]
+              var ib = off[3]
               let o = out + off[0]
               for i in 0..<n {
                 o[i] = pc[ic] != 0 ? pa[ia] : pb[ib]

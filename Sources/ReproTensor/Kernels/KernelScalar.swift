@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// A Swift type the kernels compute in: `Float` (float32, and float16/bfloat16 by PyTorch's
@@ -13,12 +13,15 @@ protocol KernelOutput: Sendable {
   /// The dtype whose storage holds this type unchanged.
   static var naturalDType: DType { get }
   /// Writes `values` into `raw` (a contiguous region of `dtype` elements), rounding once.
-  static func convertStore(_ values: UnsafeBufferPointer<Self>, into raw: UnsafeMutableRawPointer, as dtype: DType)
+  static func convertStore(
+    _ values: UnsafeBufferPointer<Self>, into raw: UnsafeMutableRawPointer, as dtype: DType)
 }
 
 extension Bool: KernelOutput {
   static var naturalDType: DType { .bool }
-  static func convertStore(_ values: UnsafeBufferPointer<Bool>, into raw: UnsafeMutableRawPointer, as dtype: DType) {
+  static func convertStore(
+    _ values: UnsafeBufferPointer<Bool>, into raw: UnsafeMutableRawPointer, as dtype: DType
+  ) {
     let out = UnsafeMutableRawBufferPointer(start: raw, count: values.count * dtype.elementSize)
     for i in values.indices {
       ScalarCodec.store(.bool(values[i]), as: dtype, into: out, byteOffset: i * dtype.elementSize)
@@ -52,7 +55,9 @@ extension Float: KernelScalar {
   @inline(__always) static func kernelSub(_ a: Float, _ b: Float) -> Float { a - b }
   @inline(__always) static func kernelMul(_ a: Float, _ b: Float) -> Float { a * b }
   @inline(__always) static func kernelDiv(_ a: Float, _ b: Float) -> Float { a / b }
-  static func convertStore(_ values: UnsafeBufferPointer<Float>, into raw: UnsafeMutableRawPointer, as dtype: DType) {
+  static func convertStore(
+    _ values: UnsafeBufferPointer<Float>, into raw: UnsafeMutableRawPointer, as dtype: DType
+  ) {
     let n = values.count
     switch dtype {
     case .float32: raw.copyMemory(from: values.baseAddress!, byteCount: n * 4)
@@ -68,7 +73,8 @@ extension Float: KernelScalar {
     default:
       let out = UnsafeMutableRawBufferPointer(start: raw, count: n * dtype.elementSize)
       for i in 0..<n {
-        ScalarCodec.store(.float(Double(values[i])), as: dtype, into: out, byteOffset: i * dtype.elementSize)
+        ScalarCodec.store(
+          .float(Double(values[i])), as: dtype, into: out, byteOffset: i * dtype.elementSize)
       }
     }
   }
@@ -85,7 +91,9 @@ extension Double: KernelScalar {
   @inline(__always) static func kernelSub(_ a: Double, _ b: Double) -> Double { a - b }
   @inline(__always) static func kernelMul(_ a: Double, _ b: Double) -> Double { a * b }
   @inline(__always) static func kernelDiv(_ a: Double, _ b: Double) -> Double { a / b }
-  static func convertStore(_ values: UnsafeBufferPointer<Double>, into raw: UnsafeMutableRawPointer, as dtype: DType) {
+  static func convertStore(
+    _ values: UnsafeBufferPointer<Double>, into raw: UnsafeMutableRawPointer, as dtype: DType
+  ) {
     let n = values.count
     if dtype == .float64 {
       raw.copyMemory(from: values.baseAddress!, byteCount: n * 8)
@@ -112,7 +120,9 @@ extension Int64: KernelScalar {
   @inline(__always) static func kernelDiv(_ a: Int64, _ b: Int64) -> Int64 {
     b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue
   }
-  static func convertStore(_ values: UnsafeBufferPointer<Int64>, into raw: UnsafeMutableRawPointer, as dtype: DType) {
+  static func convertStore(
+    _ values: UnsafeBufferPointer<Int64>, into raw: UnsafeMutableRawPointer, as dtype: DType
+  ) {
     let n = values.count
     switch dtype {
     case .int64: raw.copyMemory(from: values.baseAddress!, byteCount: n * 8)
@@ -182,10 +192,14 @@ extension Tensor {
         forEachStorageIndex { out.append(C(kernelFloat: p[$0])) }
       case .float16:
         let p = base.assumingMemoryBound(to: UInt16.self)
-        forEachStorageIndex { out.append(C(kernelFloat: HalfPrecision.float(fromFloat16Bits: p[$0]))) }
+        forEachStorageIndex {
+          out.append(C(kernelFloat: HalfPrecision.float(fromFloat16Bits: p[$0])))
+        }
       case .bfloat16:
         let p = base.assumingMemoryBound(to: UInt16.self)
-        forEachStorageIndex { out.append(C(kernelFloat: HalfPrecision.float(fromBFloat16Bits: p[$0]))) }
+        forEachStorageIndex {
+          out.append(C(kernelFloat: HalfPrecision.float(fromBFloat16Bits: p[$0])))
+        }
       case .int64:
         let p = base.assumingMemoryBound(to: Int64.self)
         forEachStorageIndex { out.append(C(kernelInt: p[$0])) }
@@ -211,11 +225,15 @@ extension Tensor {
     if let rounding, rounding != dtype, C.self == Float.self {
       if rounding == .float16 {
         for i in out.indices {
-          out[i] = C(kernelFloat: HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: out[i] as! Float)))
+          out[i] = C(
+            kernelFloat: HalfPrecision.float(
+              fromFloat16Bits: HalfPrecision.float16Bits(from: out[i] as! Float)))
         }
       } else if rounding == .bfloat16 {
         for i in out.indices {
-          out[i] = C(kernelFloat: HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16Bits(from: out[i] as! Float)))
+          out[i] = C(
+            kernelFloat: HalfPrecision.float(
+              fromBFloat16Bits: HalfPrecision.bfloat16Bits(from: out[i] as! Float)))
         }
       }
     }
@@ -225,7 +243,8 @@ extension Tensor {
   /// Throws unless kernels can compute on this dtype (complex is not supported).
   func checkComputable(_ op: String) throws(TensorError) {
     if dtype.isComplex {
-      throw TensorError(.unsupportedDType, "\(op): complex dtype \(dtype) is not supported by the CPU kernels here")
+      throw TensorError(
+        .unsupportedDType, "\(op): complex dtype \(dtype) is not supported by the CPU kernels here")
     }
   }
 
@@ -241,7 +260,8 @@ extension Tensor {
     let n = Tensor.checkedCount(shape)
     let out = Tensor(
       unchecked: Storage(uninitializedByteCount: n * dtype.elementSize), dtype: dtype, shape: shape,
-      strides: strides ?? Tensor.contiguousStrides(for: shape), storageOffset: 0, device: device, requiresGrad: false)
+      strides: strides ?? Tensor.contiguousStrides(for: shape), storageOffset: 0, device: device,
+      requiresGrad: false)
     if n == 0 { return out }
     if dtype == C.naturalDType {
       try out.storage.withUnsafeMutableBytes { (raw) throws(E) in

@@ -12,7 +12,8 @@ struct MatrixView<C> {
 enum ReferenceKernels {
   /// `out[i*n + j] = Σ_p a[i,p] * b[p,j]`, summed over `p = 0..<k` in order (row-major out).
   static func matmul<C: KernelScalar>(
-    _ a: MatrixView<C>, _ b: MatrixView<C>, into out: UnsafeMutablePointer<C>, m: Int, n: Int, k: Int
+    _ a: MatrixView<C>, _ b: MatrixView<C>, into out: UnsafeMutablePointer<C>, m: Int, n: Int,
+    k: Int
   ) {
     for i in 0..<m {
       for j in 0..<n {
@@ -31,7 +32,8 @@ enum ReferenceKernels {
     input x: UnsafePointer<C>, weight w: UnsafePointer<C>, bias: UnsafePointer<C>?,
     into out: UnsafeMutablePointer<C>, geometry g: Conv2dGeometry
   ) {
-    let cinG = g.inChannels / g.groups, coutG = g.outChannels / g.groups
+    let cinG = g.inChannels / g.groups
+    let coutG = g.outChannels / g.groups
     for nb in 0..<g.batch {
       for o in 0..<g.outChannels {
         let group = o / coutG
