@@ -10,7 +10,7 @@ extension Tensor {
   /// complex results and cleared for integer and bool results (PyTorch cannot track gradients
   /// through them).
   ///
-  /// Rules (every pair of the 12 dtypes):
+  /// Rules (every pair of the 21 dtypes):
   /// - float32 → float16: round to nearest even, |x| ≥ 65520 → ±inf, NaN keeps its sign and top
   ///   payload bits. float32 → bfloat16: round to nearest even on the bits, NaN → `0xFFFF`.
   /// - float64 → float16/bfloat16 round twice, through float32; int64 → float32 rounds once,
@@ -20,6 +20,11 @@ extension Tensor {
   ///   and from integers through int64, keeping the low bits.
   /// - → bool is `x != 0` (NaN is true, -0.0 false; complex: either part nonzero).
   /// - complex → real takes the real part.
+  /// - float8 (``Float8Codec``): every source converts to float32 first (float64 and int64 round
+  ///   twice), every float8 value converts through its float32 value.
+  /// - uint16 from floats goes through int32, uint32 through int64 (low bits kept); uint64 from
+  ///   floats as `ScalarCodec.uint64(_:)`; uint64 → float32 rounds once.
+  /// - complex32: each part rounds to float32, then to float16.
   ///
   /// Position-dependent NaN bits: PyTorch converts float16 → float32 eight elements at a time and
   /// float64 → bfloat16 sixteen at a time; the last `count % 8` (resp. `count % 16`) elements go
@@ -132,6 +137,14 @@ enum DTypeConversion {
       map(src, dst, n) { (z: UInt64) in UInt32(truncatingIfNeeded: z) }
     case (.bfloat16, .float64):
       map(src, dst, n) { (b: UInt16) in Double(HalfPrecision.float(fromBFloat16Bits: b)) }
+    // float8 → float32 keeps the formats' signalling NaN (0x7F800001) as bits; a double in
+    // between would quiet it.
+    case (let f8, .float32) where f8.isFloat8:
+      map(src, dst, n) { (b: UInt8) in Float8Codec.float(fromBits: b, of: f8) }
+    case (let f8, .complex64) where f8.isFloat8:
+      map(src, dst, n) { (b: UInt8) in UInt64(Float8Codec.float(fromBits: b, of: f8).bitPattern) }
+    case (.float32, let f8) where f8.isFloat8:
+      map(src, dst, n) { (x: Float) in Float8Codec.bits(from: x, as: f8) }
     default:
       let inSize = from.elementSize
       let outSize = to.elementSize

@@ -14,12 +14,18 @@ extension Int16: TensorElement { public static var dtype: DType { .int16 } }
 extension Int32: TensorElement { public static var dtype: DType { .int32 } }
 extension Int64: TensorElement { public static var dtype: DType { .int64 } }
 extension Bool: TensorElement { public static var dtype: DType { .bool } }
+extension UInt16: TensorElement { public static var dtype: DType { .uint16 } }
+extension UInt32: TensorElement { public static var dtype: DType { .uint32 } }
+extension UInt64: TensorElement { public static var dtype: DType { .uint64 } }
 
-/// One element of any dtype, widened losslessly: floats to `Double` (float16, bfloat16 and
-/// float32 are exact in a double), integers to `Int64`, complex as a pair of doubles.
+/// One element of any dtype, widened losslessly: floats to `Double` (float8, float16, bfloat16
+/// and float32 are exact in a double), integers to `Int64` (uint64 values above `Int64.max` to
+/// `UInt64`), complex as a pair of doubles.
 public enum Scalar: Sendable, Hashable, CustomStringConvertible {
   case bool(Bool)
   case int(Int64)
+  /// A uint64 element above `Int64.max` (smaller ones are `.int`), a Python int.
+  case uint(UInt64)
   case float(Double)
   case complex(real: Double, imaginary: Double)
 
@@ -28,6 +34,7 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
     switch self {
     case .bool(let b): b ? 1 : 0
     case .int(let i): Double(i)
+    case .uint(let u): Double(u)
     case .float(let d): d
     case .complex(let re, _): re
     }
@@ -38,6 +45,7 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
     switch self {
     case .bool(let b): b ? "True" : "False"
     case .int(let i): String(i)
+    case .uint(let u): String(u)
     case .float(let d): Scalar.pythonRepr(d)
     case .complex(let re, let im):
       "(\(Scalar.pythonRepr(re))\(im.sign == .minus ? "-" : "+")\(Scalar.pythonRepr(abs(im)))j)"

@@ -28,6 +28,7 @@ enum PythonText {
     switch s {
     case .bool(let b): b ? "True" : "False"
     case .int(let i): String(i)
+    case .uint(let u): String(u)
     case .float(let d): float(d)
     case .complex(let re, let im): complex(real: re, imaginary: im)
     }

@@ -68,7 +68,7 @@ public enum TensorComparison {
     } else if a.rank == 0 {
       result.summary = scalarSummary(actual: a.item(), expected: e.item(), tolerance: tolerance)
     } else {
-      result.summary = tensorSummary(diff, shape: a.shape, tolerance: tolerance)
+      result.summary = tensorSummary(diff, dtype: a.dtype, shape: a.shape, tolerance: tolerance)
     }
     result.details = details(diff, figures: figures, shape: a.shape)
     return result
@@ -109,10 +109,20 @@ public enum TensorComparison {
 
   // MARK: - Messages
 
-  /// `make_tensor_mismatch_msg`.
+  /// `make_tensor_mismatch_msg`; for float8 tensors its `_make_bitwise_mismatch_msg` (torch
+  /// reports no differences for 1-byte floats, only the first mismatched index).
   private static func tensorSummary(
-    _ d: ElementwiseDifference, shape: [Int], tolerance: Tolerance
+    _ d: ElementwiseDifference, dtype: DType, shape: [Int], tolerance: Tolerance
   ) -> String {
+    if dtype.isFloat8 {
+      let first = d.firstMismatch.map { PythonText.tuple(unravel($0, shape)) } ?? "()"
+      return """
+        Tensor-likes are not 'equal'!
+
+        Mismatched elements: \(d.mismatchCount) / \(d.count) (\(PythonText.percent(Double(d.mismatchCount) / Double(d.count))))
+        The first mismatched element is at index \(first).
+        """
+    }
     let equality = tolerance.isExact
     func allowed(_ tol: Double) -> String {
       equality ? "" : " (up to \(PythonText.float(tol)) allowed)"
