@@ -30,6 +30,9 @@ Files (compact JSON, bytes as lowercase hex, multi-byte values little-endian):
   where src or dst is new, the output bytes of `src.to(dst)` (explicit), or their sha256 when the
   source is a float8 dtype ("sha256" instead of "bytes"; the values go through float32, which
   float8.json checks explicitly). Sources of the 12 classic dtypes are those of pairs.json.
+  "uint32_positions": float32/float64/bfloat16/float16/complex64/complex128 tensors of several
+  lengths cycling through NaN, -1e10, 1e10, 3e9, -1, 2.5, -3e9, and their `.to(torch.uint32)`:
+  torch's vector body and scalar tail give different results for the first three.
 * ../dtypes/dtypes.json: for each of the 21 dtypes what torch and safetensors say: str, itemsize,
   is_floating_point/is_complex/is_signed, the safetensors name (safetensors.torch._TYPES, null when
   it has none), how torch.save pickles a 3-element tensor (rebuild function, storage class, storage
@@ -202,7 +205,16 @@ def make_pairs():
             else:
                 e["bytes"] = out.hex()
             pairs.append(e)
-    return {"sources": sources, "pairs": pairs}
+    # float -> uint32: the vector body and the scalar tail of torch's loop disagree on NaN,
+    # negatives below -2^31 and values from 2^32 up; which elements are in the body depends on
+    # the count.
+    cycle = [float("nan"), -1e10, 1e10, 3e9, -1.0, 2.5, -3e9]
+    positions = []
+    for s in (torch.float32, torch.float64, torch.bfloat16, torch.float16, torch.complex64, torch.complex128):
+        for n in list(range(1, 18)) + [31, 32, 33, 100]:
+            x = torch.tensor([cycle[i % len(cycle)] for i in range(n)], dtype=torch.float64).to(s)
+            positions.append({"src": NAME[s], "count": n, "input": raw(x).hex(), "output": raw(x.to(torch.uint32)).hex()})
+    return {"sources": sources, "pairs": pairs, "uint32_positions": positions}
 
 
 def pickle_facts(dtype):

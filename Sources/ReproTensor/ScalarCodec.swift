@@ -197,6 +197,18 @@ public enum ScalarCodec {
     }
   }
 
+  /// The value as a uint32 the way PyTorch's vectorised float → uint32 copy computes it (AVX2):
+  /// below 2^31 (NaN included) a 32-bit truncation whose invalid result is `0x80000000`; from
+  /// 2^31 up the truncation of `x - 2^31` with the top bit flipped, so 2^32 and above give 0.
+  @inlinable
+  public static func uint32Vectorized(_ v: Scalar) -> UInt32 {
+    let d = double(v)
+    if d >= 2_147_483_648.0 {
+      return UInt32(bitPattern: int32(.float(d - 2_147_483_648.0))) ^ 0x8000_0000
+    }
+    return UInt32(bitPattern: int32(.float(d)))
+  }
+
   /// The value as a bool: `x != 0`; NaN is true, -0.0 is false.
   @inlinable
   public static func bool(_ v: Scalar) -> Bool {

@@ -175,3 +175,18 @@ import Testing
     }
   }
 }
+
+extension Float8CastTests {
+  @Test func floatToUInt32DependsOnVectorBodyAndTailAsInPyTorch() throws {
+    let positions = try GoldenFiles.field(
+      try Float8CastTests.document("new_dtype_pairs"), "uint32_positions", as: [[String: Any]].self)
+    #expect(positions.count == 126)
+    for p in positions {
+      let src = try #require(DType(rawValue: try GoldenFiles.field(p, "src", as: String.self)))
+      let input = try CastTests.tensor(try GoldenFiles.hexField(p, "input"), src)
+      let expected = try GoldenFiles.hexField(p, "output")
+      let got = input.to(.uint32).contiguousBytes()
+      #expect(got == expected, "\(src)→uint32, \(input.count) elements")
+    }
+  }
+}
