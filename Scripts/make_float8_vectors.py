@@ -34,8 +34,8 @@ Files (compact JSON, bytes as lowercase hex, multi-byte values little-endian):
   lengths cycling through NaN, -1e10, 1e10, 3e9, -1, 2.5, -3e9, and their `.to(torch.uint32)`:
   torch's vector body and scalar tail give different results for the first three.
 * ../dtypes/dtypes.json: for each of the 21 dtypes what torch and safetensors say: str, itemsize,
-  is_floating_point/is_complex/is_signed, the safetensors name (safetensors.torch._TYPES, null when
-  it has none), how torch.save pickles a 3-element tensor (rebuild function, storage class, storage
+  is_floating_point/is_complex/is_signed, the dtype name safetensors.torch.save writes (null when it
+  raises) and whether safetensors.torch.load(bytes) / load_file read it back, how torch.save pickles a 3-element tensor (rebuild function, storage class, storage
   numel, dtype global), torch.finfo for floating dtypes.
 """
 import hashlib
@@ -234,13 +234,33 @@ def pickle_facts(dtype):
 
 def make_dtype_facts():
     """What torch and safetensors say about each of the 21 dtypes."""
-    from safetensors.torch import _TYPES
-    st_name = {v: k for k, v in _TYPES.items()}
+    import tempfile
+    from safetensors.torch import load, load_file, save, save_file
+
+    def st_facts(d):
+        """The dtype name safetensors.torch.save writes (None when it raises), and whether
+        load(bytes) and load_file read it back."""
+        try:
+            b = save({"t": torch.zeros(2, dtype=d)})
+        except Exception:  # noqa: BLE001 - the refusal is the fact
+            return {"safetensors": None}
+        n = int.from_bytes(b[:8], "little")
+        out = {"safetensors": json.loads(b[8:8 + n])["t"]["dtype"]}
+        for what, fn in (("load_bytes", lambda: load(b)),
+                         ("load_file", lambda: (save_file({"t": torch.zeros(2, dtype=d)}, tmp), load_file(tmp)))):
+            try:
+                fn()
+                out["safetensors_" + what] = "ok"
+            except Exception as e:  # noqa: BLE001
+                out["safetensors_" + what] = f"{type(e).__name__}: {e}"
+        return out
+
+    tmp = os.path.join(tempfile.mkdtemp(), "probe.safetensors")
     out = {}
     for d in ALL:
         e = {"str": str(d), "itemsize": d.itemsize, "is_floating_point": d.is_floating_point,
-             "is_complex": d.is_complex, "is_signed": d.is_signed,
-             "safetensors": st_name.get(d)}
+             "is_complex": d.is_complex, "is_signed": d.is_signed}
+        e.update(st_facts(d))
         e.update(pickle_facts(d))
         if d.is_floating_point:
             fi = torch.finfo(d)

@@ -21,9 +21,14 @@ struct ConvertCommand: ParsableCommand {
     case torch, safetensors
   }
 
-  /// Floating dtypes a checkpoint can be cast to.
+  /// Floating dtypes a checkpoint can be cast to (PyTorch's names).
   enum FloatDType: String, ExpressibleByArgument, CaseIterable {
     case float16, bfloat16, float32, float64
+    case float8E4M3FN = "float8_e4m3fn"
+    case float8E5M2 = "float8_e5m2"
+    case float8E4M3FNUZ = "float8_e4m3fnuz"
+    case float8E5M2FNUZ = "float8_e5m2fnuz"
+    case float8E8M0FNU = "float8_e8m0fnu"
   }
 
   @Argument(help: "The checkpoint to read.")
