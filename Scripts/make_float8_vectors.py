@@ -37,6 +37,9 @@ Files (compact JSON, bytes as lowercase hex, multi-byte values little-endian):
   is_floating_point/is_complex/is_signed, the dtype name safetensors.torch.save writes (null when it
   raises) and whether safetensors.torch.load(bytes) / load_file read it back, how torch.save pickles a 3-element tensor (rebuild function, storage class, storage
   numel, dtype global), torch.finfo for floating dtypes.
+* ../comparison/assert_close_new_dtypes.json: torch.testing.assert_close on float8, uint16/32/64
+  and complex32 pairs (identical, one element differs, NaN with and without equal_nan, 0-d), with
+  torch's verdict and exact message, in the format of assert_close.json.
 """
 import hashlib
 import json
@@ -269,6 +272,52 @@ def make_dtype_facts():
     return {"dtypes": out}
 
 
+def make_assert_close():
+    """torch.testing.assert_close on the new dtypes: verdict and exact message (the format of
+    Golden/pytorch/comparison/assert_close.json)."""
+    pairs = []
+
+    def enc(t):
+        t = t.detach().contiguous()
+        return {"dtype": NAME[t.dtype], "shape": list(t.shape), "hex": raw(t.reshape(-1)).hex()}
+
+    def add(name, actual, expected, **kw):
+        try:
+            torch.testing.assert_close(actual, expected, **kw)
+            passed, message = True, None
+        except AssertionError as e:
+            passed, message = False, str(e)
+        pairs.append({"name": name, "actual": enc(actual), "transpose_actual": False,
+                      "expected": enc(expected), "options": kw, "passed": passed, "message": message})
+
+    for d in F8:
+        n = NAME[d]
+        e = torch.tensor([[1.0, 2.0, 0.5], [4.0, 8.0, 16.0]]).to(d)
+        add(f"{n}/identical", e.clone(), e)
+        a = e.clone().view(torch.uint8)
+        a[1, 1] += 1
+        add(f"{n}/one_pattern_differs", a.view(d), e)
+        nan = {torch.float8_e4m3fnuz: 0x80, torch.float8_e5m2fnuz: 0x80, torch.float8_e8m0fnu: 0xFF}.get(d, 0x7F)
+        x = e.clone().view(torch.uint8)
+        x[0, 2] = nan
+        add(f"{n}/nan_vs_nan", x.view(d), x.view(d).clone())
+        add(f"{n}/nan_vs_nan_equal_nan", x.view(d), x.view(d).clone(), equal_nan=True)
+        add(f"{n}/scalar_differs", a.view(d)[1, 1].clone(), e[1, 1].clone())
+    for d in (torch.uint16, torch.uint32, torch.uint64):
+        n = NAME[d]
+        top = (1 << torch.iinfo(d).bits) - 1
+        e = from_bits([0, 1, 7, top, top - 5, 300], d)
+        add(f"{n}/identical", e.clone(), e)
+        add(f"{n}/top_differs", from_bits([0, 1, 7, top - 1, top - 5, 300], d), e)
+        add(f"{n}/small_differs", from_bits([0, 2, 7, top, top - 5, 300], d), e)
+        add(f"{n}/scalar_differs", from_bits([top - 1], d)[0].clone(), from_bits([top], d)[0].clone())
+    c = torch.tensor([1 + 1j, 2 - 0.5j, 300 + 0j]).to(torch.complex32)
+    add("complex32/identical", c.clone(), c)
+    add("complex32/within_default", (torch.tensor([1 + 1j, 2.001 - 0.5j, 300 + 0j])).to(torch.complex32), c)
+    add("complex32/outside_default", (torch.tensor([1 + 1j, 2.25 - 0.5j, 300 + 0j])).to(torch.complex32), c)
+    return {"pairs": pairs}
+
+
 def build():
     return {"float8": make_float8(), "new_dtype_pairs": make_pairs()}
 
@@ -286,6 +335,11 @@ def main():
         json.dump({"torch": torch.__version__, **make_dtype_facts()}, f, indent=1, sort_keys=True)
         f.write("\n")
     print("wrote", facts)
+    close = os.path.join(HERE, "..", "Golden", "pytorch", "comparison", "assert_close_new_dtypes.json")
+    with open(close, "w") as f:
+        json.dump({"torch": torch.__version__, **make_assert_close()}, f, separators=(",", ":"))
+        f.write("\n")
+    print("wrote", close)
     docs = build()
     env = dict(os.environ, REPRO_F8_DEFAULT_CAPABILITY="1")
     env.pop("ATEN_CPU_CAPABILITY", None)

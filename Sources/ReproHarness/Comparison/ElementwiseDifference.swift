@@ -103,13 +103,7 @@ struct ElementwiseDifference {
         case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU:
           compareFloat8(ra, re, dtype: dtype, tolerance: tolerance, equalNaN: equalNaN)
         case .complex32:
-          // Each float16 part widens exactly to float32: compared as complex64.
-          let (wa, we) = (actual.to(.complex64).contiguousBytes(), expected.to(.complex64).contiguousBytes())
-          wa.withUnsafeBytes { xa in
-            we.withUnsafeBytes { xe in
-              compareComplex(xa, xe, single: true, tolerance: tolerance, equalNaN: equalNaN)
-            }
-          }
+          compareComplexHalf(ra, re, tolerance: tolerance, equalNaN: equalNaN)
         }
       }
     }
@@ -309,6 +303,47 @@ struct ElementwiseDifference {
         }
       record(
         index: i, matches: close, absolute: .real(absDiff), relative: rel,
+        bothNaN: xNaN && yNaN, ulp: ulp)
+    }
+  }
+
+  /// complex32 as torch computes on it: every operation in float32, rounded to float16
+  /// (`|a - e|`, `|e|` and their ratio are float16 values; the allowed error
+  /// `atol + |rtol * e|` likewise, with rtol rounded to float16).
+  private mutating func compareComplexHalf(
+    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, tolerance: Tolerance,
+    equalNaN: Bool
+  ) {
+    func h(_ x: Float) -> Float {
+      HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: x))
+    }
+    func part(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> (Float, UInt64) {
+      let bits = raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+      return (HalfPrecision.float(fromFloat16Bits: bits), UInt64(bits))
+    }
+    let layout = FloatLayout(.float16)
+    for i in 0..<count {
+      let (xr, xrBits) = part(ra, i * 4)
+      let (xi, xiBits) = part(ra, i * 4 + 2)
+      let (yr, yrBits) = part(re, i * 4)
+      let (yi, yiBits) = part(re, i * 4 + 2)
+      let xNaN = xr.isNaN || xi.isNaN
+      let yNaN = yr.isNaN || yi.isNaN
+      var close = (xr == yr && xi == yi) || (equalNaN && xNaN && yNaN)
+      let d = h(Self.hypotFloat(h(xr - yr), h(xi - yi)))
+      let magnitude = h(Self.hypotFloat(yr, yi))
+      if !close && !tolerance.isExact {
+        let rtol = h(Float(tolerance.relative))
+        let allowed = h(Float(tolerance.absolute) + h(Self.hypotFloat(h(rtol * yr), h(rtol * yi))))
+        close = d.isFinite && d <= allowed
+      }
+      let ulp: UInt64? =
+        switch (layout.ulpDistance(xrBits, yrBits), layout.ulpDistance(xiBits, yiBits)) {
+        case (let r?, let m?): Swift.max(r, m)
+        default: nil
+        }
+      record(
+        index: i, matches: close, absolute: .real(Double(d)), relative: Double(h(d / magnitude)),
         bothNaN: xNaN && yNaN, ulp: ulp)
     }
   }

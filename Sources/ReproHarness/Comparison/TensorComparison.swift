@@ -161,7 +161,7 @@ public enum TensorComparison {
       // Python ints: exact magnitude of the difference, true division for the ratio.
       let x = integer(actual)
       let y = integer(expected)
-      let magnitude = x >= y ? UInt64(bitPattern: x &- y) : UInt64(bitPattern: y &- x)
+      let magnitude = x >= y ? x - y : y - x
       absText = String(magnitude)
       rel = y == 0 ? .infinity : Double(magnitude) / Double(y.magnitude)
     }
@@ -179,11 +179,13 @@ public enum TensorComparison {
     return (s.doubleValue, 0)
   }
 
-  private static func integer(_ s: Scalar) -> Int64 {
+  /// A scalar as a Python int (uint64 values above `Int64.max` included).
+  private static func integer(_ s: Scalar) -> Int128 {
     switch s {
     case .bool(let b): b ? 1 : 0
-    case .int(let i): i
-    default: Int64(s.doubleValue)
+    case .int(let i): Int128(i)
+    case .uint(let u): Int128(u)
+    default: Int128(Int64(s.doubleValue))
     }
   }
 
