@@ -98,8 +98,9 @@ public enum DType: String, CaseIterable, Sendable, Hashable, Codable {
     }
   }
 
-  /// The dtype string of the safetensors header (`F32`, `BF16`, `BOOL`, `C64`, `F8_E4M3`), or
-  /// nil for complex32, which safetensors 0.8 cannot store (`safetensors.torch.save_file`
+  /// The dtype string of the safetensors header (`F32`, `BF16`, `BOOL`, `C64`, `F8_E4M3`).
+  ///
+  /// It is nil for complex32, which safetensors 0.8 cannot store (`safetensors.torch.save_file`
   /// raises `KeyError: torch.complex32`). complex128 has the name `C128` here, but the format
   /// refuses it (see `SafeTensorsFile`).
   public var safetensorsName: String? {

@@ -160,7 +160,8 @@ enum DTypeConversion {
         let value = ScalarCodec.load(from, from: src, byteOffset: i * inSize)
         let u =
           i < body
-          ? ScalarCodec.uint32Vectorized(value) : UInt32(truncatingIfNeeded: ScalarCodec.int64(value))
+          ? ScalarCodec.uint32Vectorized(value)
+          : UInt32(truncatingIfNeeded: ScalarCodec.int64(value))
         dst.storeBytes(of: u, toByteOffset: i * 4, as: UInt32.self)
       }
     // The fnuz formats' and e8m0fnu's NaN is the constant 0x7F800001 in c10's conversion, and

@@ -14,9 +14,18 @@ extension Int16: TensorElement { public static var dtype: DType { .int16 } }
 extension Int32: TensorElement { public static var dtype: DType { .int32 } }
 extension Int64: TensorElement { public static var dtype: DType { .int64 } }
 extension Bool: TensorElement { public static var dtype: DType { .bool } }
-extension UInt16: TensorElement { public static var dtype: DType { .uint16 } }
-extension UInt32: TensorElement { public static var dtype: DType { .uint32 } }
-extension UInt64: TensorElement { public static var dtype: DType { .uint64 } }
+extension UInt16: TensorElement {
+  /// `torch.uint16`.
+  public static var dtype: DType { .uint16 }
+}
+extension UInt32: TensorElement {
+  /// `torch.uint32`.
+  public static var dtype: DType { .uint32 }
+}
+extension UInt64: TensorElement {
+  /// `torch.uint64`.
+  public static var dtype: DType { .uint64 }
+}
 
 /// One element of any dtype, widened losslessly: floats to `Double` (float8, float16, bfloat16
 /// and float32 are exact in a double), integers to `Int64` (uint64 values above `Int64.max` to

@@ -46,7 +46,9 @@ import Testing
       #expect(SafeTensorsFile.dtype(safetensorsName: name) == dtype)
       #expect(throws: Never.self) { try SafeTensorsFile(tensors: [("t", tensor)]).serialized() }
     } else {
-      #expect(throws: FormatError.self) { try SafeTensorsFile(tensors: [("t", tensor)]).serialized() }
+      #expect(throws: FormatError.self) {
+        try SafeTensorsFile(tensors: [("t", tensor)]).serialized()
+      }
     }
   }
 
@@ -130,9 +132,13 @@ import Testing
     let bytes = Tensor([1, 2, 3, 4] as [UInt8])
     let f8 = try Tensor(storage: bytes.storage, dtype: .float8E4M3FN, shape: [4], strides: [1])
     let i8 = try Tensor(storage: bytes.storage, dtype: .int8, shape: [4], strides: [1])
-    let ok = PickleValue.dict([PicklePair(.string("a"), .tensor(f8)), PicklePair(.string("b"), .tensor(bytes))])
+    let ok = PickleValue.dict([
+      PicklePair(.string("a"), .tensor(f8)), PicklePair(.string("b"), .tensor(bytes)),
+    ])
     #expect(throws: Never.self) { try Pickler.pickle(ok) }
-    let bad = PickleValue.dict([PicklePair(.string("a"), .tensor(f8)), PicklePair(.string("b"), .tensor(i8))])
+    let bad = PickleValue.dict([
+      PicklePair(.string("a"), .tensor(f8)), PicklePair(.string("b"), .tensor(i8)),
+    ])
     #expect(throws: FormatError.self) { try Pickler.pickle(bad) }
   }
 }

@@ -3,8 +3,9 @@ import Testing
 
 @testable import ReproTensor
 
-/// Casts of the float8 formats, uint16/32/64 and complex32 against the vectors real PyTorch 2.13
-/// wrote (Scripts/make_float8_vectors.py → Golden/pytorch/casts/float8.json and
+/// Casts of the float8 formats, uint16/32/64 and complex32 against real PyTorch 2.13.
+///
+/// The vectors come from Scripts/make_float8_vectors.py (Golden/pytorch/casts/float8.json and
 /// new_dtype_pairs.json). Every expected byte comes from torch.
 @Suite struct Float8CastTests {
   static let float8: [DType] = [
@@ -57,12 +58,15 @@ import Testing
   @Test("all 256 patterns → float64", arguments: float8)
   func everyPatternToFloat64(dtype: DType) throws {
     let x = try Float8CastTests.allPatterns(dtype)
-    #expect(x.to(.float64).sha256Hex() == (try Float8CastTests.entry(dtype))["to_float64"] as? String)
+    #expect(
+      x.to(.float64).sha256Hex() == (try Float8CastTests.entry(dtype))["to_float64"] as? String)
   }
 
-  @Test("float32 → float8 on every value, midpoint, ±1 ulp, overflow and special", arguments: float8)
+  @Test(
+    "float32 → float8 on every value, midpoint, ±1 ulp, overflow and special", arguments: float8)
   func boundaryInputsFromFloat32(dtype: DType) throws {
-    let b = try GoldenFiles.field(try Float8CastTests.entry(dtype), "boundary", as: [String: Any].self)
+    let b = try GoldenFiles.field(
+      try Float8CastTests.entry(dtype), "boundary", as: [String: Any].self)
     let input = try GoldenFiles.hexField(b, "input")
     let expected = try GoldenFiles.hexField(b, "output")
     let n = try GoldenFiles.field(b, "count", as: Int.self)
@@ -132,7 +136,8 @@ import Testing
 
   static let pairs: [Pair] = DType.allCases.flatMap { s in
     DType.allCases.compactMap { d in
-      s != d && (s.usesUntypedStorage || d.usesUntypedStorage) ? Pair(source: s, destination: d) : nil
+      s != d && (s.usesUntypedStorage || d.usesUntypedStorage)
+        ? Pair(source: s, destination: d) : nil
     }
   }
 

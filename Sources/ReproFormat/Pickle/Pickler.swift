@@ -440,7 +440,9 @@ public struct Pickler {
     put()
   }
 
-  /// Writes the persistent id of `t`'s storage. The classic dtypes name their typed storage
+  /// Writes the persistent id of `t`'s storage.
+  ///
+  /// The classic dtypes name their typed storage
   /// class (`torch.FloatStorage`, element count in the dtype's elements); the dtypes of
   /// `DType.usesUntypedStorage` name `torch.storage.UntypedStorage` with the byte count, and
   /// count as uint8 when torch checks that views of one storage share a dtype.

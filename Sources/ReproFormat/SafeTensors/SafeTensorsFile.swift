@@ -38,8 +38,9 @@ public struct SafeTensorsFile: Sendable {
   /// The largest header the Rust reader accepts (`header too large` above it).
   public static let maximumHeaderLength = 100_000_000
 
-  /// The safetensors dtype names ReproTensor has, with the rank the writer sorts by: the
-  /// position in safetensors 0.8's `Dtype` enum (`BOOL < F4 < F6_E2M3 < F6_E3M2 < U8 < I8 <
+  /// The safetensors dtype names ReproTensor has, with the rank the writer sorts by.
+  ///
+  /// The rank is the position in safetensors 0.8's `Dtype` enum (`BOOL < F4 < F6_E2M3 < F6_E3M2 < U8 < I8 <
   /// F8_E5M2 < F8_E4M3 < F8_E8M0 < F8_E4M3FNUZ < F8_E5M2FNUZ < I16 < U16 < F16 < BF16 < I32 <
   /// U32 < F32 < C64 < F64 < I64 < U64`, measured with `save_file`); tensors are written by rank
   /// descending, then by name. complex128 and complex32 have no rank: safetensors cannot store
