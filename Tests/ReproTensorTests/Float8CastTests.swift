@@ -195,3 +195,21 @@ extension Float8CastTests {
     }
   }
 }
+
+extension Float8CastTests {
+  @Test(
+    "kernels refuse the storage-only dtypes with a typed error, never a trap",
+    arguments: DType.allCases.filter { $0.usesUntypedStorage })
+  func kernelsRefuseStorageOnlyDTypes(dtype: DType) throws {
+    let x = Tensor(zeros: [2, 2], dtype: dtype)
+    for (name, op) in [
+      ("add", { () throws(TensorError) in _ = try x.add(x) }),
+      ("mul", { () throws(TensorError) in _ = try x.mul(2.0) }),
+      ("matmul", { () throws(TensorError) in _ = try x.matmul(x) }),
+    ] as [(String, () throws(TensorError) -> Void)] {
+      #expect(throws: TensorError.self, "\(name) on \(dtype)") { try op() }
+    }
+    // Casting is what they support.
+    #expect(x.to(.float32).dtype == .float32 && x.to(.float32).shape == [2, 2])
+  }
+}
