@@ -74,9 +74,9 @@ struct ElementwiseDifference {
     let e = expected.contiguousBytes()
     count = actual.count
     let size = dtype.elementSize
-    a.withUnsafeBytes { ra in
-      e.withUnsafeBytes { re in
-        for i in 0..<count where !Self.bytesEqual(ra, re, at: i * size, size: size) {
+    unsafe a.withUnsafeBytes { ra in
+      unsafe e.withUnsafeBytes { re in
+        for i in 0..<count where unsafe !Self.bytesEqual(ra, re, at: i * size, size: size) {
           bitwiseMismatchCount += 1
           if firstBitwiseMismatch == nil { firstBitwiseMismatch = i }
         }
@@ -90,20 +90,20 @@ struct ElementwiseDifference {
               { HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16BitsScalar(from: $0)) }
             default: { $0 }
             }
-          compareFloats(
+          unsafe compareFloats(
             ra, re, dtype: dtype, round: round, tolerance: tolerance, equalNaN: equalNaN)
         case .float64:
-          compareDoubles(ra, re, tolerance: tolerance, equalNaN: equalNaN)
+          unsafe compareDoubles(ra, re, tolerance: tolerance, equalNaN: equalNaN)
         case .complex64:
-          compareComplex(ra, re, single: true, tolerance: tolerance, equalNaN: equalNaN)
+          unsafe compareComplex(ra, re, single: true, tolerance: tolerance, equalNaN: equalNaN)
         case .complex128:
-          compareComplex(ra, re, single: false, tolerance: tolerance, equalNaN: equalNaN)
+          unsafe compareComplex(ra, re, single: false, tolerance: tolerance, equalNaN: equalNaN)
         case .int8, .uint8, .int16, .int32, .int64, .bool, .uint16, .uint32, .uint64:
           compareIntegers(actual: actual, expected: expected, tolerance: tolerance)
         case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU:
-          compareFloat8(ra, re, dtype: dtype, tolerance: tolerance, equalNaN: equalNaN)
+          unsafe compareFloat8(ra, re, dtype: dtype, tolerance: tolerance, equalNaN: equalNaN)
         case .complex32:
-          compareComplexHalf(ra, re, tolerance: tolerance, equalNaN: equalNaN)
+          unsafe compareComplexHalf(ra, re, tolerance: tolerance, equalNaN: equalNaN)
         }
       }
     }
@@ -112,7 +112,7 @@ struct ElementwiseDifference {
   private static func bytesEqual(
     _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, at offset: Int, size: Int
   ) -> Bool {
-    for k in offset..<(offset + size) where a[k] != b[k] { return false }
+    for k in offset..<(offset + size) where unsafe a[k] != b[k] { return false }
     return true
   }
 
@@ -175,8 +175,8 @@ struct ElementwiseDifference {
     let atol = Float(tolerance.absolute)
     let layout = FloatLayout(dtype)
     for i in 0..<count {
-      let (x, xBits) = Self.loadFloat(ra, i, dtype)
-      let (y, yBits) = Self.loadFloat(re, i, dtype)
+      let (x, xBits) = unsafe Self.loadFloat(ra, i, dtype)
+      let (y, yBits) = unsafe Self.loadFloat(re, i, dtype)
       let bothNaN = x.isNaN && y.isNaN
       var close = x == y || (equalNaN && bothNaN)
       let absDiff = Swift.abs(round(x - y))
@@ -196,13 +196,13 @@ struct ElementwiseDifference {
   ) {
     switch dtype {
     case .float16:
-      let h = raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
+      let h = unsafe raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
       return (HalfPrecision.float(fromFloat16Bits: h), UInt64(h))
     case .bfloat16:
-      let h = raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
+      let h = unsafe raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
       return (HalfPrecision.float(fromBFloat16Bits: h), UInt64(h))
     default:
-      let u = raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
+      let u = unsafe raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
       return (Float(bitPattern: u), UInt64(u))
     }
   }
@@ -217,7 +217,7 @@ struct ElementwiseDifference {
     let atol = Float(tolerance.absolute)
     let signMask: UInt64 = dtype == .float8E8M0FNU ? 0 : 0x80
     for i in 0..<count {
-      let (xb, yb) = (ra[i], re[i])
+      let (xb, yb) = unsafe (ra[i], re[i])
       let x = Float8Codec.float(fromBits: xb, of: dtype)
       let y = Float8Codec.float(fromBits: yb, of: dtype)
       let bothNaN = x.isNaN && y.isNaN
@@ -245,8 +245,8 @@ struct ElementwiseDifference {
   ) {
     let layout = FloatLayout(.float64)
     for i in 0..<count {
-      let xBits = ra.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-      let yBits = re.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+      let xBits = unsafe ra.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+      let yBits = unsafe re.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
       let x = Double(bitPattern: xBits)
       let y = Double(bitPattern: yBits)
       let bothNaN = x.isNaN && y.isNaN
@@ -270,8 +270,8 @@ struct ElementwiseDifference {
   ) {
     let layout = FloatLayout(single ? .float32 : .float64)
     for i in 0..<count {
-      let (xr, xi, xrBits, xiBits) = Self.loadComplex(ra, i, single: single)
-      let (yr, yi, yrBits, yiBits) = Self.loadComplex(re, i, single: single)
+      let (xr, xi, xrBits, xiBits) = unsafe Self.loadComplex(ra, i, single: single)
+      let (yr, yi, yrBits, yiBits) = unsafe Self.loadComplex(re, i, single: single)
       let xNaN = xr.isNaN || xi.isNaN
       let yNaN = yr.isNaN || yi.isNaN
       var close = (xr == yr && xi == yi) || (equalNaN && xNaN && yNaN)
@@ -318,15 +318,15 @@ struct ElementwiseDifference {
       HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: x))
     }
     func part(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> (Float, UInt64) {
-      let bits = raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+      let bits = unsafe raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
       return (HalfPrecision.float(fromFloat16Bits: bits), UInt64(bits))
     }
     let layout = FloatLayout(.float16)
     for i in 0..<count {
-      let (xr, xrBits) = part(ra, i * 4)
-      let (xi, xiBits) = part(ra, i * 4 + 2)
-      let (yr, yrBits) = part(re, i * 4)
-      let (yi, yiBits) = part(re, i * 4 + 2)
+      let (xr, xrBits) = unsafe part(ra, i * 4)
+      let (xi, xiBits) = unsafe part(ra, i * 4 + 2)
+      let (yr, yrBits) = unsafe part(re, i * 4)
+      let (yi, yiBits) = unsafe part(re, i * 4 + 2)
       let xNaN = xr.isNaN || xi.isNaN
       let yNaN = yr.isNaN || yi.isNaN
       var close = (xr == yr && xi == yi) || (equalNaN && xNaN && yNaN)
@@ -352,12 +352,12 @@ struct ElementwiseDifference {
     _ raw: UnsafeRawBufferPointer, _ i: Int, single: Bool
   ) -> (Double, Double, UInt64, UInt64) {
     if single {
-      let r = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self)
-      let m = raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self)
+      let r = unsafe raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self)
+      let m = unsafe raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self)
       return (Double(Float(bitPattern: r)), Double(Float(bitPattern: m)), UInt64(r), UInt64(m))
     }
-    let r = raw.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self)
-    let m = raw.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self)
+    let r = unsafe raw.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self)
+    let m = unsafe raw.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self)
     return (Double(bitPattern: r), Double(bitPattern: m), r, m)
   }
 

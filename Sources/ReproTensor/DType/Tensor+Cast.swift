@@ -47,19 +47,19 @@ extension Tensor {
     if n > 0 {
       let sourceType = self.dtype
       let convert = { (src: UnsafeRawBufferPointer) in
-        out.withUnsafeMutableBytes { dst in
-          DTypeConversion.convert(src, from: sourceType, into: dst, as: dtype, count: n)
+        unsafe out.withUnsafeMutableBytes { dst in
+          unsafe DTypeConversion.convert(src, from: sourceType, into: dst, as: dtype, count: n)
         }
       }
       if isContiguous {
         let size = self.dtype.elementSize
-        storage.withUnsafeBytes { raw in
-          convert(
+        unsafe storage.withUnsafeBytes { raw in
+          unsafe convert(
             UnsafeRawBufferPointer(
               rebasing: raw[(storageOffset * size)..<((storageOffset + n) * size)]))
         }
       } else {
-        contiguousBytes().withUnsafeBytes { convert($0) }
+        unsafe contiguousBytes().withUnsafeBytes { unsafe convert($0) }
       }
     }
     return Tensor(
@@ -104,65 +104,65 @@ enum DTypeConversion {
   ) {
     switch (from, to) {
     case (.float32, .float16):
-      map(src, dst, n) { (x: Float) in HalfPrecision.float16Bits(from: x) }
+      unsafe map(src, dst, n) { (x: Float) in HalfPrecision.float16Bits(from: x) }
     case (.float32, .bfloat16):
-      map(src, dst, n) { (x: Float) in HalfPrecision.bfloat16Bits(from: x) }
+      unsafe map(src, dst, n) { (x: Float) in HalfPrecision.bfloat16Bits(from: x) }
     case (.float32, .float64):
-      map(src, dst, n) { (x: Float) in Double(x) }
+      unsafe map(src, dst, n) { (x: Float) in Double(x) }
     case (.float64, .float32):
-      map(src, dst, n) { (x: Double) in Float(x) }
+      unsafe map(src, dst, n) { (x: Double) in Float(x) }
     case (.float64, .float16):
-      map(src, dst, n) { (x: Double) in HalfPrecision.float16Bits(from: Float(x)) }
+      unsafe map(src, dst, n) { (x: Double) in HalfPrecision.float16Bits(from: Float(x)) }
     case (.float64, .bfloat16):
-      map(src, dst, n) { (x: Double) in HalfPrecision.bfloat16Bits(from: Float(x)) }
+      unsafe map(src, dst, n) { (x: Double) in HalfPrecision.bfloat16Bits(from: Float(x)) }
       // The scalar tail: NaN → 0x7FC0 (c10::BFloat16(float)).
       for i in tailStart(n, width: doubleToBFloat16VectorWidth)..<n
-      where src.loadUnaligned(fromByteOffset: i * 8, as: Double.self).isNaN {
-        dst.storeBytes(of: UInt16(0x7FC0), toByteOffset: i * 2, as: UInt16.self)
+      where unsafe src.loadUnaligned(fromByteOffset: i * 8, as: Double.self).isNaN {
+        unsafe dst.storeBytes(of: UInt16(0x7FC0), toByteOffset: i * 2, as: UInt16.self)
       }
     case (.float16, .float32):
-      map(src, dst, n) { (h: UInt16) in HalfPrecision.float(fromFloat16Bits: h) }
+      unsafe map(src, dst, n) { (h: UInt16) in HalfPrecision.float(fromFloat16Bits: h) }
       // The scalar tail: every NaN → 0x7FFFFFFF, sign and payload dropped.
       for i in tailStart(n, width: float16ToFloatVectorWidth)..<n
-      where isFloat16NaN(src.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) {
-        dst.storeBytes(of: UInt32(0x7FFF_FFFF), toByteOffset: i * 4, as: UInt32.self)
+      where unsafe isFloat16NaN(src.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) {
+        unsafe dst.storeBytes(of: UInt32(0x7FFF_FFFF), toByteOffset: i * 4, as: UInt32.self)
       }
     case (.float16, .float64):
-      map(src, dst, n) { (h: UInt16) in Double(HalfPrecision.float(fromFloat16Bits: h)) }
+      unsafe map(src, dst, n) { (h: UInt16) in Double(HalfPrecision.float(fromFloat16Bits: h)) }
     case (.bfloat16, .float32):
-      map(src, dst, n) { (b: UInt16) in HalfPrecision.float(fromBFloat16Bits: b) }
+      unsafe map(src, dst, n) { (b: UInt16) in HalfPrecision.float(fromBFloat16Bits: b) }
     // float32 ↔ complex64 real parts are copied as bits (signalling NaNs stay signalling),
     // bfloat16 → complex64 shifts the bits; going through a double would quiet them.
     case (.float32, .complex64):
-      map(src, dst, n) { (u: UInt32) in UInt64(u) }
+      unsafe map(src, dst, n) { (u: UInt32) in UInt64(u) }
     case (.bfloat16, .complex64):
-      map(src, dst, n) { (b: UInt16) in UInt64(b) << 16 }
+      unsafe map(src, dst, n) { (b: UInt16) in UInt64(b) << 16 }
     case (.complex64, .float32):
-      map(src, dst, n) { (z: UInt64) in UInt32(truncatingIfNeeded: z) }
+      unsafe map(src, dst, n) { (z: UInt64) in UInt32(truncatingIfNeeded: z) }
     case (.bfloat16, .float64):
-      map(src, dst, n) { (b: UInt16) in Double(HalfPrecision.float(fromBFloat16Bits: b)) }
+      unsafe map(src, dst, n) { (b: UInt16) in Double(HalfPrecision.float(fromBFloat16Bits: b)) }
     // float8 → float32 keeps the formats' signalling NaN (0x7F800001) as bits; a double in
     // between would quiet it.
     case (let f8, .float32) where f8.isFloat8:
-      map(src, dst, n) { (b: UInt8) in Float8Codec.float(fromBits: b, of: f8) }
+      unsafe map(src, dst, n) { (b: UInt8) in Float8Codec.float(fromBits: b, of: f8) }
     case (let f8, .complex64) where f8.isFloat8:
-      map(src, dst, n) { (b: UInt8) in UInt64(Float8Codec.float(fromBits: b, of: f8).bitPattern) }
+      unsafe map(src, dst, n) { (b: UInt8) in UInt64(Float8Codec.float(fromBits: b, of: f8).bitPattern) }
     case (.float32, let f8) where f8.isFloat8:
-      map(src, dst, n) { (x: Float) in Float8Codec.bits(from: x, as: f8) }
+      unsafe map(src, dst, n) { (x: Float) in Float8Codec.bits(from: x, as: f8) }
     // complex32 → float16 copies the real part's bits (signalling NaNs stay signalling).
     case (.complex32, .float16):
-      map(src, dst, n) { (z: UInt32) in UInt16(truncatingIfNeeded: z) }
+      unsafe map(src, dst, n) { (z: UInt32) in UInt16(truncatingIfNeeded: z) }
     case (.float32, .uint32), (.float64, .uint32), (.bfloat16, .uint32), (.complex64, .uint32),
       (.complex128, .uint32):
       let inSize = from.elementSize
       let body = uint32VectorBody(from: from, count: n)
       for i in 0..<n {
-        let value = ScalarCodec.load(from, from: src, byteOffset: i * inSize)
+        let value = unsafe ScalarCodec.load(from, from: src, byteOffset: i * inSize)
         let u =
           i < body
           ? ScalarCodec.uint32Vectorized(value)
           : UInt32(truncatingIfNeeded: ScalarCodec.int64(value))
-        dst.storeBytes(of: u, toByteOffset: i * 4, as: UInt32.self)
+        unsafe dst.storeBytes(of: u, toByteOffset: i * 4, as: UInt32.self)
       }
     // The fnuz formats' and e8m0fnu's NaN is the constant 0x7F800001 in c10's conversion, and
     // the compiler folds its conversion to an integer to 0 (a NaN computed at run time gives
@@ -173,16 +173,16 @@ enum DTypeConversion {
       let nan: UInt8 = f8 == .float8E8M0FNU ? 0xFF : 0x80
       let outSize = to.elementSize
       for i in 0..<n {
-        let b = src.load(fromByteOffset: i, as: UInt8.self)
-        let value = ScalarCodec.load(from, from: src, byteOffset: i)
-        ScalarCodec.store(b == nan ? .int(0) : value, as: to, into: dst, byteOffset: i * outSize)
+        let b = unsafe src.load(fromByteOffset: i, as: UInt8.self)
+        let value = unsafe ScalarCodec.load(from, from: src, byteOffset: i)
+        unsafe ScalarCodec.store(b == nan ? .int(0) : value, as: to, into: dst, byteOffset: i * outSize)
       }
     default:
       let inSize = from.elementSize
       let outSize = to.elementSize
       for i in 0..<n {
-        let value = ScalarCodec.load(from, from: src, byteOffset: i * inSize)
-        ScalarCodec.store(value, as: to, into: dst, byteOffset: i * outSize)
+        let value = unsafe ScalarCodec.load(from, from: src, byteOffset: i * inSize)
+        unsafe ScalarCodec.store(value, as: to, into: dst, byteOffset: i * outSize)
       }
     }
   }
@@ -217,8 +217,8 @@ enum DTypeConversion {
       src.count >= n * inStride && dst.count >= n * outStride, "conversion buffers too small")
     guard let s = src.baseAddress, let d = dst.baseAddress else { return }
     for i in 0..<n {
-      let v = f(s.loadUnaligned(fromByteOffset: i * inStride, as: S.self))
-      d.storeBytes(of: v, toByteOffset: i * outStride, as: D.self)
+      let v = unsafe f(s.loadUnaligned(fromByteOffset: i * inStride, as: S.self))
+      unsafe d.storeBytes(of: v, toByteOffset: i * outStride, as: D.self)
     }
   }
 }
