@@ -146,7 +146,9 @@ enum DTypeConversion {
     case (let f8, .float32) where f8.isFloat8:
       unsafe map(src, dst, n) { (b: UInt8) in Float8Codec.float(fromBits: b, of: f8) }
     case (let f8, .complex64) where f8.isFloat8:
-      unsafe map(src, dst, n) { (b: UInt8) in UInt64(Float8Codec.float(fromBits: b, of: f8).bitPattern) }
+      unsafe map(src, dst, n) { (b: UInt8) in
+        UInt64(Float8Codec.float(fromBits: b, of: f8).bitPattern)
+      }
     case (.float32, let f8) where f8.isFloat8:
       unsafe map(src, dst, n) { (x: Float) in Float8Codec.bits(from: x, as: f8) }
     // complex32 → float16 copies the real part's bits (signalling NaNs stay signalling).
@@ -175,7 +177,8 @@ enum DTypeConversion {
       for i in 0..<n {
         let b = unsafe src.load(fromByteOffset: i, as: UInt8.self)
         let value = unsafe ScalarCodec.load(from, from: src, byteOffset: i)
-        unsafe ScalarCodec.store(b == nan ? .int(0) : value, as: to, into: dst, byteOffset: i * outSize)
+        unsafe ScalarCodec.store(
+          b == nan ? .int(0) : value, as: to, into: dst, byteOffset: i * outSize)
       }
     default:
       let inSize = from.elementSize
