@@ -16,11 +16,6 @@ struct ConvertCommand: ParsableCommand {
       safetensors.torch.save_file writes and needs a flat name → tensor dict.
       """)
 
-  /// Output formats.
-  enum Target: String, ExpressibleByArgument, CaseIterable {
-    case torch, safetensors
-  }
-
   /// Floating dtypes a checkpoint can be cast to (PyTorch's names).
   enum FloatDType: String, ExpressibleByArgument, CaseIterable {
     case float16, bfloat16, float32, float64
@@ -38,7 +33,7 @@ struct ConvertCommand: ParsableCommand {
   var output: String
 
   @Option(help: "The output format (default: safetensors for a .safetensors OUT, torch otherwise).")
-  var to: Target?
+  var to: CheckpointFormat?
 
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
   var dtype: FloatDType?
@@ -78,17 +73,10 @@ struct ConvertCommand: ParsableCommand {
       checkpoint = checkpoint.renamingStateDictKeys(
         strippingPrefix: stripPrefix, addingPrefix: addPrefix)
     }
-    let target = to ?? (output.hasSuffix(".safetensors") ? .safetensors : .torch)
-    let url = URL(fileURLWithPath: output)
     do {
-      switch target {
-      case .torch:
-        try TorchFile.save(checkpoint.root, to: url)
-      case .safetensors:
-        let file = SafeTensorsFile(
-          tensors: try checkpoint.flatTensors(), metadata: checkpoint.metadata)
-        try file.write(to: url)
-      }
+      try Checkpoint.write(
+        checkpoint, to: URL(fileURLWithPath: output),
+        format: to ?? CheckpointFormat(forWritingTo: output))
     } catch {
       reportError(error, file: output)
       throw ReproExit.inputError

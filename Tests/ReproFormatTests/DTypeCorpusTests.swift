@@ -69,7 +69,7 @@ import Testing
   @Test func torchFileResaveIsByteIdenticalToTorchSave() throws {
     let original = [UInt8](
       try Data(contentsOf: Self.interop.appendingPathComponent("float8_unsigned.pt")))
-    let loaded = try TorchFile.load(bytes: original, weightsOnly: true)
+    let loaded = try TorchFile.load(bytes: original, policy: .weightsOnly)
     let folder = try #require(loaded.archiveName)
     let records = PickleGolden.records(original)
     let id = try #require(records.first { $0.name == "\(folder)/.data/serialization_id" }?.data)
@@ -108,7 +108,7 @@ import Testing
       contentsOf: Self.dtypesFolder.appendingPathComponent("float8_unsigned_legacy.pt"))
     let zipped = try Checkpoint.load(
       contentsOf: Self.interop.appendingPathComponent("float8_unsigned.pt"))
-    #expect(legacy.format == .legacy)
+    #expect(legacy.format == .torchLegacy)
     let a = Inventory(of: legacy).entries
     let b = Inventory(of: zipped).entries
     #expect(a.map(\.path) == b.map(\.path))
