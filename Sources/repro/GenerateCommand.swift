@@ -122,14 +122,14 @@ struct GenerateCommand: ParsableCommand {
       try generation.write(built, to: URL(fileURLWithPath: output))
     } catch {
       reportError(error, file: output)
-      throw error.code == .io ? ReproExit.inputError : ReproExit.usage
+      throw (error as? FormatError)?.code == .io ? ReproExit.inputError : ReproExit.usage
     }
   }
 
   /// The text of `--list-models`.
   static func modelList() -> String {
     var lines = ["Zoo models (--model NAME):"]
-    for name in ["simple", "mlp", "cnn"] {
+    for name in ModelZoo.names where ModelZoo.spec(named: name) != nil {
       lines.append(
         "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0))\(ModelZoo.spec(named: name) ?? "")"
       )
@@ -141,7 +141,7 @@ struct GenerateCommand: ParsableCommand {
     lines.append("Constructors for specs (PyTorch's arguments and defaults):")
     lines.append(
       "  "
-        + ModelFactory.knownNames.filter { $0.first?.isUppercase == true }.joined(separator: ", "))
+        + ModelFactory.constructorNames.joined(separator: ", "))
     lines.append("")
     lines.append(
       "Example: --model 'Sequential(Conv2d(3, 4, 3), BatchNorm2d(4), ReLU(), Flatten(), Linear(144, 2))'"

@@ -100,7 +100,7 @@ struct TrainCommand: ParsableCommand {
     let outcome: TrainingRun.Outcome
     do {
       outcome = try recipe.run(resumingFrom: resumed)
-    } catch let e as ModelSpecError {
+    } catch let e as NNError where e.code == .invalidSpec {
       throw ValidationError(e.description)
     } catch {
       reportError(error, file: model)

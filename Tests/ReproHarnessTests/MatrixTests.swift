@@ -36,7 +36,7 @@ import Testing
     let shards = (1...4).map { m.shard($0, of: 4).cases }
     #expect(shards.map(\.count).reduce(0, +) == m.cases.count)
     #expect(Set(shards.flatMap { $0.map(\.id) }).count == m.cases.count)
-    #expect(throws: MatrixFilterError.self) { try m.filtered("colour=red") }
+    #expect(throws: HarnessError.self) { try m.filtered("colour=red") }
   }
 
   @Test(arguments: cases.map(\.id))

@@ -83,7 +83,8 @@ import Testing
     defer { try? FileManager.default.removeItem(at: scratch) }
     let missing = try repro(["report", "--from", scratch.appendingPathComponent("nope.json").path])
     #expect(missing.status == 2)
-    #expect(missing.stderr == "repro report: \(scratch.path)/nope.json: no such file or folder\n")
+    #expect(
+      missing.stderr == "repro report: io: \(scratch.path)/nope.json: no such file or folder\n")
     let none = try repro(["report", "--junit", "x.xml"])
     #expect(none.status == 2)
     let shards = try SampleResults.writeShards(

@@ -79,8 +79,8 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
 
   /// Parses a spec.
   ///
-  /// - Throws: `ModelSpecError` pointing at the offending character.
-  public init(parsing text: String) throws(ModelSpecError) {
+  /// - Throws: `NNError` pointing at the offending character.
+  public init(parsing text: String) throws(NNError) {
     var parser = ModelSpecParser(text)
     root = try parser.parseSpec()
     source = text
@@ -88,30 +88,4 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
 
   /// The spec written back in canonical form.
   public var description: String { root.description }
-}
-
-/// A spec that does not parse or does not describe a model, with the position of the problem.
-public struct ModelSpecError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// What is wrong.
-  public var message: String
-  /// The spec text.
-  public var source: String
-  /// The character offset of the problem.
-  public var offset: Int
-
-  /// Creates an error.
-  public init(_ message: String, source: String, offset: Int) {
-    self.message = message
-    self.source = source
-    self.offset = offset
-  }
-
-  /// The message followed by the spec and a caret under the problem:
-  ///
-  ///     invalid model spec: expected ')' or ',' at column 17
-  ///       Sequential(Linear(5 7))
-  ///                           ^
-  public var description: String {
-    "invalid model spec: \(message) at column \(offset + 1)\n  \(source)\n  \(String(repeating: " ", count: max(0, offset)))^"
-  }
 }
