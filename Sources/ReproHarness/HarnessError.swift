@@ -4,7 +4,7 @@
 /// Modelled on ReproFormat's `FormatError`: a `code` to switch on, a `message` naming the file,
 /// case, key or filter term involved, and an optional `cause` (the error of a ReproFormat,
 /// ReproNN or Foundation call).
-public struct HarnessError: Error, Sendable, CustomStringConvertible {
+public struct HarnessError: Error, Sendable, Equatable, CustomStringConvertible {
   /// What went wrong, in kind.
   ///
   /// New codes may be added.
@@ -52,5 +52,11 @@ public struct HarnessError: Error, Sendable, CustomStringConvertible {
     var s = "\(code): \(message)"
     if let cause { s += " (caused by: \(cause))" }
     return s
+  }
+
+  /// Equal code, message and cause text.
+  public static func == (a: HarnessError, b: HarnessError) -> Bool {
+    a.code == b.code && a.message == b.message
+      && a.cause.map { "\($0)" } == b.cause.map { "\($0)" }
   }
 }

@@ -95,8 +95,19 @@ extension Module {
           (keyPrefix + name, b.shape, { module.setBuffer(name, Module.copied($0, like: b)) }))
       }
     }
-    let provided = Dictionary(
+    var provided = Dictionary(
       stateDict.entries.map { ($0.key, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+    // BatchNorm's `_load_from_state_dict`: a state dict older than its `_version` 2 (or without
+    // `_metadata`) may lack `num_batches_tracked`; the module keeps its own value.
+    let versions = Dictionary(
+      stateDict.metadata.map { ($0.path, $0.version) }, uniquingKeysWith: { a, _ in a })
+    for (path, module) in namedModules() where module is BatchNorm2d {
+      guard (versions[path] ?? 0) < 2, let own = module.buffer("num_batches_tracked") else {
+        continue
+      }
+      let key = (path.isEmpty ? "" : path + ".") + "num_batches_tracked"
+      if provided[key] == nil { provided[key] = own }
+    }
     let targetKeys = Set(targets.map(\.key))
     let missing = targets.map(\.key).filter { provided[$0] == nil }
     let unexpected = stateDict.keys.filter { !targetKeys.contains($0) }
