@@ -71,17 +71,7 @@ public struct Inventory: Sendable {
   }
 
   /// Python's `str(key)` for a dict key (`0` for an int key, the text for a str).
-  public static func keyString(_ key: PickleValue) -> String {
-    switch key.unshared {
-    case .string(let s): s
-    case .int(let i): String(i)
-    case .bigInt(let b): PythonRepr.int(twosComplementLittleEndian: b.bytes)
-    case .bool(let b): b ? "True" : "False"
-    case .float(let d): Scalar.pythonRepr(d)
-    case .none: "None"
-    default: key.pythonRepr
-    }
-  }
+  public static func keyString(_ key: PickleValue) -> String { key.pythonStr }
 
   /// The Python type name and JSON value of a non-tensor leaf.
   static func describe(_ value: PickleValue) -> (kind: String, json: String) {

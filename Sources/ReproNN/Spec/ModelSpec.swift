@@ -1,3 +1,5 @@
+import ReproTensor
+
 /// A model description in PyTorch's own constructor syntax.
 ///
 /// ```swift
@@ -65,11 +67,11 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
     /// The value in Python syntax.
     public var description: String {
       switch self {
-      case .int(let i): String(i)
-      case .float(let d): d.description
-      case .bool(let b): b ? "True" : "False"
+      case .int(let i): PythonRepr.int(i)
+      case .float(let d): PythonRepr.float(d)
+      case .bool(let b): PythonRepr.bool(b)
       case .none: "None"
-      case .string(let s): "'\(s)'"
+      case .string(let s): PythonRepr.string(s)
       case .tuple(let items):
         items.count == 1
           ? "(\(items[0]),)" : "(\(items.map(\.description).joined(separator: ", ")))"
