@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproFormat
-import ReproTensor
 
 /// `repro convert`: re-save a checkpoint in another format, precision or key layout.
 struct ConvertCommand: ParsableCommand {
@@ -21,11 +21,6 @@ struct ConvertCommand: ParsableCommand {
     case torch, safetensors
   }
 
-  /// Floating dtypes a checkpoint can be cast to.
-  enum FloatDType: String, ExpressibleByArgument, CaseIterable {
-    case float16, bfloat16, float32, float64
-  }
-
   @Argument(help: "The checkpoint to read.")
   var input: String
 
@@ -36,7 +31,7 @@ struct ConvertCommand: ParsableCommand {
   var to: Target?
 
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
-  var dtype: FloatDType?
+  var dtype: FloatingDTypeChoice?
 
   @Option(
     help: ArgumentHelp(
@@ -62,12 +57,11 @@ struct ConvertCommand: ParsableCommand {
     do {
       checkpoint = try load.load(input)
     } catch {
-      reportError(error, file: input)
+      StandardError.report(error, file: input)
       throw ReproExit.inputError
     }
     if let dtype {
-      checkpoint = checkpoint.castingFloatingTensors(
-        to: DType(rawValue: dtype.rawValue) ?? .float32)
+      checkpoint = checkpoint.castingFloatingTensors(to: dtype.dtype)
     }
     if stripPrefix != nil || addPrefix != nil {
       checkpoint = checkpoint.renamingStateDictKeys(
@@ -85,7 +79,7 @@ struct ConvertCommand: ParsableCommand {
         try file.write(to: url)
       }
     } catch {
-      reportError(error, file: output)
+      StandardError.report(error, file: output)
       throw ReproExit.inputError
     }
   }

@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -12,40 +13,57 @@ import Testing
     struct Args: Decodable, Sendable {
       var lr: Double?
       var momentum: Double?
+      var dampening: Double?
+      var nesterov: Bool?
       var weight_decay: Double?
       var betas: [Double]?
       var eps: Double?
+      var amsgrad: Bool?
+      var maximize: Bool?
     }
     var optimizer: String
     var args: Args
     var amp: String?
     var spec: String
-    var seed: UInt64
-    var data_seed: UInt64
+    /// The seeds as torch.initial_seed() / Generator.initial_seed() report them.
+    var initial_seed: UInt64
+    var data_initial_seed: UInt64
     var steps: Int
     var batch: Int
     var loss: Double
     var params: [String: [Double]]
-    var testDescription: String { "\(optimizer) \(amp ?? "fp32") lr=\(args.lr ?? 0)" }
+    var testDescription: String {
+      let flags = [
+        args.nesterov == true ? "nesterov" : nil, args.dampening.map { "dampening=\($0)" },
+        args.amsgrad == true ? "amsgrad" : nil, args.maximize == true ? "maximize" : nil,
+        initial_seed != 0 ? "seed=\(initial_seed)" : nil,
+      ].compactMap { $0 }
+      return (["\(optimizer) \(amp ?? "fp32") lr=\(args.lr ?? 0)"] + flags).joined(separator: " ")
+    }
+
+    /// The optimizer; an unknown name in the golden stops the test.
+    var kind: TrainingRun.OptimizerKind {
+      get throws { try #require(TrainingRun.OptimizerKind(rawValue: optimizer)) }
+    }
 
     var run: TrainingRun {
-      TrainingRun(
-        spec: spec, seed: seed, optimizer: TrainingRun.OptimizerKind(rawValue: optimizer) ?? .sgd,
-        lr: args.lr,
-        momentum: args.momentum, weightDecay: args.weight_decay,
-        betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps, steps: steps, dataSeed: data_seed,
-        batch: batch,
-        amp: amp.flatMap { DType(rawValue: $0) })
+      get throws {
+        TrainingRun(
+          spec: spec, seed: initial_seed, optimizer: try kind, lr: args.lr, momentum: args.momentum,
+          dampening: args.dampening, nesterov: args.nesterov ?? false,
+          weightDecay: args.weight_decay, betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps,
+          amsgrad: args.amsgrad ?? false, maximize: args.maximize ?? false, steps: steps,
+          dataSeed: data_initial_seed, batch: batch, amp: amp.flatMap { DType(pytorchName: $0) })
+      }
     }
   }
 
   static let recipes: [Recipe] = {
     struct File: Decodable { var cases: [Recipe] }
-    let url = repoRoot().appendingPathComponent("Golden/pytorch/train/recipes.json")
-    return (try? JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases) ?? []
+    return (try? TestJSON.decode(File.self, golden: "pytorch/train/recipes.json").cases) ?? []
   }()
 
-  @Test func everyRecipeIsPresent() { #expect(Self.recipes.count == 7) }
+  @Test func everyRecipeIsPresent() { #expect(Self.recipes.count == 12) }
 
   @Test(arguments: recipes)
   func trainingMatchesPyTorchWithinTolerance(_ recipe: Recipe) throws {
@@ -72,7 +90,7 @@ import Testing
   @Test(arguments: recipes)
   func resumingIsBitwiseEqualToAnUninterruptedRun(_ recipe: Recipe) throws {
     let straight = try recipe.run.run()
-    var half = recipe.run
+    var half = try recipe.run
     half.steps = recipe.steps / 2
     let first = try half.run()
     let bytes = try TorchFile.serialize(first.value)
