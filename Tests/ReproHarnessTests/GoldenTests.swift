@@ -7,7 +7,9 @@ import Testing
 @testable import ReproHarness
 
 /// The committed goldens themselves: every byte matches MANIFEST.json, and every file Repro
-/// writes matches its golden (the format regression gate). Under `REPRO_RECORD` the gate records.
+/// writes matches its golden (the format regression gate).
+///
+/// Under `REPRO_RECORD` the gate records.
 @Suite struct GoldenGateTests {
   @Test func everyGoldenByteMatchesTheManifest() throws {
     let manifest = try GoldenManifest.load(root: Repository.goldenRoot)

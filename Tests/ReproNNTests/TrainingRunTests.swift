@@ -15,19 +15,31 @@ import Testing
       var momentum: Double?
       var dampening: Double?
       var nesterov: Bool?
-      var weight_decay: Double?
+      var weightDecay: Double?
       var betas: [Double]?
       var eps: Double?
       var amsgrad: Bool?
       var maximize: Bool?
+
+      private enum CodingKeys: String, CodingKey {
+        case lr
+        case momentum
+        case dampening
+        case nesterov
+        case weightDecay = "weight_decay"
+        case betas
+        case eps
+        case amsgrad
+        case maximize
+      }
     }
     var optimizer: String
     var args: Args
     var amp: String?
     var spec: String
     /// The seeds as torch.initial_seed() / Generator.initial_seed() report them.
-    var initial_seed: UInt64
-    var data_initial_seed: UInt64
+    var initialSeed: UInt64
+    var dataInitialSeed: UInt64
     var steps: Int
     var batch: Int
     var loss: Double
@@ -36,7 +48,7 @@ import Testing
       let flags = [
         args.nesterov == true ? "nesterov" : nil, args.dampening.map { "dampening=\($0)" },
         args.amsgrad == true ? "amsgrad" : nil, args.maximize == true ? "maximize" : nil,
-        initial_seed != 0 ? "seed=\(initial_seed)" : nil,
+        initialSeed != 0 ? "seed=\(initialSeed)" : nil,
       ].compactMap { $0 }
       return (["\(optimizer) \(amp ?? "fp32") lr=\(args.lr ?? 0)"] + flags).joined(separator: " ")
     }
@@ -49,12 +61,25 @@ import Testing
     var run: TrainingRun {
       get throws {
         TrainingRun(
-          spec: spec, seed: initial_seed, optimizer: try kind, lr: args.lr, momentum: args.momentum,
+          spec: spec, seed: initialSeed, optimizer: try kind, lr: args.lr, momentum: args.momentum,
           dampening: args.dampening, nesterov: args.nesterov ?? false,
-          weightDecay: args.weight_decay, betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps,
+          weightDecay: args.weightDecay, betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps,
           amsgrad: args.amsgrad ?? false, maximize: args.maximize ?? false, steps: steps,
-          dataSeed: data_initial_seed, batch: batch, amp: amp.flatMap { DType(pytorchName: $0) })
+          dataSeed: dataInitialSeed, batch: batch, amp: amp.flatMap { DType(pytorchName: $0) })
       }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+      case optimizer
+      case args
+      case amp
+      case spec
+      case initialSeed = "initial_seed"
+      case dataInitialSeed = "data_initial_seed"
+      case steps
+      case batch
+      case loss
+      case params
     }
   }
 

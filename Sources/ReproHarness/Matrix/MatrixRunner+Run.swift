@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension MatrixRunner {
   /// Runs every case of a matrix in order, in a fresh scratch folder, and returns the results.
