@@ -16,3 +16,11 @@ extension MatrixShard: ExpressibleByArgument {
   /// Parses `i/n` with `1 <= i <= n`.
   public init?(argument: String) { self.init(argument) }
 }
+
+extension RecordMode: ExpressibleByArgument {
+  /// Parses `never`, `missing`, `failed` or `all` (and `REPRO_RECORD`'s aliases `0`/`1`).
+  public init?(argument: String) { self.init(argument) }
+
+  /// The modes `--help` lists.
+  public static var allValueStrings: [String] { [never, missing, failed, all].map(\.description) }
+}

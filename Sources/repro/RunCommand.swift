@@ -45,6 +45,12 @@ struct RunCommand: ParsableCommand {
   @Option(help: "The golden folder.")
   var golden = "Golden"
 
+  @Option(
+    help: ArgumentHelp(
+      "Whether goldens are recorded (default: $REPRO_RECORD, else never under CI=true, else missing).",
+      valueName: "mode"))
+  var record: RecordMode?
+
   func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
@@ -57,7 +63,7 @@ struct RunCommand: ParsableCommand {
     if let shard { matrix = matrix.shard(shard) }
     let store = GoldenStore(
       root: URL(fileURLWithPath: golden),
-      mode: .fromEnvironment(ProcessInfo.processInfo.environment),
+      mode: record ?? .fromEnvironment(ProcessInfo.processInfo.environment),
       artifactRoot: URL(fileURLWithPath: "Reports/golden-actual"))
     let runner = MatrixRunner(
       golden: store, scratch: FileManager.default.temporaryDirectory,

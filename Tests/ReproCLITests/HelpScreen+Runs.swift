@@ -73,7 +73,7 @@ extension HelpScreen {
     Exit status: 0 all pass, 1 failures, 2 I/O errors, 64 usage errors.
 
     USAGE: repro run [--junit <junit>] [--html <html>] [--json <json>] [--filter <filter>] \
-    [--shard <i/n>] [--threads <threads>] [--full] [--golden <golden>]
+    [--shard <i/n>] [--threads <threads>] [--full] [--golden <golden>] [--record <mode>]
 
     OPTIONS:
       --junit <junit>         Write a JUnit XML report here.
@@ -89,6 +89,9 @@ extension HelpScreen {
       --full                  Run the full matrix (every axis crossed) instead of
                               the default one.
       --golden <golden>       The golden folder. (default: Golden)
+      --record <mode>         Whether goldens are recorded (default: $REPRO_RECORD,
+                              else never under CI=true, else missing). (values:
+                              never, missing, failed, all)
       --version               Show the version.
       -h, --help              Show help information.
 

@@ -9,7 +9,6 @@ import Testing
 @Suite struct RunReportCommandTests {
   /// Four cases of the simple model (state dict in torch and safetensors, checkpoint, module).
   static let filter = "model=simple,seed=0,dtype=float32,device=cpu,route=plain,backend=blas1"
-  static let never = ["REPRO_RECORD": "never"]
 
   @Test func shardsMergeIntoTheSameReportsAsTheLibraryWrites() throws {
     let dir = try Repository.makeTemporaryFolder(prefix: "repro-run")
@@ -20,8 +19,8 @@ import Testing
       let r = try ReproBinary.run(
         [
           "run", "--filter", Self.filter, "--shard", shard, "--golden",
-          Repository.goldenRoot.path, "--json", json.path, "--threads", "1",
-        ], environment: Self.never, currentDirectory: dir)
+          Repository.goldenRoot.path, "--json", json.path, "--threads", "1", "--record", "never",
+        ], currentDirectory: dir)
       #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
       #expect(r.stdout.hasPrefix("repro run: 2 cases: 2 passed, 0 failed, 0 errors, 0 skipped in "))
       let result = try RunResult.load(from: json)
@@ -60,8 +59,8 @@ import Testing
     let run = try ReproBinary.run(
       [
         "run", "--filter", "model=simple,seed=0,dtype=float32,device=cpu,backend=reference",
-        "--golden", golden.path, "--json", json.path,
-      ], environment: Self.never, currentDirectory: dir)
+        "--golden", golden.path, "--json", json.path, "--record", "never",
+      ], currentDirectory: dir)
     #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
     #expect(
       run.stdout.hasPrefix(
@@ -92,6 +91,7 @@ import Testing
   @Test func badShardsAndThreadsAreUsageErrors() throws {
     for arguments in [
       ["--shard", "3/2"], ["--shard", "0/2"], ["--shard", "2"], ["--threads", "0"],
+      ["--record", "sometimes"],
     ] {
       let r = try ReproBinary.run(["run"] + arguments)
       #expect(r.status == 64, "\(arguments)")
