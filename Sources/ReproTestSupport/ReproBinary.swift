@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// The built `repro` executable, run end to end as a user would.
 ///
@@ -85,21 +86,20 @@ public enum ReproBinary {
 }
 
 /// Reads a pipe to its end on another thread.
-private final class ErrorPipeReader: @unchecked Sendable {
-  // `data` is written once by the reading thread before `done` is signalled, and read only
-  // after `wait()` has waited for that signal.
-  private var data = Data()
+private final class ErrorPipeReader: Sendable {
+  private let data = Mutex(Data())
   private let done = DispatchSemaphore(value: 0)
 
   init(_ handle: FileHandle) {
     Thread.detachNewThread { [self] in
-      data = handle.readDataToEndOfFile()
+      let read = handle.readDataToEndOfFile()
+      data.withLock { $0 = read }
       done.signal()
     }
   }
 
   func wait() -> Data {
     done.wait()
-    return data
+    return data.withLock { $0 }
   }
 }

@@ -30,7 +30,8 @@ extension RunResult {
     var files: [URL] = []
     for url in urls {
       var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+      guard unsafe FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+      else {
         throw HarnessError(.io, "\(url.path): no such file or folder")
       }
       guard isDirectory.boolValue else {
