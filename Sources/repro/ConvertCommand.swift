@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproFormat
-import ReproTensor
 
 /// `repro convert`: re-save a checkpoint in another format, precision or key layout.
 struct ConvertCommand: ParsableCommand {
@@ -16,16 +16,6 @@ struct ConvertCommand: ParsableCommand {
       safetensors.torch.save_file writes and needs a flat name → tensor dict.
       """)
 
-  /// Output formats.
-  enum Target: String, ExpressibleByArgument, CaseIterable {
-    case torch, safetensors
-  }
-
-  /// Floating dtypes a checkpoint can be cast to.
-  enum FloatDType: String, ExpressibleByArgument, CaseIterable {
-    case float16, bfloat16, float32, float64
-  }
-
   @Argument(help: "The checkpoint to read.")
   var input: String
 
@@ -33,10 +23,10 @@ struct ConvertCommand: ParsableCommand {
   var output: String
 
   @Option(help: "The output format (default: safetensors for a .safetensors OUT, torch otherwise).")
-  var to: Target?
+  var to: CheckpointFormat?
 
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
-  var dtype: FloatDType?
+  var dtype: FloatingDTypeChoice?
 
   @Option(
     help: ArgumentHelp(
@@ -62,30 +52,22 @@ struct ConvertCommand: ParsableCommand {
     do {
       checkpoint = try load.load(input)
     } catch {
-      reportError(error, file: input)
+      StandardError.report(error, file: input)
       throw ReproExit.inputError
     }
     if let dtype {
-      checkpoint = checkpoint.castingFloatingTensors(
-        to: DType(rawValue: dtype.rawValue) ?? .float32)
+      checkpoint = checkpoint.castingFloatingTensors(to: dtype.dtype)
     }
     if stripPrefix != nil || addPrefix != nil {
       checkpoint = checkpoint.renamingStateDictKeys(
         strippingPrefix: stripPrefix, addingPrefix: addPrefix)
     }
-    let target = to ?? (output.hasSuffix(".safetensors") ? .safetensors : .torch)
-    let url = URL(fileURLWithPath: output)
     do {
-      switch target {
-      case .torch:
-        try TorchFile.save(checkpoint.root, to: url)
-      case .safetensors:
-        let file = SafeTensorsFile(
-          tensors: try checkpoint.flatTensors(), metadata: checkpoint.metadata)
-        try file.write(to: url)
-      }
+      try Checkpoint.write(
+        checkpoint, to: URL(fileURLWithPath: output),
+        format: to ?? CheckpointFormat(forWritingTo: output))
     } catch {
-      reportError(error, file: output)
+      StandardError.report(error, file: output)
       throw ReproExit.inputError
     }
   }

@@ -1,30 +1,10 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproHarness
-
-enum Repo {
-  static let root: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" {
-      url.deleteLastPathComponent()
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        break
-      }
-    }
-    return url
-  }()
-  static var golden: URL { root.appendingPathComponent("Golden") }
-
-  static func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "repro-golden-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
-}
 
 /// The committed goldens themselves: every byte matches MANIFEST.json, and every file Repro
 /// writes matches its golden (the format regression gate).
@@ -32,14 +12,14 @@ enum Repo {
 /// Under `REPRO_RECORD` the gate records.
 @Suite struct GoldenGateTests {
   @Test func everyGoldenByteMatchesTheManifest() throws {
-    let manifest = try GoldenManifest.load(root: Repo.golden)
+    let manifest = try GoldenManifest.load(root: Repository.goldenRoot)
     #expect(manifest.schemaVersion == GoldenManifest.currentSchemaVersion)
     #expect(manifest.pytorchVersion == "2.13.0")
-    let problems = try manifest.problems(root: Repo.golden)
+    let problems = try manifest.problems(root: Repository.goldenRoot)
     #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
   }
 
-  static let items = (try? WriterGate.items(goldenRoot: Repo.golden)) ?? []
+  static let items = (try? WriterGate.items(goldenRoot: Repository.goldenRoot)) ?? []
 
   @Test func theGateCoversTheCorpus() {
     #expect(Self.items.count >= 30, "\(Self.items.count) gate files")
@@ -49,8 +29,8 @@ enum Repo {
   func writerOutputMatchesItsGolden(_ name: String) throws {
     let item = try #require(Self.items.first { $0.name == name })
     let store = GoldenStore(
-      root: Repo.golden, mode: .fromEnvironment(ProcessInfo.processInfo.environment),
-      artifactRoot: Repo.root.appendingPathComponent("Reports/golden-actual"))
+      root: Repository.goldenRoot, mode: .fromEnvironment(ProcessInfo.processInfo.environment),
+      artifactRoot: Repository.root.appendingPathComponent("Reports/golden-actual"))
     let outcome = try store.check(
       WrittenFileDocument(bytes: item.bytes), suite: WriterGate.suite, name: name)
     #expect(outcome.isSuccess, "\(outcome.message)")
@@ -69,7 +49,7 @@ enum Repo {
   }
 
   @Test func missingGoldenFailsInCIAndRecordingStillFails() throws {
-    let root = try Repo.temporaryFolder()
+    let root = try Repository.makeTemporaryFolder(prefix: "repro-golden")
     defer { try? FileManager.default.removeItem(at: root) }
     let doc = Doc(tensors: ["0.weight": "aa"])
     let ci = try GoldenStore(root: root, mode: .never).check(doc, suite: "s", name: "m")
@@ -89,7 +69,7 @@ enum Repo {
   }
 
   @Test func mismatchNamesTheTensorAndSavesTheActualDocument() throws {
-    let root = try Repo.temporaryFolder()
+    let root = try Repository.makeTemporaryFolder(prefix: "repro-golden")
     defer { try? FileManager.default.removeItem(at: root) }
     let store = GoldenStore(
       root: root, mode: .never, artifactRoot: root.appendingPathComponent("actual"))
@@ -115,9 +95,9 @@ enum Repo {
   }
 
   @Test func corruptingOneGoldenBytePointsAtTheFile() throws {
-    let root = try Repo.temporaryFolder()
+    let root = try Repository.makeTemporaryFolder(prefix: "repro-golden")
     defer { try? FileManager.default.removeItem(at: root) }
-    let source = Repo.golden.appendingPathComponent("pytorch/interop/seq_mlp_fp32.pt")
+    let source = Repository.golden("pytorch/interop/seq_mlp_fp32.pt")
     try FileManager.default.createDirectory(
       at: root.appendingPathComponent("pytorch"), withIntermediateDirectories: true)
     let copy = root.appendingPathComponent("pytorch/seq_mlp_fp32.pt")
@@ -132,49 +112,5 @@ enum Repo {
     #expect(
       problems.first?.description.hasPrefix("Golden/pytorch/seq_mlp_fp32.pt: sha256 is") == true,
       "\(problems)")
-  }
-}
-
-/// `repro diff`'s engine on PyTorch-made files.
-@Suite struct CheckpointDiffTests {
-  static func bytes(_ name: String) throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: Repo.golden.appendingPathComponent("pytorch/interop/\(name)")))
-  }
-
-  @Test func identicalFilesHaveNoLines() throws {
-    let a = try Self.bytes("seq_mlp_fp32.pt")
-    let d = try CheckpointDiff(a, a)
-    #expect(d.isIdentical)
-    #expect(d.lines.isEmpty)
-  }
-
-  @Test func precisionChangeIsExplainedRecordByRecordAndTensorByTensor() throws {
-    let d = try CheckpointDiff(Self.bytes("seq_mlp_fp32.pt"), Self.bytes("seq_mlp_fp16.pt"))
-    #expect(!d.isIdentical)
-    #expect(d.lines.contains("archive folder: seq_mlp_fp32 → seq_mlp_fp16"))
-    #expect(d.lines.contains { $0.hasPrefix("record data.pkl: ") })
-    #expect(d.lines.contains { $0.contains("data.pkl diverges at instruction") })
-    #expect(
-      d.lines.contains {
-        $0.contains("'torch FloatStorage'") && $0.contains("'torch HalfStorage'")
-      }, "\(d.lines)")
-    #expect(d.lines.contains("0.weight: dtype float32 → float16"))
-  }
-
-  @Test func oneChangedValueIsLocated() throws {
-    let checkpoint = try Checkpoint.load(
-      contentsOf: Repo.golden.appendingPathComponent("pytorch/interop/seq_mlp_fp32.pt"))
-    let original = try TorchFile.serialize(checkpoint.root, archiveName: "seq_mlp_fp32")
-    let weight = try #require(
-      Inventory(of: checkpoint).entries.first { $0.path == "2.weight" }?.tensor)
-    let old = weight.scalar(atStorageIndex: weight.storageOffset + 1)
-    weight.setScalar(.float(0.5), atStorageIndex: weight.storageOffset + 1)
-    let changed = try TorchFile.serialize(checkpoint.root, archiveName: "seq_mlp_fp32")
-    let d = try CheckpointDiff(original, changed)
-    #expect(d.lines.contains { $0.hasPrefix("record data/2: 8 → 8 bytes") }, "\(d.lines)")
-    #expect(
-      d.lines.contains(
-        "2.weight: 1 of 2 values differ; largest at flat index 1: \(Scalar.pythonRepr(old.doubleValue)) → 0.5 (abs diff \(Scalar.pythonRepr(abs(old.doubleValue - 0.5))))"
-      ), "\(d.lines)")
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import ReproFormat
 import ReproHarness
 import ReproTensor
+import ReproTestSupport
 
 /// Results made from real comparisons, to exercise reports before the matrix exists.
 ///
@@ -29,7 +30,7 @@ enum SampleResults {
   ]
 
   static func goldenURL(_ file: String) -> URL {
-    repoRoot().appendingPathComponent("Golden/pytorch/interop/\(file)")
+    Repository.golden("pytorch/interop/\(file)")
   }
 
   static let environment = RunEnvironment.current(
@@ -48,7 +49,7 @@ enum SampleResults {
         let t0 = Date()
         let saved = scratch.appendingPathComponent(
           "\(g.model)-\(g.dtype)-\(g.device)-\(route)-\(g.file).pt")
-        try TorchFile.save(golden.root, to: saved)
+        try Checkpoint.write(golden, to: saved, format: .torch)
         let reloaded = try Checkpoint.load(contentsOf: saved, memoryMapped: route == "mmap")
         let diff = CheckpointComparison.compare(reloaded, golden, options: .bitwise, golden: label)
         first.append(
@@ -215,12 +216,4 @@ enum SampleResults {
       return url
     }
   }
-}
-
-/// A fresh temporary folder, removed by the caller.
-func makeScratchFolder() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "repro-harness-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -28,8 +29,8 @@ import Testing
 
   static let loadCases: [LoadCase] = {
     struct File: Decodable { var cases: [LoadCase] }
-    let url = repoRoot().appendingPathComponent("Golden/pytorch/errors/load_state_dict.json")
-    return (try? JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases) ?? []
+    return (try? TestJSON.decode(File.self, golden: "pytorch/errors/load_state_dict.json").cases)
+      ?? []
   }()
 
   @Test func everyLoadCaseIsPresent() { #expect(Self.loadCases.count == 9) }

@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -98,7 +99,7 @@ struct GroupOption: Decodable, Sendable {
 
 /// Golden files and bit helpers shared by the optimizer, scaler and checkpoint tests.
 enum OptimGolden {
-  static var folder: URL { repoRoot().appendingPathComponent("Golden/pytorch/optim") }
+  static var folder: URL { Repository.golden("pytorch/optim") }
 
   static func url(_ name: String) -> URL { folder.appendingPathComponent(name) }
 
@@ -144,7 +145,8 @@ enum OptimGolden {
 
   /// The bytes torch.save writes for `value` saved under the file name `file`.
   static func serialized(_ value: PickleValue, as file: String) throws -> [UInt8] {
-    try TorchFile.serialize(value, archiveName: try TorchFile.archiveName(forPath: file))
+    try Checkpoint(root: value).serialized(
+      format: .torch, archiveName: try TorchFile.archiveName(forPath: file))
   }
 
   /// Index of the first differing byte, for messages.

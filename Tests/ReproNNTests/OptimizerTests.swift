@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -49,9 +50,7 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
 
   static func all() throws -> [OptimCase] {
     struct File: Decodable { let cases: [OptimCase] }
-    return try JSONDecoder().decode(
-      File.self, from: Data(contentsOf: OptimGolden.url("optim.json"))
-    ).cases
+    return try TestJSON.decode(File.self, from: OptimGolden.url("optim.json")).cases
   }
 
   func kwarg(_ key: String) -> TypedValue? { kwargs.first { $0.key == key }?.value }
@@ -202,7 +201,7 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
 
   @Test(arguments: cases)
   func loadingPyTorchsStateDictRoundTripsByteForByte(golden: OptimCase) throws {
-    let file = try TorchFile.load(contentsOf: OptimGolden.url(golden.stateDictFile))
+    let file = try Checkpoint.load(contentsOf: OptimGolden.url(golden.stateDictFile))
     let params = try OptimGolden.parameters(seed: golden.paramSeed, shapes: golden.shapes)
     let opt = try golden.makeOptimizer(params)
     try opt.loadStateDict(file.root)
@@ -221,10 +220,10 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
       try golden.setGradients(params, step: step, from: g)
       try opt.step()
     }
-    let saved = try TorchFile.serialize(opt.stateDict())
+    let saved = try Checkpoint(root: opt.stateDict()).serialized(format: .torch)
     let resumedParams = params.map { Parameter($0.value.copied()) }
     let resumed = try golden.makeOptimizer(resumedParams)
-    try resumed.loadStateDict(try TorchFile.load(bytes: saved).root)
+    try resumed.loadStateDict(try Checkpoint.load(file: Storage(bytes: saved)).root)
     for step in 3..<golden.steps.count {
       try golden.setGradients(resumedParams, step: step, from: g)
       try resumed.step()

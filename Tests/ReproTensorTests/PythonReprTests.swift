@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 /// `PythonRepr` against CPython's own `repr()` output
@@ -27,9 +28,7 @@ import Testing
   }
 
   static let vectors: Vectors? = {
-    let url = GoldenFiles.repositoryRoot.appendingPathComponent("Golden/python/repr.json")
-    guard let data = try? Data(contentsOf: url) else { return nil }
-    return try? JSONDecoder().decode(Vectors.self, from: data)
+    try? TestJSON.decode(Vectors.self, golden: "python/repr.json")
   }()
 
   func loaded() throws -> Vectors { try #require(Self.vectors, "Golden/python/repr.json") }

@@ -1,9 +1,12 @@
+import ReproFormat
 import ReproNN
 
 /// A list of matrix cases, with the default and full matrices, filters and sharding.
 public struct Matrix: Sendable {
   /// The cases, in run order.
   public var cases: [MatrixCase]
+  /// The shard these cases are, when the matrix was split with `shard(_:)`.
+  public var shard: MatrixShard?
 
   /// Creates a matrix from cases.
   public init(_ cases: [MatrixCase]) { self.cases = cases }
@@ -11,10 +14,10 @@ public struct Matrix: Sendable {
   /// The default matrix (`make report`, `swift test`): every model in every precision, device
   /// route and format/mode, plus the load routes and backends on the small models, with
   /// combinations that cannot exist left out (safetensors holds neither checkpoints nor modules;
-  /// legacy files are PyTorch-made and read only; a module file is never loaded non-strictly).
+  /// a module file is never loaded non-strictly).
   public static var standard: Matrix {
     var out: [MatrixCase] = []
-    let storage: [(MatrixCase.Format, MatrixCase.SaveMode)] = [
+    let storage: [(CheckpointFormat, MatrixCase.SaveMode)] = [
       (.torch, .stateDict), (.safetensors, .stateDict), (.torch, .checkpoint), (.torch, .module),
     ]
     for model in ModelZoo.names {
@@ -33,7 +36,7 @@ public struct Matrix: Sendable {
       guard model != "resnet18" else { continue }
       for precision in [MatrixCase.Precision.float32, .float16, .bfloat16] {
         for route in [MatrixCase.Route.mmap, .nonStrict, .dataParallel, .castOnLoad] {
-          for format in [MatrixCase.Format.torch, .safetensors] {
+          for format in [CheckpointFormat.torch, .safetensors] {
             out.append(MatrixCase(model: model, precision: precision, format: format, route: route))
           }
         }
@@ -53,7 +56,7 @@ public struct Matrix: Sendable {
     for model in ModelZoo.names {
       for precision in MatrixCase.Precision.allCases {
         for device in MatrixCase.DeviceRoute.allCases {
-          for format in [MatrixCase.Format.torch, .safetensors] {
+          for format in [CheckpointFormat.torch, .safetensors] {
             for mode in MatrixCase.SaveMode.allCases where format == .torch || mode == .stateDict {
               for route in MatrixCase.Route.allCases
               where mode == .stateDict || route == .plain || route == .mmap {
@@ -98,11 +101,11 @@ public struct Matrix: Sendable {
       })
   }
 
-  /// Shard `index` of `count` (1-based, as `--shard 2/4`): every `count`-th case.
-  ///
-  /// - Precondition: `1 <= index <= count` (checked by the command line first).
-  public func shard(_ index: Int, of count: Int) -> Matrix {
-    precondition(index >= 1 && index <= count, "shard \(index)/\(count)")
-    return Matrix(cases.enumerated().filter { $0.offset % count == index - 1 }.map(\.element))
+  /// The cases of one shard (`--shard 2/4`): every `count`-th case, starting at `index`.
+  public func shard(_ shard: MatrixShard) -> Matrix {
+    var part = Matrix(
+      cases.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element))
+    part.shard = shard
+    return part
   }
 }

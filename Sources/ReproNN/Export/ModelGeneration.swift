@@ -25,14 +25,6 @@ public struct ModelGeneration: Sendable {
     case module
   }
 
-  /// The file format.
-  public enum Format: String, Sendable, CaseIterable {
-    /// `torch.save`'s zip format.
-    case torch
-    /// safetensors (state dicts only).
-    case safetensors
-  }
-
   /// The model.
   public var spec: ModelSpec
   /// The seed given to the generator before construction.
@@ -43,8 +35,8 @@ public struct ModelGeneration: Sendable {
   public var device: Device
   /// State dict or whole module.
   public var mode: Mode
-  /// torch or safetensors.
-  public var format: Format
+  /// `.torch` or `.safetensors` (state dicts only).
+  public var format: CheckpointFormat
 
   /// Describes a generation.
   ///
@@ -54,18 +46,24 @@ public struct ModelGeneration: Sendable {
   ///   - dtype: a floating dtype (default float32, PyTorch's default).
   ///   - device: the device tag (default `cpu`).
   ///   - mode: state dict (default) or whole module.
-  ///   - format: torch (default) or safetensors.
+  ///   - format: `.torch` (default) or `.safetensors`.
   /// - Throws: `NNError`: `.invalidSpec` when the spec does not parse, `.invalidArgument` for
-  ///   a non-floating dtype or a whole module requested as safetensors.
+  ///   a non-floating dtype or a whole module requested as safetensors, `.unsupported` for a
+  ///   format Repro does not write (legacy).
   public init(
     spec: String, seed: UInt64, dtype: DType = .float32, device: Device = .cpu,
-    mode: Mode = .stateDict, format: Format = .torch
+    mode: Mode = .stateDict, format: CheckpointFormat = .torch
   ) throws(NNError) {
     guard dtype.isFloatingPoint, !dtype.isComplex else {
       throw NNError(
         .invalidArgument,
         "models are cast to a floating dtype (float32, float16, bfloat16, float64), not \(dtype.pytorchName)"
       )
+    }
+    guard format.canWrite else {
+      throw NNError(
+        .unsupported,
+        "Repro does not write the \(format.rawValue) format; generate .torch or .safetensors")
     }
     if mode == .module && format == .safetensors {
       throw NNError(
@@ -107,10 +105,8 @@ public struct ModelGeneration: Sendable {
   /// - Throws: `NNError` `.unsupported` for a whole module without a torch.nn class,
   ///   `FormatError` when the file cannot be encoded.
   public func serialized(_ model: Module, archiveName: String) throws -> [UInt8] {
-    switch format {
-    case .torch: try TorchFile.serialize(try pickleValue(of: model), archiveName: archiveName)
-    case .safetensors: try safeTensorsFile(of: model).serialized()
-    }
+    try Checkpoint(root: try pickleValue(of: model)).serialized(
+      format: format, archiveName: archiveName)
   }
 
   /// Writes the file atomically (temporary file, fsync, rename): the previous file at `url`,
@@ -119,13 +115,6 @@ public struct ModelGeneration: Sendable {
   /// - Throws: `NNError` `.unsupported` for a module without a torch.nn class, `FormatError`
   ///   `.io` when the file cannot be written.
   public func write(_ model: Module, to url: URL) throws {
-    switch format {
-    case .torch: try TorchFile.save(try pickleValue(of: model), to: url)
-    case .safetensors: try safeTensorsFile(of: model).write(to: url)
-    }
-  }
-
-  private func safeTensorsFile(of model: Module) -> SafeTensorsFile {
-    SafeTensorsFile(tensors: model.stateDict().entries.map { ($0.key, $0.tensor) })
+    try Checkpoint.write(Checkpoint(root: try pickleValue(of: model)), to: url, format: format)
   }
 }
