@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproFormat
-import ReproTensor
 
 /// `repro convert`: re-save a checkpoint in another format, precision or key layout.
 struct ConvertCommand: ParsableCommand {
@@ -16,16 +16,6 @@ struct ConvertCommand: ParsableCommand {
       safetensors.torch.save_file writes and needs a flat name → tensor dict.
       """)
 
-  /// Floating dtypes a checkpoint can be cast to (PyTorch's names).
-  enum FloatDType: String, ExpressibleByArgument, CaseIterable {
-    case float16, bfloat16, float32, float64
-    case float8E4M3FN = "float8_e4m3fn"
-    case float8E5M2 = "float8_e5m2"
-    case float8E4M3FNUZ = "float8_e4m3fnuz"
-    case float8E5M2FNUZ = "float8_e5m2fnuz"
-    case float8E8M0FNU = "float8_e8m0fnu"
-  }
-
   @Argument(help: "The checkpoint to read.")
   var input: String
 
@@ -36,7 +26,7 @@ struct ConvertCommand: ParsableCommand {
   var to: CheckpointFormat?
 
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
-  var dtype: FloatDType?
+  var dtype: CastDTypeChoice?
 
   @Option(
     help: ArgumentHelp(
@@ -62,12 +52,11 @@ struct ConvertCommand: ParsableCommand {
     do {
       checkpoint = try load.load(input)
     } catch {
-      reportError(error, file: input)
+      StandardError.report(error, file: input)
       throw ReproExit.inputError
     }
     if let dtype {
-      checkpoint = checkpoint.castingFloatingTensors(
-        to: DType(rawValue: dtype.rawValue) ?? .float32)
+      checkpoint = checkpoint.castingFloatingTensors(to: dtype.dtype)
     }
     if stripPrefix != nil || addPrefix != nil {
       checkpoint = checkpoint.renamingStateDictKeys(
@@ -78,7 +67,7 @@ struct ConvertCommand: ParsableCommand {
         checkpoint, to: URL(fileURLWithPath: output),
         format: to ?? CheckpointFormat(forWritingTo: output))
     } catch {
-      reportError(error, file: output)
+      StandardError.report(error, file: output)
       throw ReproExit.inputError
     }
   }

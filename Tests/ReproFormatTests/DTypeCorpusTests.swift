@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -8,8 +9,8 @@ import Testing
 /// say about each dtype (Golden/pytorch/dtypes/dtypes.json, Scripts/make_float8_vectors.py), and
 /// the files Scripts/make_interop_corpus.py wrote with them (`float8_unsigned*`).
 @Suite struct DTypeCorpusTests {
-  static let interop = Corpus.root.appendingPathComponent("Golden/pytorch/interop")
-  static let dtypesFolder = Corpus.root.appendingPathComponent("Golden/pytorch/dtypes")
+  static let interop = Repository.golden("pytorch/interop")
+  static let dtypesFolder = Repository.golden("pytorch/dtypes")
 
   static func facts() throws -> [String: [String: Any]] {
     let data = try Data(contentsOf: dtypesFolder.appendingPathComponent("dtypes.json"))

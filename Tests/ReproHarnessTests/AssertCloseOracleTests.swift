@@ -1,6 +1,7 @@
 import Foundation
 import ReproHarness
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 /// One pair recorded by Scripts/make_comparison_vectors.py with PyTorch's verdict and message.
@@ -61,9 +62,9 @@ struct AssertCloseVectors: Decodable {
   /// complex32).
   static let all: [AssertClosePair] = ["assert_close", "assert_close_new_dtypes"].flatMap {
     name -> [AssertClosePair] in
-    let url = repoRoot().appendingPathComponent("Golden/pytorch/comparison/\(name).json")
+    let url = Repository.golden("pytorch/comparison/\(name).json")
     do {
-      return try JSONDecoder().decode(AssertCloseVectors.self, from: Data(contentsOf: url)).pairs
+      return try TestJSON.decode(AssertCloseVectors.self, from: url).pairs
     } catch {
       fatalError("cannot read \(url.path): \(error)")
     }
