@@ -13,7 +13,11 @@ struct ConvertCommand: ParsableCommand {
       Reads IN (zip, legacy or safetensors), applies --map-location, --dtype and the prefix \
       options, and writes OUT atomically (a temporary file renamed over OUT). torch output is \
       what torch.save writes for the same object; safetensors output is what \
-      safetensors.torch.save_file writes and needs a flat name → tensor dict.
+      safetensors.torch.save_file writes and needs a flat name → tensor dict. IN may also be a \
+      sharded checkpoint (its *.index.json or its folder). With --max-shard-size, OUT is a folder \
+      and the state dict is written as huggingface_hub.save_torch_state_dict(state_dict, OUT, \
+      max_shard_size=SIZE) writes it: safetensors shards (or torch shards with --to torch) and, \
+      for more than one shard, the index.
       """)
 
   /// Output formats.
@@ -47,6 +51,12 @@ struct ConvertCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Add this prefix to every state-dict key.", valueName: "prefix"))
   var addPrefix: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Write OUT as a folder of Hugging Face shards of at most this size (bytes, or with KB/MB/GB/TB = powers of 1000, as huggingface_hub's max_shard_size).",
+      valueName: "size"))
+  var maxShardSize: String?
+
   @OptionGroup var load: LoadOptions
 
   func validate() throws {
@@ -54,6 +64,13 @@ struct ConvertCommand: ParsableCommand {
       throw ValidationError(
         "IN and OUT must differ (the output is written atomically, but reading and writing one file is surely a mistake)"
       )
+    }
+    if let maxShardSize {
+      do {
+        _ = try ShardedCheckpoint.parseSize(maxShardSize)
+      } catch {
+        throw ValidationError("--max-shard-size: \(error.message)")
+      }
     }
   }
 
@@ -75,6 +92,18 @@ struct ConvertCommand: ParsableCommand {
     }
     let target = to ?? (output.hasSuffix(".safetensors") ? .safetensors : .torch)
     let url = URL(fileURLWithPath: output)
+    if let maxShardSize {
+      do {
+        try ShardedCheckpoint.save(
+          checkpoint.stateDictPairs(), to: url,
+          maxShardSize: ShardedCheckpoint.parseSize(maxShardSize),
+          safeSerialization: (to ?? .safetensors) == .safetensors)
+      } catch {
+        reportError(error, file: output)
+        throw ReproExit.inputError
+      }
+      return
+    }
     do {
       switch target {
       case .torch:

@@ -18,6 +18,14 @@ public struct Checkpoint: Sendable {
     case legacy
     /// A safetensors file.
     case safetensors
+    /// Hugging Face safetensors shards with `model.safetensors.index.json` (``ShardedCheckpoint``).
+    case shardedSafetensors = "sharded-safetensors"
+    /// Hugging Face torch shards with `pytorch_model.bin.index.json` (``ShardedCheckpoint``).
+    case shardedTorch = "sharded-torch"
+    /// A `torch.distributed.checkpoint` folder (`.metadata` + `__R_S.distcp` files).
+    case dcp
+    /// A `torch.jit.save` archive, read as its module's `state_dict()`.
+    case torchscript
   }
 
   /// The file's format.
@@ -67,7 +75,8 @@ public struct Checkpoint: Sendable {
   /// Loads a checkpoint file of any supported format.
   ///
   /// - Parameters:
-  ///   - url: the file.
+  ///   - url: the file; for a sharded checkpoint its `*.index.json` or its folder; for a
+  ///     `torch.distributed.checkpoint` its folder.
   ///   - mapLocation: where storages go (`map_location`); nil keeps the tags written in the file.
   ///   - trust: load classes outside the weights-only allowlist (whole-model files) as opaque
   ///     objects instead of refusing them; nothing is executed either way.
@@ -77,6 +86,13 @@ public struct Checkpoint: Sendable {
     contentsOf url: URL, mapLocation: MapLocation? = nil, trust: Bool = false,
     memoryMapped: Bool = false
   ) throws(FormatError) -> Checkpoint {
+    if DistributedCheckpoint.isDistributedCheckpoint(url) {
+      return try DistributedCheckpoint.load(contentsOf: url, mapLocation: mapLocation)
+    }
+    if ShardedCheckpoint.indexURL(for: url) != nil {
+      return try ShardedCheckpoint.load(
+        contentsOf: url, mapLocation: mapLocation, trust: trust, memoryMapped: memoryMapped)
+    }
     // One read into memory (tensors then borrow slices of it, writable) or one mapping
     // (tensors borrow its pages, read-only).
     let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
@@ -103,6 +119,10 @@ public struct Checkpoint: Sendable {
   ) throws(FormatError) -> Checkpoint {
     if detectFormat(of: file, fileName: fileName) == .safetensors {
       return try fromSafeTensors(SafeTensorsFile.load(from: file), mapLocation: mapLocation)
+    }
+    if TorchScriptArchive.isTorchScript(file) {
+      return try TorchScriptArchive.load(
+        file: file, mapLocation: mapLocation, borrowsStorages: borrowsStorages)
     }
     return Checkpoint(
       try TorchFile.load(
