@@ -15,6 +15,9 @@ with its own buffer, a Linear without bias (its `bias` attribute is None) and a 
   .state_dict()` (keys, order, dtype, shape, stride, storage offset, sha256 of the bytes).
 * `NAME.state_dict.pt`: `torch.save(torch.jit.load(f).state_dict(), ...)`, what `repro convert
   NAME.pt out.pt` must write byte for byte.
+* `NAME.safetensors`: `safetensors.torch.save_file({k: v.contiguous() for k, v in state_dict.items()})`,
+  what `repro convert NAME.pt out.safetensors` must write byte for byte (save_file itself refuses the
+  non-contiguous `steps` buffer; Repro's safetensors writer stores the logical values contiguously).
 """
 from __future__ import annotations
 
@@ -90,6 +93,8 @@ def main() -> int:
         loaded = torch.jit.load(path, map_location="cpu")
         sd = loaded.state_dict()
         torch.save(sd, os.path.join(out, f"{name}.state_dict.pt"))
+        from safetensors.torch import save_file
+        save_file({k: v.contiguous() for k, v in sd.items()}, os.path.join(out, f"{name}.safetensors"))
         inv = inventory.inventory(path, note=f"torch.jit.save(torch.jit.{name.split('_')[0].replace('scripted', 'script').replace('traced', 'trace')}(model)); "
                                              "entries: torch.jit.load(f).state_dict()")
         with open(os.path.join(out, f"{name}.expected.json"), "w") as f:

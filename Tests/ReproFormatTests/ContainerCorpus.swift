@@ -19,7 +19,8 @@ enum ContainerCorpus {
   /// Expects `checkpoint`'s inventory to equal the expected document's `format`,
   /// `weights_only_ok` and entries, field by field, paths in order.
   static func expectInventory(
-    of checkpoint: Checkpoint, equals expectedURL: URL, sourceLocation: SourceLocation = #_sourceLocation
+    of checkpoint: Checkpoint, equals expectedURL: URL,
+    sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     let expected = try document(expectedURL)
     #expect(
@@ -78,7 +79,10 @@ enum ContainerCorpus {
     for name in b where a.contains(name) {
       let x = try Data(contentsOf: ours.appendingPathComponent(name))
       let y = try Data(contentsOf: theirs.appendingPathComponent(name))
-      #expect(x == y, "\(name): \(x.count) bytes differ from the \(y.count) bytes of \(theirs.lastPathComponent)/\(name)", sourceLocation: sourceLocation)
+      #expect(
+        x == y,
+        "\(name): \(x.count) bytes differ from the \(y.count) bytes of \(theirs.lastPathComponent)/\(name)",
+        sourceLocation: sourceLocation)
     }
   }
 }

@@ -38,7 +38,8 @@ import Testing
       _ = try Checkpoint.load(contentsOf: url)
     }
     guard let error else { return }
-    #expect(c.codes.contains(error.code.description), "\(c.file): code \(error.code): \(error.message)")
+    #expect(
+      c.codes.contains(error.code.description), "\(c.file): code \(error.code): \(error.message)")
     #expect(
       error.description.contains(c.messageContains),
       "\(c.file): \"\(error.description)\" does not mention \"\(c.messageContains)\"")

@@ -60,7 +60,8 @@ import Testing
     defer { try? FileManager.default.removeItem(at: tmp) }
     let out = tmp.appendingPathComponent("sharded.torch_save.pt")
     try TorchFile.save(checkpoint.root, to: out)
-    let theirs = try Checkpoint.load(contentsOf: ContainerCorpus.golden("dcp/sharded.torch_save.pt"))
+    let theirs = try Checkpoint.load(
+      contentsOf: ContainerCorpus.golden("dcp/sharded.torch_save.pt"))
     let a = Inventory(of: try Checkpoint.load(contentsOf: out)).jsonText()
     #expect(a == Inventory(of: theirs).jsonText())
     #expect(

@@ -107,7 +107,9 @@ struct DCPFieldReader {
     guard case .global("torch", let name)? = dtypeValue?.unshared,
       let dtype = DType(pytorchName: name)
     else {
-      throw fail("'\(fqn)': TensorProperties has no dtype Repro knows (\(dtypeValue?.typeName ?? "missing"))")
+      throw fail(
+        "'\(fqn)': TensorProperties has no dtype Repro knows (\(dtypeValue?.typeName ?? "missing"))"
+      )
     }
     let size = try self.size(f["size"], "'\(fqn)'.size")
     guard case .list(let chunkValues)? = f["chunks"]?.unshared else {
@@ -120,7 +122,9 @@ struct DCPFieldReader {
         offsets: try self.size(cf["offsets"], "'\(fqn)'.chunks[\(i)].offsets"),
         sizes: try self.size(cf["sizes"], "'\(fqn)'.chunks[\(i)].sizes"))
       guard chunk.offsets.count == size.count, chunk.sizes.count == size.count else {
-        throw fail("'\(fqn)'.chunks[\(i)] has \(chunk.offsets.count) offsets and \(chunk.sizes.count) sizes for a tensor of rank \(size.count)")
+        throw fail(
+          "'\(fqn)'.chunks[\(i)] has \(chunk.offsets.count) offsets and \(chunk.sizes.count) sizes for a tensor of rank \(size.count)"
+        )
       }
       chunks.append(chunk)
     }

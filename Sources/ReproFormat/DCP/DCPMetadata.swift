@@ -101,16 +101,20 @@ public struct DCPMetadata: Sendable {
       let offsets: [Int]? =
         DCPFieldReader.isNone(index["offset"])
         ? nil : try reader.size(index["offset"], "MetadataIndex.offset of '\(fqn)'")
-      let info = try reader.fields(pair.value, "_StorageInfo", module: "torch.distributed.checkpoint.filesystem")
+      let info = try reader.fields(
+        pair.value, "_StorageInfo", module: "torch.distributed.checkpoint.filesystem")
       if !DCPFieldReader.isNone(info["transform_descriptors"]) {
         if case .list(let l)? = info["transform_descriptors"]?.unshared, l.isEmpty {
         } else {
           throw FormatError(
-            .unsupported, "\(context): '\(fqn)' is stored with transforms (compression), which Repro does not read")
+            .unsupported,
+            "\(context): '\(fqn)' is stored with transforms (compression), which Repro does not read"
+          )
         }
       }
       let location = Location(
-        relativePath: try reader.string(info["relative_path"], "_StorageInfo.relative_path of '\(fqn)'"),
+        relativePath: try reader.string(
+          info["relative_path"], "_StorageInfo.relative_path of '\(fqn)'"),
         offset: try reader.int(info["offset"], "_StorageInfo.offset of '\(fqn)'"),
         length: try reader.int(info["length"], "_StorageInfo.length of '\(fqn)'"))
       storage[StorageKey(fqn: fqn, offsets: offsets)] = location

@@ -23,7 +23,8 @@ final class DCPNest {
     case (.key(let k), false):
       if case .nest(let n)? = slots[k] { return n }
       if slots[k] != nil {
-        throw FormatError(.corrupt, "\(context): planner_data path of '\(fqn)' goes through the value at '\(k)'")
+        throw FormatError(
+          .corrupt, "\(context): planner_data path of '\(fqn)' goes through the value at '\(k)'")
       }
       let n = DCPNest(isList: makingList)
       keys.append(k)
@@ -31,19 +32,22 @@ final class DCPNest {
       return n
     case (.index(let i), true):
       guard i <= DCPNest.maximumIndex else {
-        throw FormatError(.limitExceeded, "\(context): planner_data path of '\(fqn)' has list index \(i)")
+        throw FormatError(
+          .limitExceeded, "\(context): planner_data path of '\(fqn)' has list index \(i)")
       }
       while items.count <= i { items.append(nil) }
       if case .nest(let n)? = items[i] { return n }
       if items[i] != nil {
-        throw FormatError(.corrupt, "\(context): planner_data path of '\(fqn)' goes through the value at [\(i)]")
+        throw FormatError(
+          .corrupt, "\(context): planner_data path of '\(fqn)' goes through the value at [\(i)]")
       }
       let n = DCPNest(isList: makingList)
       items[i] = .nest(n)
       return n
     default:
       throw FormatError(
-        .corrupt, "\(context): planner_data path of '\(fqn)' mixes list indices and dict keys at one level")
+        .corrupt,
+        "\(context): planner_data path of '\(fqn)' mixes list indices and dict keys at one level")
     }
   }
 
@@ -64,13 +68,15 @@ final class DCPNest {
       current.slots[k] = .value(value)
     case (.index(let i), true):
       guard i <= DCPNest.maximumIndex else {
-        throw FormatError(.limitExceeded, "\(context): planner_data path of '\(fqn)' has list index \(i)")
+        throw FormatError(
+          .limitExceeded, "\(context): planner_data path of '\(fqn)' has list index \(i)")
       }
       while current.items.count <= i { current.items.append(nil) }
       current.items[i] = .value(value)
     default:
       throw FormatError(
-        .corrupt, "\(context): planner_data path of '\(fqn)' mixes list indices and dict keys at one level")
+        .corrupt,
+        "\(context): planner_data path of '\(fqn)' mixes list indices and dict keys at one level")
     }
   }
 

@@ -9,11 +9,15 @@ extension DistributedCheckpoint {
     context: String,
     piece: (DCPMetadata.Location, String) throws(FormatError) -> [UInt8]
   ) throws(FormatError) -> Tensor {
-    func fail(_ what: String) -> FormatError { FormatError(.corrupt, "\(context): '\(fqn)': \(what)") }
+    func fail(_ what: String) -> FormatError {
+      FormatError(.corrupt, "\(context): '\(fqn)': \(what)")
+    }
     var total = 1
     for d in size {
       let (p, o) = total.multipliedReportingOverflow(by: d)
-      guard !o else { throw FormatError(.limitExceeded, "\(context): '\(fqn)': size \(size) overflows") }
+      guard !o else {
+        throw FormatError(.limitExceeded, "\(context): '\(fqn)': size \(size) overflows")
+      }
       total = p
     }
     var covered = 0
@@ -24,7 +28,8 @@ extension DistributedCheckpoint {
       for d in 0..<size.count {
         guard c.offsets[d] <= size[d], c.sizes[d] <= size[d] - c.offsets[d] else {
           throw fail(
-            "chunk \(i) (offsets \(c.offsets), sizes \(c.sizes)) lies outside the tensor's size \(size)")
+            "chunk \(i) (offsets \(c.offsets), sizes \(c.sizes)) lies outside the tensor's size \(size)"
+          )
         }
         volume *= c.sizes[d]
       }
@@ -72,7 +77,9 @@ extension DistributedCheckpoint {
           "\(location.relativePath): '\(fqn)' chunk \(i) holds \(chunk.dtype.pytorchName) \(chunk.shape), but .metadata says \(dtype.pytorchName) \(c.sizes)"
         )
       }
-      copy(chunk.contiguousBytes(), sizes: c.sizes, offsets: c.offsets, into: storage, strides: strides, elementSize: elementSize)
+      copy(
+        chunk.contiguousBytes(), sizes: c.sizes, offsets: c.offsets, into: storage,
+        strides: strides, elementSize: elementSize)
     }
     do {
       return try Tensor(storage: storage, dtype: dtype, shape: size, strides: strides)

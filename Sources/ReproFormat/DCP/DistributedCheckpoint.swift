@@ -45,12 +45,14 @@ public enum DistributedCheckpoint {
       guard !name.isEmpty, !name.contains("/"), !name.contains("\\"), name != "..", name != "."
       else {
         throw FormatError(
-          .corrupt, "\(context): '\(fqn)' is stored in '\(name)', which is not a file name in the folder")
+          .corrupt,
+          "\(context): '\(fqn)' is stored in '\(name)', which is not a file name in the folder")
       }
       let url = folder.appendingPathComponent(name)
       guard FileManager.default.fileExists(atPath: url.path) else {
         throw FormatError(
-          .corrupt, "\(context): '\(fqn)' is stored in '\(name)', which does not exist in \(folder.path)")
+          .corrupt,
+          "\(context): '\(fqn)' is stored in '\(name)', which does not exist in \(folder.path)")
       }
       let f = try ZipArchive.readFile(url)
       files[name] = f

@@ -116,11 +116,13 @@ extension ShardedCheckpoint {
     return max(1, Int(value * multiplier))
   }
 
-  /// Writes a state dict as `huggingface_hub.save_torch_state_dict(state_dict, folder,
-  /// max_shard_size=…)` does: the shards of `plan(…)` (safetensors files with metadata
-  /// `{"format": "pt"}` as `save_file` writes them, or torch files as `torch.save` writes a
-  /// dict), and for several shards the index. Files of an earlier save in the folder that match
-  /// the pattern (`model(-NNNNN-of-NNNNN)?.safetensors(.index.json)?`) are removed first, as
+  /// Writes a state dict as `huggingface_hub.save_torch_state_dict` does.
+  ///
+  /// `save_torch_state_dict(state_dict, folder, max_shard_size=…)` writes the shards of
+  /// `plan(…)` (safetensors files with metadata `{"format": "pt"}` as `save_file` writes them,
+  /// or torch files as `torch.save` writes a dict), and for several shards the index. Files of
+  /// an earlier save in the folder that match the pattern
+  /// (`model(-NNNNN-of-NNNNN)?.safetensors(.index.json)?`) are removed first, as
   /// huggingface_hub does; the folder is created if missing.
   ///
   /// - Parameters:
@@ -214,7 +216,8 @@ extension ShardedCheckpoint {
       do {
         try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
       } catch {
-        throw FormatError(.io, "cannot remove the earlier shard \(name) in \(folder.path)", cause: error)
+        throw FormatError(
+          .io, "cannot remove the earlier shard \(name) in \(folder.path)", cause: error)
       }
     }
   }

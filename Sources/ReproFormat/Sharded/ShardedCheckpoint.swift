@@ -39,7 +39,8 @@ public enum ShardedCheckpoint {
   }
 
   /// Loads a sharded checkpoint as one flat state dict (`Checkpoint.root` is a dict of
-  /// name → tensor).
+  /// name → tensor; `Checkpoint.metadata` is the `__metadata__` all safetensors shards share,
+  /// `{"format": "pt"}` for huggingface_hub's, empty when they differ).
   ///
   /// Every shard the index names must exist; every key of the index must be in the shard it
   /// names; no key may be in two shards; shards may hold no key the index does not list.
@@ -74,6 +75,7 @@ public enum ShardedCheckpoint {
     var loadedShards: [(file: String, pairs: [PicklePair])] = []
     var pairs: [PicklePair] = []
     var refusal: String?
+    var sharedMetadata: [String: String]?
     for shard in index.shardFiles {
       let shardURL = folder.appendingPathComponent(shard)
       guard FileManager.default.fileExists(atPath: shardURL.path) else {
@@ -88,9 +90,12 @@ public enum ShardedCheckpoint {
         guard shard.hasSuffix(".safetensors") else {
           throw FormatError(
             .corrupt,
-            "\(name): shard '\(shard)' does not end in .safetensors, as a safetensors index requires")
+            "\(name): shard '\(shard)' does not end in .safetensors, as a safetensors index requires"
+          )
         }
         let file = try SafeTensorsFile.load(contentsOf: shardURL, memoryMapped: memoryMapped)
+        sharedMetadata =
+          sharedMetadata == nil || sharedMetadata == file.metadata ? file.metadata : [:]
         shardPairs = try Checkpoint.fromSafeTensors(file, mapLocation: mapLocation).rootPairs
       } else {
         let loaded: TorchFile.Loaded
@@ -144,7 +149,7 @@ public enum ShardedCheckpoint {
     }
     return Checkpoint(
       format: isSafeTensors ? .shardedSafetensors : .shardedTorch, root: .dict(pairs),
-      weightsOnlyRefusal: refusal)
+      weightsOnlyRefusal: refusal, metadata: sharedMetadata ?? [:])
   }
 }
 
