@@ -9,6 +9,7 @@ with its own buffer, a Linear without bias (its `bias` attribute is None) and a 
 
 * `scripted.pt`: `torch.jit.save(torch.jit.script(model))`.
 * `traced.pt`: `torch.jit.save(torch.jit.trace(model, x))`.
+* `scripted_containers.pt`: `torch.jit.script` of the containers model.
 * `scripted_fp16.pt`: the scripted model after `.half()` (float16 tensors), saved to a name with a
   different archive folder (`renamed_folder` in the zip) to check the folder is read from the archive.
 * `NAME.expected.json`: Scripts/inventory.py's view, i.e. `torch.jit.load(f, map_location="cpu")
@@ -59,6 +60,23 @@ class Model(torch.nn.Module):
         return self.head(self.inner(y))
 
 
+class Containers(torch.nn.Module):
+    """Sequential, ModuleList and ModuleDict, and one Linear reachable under two names (tied)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seq = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+        self.blocks = torch.nn.ModuleList([torch.nn.Linear(2, 2) for _ in range(2)])
+        self.heads = torch.nn.ModuleDict({"a": torch.nn.Linear(2, 1), "b": torch.nn.LayerNorm(2)})
+        self.tied = self.blocks[0]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.seq(x)
+        for block in self.blocks:
+            y = block(y)
+        return self.heads["a"](self.heads["b"](self.tied(y)))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(ROOT, "Golden", "pytorch", "torchscript"))
@@ -79,6 +97,7 @@ def main() -> int:
         "scripted": torch.jit.script(model),
         "traced": torch.jit.trace(model, x),
     }
+    made["scripted_containers"] = torch.jit.script(Containers().eval())
     half = Model()
     half.load_state_dict(model.state_dict())
     made["scripted_fp16"] = torch.jit.script(half.half().eval())
@@ -94,7 +113,8 @@ def main() -> int:
         sd = loaded.state_dict()
         torch.save(sd, os.path.join(out, f"{name}.state_dict.pt"))
         from safetensors.torch import save_file
-        save_file({k: v.contiguous() for k, v in sd.items()}, os.path.join(out, f"{name}.safetensors"))
+        if name != "scripted_containers":  # save_file refuses its tied tensors ("Some tensors share memory")
+            save_file({k: v.contiguous() for k, v in sd.items()}, os.path.join(out, f"{name}.safetensors"))
         inv = inventory.inventory(path, note=f"torch.jit.save(torch.jit.{name.split('_')[0].replace('scripted', 'script').replace('traced', 'trace')}(model)); "
                                              "entries: torch.jit.load(f).state_dict()")
         with open(os.path.join(out, f"{name}.expected.json"), "w") as f:

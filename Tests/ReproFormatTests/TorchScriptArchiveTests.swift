@@ -6,7 +6,7 @@ import Testing
 /// TorchScript archives made by real `torch.jit.save` (`Scripts/make_torchscript_goldens.py`,
 /// Golden/pytorch/torchscript/): read as `torch.jit.load(f).state_dict()`.
 @Suite struct TorchScriptArchiveTests {
-  static let names = ["scripted", "traced", "scripted_fp16"]
+  static let names = ["scripted", "traced", "scripted_fp16", "scripted_containers"]
 
   @Test(arguments: names)
   func inventoryMatchesJitLoadStateDict(_ name: String) throws {

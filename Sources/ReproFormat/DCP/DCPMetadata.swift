@@ -129,10 +129,14 @@ public struct DCPMetadata: Sendable {
         plannerData[fqn] = try parts.map { (p) throws(FormatError) -> PathPart in
           switch p.unshared {
           case .string(let s): return .key(s)
-          case .int(let i) where i >= 0 && i < 1 << 31: return .index(Int(i))
+          // A list cannot be longer than the values that fill it: this bounds what the
+          // nesting allocates by the metadata's size.
+          case .int(let i) where i >= 0 && i < items.count: return .index(Int(i))
           default:
             throw FormatError(
-              .corrupt, "\(context): planner_data['\(fqn)'] holds \(p.typeName), not a str or int")
+              .corrupt,
+              "\(context): planner_data['\(fqn)'] holds \(p.typeName), not a str or a list index below \(items.count)"
+            )
           }
         }
       }

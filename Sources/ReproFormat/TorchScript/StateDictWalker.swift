@@ -11,6 +11,10 @@ struct StateDictWalker {
   var metadata: [PicklePair] = []
   /// Guards against a module reached again through a cycle.
   private var depth = 0
+  /// Guards against submodules shared many times over (a DAG torch would also walk in full).
+  private var visits = 0
+  /// The most module visits accepted.
+  static let maximumVisits = 100_000
 
   init(classes: [String: TorchScriptClass], context: String) {
     self.classes = classes
@@ -54,7 +58,14 @@ struct StateDictWalker {
       )
     }
     depth += 1
+    visits += 1
     defer { depth -= 1 }
+    guard visits <= StateDictWalker.maximumVisits else {
+      throw FormatError(
+        .limitExceeded,
+        "\(context): more than \(StateDictWalker.maximumVisits) module visits (submodules shared many times over?) at '\(prefix)'"
+      )
+    }
     guard depth <= 200 else {
       throw FormatError(.limitExceeded, "\(context): modules nested deeper than 200 at '\(prefix)'")
     }
