@@ -62,7 +62,7 @@ def main() -> int:
         return subprocess.run([repro, *argv], capture_output=True, text=True)
 
     inputs = ["sharded/st", "sharded/bin", "sharded/st/model.safetensors.index.json",
-              "sharded/bin/pytorch_model.bin.index.json", "dcp/sharded", "torchscript/scripted.pt",
+              "sharded/bin/pytorch_model.bin.index.json", "dcp/sharded", "dcp/fsdp", "torchscript/scripted.pt",
               "torchscript/traced.pt", "torchscript/scripted_fp16.pt",
               "torchscript/scripted_containers.pt"]
     for rel in inputs:
@@ -118,15 +118,16 @@ def main() -> int:
                   f"convert {name}.pt → .pt: torch.load = torch.jit.load(f).state_dict(), bytes = torch.save {r.stderr.strip()}")
 
         from torch.distributed.checkpoint.format_utils import dcp_to_torch_save
-        folder = os.path.join(G, "dcp", "sharded")
-        out = os.path.join(tmp, "dcp.pt")
-        ref = os.path.join(tmp, "ref", "dcp.pt")
-        r = run("convert", folder, out)
-        dcp_to_torch_save(folder, ref)
-        got = torch.load(out, weights_only=True) if r.returncode == 0 else None
-        check(got is not None and same_tree(got, torch.load(ref, weights_only=True)) and
-              filecmp.cmp(out, ref, shallow=False),
-              f"convert dcp/sharded → .pt: equals dcp_to_torch_save (nesting, tensors, bytes) {r.stderr.strip()}")
+        for name in ("sharded", "fsdp"):
+            folder = os.path.join(G, "dcp", name)
+            out = os.path.join(tmp, f"{name}.pt")
+            ref = os.path.join(tmp, "ref", f"{name}.pt")
+            r = run("convert", folder, out)
+            dcp_to_torch_save(folder, ref)
+            got = torch.load(out, weights_only=True) if r.returncode == 0 else None
+            check(got is not None and same_tree(got, torch.load(ref, weights_only=True)) and
+                  filecmp.cmp(out, ref, shallow=False),
+                  f"convert dcp/{name} → .pt: equals dcp_to_torch_save (nesting, tensors, bytes) {r.stderr.strip()}")
 
     print(f"{len(FAILURES)} failure(s)")
     return 1 if FAILURES else 0

@@ -20,6 +20,10 @@ pieces. Files (`sharded/`):
 * `sharded.torch_save.pt`: `torch.distributed.checkpoint.format_utils.dcp_to_torch_save("sharded",
   "sharded.torch_save.pt")`, what `repro convert sharded out.pt` must write (equal tensors, same nesting).
 * `sharded.expected.json`: Scripts/inventory.py's view (torch.load of that file).
+* `fsdp/` (+ `fsdp.torch_save.pt`, `fsdp.expected.json`, `fsdp.metadata.json`): two ranks train
+  `Sequential(Linear(4,6), ReLU, Linear(6,3))` wrapped with FSDP2 `fully_shard` one Adam step and save
+  `{"model": msd, "optim": osd, "step": 1}` from `get_state_dict(model, optim)`: parameters and Adam's
+  exp_avg/exp_avg_sq sharded by rows, `param_groups` a list of dicts (planner_data paths with list indices).
 * `sharded.metadata.json`: the `.metadata` dataclasses as JSON (state_dict_metadata with chunks,
   storage_data, planner_data), as torch unpickles them, for the reader's tests.
 """
@@ -73,6 +77,33 @@ def worker(rank: int, world: int, folder: str, port: int) -> None:
     dist.destroy_process_group()
 
 
+def fsdp_worker(rank: int, world: int, folder: str, port: int) -> None:
+    """FSDP2 (`fully_shard`) training one Adam step, then `get_state_dict(model, optim)` saved."""
+    os.environ["MASTER_ADDR"] = "127.0.0.1"
+    os.environ["MASTER_PORT"] = str(port)
+    dist.init_process_group("gloo", rank=rank, world_size=world)
+    from torch.distributed.device_mesh import init_device_mesh
+    from torch.distributed.fsdp import fully_shard
+    from torch.distributed.checkpoint.state_dict import get_state_dict
+    import torch.distributed.checkpoint as dcp
+
+    mesh = init_device_mesh("cpu", (world,))
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.ReLU(), torch.nn.Linear(6, 3))
+    for layer in (model[0], model[2]):
+        fully_shard(layer, mesh=mesh)
+    fully_shard(model, mesh=mesh)
+    optim = torch.optim.Adam(model.parameters(), lr=0.01)
+    torch.manual_seed(1 + rank)  # each rank its own batch, as data parallel training has
+    loss = model(torch.randn(5, 4)).square().mean()
+    loss.backward()
+    optim.step()
+    msd, osd = get_state_dict(model, optim)
+    dcp.save({"model": msd, "optim": osd, "step": 1}, checkpoint_id=folder)
+    dist.barrier()
+    dist.destroy_process_group()
+
+
 def plain(v):
     """The .metadata dataclasses as JSON-able values."""
     import dataclasses
@@ -103,21 +134,22 @@ def main() -> int:
     if os.path.exists(out):
         shutil.rmtree(out)
     os.makedirs(out)
-    folder = os.path.join(out, "sharded")
-    mp.spawn(worker, args=(2, folder, args.port), nprocs=2, join=True)
-
     from torch.distributed.checkpoint.format_utils import dcp_to_torch_save
-    target = os.path.join(out, "sharded.torch_save.pt")
-    dcp_to_torch_save(folder, target)
-    inv = inventory.inventory(folder, note="2 ranks (gloo, mp.spawn), DTensor Shard(0)/Shard(1)/Replicate; "
-                                           "entries: torch.load(dcp_to_torch_save(folder))")
-    with open(os.path.join(out, "sharded.expected.json"), "w") as f:
-        f.write(inventory.dumps(inv))
-    with open(os.path.join(folder, ".metadata"), "rb") as f:
-        meta = pickle.load(f)
-    with open(os.path.join(out, "sharded.metadata.json"), "w") as f:
-        f.write(json.dumps(plain(meta), indent=1) + "\n")
-    print(sorted(os.listdir(folder)), [e["path"] for e in inv["entries"]])
+    notes = {"sharded": "2 ranks (gloo, mp.spawn), DTensor Shard(0)/Shard(1)/Replicate",
+             "fsdp": "2 ranks (gloo, mp.spawn), FSDP2 fully_shard + Adam step, get_state_dict(model, optim)"}
+    for name, fn, port in (("sharded", worker, args.port), ("fsdp", fsdp_worker, args.port + 1)):
+        folder = os.path.join(out, name)
+        mp.spawn(fn, args=(2, folder, port), nprocs=2, join=True)
+        target = os.path.join(out, f"{name}.torch_save.pt")
+        dcp_to_torch_save(folder, target)
+        inv = inventory.inventory(folder, note=notes[name] + "; entries: torch.load(dcp_to_torch_save(folder))")
+        with open(os.path.join(out, f"{name}.expected.json"), "w") as f:
+            f.write(inventory.dumps(inv))
+        with open(os.path.join(folder, ".metadata"), "rb") as f:
+            meta = pickle.load(f)
+        with open(os.path.join(out, f"{name}.metadata.json"), "w") as f:
+            f.write(json.dumps(plain(meta), indent=1) + "\n")
+        print(name, sorted(os.listdir(folder)), [e["path"] for e in inv["entries"]])
     return 0
 
 

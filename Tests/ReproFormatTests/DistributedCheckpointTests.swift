@@ -7,18 +7,23 @@ import Testing
 /// (`Scripts/make_dcp_goldens.py`, Golden/pytorch/dcp/).
 @Suite struct DistributedCheckpointTests {
   static let folder = ContainerCorpus.golden("dcp/sharded")
+  /// The DTensor folder and the FSDP2 + Adam folder (optimizer state, param_groups lists).
+  static let names = ["sharded", "fsdp"]
 
-  @Test func inventoryMatchesDcpToTorchSave() throws {
-    let checkpoint = try Checkpoint.load(contentsOf: Self.folder)
+  @Test(arguments: names)
+  func inventoryMatchesDcpToTorchSave(_ name: String) throws {
+    let checkpoint = try Checkpoint.load(contentsOf: ContainerCorpus.golden("dcp/\(name)"))
     try ContainerCorpus.expectInventory(
-      of: checkpoint, equals: ContainerCorpus.golden("dcp/sharded.expected.json"))
+      of: checkpoint, equals: ContainerCorpus.golden("dcp/\(name).expected.json"))
   }
 
   /// The metadata reader sees what torch unpickles (`sharded.metadata.json`).
-  @Test func metadataMatchesTorch() throws {
-    let bytes = try [UInt8](Data(contentsOf: Self.folder.appendingPathComponent(".metadata")))
+  @Test(arguments: names)
+  func metadataMatchesTorch(_ name: String) throws {
+    let folder = ContainerCorpus.golden("dcp/\(name)")
+    let bytes = try [UInt8](Data(contentsOf: folder.appendingPathComponent(".metadata")))
     let meta = try DCPMetadata.parse(bytes, context: ".metadata")
-    let want = try ContainerCorpus.document(ContainerCorpus.golden("dcp/sharded.metadata.json"))
+    let want = try ContainerCorpus.document(ContainerCorpus.golden("dcp/\(name).metadata.json"))
     let items = want["state_dict_metadata"] as? [[Any]] ?? []
     #expect(meta.items.map(\.fqn) == items.map { $0[0] as? String ?? "" })
     var chunkCount = 0
@@ -37,7 +42,11 @@ import Testing
         chunkCount += chunks.count
       }
     }
-    #expect(chunkCount == 8, "fc.weight, fc.bias and emb split in 2, scale and steps whole")
+    if name == "sharded" {
+      #expect(chunkCount == 8, "fc.weight, fc.bias and emb split in 2, scale and steps whole")
+    }
+    let planner = want["planner_data"] as? [[Any]] ?? []
+    #expect(meta.plannerData.count == planner.count)
     let storage = want["storage_data"] as? [[Any]] ?? []
     #expect(meta.storage.count == storage.count)
     for pair in storage {
@@ -54,19 +63,20 @@ import Testing
   }
 
   /// `dcp_to_torch_save`'s file, byte for byte when saved under the same name.
-  @Test func savedFileIsWhatDcpToTorchSaveWrites() throws {
-    let checkpoint = try Checkpoint.load(contentsOf: Self.folder)
+  @Test(arguments: names)
+  func savedFileIsWhatDcpToTorchSaveWrites(_ name: String) throws {
+    let checkpoint = try Checkpoint.load(contentsOf: ContainerCorpus.golden("dcp/\(name)"))
     let tmp = try ContainerCorpus.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: tmp) }
-    let out = tmp.appendingPathComponent("sharded.torch_save.pt")
+    let out = tmp.appendingPathComponent("\(name).torch_save.pt")
     try TorchFile.save(checkpoint.root, to: out)
     let theirs = try Checkpoint.load(
-      contentsOf: ContainerCorpus.golden("dcp/sharded.torch_save.pt"))
+      contentsOf: ContainerCorpus.golden("dcp/\(name).torch_save.pt"))
     let a = Inventory(of: try Checkpoint.load(contentsOf: out)).jsonText()
     #expect(a == Inventory(of: theirs).jsonText())
     #expect(
       try Data(contentsOf: out)
-        == Data(contentsOf: ContainerCorpus.golden("dcp/sharded.torch_save.pt")))
+        == Data(contentsOf: ContainerCorpus.golden("dcp/\(name).torch_save.pt")))
   }
 
   @Test func overlappingChunksAreFound() {

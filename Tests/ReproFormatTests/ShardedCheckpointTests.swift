@@ -28,6 +28,18 @@ import Testing
       of: index, equals: ContainerCorpus.golden("sharded/\(name).expected.json"))
   }
 
+  @Test(arguments: ["st", "bin"])
+  func memoryMappedLoadBorrowsTheShards(_ name: String) throws {
+    let folder = ContainerCorpus.golden("sharded/\(name)")
+    let mapped = try Checkpoint.load(contentsOf: folder, memoryMapped: true)
+    let plain = try Checkpoint.load(contentsOf: folder)
+    let a = try mapped.flatTensors().map(\.tensor)
+    let b = try plain.flatTensors().map(\.tensor)
+    #expect(a.count == b.count && a.count >= 10)
+    #expect(a.allSatisfy { $0.storage.isBorrowed && $0.storage.isReadOnly })
+    #expect(zip(a, b).allSatisfy { $0.bytesEqual($1) })
+  }
+
   @Test func tiedWeightsStayOneStorage() throws {
     let checkpoint = try Checkpoint.load(contentsOf: ContainerCorpus.golden("sharded/bin"))
     let tensors = Dictionary(uniqueKeysWithValues: try checkpoint.flatTensors())

@@ -113,7 +113,7 @@ extension DistributedCheckpoint {
         guard let source = src.baseAddress, let target = dst.baseAddress else { return }
         for r in 0..<rows {
           var at = rank == 0 ? 0 : offsets[rank - 1]
-          for d in 0..<(rank - 1) { at += (offsets[d] + index[d]) * strides[d] }
+          for d in 0..<max(rank - 1, 0) { at += (offsets[d] + index[d]) * strides[d] }
           let from = r * rowBytes
           (target + at * elementSize).copyMemory(from: source + from, byteCount: rowBytes)
           var d = rank - 2
