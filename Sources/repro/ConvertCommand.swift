@@ -30,7 +30,10 @@ struct ConvertCommand: ParsableCommand {
     case float16, bfloat16, float32, float64
   }
 
-  @Argument(help: "The checkpoint to read.")
+  @Argument(
+    help:
+      "The checkpoint to read: a file, a shard index or its folder, or a torch.distributed.checkpoint folder."
+  )
   var input: String
 
   @Argument(help: "The file to write.")

@@ -87,7 +87,7 @@ public struct DCPMetadata: Sendable {
       allowedClasses.contains("\(module).\(name)")
         || WeightsOnlyPolicy.refusal(module: module, name: name) == nil
     }
-    var reader = DCPFieldReader(context: context)
+    let reader = DCPFieldReader(context: context)
     let top = try reader.fields(raw, "Metadata")
     var items: [(fqn: String, item: Item)] = []
     for pair in try reader.dict(top["state_dict_metadata"], "state_dict_metadata") {

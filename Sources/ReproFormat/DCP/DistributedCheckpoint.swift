@@ -1,5 +1,5 @@
 public import Foundation
-public import ReproTensor
+import ReproTensor
 
 /// `torch.distributed.checkpoint` folders (`.metadata` + `__R_S.distcp` files) read as one
 /// state dict: what `torch.distributed.checkpoint.format_utils.dcp_to_torch_save` builds.

@@ -1,5 +1,5 @@
 public import Foundation
-public import ReproTensor
+import ReproTensor
 
 /// Hugging Face sharded checkpoints: shard files (`model-00001-of-00004.safetensors`,
 /// `pytorch_model-00001-of-00004.bin`) plus an index (`model.safetensors.index.json`,
