@@ -88,6 +88,23 @@ import Testing
     }
   }
 
+  @Test(arguments: [
+    ("{\"weight_map\": {\"a\": \"../x.safetensors\"}}", "not a file name in the index's folder"),
+    ("{\"weight_map\": {\"a\": \"/etc/x.safetensors\"}}", "not a file name in the index's folder"),
+    ("{\"weight_map\": {\"a\": \"x.bin\", \"a\": \"y.bin\"}}", "key 'a' is listed twice"),
+    ("{\"weight_map\": {\"a\": 3}}", "weight_map['a'] is an integer, not a shard file name"),
+    ("{\"metadata\": {}}", "expected a JSON object with a 'weight_map' object"),
+    ("{\"weight_map\": {\"a\": \"x.bin\",}}", "invalid JSON"),
+  ])
+  func badIndexesAreRefused(_ json: String, _ message: String) {
+    let error = #expect(throws: FormatError.self) {
+      _ = try ShardIndex.parse(Array(json.utf8), name: "i.index.json")
+    }
+    #expect(error?.code == .corrupt)
+    #expect(error?.message.hasPrefix("i.index.json: ") == true)
+    #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+  }
+
   @Test func indexJSONIsWhatJSONDumpWrites() throws {
     for name in ["st/model.safetensors.index.json", "bin/pytorch_model.bin.index.json"] {
       let url = ContainerCorpus.golden("sharded/\(name)")
