@@ -93,6 +93,15 @@ public struct Checkpoint: Sendable {
       return try ShardedCheckpoint.load(
         contentsOf: url, mapLocation: mapLocation, trust: trust, memoryMapped: memoryMapped)
     }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      throw FormatError(
+        .io,
+        "\(url.path): a folder, but neither a sharded checkpoint (no \(ShardedCheckpoint.safetensorsIndexName) or \(ShardedCheckpoint.torchIndexName)) nor a torch.distributed.checkpoint folder (no .metadata)"
+      )
+    }
     // One read into memory (tensors then borrow slices of it, writable) or one mapping
     // (tensors borrow its pages, read-only).
     let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
