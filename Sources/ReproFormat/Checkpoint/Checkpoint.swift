@@ -94,7 +94,7 @@ public struct Checkpoint: Sendable {
         contentsOf: url, mapLocation: mapLocation, trust: trust, memoryMapped: memoryMapped)
     }
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+    if unsafe FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
       isDirectory.boolValue
     {
       throw FormatError(

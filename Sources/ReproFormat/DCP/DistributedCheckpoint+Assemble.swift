@@ -108,14 +108,14 @@ extension DistributedCheckpoint {
     let rowBytes = rowElements * elementSize
     let rows = rowElements == 0 ? 0 : bytes.count / rowBytes
     var index = [Int](repeating: 0, count: max(rank - 1, 0))
-    storage.withUnsafeMutableBytes { dst in
-      bytes.withUnsafeBytes { src in
+    unsafe storage.withUnsafeMutableBytes { dst in
+      unsafe bytes.withUnsafeBytes { src in
         guard let source = src.baseAddress, let target = dst.baseAddress else { return }
         for r in 0..<rows {
           var at = rank == 0 ? 0 : offsets[rank - 1]
           for d in 0..<max(rank - 1, 0) { at += (offsets[d] + index[d]) * strides[d] }
           let from = r * rowBytes
-          (target + at * elementSize).copyMemory(from: source + from, byteCount: rowBytes)
+          unsafe (target + at * elementSize).copyMemory(from: source + from, byteCount: rowBytes)
           var d = rank - 2
           while d >= 0 {
             index[d] += 1

@@ -19,7 +19,7 @@ public enum DistributedCheckpoint {
   /// Whether `url` is a folder holding a `.metadata` file.
   public static func isDistributedCheckpoint(_ url: URL) -> Bool {
     var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+    return unsafe FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
       && isDirectory.boolValue
       && FileManager.default.fileExists(atPath: url.appendingPathComponent(".metadata").path)
   }
@@ -67,7 +67,7 @@ public enum DistributedCheckpoint {
           "\(location.relativePath): '\(fqn)' is stored at bytes \(location.offset)..<\(overflow ? "overflow" : String(end)), beyond the file's \(f.byteCount) bytes"
         )
       }
-      return f.withUnsafeBytes { Array($0[location.offset..<end]) }
+      return unsafe f.withUnsafeBytes { unsafe Array($0[location.offset..<end]) }
     }
 
     let root = DCPNest(isList: false)

@@ -27,7 +27,7 @@ public enum ShardedCheckpoint {
   /// - Returns: nil when `url` is neither.
   public static func indexURL(for url: URL) -> URL? {
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+    guard unsafe FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
       return url.lastPathComponent.hasSuffix(".index.json") ? url : nil
     }
     if !isDirectory.boolValue { return url.lastPathComponent.hasSuffix(".index.json") ? url : nil }

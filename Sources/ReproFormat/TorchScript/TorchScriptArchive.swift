@@ -21,7 +21,7 @@ public import ReproTensor
 public enum TorchScriptArchive {
   /// Whether a file is a TorchScript archive: a zip whose folder holds `constants.pkl`.
   public static func isTorchScript(_ file: Storage) -> Bool {
-    let head = file.withUnsafeBytes { Array($0.prefix(2)) }
+    let head = unsafe file.withUnsafeBytes { unsafe Array($0.prefix(2)) }
     guard head == [0x50, 0x4B], let zip = try? ZipArchive(bytes: file),
       let first = zip.entries.first?.name, let slash = first.firstIndex(of: "/")
     else { return false }
