@@ -14,16 +14,13 @@ struct ConvertCommand: ParsableCommand {
       options, and writes OUT atomically (a temporary file renamed over OUT). torch output is \
       what torch.save writes for the same object; safetensors output is what \
       safetensors.torch.save_file writes and needs a flat name → tensor dict. IN may also be a \
-      sharded checkpoint (its *.index.json or its folder). With --max-shard-size, OUT is a folder \
-      and the state dict is written as huggingface_hub.save_torch_state_dict(state_dict, OUT, \
-      max_shard_size=SIZE) writes it: safetensors shards (or torch shards with --to torch) and, \
-      for more than one shard, the index.
+      sharded checkpoint (its *.index.json or its folder), a torch.distributed.checkpoint folder \
+      or a TorchScript archive (read as its state dict). With --max-shard-size (or --to \
+      sharded-safetensors / sharded-torch, 5GB shards), OUT is a folder and the state dict is \
+      written as huggingface_hub.save_torch_state_dict(state_dict, OUT, max_shard_size=SIZE) \
+      writes it: safetensors shards (torch shards with --to torch or sharded-torch) and, for \
+      more than one shard, the index.
       """)
-
-  /// Output formats.
-  enum Target: String, ExpressibleByArgument, CaseIterable {
-    case torch, safetensors
-  }
 
   /// Floating dtypes a checkpoint can be cast to.
   enum FloatDType: String, ExpressibleByArgument, CaseIterable {
@@ -40,7 +37,7 @@ struct ConvertCommand: ParsableCommand {
   var output: String
 
   @Option(help: "The output format (default: safetensors for a .safetensors OUT, torch otherwise).")
-  var to: Target?
+  var to: CheckpointFormat?
 
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
   var dtype: FloatDType?
@@ -93,29 +90,17 @@ struct ConvertCommand: ParsableCommand {
       checkpoint = checkpoint.renamingStateDictKeys(
         strippingPrefix: stripPrefix, addingPrefix: addPrefix)
     }
-    let target = to ?? (output.hasSuffix(".safetensors") ? .safetensors : .torch)
-    let url = URL(fileURLWithPath: output)
-    if let maxShardSize {
-      do {
-        try ShardedCheckpoint.save(
-          checkpoint.stateDictPairs(), to: url,
-          maxShardSize: ShardedCheckpoint.parseSize(maxShardSize),
-          safeSerialization: (to ?? .safetensors) == .safetensors)
-      } catch {
-        reportError(error, file: output)
-        throw ReproExit.inputError
-      }
-      return
-    }
     do {
-      switch target {
-      case .torch:
-        try TorchFile.save(checkpoint.root, to: url)
-      case .safetensors:
-        let file = SafeTensorsFile(
-          tensors: try checkpoint.flatTensors(), metadata: checkpoint.metadata)
-        try file.write(to: url)
+      if let maxShardSize {
+        try ShardedCheckpoint.save(
+          checkpoint.stateDictPairs(), to: URL(fileURLWithPath: output),
+          maxShardSize: ShardedCheckpoint.parseSize(maxShardSize),
+          safeSerialization: ![.torch, .shardedTorch].contains(to ?? .safetensors))
+        return
       }
+      try Checkpoint.write(
+        checkpoint, to: URL(fileURLWithPath: output),
+        format: to ?? CheckpointFormat(forWritingTo: output))
     } catch {
       reportError(error, file: output)
       throw ReproExit.inputError

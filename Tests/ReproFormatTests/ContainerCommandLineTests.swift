@@ -45,6 +45,17 @@ struct ContainerCommandLineTests {
     try ContainerCorpus.expectSameFiles(out, ContainerCorpus.golden("sharded/\(expected)"))
   }
 
+  @Test func convertToShardedSafetensorsUsesFiveGigabyteShards() throws {
+    let tmp = try ContainerCorpus.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: tmp) }
+    let out = tmp.appendingPathComponent("out")
+    let r = try CommandLineTests.run([
+      "convert", Self.golden("sharded/source.pt"), out.path, "--to", "sharded-safetensors",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    try ContainerCorpus.expectSameFiles(out, ContainerCorpus.golden("sharded/st_single"))
+  }
+
   @Test func convertRejectsABadShardSize() throws {
     let r = try CommandLineTests.run([
       "convert", Self.golden("sharded/source.pt"), "/tmp/never-written", "--max-shard-size", "5XB",

@@ -82,7 +82,7 @@ public struct DCPMetadata: Sendable {
   ///   allowlist, `.corrupt` naming the key whose description is malformed, or what the
   ///   unpickler throws.
   public static func parse(_ bytes: [UInt8], context: String) throws(FormatError) -> DCPMetadata {
-    let raw = try Unpickler.unpickle(bytes, context: context, options: .opaqueObjects).value
+    let raw = try Unpickler.unpickle(bytes, context: context, options: .trusted).value
     try TorchScriptArchive.checkGlobals(in: raw, context: context) { module, name in
       allowedClasses.contains("\(module).\(name)")
         || WeightsOnlyPolicy.refusal(module: module, name: name) == nil

@@ -67,9 +67,9 @@ extension DistributedCheckpoint {
         }
         chunk = t
       } catch {
-        throw FormatError(
-          error.code, "\(location.relativePath): '\(fqn)' chunk \(i): \(error.message)",
-          cause: error.cause)
+        var e = error
+        e.message = "\(location.relativePath): '\(fqn)' chunk \(i): \(e.message)"
+        throw e
       }
       guard chunk.dtype == dtype, chunk.shape == c.sizes else {
         throw FormatError(

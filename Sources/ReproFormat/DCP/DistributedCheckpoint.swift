@@ -79,12 +79,15 @@ public enum DistributedCheckpoint {
         guard let location = metadata.storage[.init(fqn: fqn, offsets: nil)] else {
           throw FormatError(.corrupt, "\(context): storage_data has no entry for '\(fqn)'")
         }
-        let loaded: TorchFile.Loaded
+        let loaded: Checkpoint
         do {
-          loaded = try TorchFile.load(bytes: piece(location, fqn: fqn), weightsOnly: false)
+          // dcp_to_torch_save reads these with torch.load(weights_only=False): classes outside
+          // the allowlist become opaque objects (nothing is executed) and the refusal is kept.
+          loaded = try TorchFile.load(bytes: piece(location, fqn: fqn), policy: .trusted)
         } catch {
-          throw FormatError(
-            error.code, "\(location.relativePath): '\(fqn)': \(error.message)", cause: error.cause)
+          var e = error
+          e.message = "\(location.relativePath): '\(fqn)': \(e.message)"
+          throw e
         }
         if refusal == nil, let r = loaded.weightsOnlyRefusal { refusal = "'\(fqn)': \(r)" }
         value = loaded.root

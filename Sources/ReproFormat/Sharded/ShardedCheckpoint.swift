@@ -20,6 +20,8 @@ public enum ShardedCheckpoint {
   public static let safetensorsIndexName = "model.safetensors.index.json"
   /// The index name `save_torch_state_dict(safe_serialization=False)` writes for torch shards.
   public static let torchIndexName = "pytorch_model.bin.index.json"
+  /// huggingface_hub's default `max_shard_size`, `"5GB"` (5 × 10⁹ bytes).
+  public static let defaultMaximumShardSize = 5_000_000_000
 
   /// The index file of a sharded checkpoint given as the index itself (any `*.index.json`) or
   /// as its folder (holding `model.safetensors.index.json` or `pytorch_model.bin.index.json`).
@@ -48,13 +50,14 @@ public enum ShardedCheckpoint {
   /// - Parameters:
   ///   - url: the index file or its folder.
   ///   - mapLocation: where storages go (torch shards; safetensors tensors are on the CPU).
-  ///   - trust: read torch shards whose pickles need classes outside the weights-only allowlist.
+  ///   - policy: what to do with torch shards whose pickles need classes outside the
+  ///     weights-only allowlist (``LoadPolicy``).
   ///   - memoryMapped: tensors borrow the shard files' pages.
   /// - Throws: `FormatError` naming the index file and the key or shard at fault
   ///   (`.corrupt` for an inconsistent index, `.io` when a file cannot be read), or what the
   ///   shard's own reader throws, prefixed with the shard's name.
   public static func load(
-    contentsOf url: URL, mapLocation: MapLocation? = nil, trust: Bool = false,
+    contentsOf url: URL, mapLocation: MapLocation? = nil, policy: LoadPolicy = .weightsOnly,
     memoryMapped: Bool = false
   ) throws(FormatError) -> Checkpoint {
     guard let indexURL = indexURL(for: url) else {
@@ -93,18 +96,29 @@ public enum ShardedCheckpoint {
             "\(name): shard '\(shard)' does not end in .safetensors, as a safetensors index requires"
           )
         }
-        let file = try SafeTensorsFile.load(contentsOf: shardURL, memoryMapped: memoryMapped)
-        sharedMetadata =
-          sharedMetadata == nil || sharedMetadata == file.metadata ? file.metadata : [:]
-        shardPairs = try Checkpoint.fromSafeTensors(file, mapLocation: mapLocation).rootPairs
-      } else {
-        let loaded: TorchFile.Loaded
+        let loaded: Checkpoint
         do {
-          loaded = try TorchFile.load(
-            contentsOf: shardURL, mapLocation: mapLocation, weightsOnly: !trust,
+          loaded = try SafeTensorsCodec.read(
+            contentsOf: shardURL, mapLocation: mapLocation, policy: policy,
             memoryMapped: memoryMapped)
         } catch {
-          throw FormatError(error.code, "\(shard): \(error.message)", cause: error.cause)
+          var e = error
+          e.message = "\(shard): \(e.message)"
+          throw e
+        }
+        sharedMetadata =
+          sharedMetadata == nil || sharedMetadata == loaded.metadata ? loaded.metadata : [:]
+        shardPairs = loaded.rootPairs
+      } else {
+        let loaded: Checkpoint
+        do {
+          loaded = try TorchFile.load(
+            contentsOf: shardURL, mapLocation: mapLocation, policy: policy,
+            memoryMapped: memoryMapped)
+        } catch {
+          var e = error
+          e.message = "\(shard): \(e.message)"
+          throw e
         }
         if refusal == nil, let r = loaded.weightsOnlyRefusal { refusal = "\(shard): \(r)" }
         switch loaded.root.unshared {

@@ -53,7 +53,7 @@ public enum TorchScriptArchive {
     file: Storage, mapLocation: MapLocation? = nil, borrowsStorages: Bool = false
   ) throws(FormatError) -> Checkpoint {
     let loaded = try TorchFile.loadZip(
-      file: file, mapLocation: mapLocation, weightsOnly: false, borrows: borrowsStorages,
+      file: file, mapLocation: mapLocation, policy: .trusted, borrows: borrowsStorages,
       readsTorchScript: true)
     let folder = loaded.archiveName ?? "archive"
     let dataName = "\(folder)/data.pkl"
