@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproFormat
-import ReproTensor
 
 /// `repro convert`: re-save a checkpoint in another format, precision or key layout.
 struct ConvertCommand: ParsableCommand {
@@ -22,11 +22,6 @@ struct ConvertCommand: ParsableCommand {
       more than one shard, the index.
       """)
 
-  /// Floating dtypes a checkpoint can be cast to.
-  enum FloatDType: String, ExpressibleByArgument, CaseIterable {
-    case float16, bfloat16, float32, float64
-  }
-
   @Argument(
     help:
       "The checkpoint to read: a file, a shard index or its folder, or a torch.distributed.checkpoint folder."
@@ -40,7 +35,7 @@ struct ConvertCommand: ParsableCommand {
   var to: CheckpointFormat?
 
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
-  var dtype: FloatDType?
+  var dtype: FloatingDTypeChoice?
 
   @Option(
     help: ArgumentHelp(
@@ -79,12 +74,11 @@ struct ConvertCommand: ParsableCommand {
     do {
       checkpoint = try load.load(input)
     } catch {
-      reportError(error, file: input)
+      StandardError.report(error, file: input)
       throw ReproExit.inputError
     }
     if let dtype {
-      checkpoint = checkpoint.castingFloatingTensors(
-        to: DType(rawValue: dtype.rawValue) ?? .float32)
+      checkpoint = checkpoint.castingFloatingTensors(to: dtype.dtype)
     }
     if stripPrefix != nil || addPrefix != nil {
       checkpoint = checkpoint.renamingStateDictKeys(
@@ -102,7 +96,7 @@ struct ConvertCommand: ParsableCommand {
         checkpoint, to: URL(fileURLWithPath: output),
         format: to ?? CheckpointFormat(forWritingTo: output))
     } catch {
-      reportError(error, file: output)
+      StandardError.report(error, file: output)
       throw ReproExit.inputError
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -8,12 +9,12 @@ import Testing
 enum ContainerCorpus {
   /// A folder under Golden/pytorch/.
   static func golden(_ path: String) -> URL {
-    Corpus.root.appendingPathComponent("Golden/pytorch/\(path)")
+    Repository.root.appendingPathComponent("Golden/pytorch/\(path)")
   }
 
   /// A JSON document written by Python's json module.
   static func document(_ url: URL) throws -> [String: Any] {
-    try Corpus.pythonJSON(Data(contentsOf: url)) as? [String: Any] ?? [:]
+    try TestJSON.pythonJSON(Data(contentsOf: url)) as? [String: Any] ?? [:]
   }
 
   /// Expects `checkpoint`'s inventory to equal the expected document's `format`,
@@ -29,7 +30,7 @@ enum ContainerCorpus {
       checkpoint.weightsOnlyOK == expected["weights_only_ok"] as? Bool,
       "\(checkpoint.weightsOnlyRefusal ?? "accepted")", sourceLocation: sourceLocation)
     let json = Inventory(of: checkpoint).jsonText()
-    let ours = try #require(try Corpus.pythonJSON(Data(json.utf8)) as? [String: Any])
+    let ours = try #require(try TestJSON.pythonJSON(Data(json.utf8)) as? [String: Any])
     #expect(ours["format"] as? String == expected["format"] as? String)
     let got = ours["entries"] as? [[String: Any]] ?? []
     let want = expected["entries"] as? [[String: Any]] ?? []

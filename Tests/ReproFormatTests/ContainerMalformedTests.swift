@@ -1,4 +1,5 @@
 import Foundation
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -15,8 +16,8 @@ import Testing
   }
 
   static let cases: [Case] = {
-    let url = Corpus.root.appendingPathComponent("Golden/malformed-containers/MANIFEST.json")
-    guard let doc = try? Corpus.pythonJSON(Data(contentsOf: url)) as? [String: Any],
+    let url = Repository.root.appendingPathComponent("Golden/malformed-containers/MANIFEST.json")
+    guard let doc = try? TestJSON.pythonJSON(Data(contentsOf: url)) as? [String: Any],
       let files = doc["files"] as? [[String: Any]]
     else { return [] }
     return files.map {
@@ -33,7 +34,7 @@ import Testing
 
   @Test(arguments: cases)
   func brokenContainerGivesATypedError(_ c: Case) {
-    let url = Corpus.root.appendingPathComponent("Golden/malformed-containers/\(c.file)")
+    let url = Repository.root.appendingPathComponent("Golden/malformed-containers/\(c.file)")
     let error = #expect(throws: FormatError.self, "\(c.file) loaded; broken: \(c.broken)") {
       _ = try Checkpoint.load(contentsOf: url)
     }

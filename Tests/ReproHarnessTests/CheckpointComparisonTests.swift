@@ -2,6 +2,7 @@ import Foundation
 import ReproFormat
 import ReproHarness
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @Suite struct CheckpointComparisonTests {
@@ -10,7 +11,7 @@ import Testing
   }
 
   @Test func reloadedTrainingCheckpointIsBitwiseEqual() throws {
-    let scratch = try makeScratchFolder()
+    let scratch = try Repository.makeTemporaryFolder(prefix: "repro-harness")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let g = try golden("mlp_adam_checkpoint.pt")
     let url = scratch.appendingPathComponent("copy.pt")

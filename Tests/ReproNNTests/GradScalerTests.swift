@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -51,9 +52,7 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
 
   static func all() throws -> [ScalerRun] {
     struct File: Decodable { let runs: [ScalerRun] }
-    return try JSONDecoder().decode(
-      File.self, from: Data(contentsOf: OptimGolden.url("scaler.json"))
-    ).runs
+    return try TestJSON.decode(File.self, from: OptimGolden.url("scaler.json")).runs
   }
 
   func kwarg(_ key: String) -> TypedValue? { kwargs.first { $0.key == key }?.value }
@@ -189,11 +188,12 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     let p = Parameter(Tensor([Float(1), 2], shape: [2]))
     let opt = try SGD([p], lr: 0.1)
     let scaler = try GradScaler(device: "cpu")
-    #expect(throws: TrainingError.self) { try scaler.step(opt) }
+    #expect(throws: NNError.self) { try scaler.step(opt) }
     _ = try scaler.scale(Tensor(scalar: Float(1)))
-    #expect(throws: TrainingError(.invalidOrder, "No inf checks were recorded for this optimizer."))
-    { try scaler.step(opt) }
-    #expect(throws: TrainingError(.invalidOrder, "No inf checks were recorded prior to update.")) {
+    #expect(throws: NNError(.invalidOrder, "No inf checks were recorded for this optimizer.")) {
+      try scaler.step(opt)
+    }
+    #expect(throws: NNError(.invalidOrder, "No inf checks were recorded prior to update.")) {
       try scaler.update()
     }
     // As in PyTorch, the failed step left the optimizer UNSCALED: start over with a new scaler.
@@ -206,7 +206,7 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     p.grad = Tensor([Float(1), 2], shape: [2])
     try scaler.unscale(opt)
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidOrder,
         "unscale_() has already been called on this optimizer since the last update().")
     ) {
@@ -214,21 +214,21 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     }
     try scaler.step(opt)
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidOrder, "step() has already been called since the last update().")
     ) { try scaler.step(opt) }
     try scaler.update()
     p.grad = Tensor(zeros: [2], dtype: .float16)
-    #expect(throws: TrainingError(.unsupportedDType, "Attempting to unscale FP16 gradients.")) {
+    #expect(throws: NNError(.unsupportedDType, "Attempting to unscale FP16 gradients.")) {
       try scaler.unscale(opt)
     }
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidStateDict,
         "The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler."
       )
     ) { try scaler.loadStateDict(.dict([])) }
-    #expect(throws: TrainingError(.invalidArgument, "The growth factor must be > 1.0.")) {
+    #expect(throws: NNError(.invalidArgument, "The growth factor must be > 1.0.")) {
       try GradScaler(growthFactor: 1)
     }
   }

@@ -33,12 +33,20 @@ public struct TrainingRun {
   public var lr: Double?
   /// SGD momentum.
   public var momentum: Double?
+  /// SGD dampening of the momentum (PyTorch's default 0 when nil).
+  public var dampening: Double?
+  /// SGD Nesterov momentum (needs momentum > 0 and zero dampening).
+  public var nesterov: Bool
   /// Weight decay.
   public var weightDecay: Double?
   /// Adam/AdamW betas.
   public var betas: (Double, Double)?
   /// Adam/AdamW eps.
   public var eps: Double?
+  /// Adam/AdamW AMSGrad (the maximum of the second moment).
+  public var amsgrad: Bool
+  /// Maximise the objective instead of minimising it (every optimizer).
+  public var maximize: Bool
   /// Total steps (K).
   public var steps: Int
   /// Data generator seed (D).
@@ -48,11 +56,12 @@ public struct TrainingRun {
   /// Autocast dtype (float16 adds a GradScaler), or nil.
   public var amp: DType?
 
-  /// Creates a run description.
+  /// Creates a run description; a nil hyper-parameter takes the optimizer's PyTorch default.
   public init(
     spec: String, seed: UInt64, optimizer: OptimizerKind, lr: Double? = nil,
-    momentum: Double? = nil,
-    weightDecay: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil, steps: Int,
+    momentum: Double? = nil, dampening: Double? = nil, nesterov: Bool = false,
+    weightDecay: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil,
+    amsgrad: Bool = false, maximize: Bool = false, steps: Int,
     dataSeed: UInt64, batch: Int = 8, amp: DType? = nil
   ) {
     self.spec = spec
@@ -60,9 +69,13 @@ public struct TrainingRun {
     self.optimizer = optimizer
     self.lr = lr
     self.momentum = momentum
+    self.dampening = dampening
+    self.nesterov = nesterov
     self.weightDecay = weightDecay
     self.betas = betas
     self.eps = eps
+    self.amsgrad = amsgrad
+    self.maximize = maximize
     self.steps = steps
     self.dataSeed = dataSeed
     self.batch = batch
@@ -85,13 +98,27 @@ public struct TrainingRun {
 
   /// Runs the recipe, optionally from a file written by an earlier run.
   ///
-  /// - Throws: `ModelSpecError`, `TensorError`, `TrainingError`, `StateDictError`, or
-  ///   `FormatError` for a spec without Linear layers or a malformed resume file.
-  public func run(resumingFrom resume: PickleValue? = nil) throws -> Outcome {
+  /// - Parameters:
+  ///   - resume: a value saved by an earlier run (`{"model", "optimizer", "step", "loss"}`).
+  ///   - onStep: called after each step this call runs with the step's index (counted from 0
+  ///     over the whole run, resumed steps included) and its loss.
+  /// - Returns: the trained model, optimizer, scaler, last loss and the value to save.
+  /// - Throws: `NNError`: `.invalidSpec` for a bad spec, `.invalidArgument` for a negative step
+  ///   count, a batch below 1 or a spec without Linear layers, `.invalidStateDict` or
+  ///   `.stateDictMismatch` for a resume value that does not fit; `TensorError` from the
+  ///   forward and backward passes.
+  public func run(
+    resumingFrom resume: PickleValue? = nil, onStep: (Int, Double) -> Void = { _, _ in }
+  ) throws -> Outcome {
+    guard steps >= 0, batch >= 1 else {
+      throw NNError(
+        .invalidArgument,
+        "training run: steps (\(steps)) must be >= 0 and batch (\(batch)) >= 1")
+    }
     let model = try ModelFactory.make(spec, generator: Generator(seed: seed))
     let linears = model.namedModules().compactMap { $0.module as? Linear }
     guard let first = linears.first, let last = linears.last else {
-      throw FormatError(
+      throw NNError(
         .invalidArgument,
         "repro train feeds randn(batch, in_features): the model needs Linear layers (\(spec) has none)"
       )
@@ -102,17 +129,18 @@ public struct TrainingRun {
     case .sgd:
       opt = try SGD(
         params, lr: lr.map { .float($0) } ?? 1e-3, momentum: momentum.map { .float($0) } ?? 0,
-        weightDecay: weightDecay.map { .float($0) } ?? 0)
+        dampening: dampening.map { .float($0) } ?? 0,
+        weightDecay: weightDecay.map { .float($0) } ?? 0, nesterov: nesterov, maximize: maximize)
     case .adam:
       opt = try Adam(
         params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999),
         eps: eps.map { .float($0) } ?? 1e-8,
-        weightDecay: weightDecay.map { .float($0) } ?? 0)
+        weightDecay: weightDecay.map { .float($0) } ?? 0, amsgrad: amsgrad, maximize: maximize)
     case .adamw:
       opt = try AdamW(
         params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999),
         eps: eps.map { .float($0) } ?? 1e-8,
-        weightDecay: weightDecay.map { .float($0) } ?? 1e-2)
+        weightDecay: weightDecay.map { .float($0) } ?? 1e-2, amsgrad: amsgrad, maximize: maximize)
     }
     let scaler = amp == .float16 ? try GradScaler(device: "cpu") : nil
     let data = Generator(seed: dataSeed)
@@ -121,8 +149,8 @@ public struct TrainingRun {
     if let resume {
       guard let m = resume["model"], let o = resume["optimizer"], let s = resume["step"]?.int64
       else {
-        throw FormatError(
-          .invalidArgument,
+        throw NNError(
+          .invalidStateDict,
           "resume file must hold {\"model\", \"optimizer\", \"step\", \"loss\"} as `repro train` writes it"
         )
       }
@@ -137,11 +165,12 @@ public struct TrainingRun {
       }
     }
     model.train()
-    for _ in done..<max(done, steps) {
+    for step in done..<max(done, steps) {
       let x = try data.randn(shape: [batch, first.inFeatures])
       let y = try data.randn(shape: [batch, last.outFeatures])
       loss = try TrainingStep.mse(
         model: model, optimizer: opt, scaler: scaler, autocast: amp, x: x, y: y)
+      onStep(step, loss)
     }
     var pairs = [
       PicklePair(.string("model"), model.stateDictValue()),

@@ -1,11 +1,27 @@
 import Foundation
+import ReproTestSupport
 import Testing
 
 /// `repro inspect` and `repro convert` on sharded, DCP and TorchScript checkpoints, end to end
 /// against the built binary and the outputs of real huggingface_hub / torch.
-@Suite(.enabled(if: ReproExecutable.url != nil, "repro binary not built (run `swift build` first)"))
-struct ContainerCommandLineTests {
-  static func golden(_ path: String) -> String { ContainerCorpus.golden(path).path }
+@Suite struct ContainerCommandTests {
+  static func golden(_ path: String) -> String { Repository.golden("pytorch/\(path)").path }
+
+  static func document(_ url: URL) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
+  }
+
+  /// Expects two folders to hold the same file names with the same bytes.
+  static func expectSameFiles(_ ours: URL, _ theirs: URL) throws {
+    let a = try FileManager.default.contentsOfDirectory(atPath: ours.path).sorted()
+    let b = try FileManager.default.contentsOfDirectory(atPath: theirs.path).sorted()
+    #expect(a == b)
+    for name in b where a.contains(name) {
+      #expect(
+        try Data(contentsOf: ours.appendingPathComponent(name))
+          == Data(contentsOf: theirs.appendingPathComponent(name)), "\(name) differs")
+    }
+  }
 
   @Test(arguments: [
     ("sharded/st", "sharded-safetensors"),
@@ -13,15 +29,16 @@ struct ContainerCommandLineTests {
     ("dcp/sharded", "dcp"), ("torchscript/traced.pt", "torchscript"),
   ])
   func inspectJSONNamesTheFormat(_ path: String, _ format: String) throws {
-    let r = try CommandLineTests.run(["inspect", Self.golden(path), "--json"])
+    let r = try ReproBinary.run(["inspect", Self.golden(path), "--json"])
     #expect(r.status == 0, "\(r.stderr)")
-    let ours = try #require(try Corpus.pythonJSON(Data(r.stdout.utf8)) as? [String: Any])
+    let ours = try #require(
+      try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     #expect(ours["format"] as? String == format)
     let expectedName =
       path.hasPrefix("sharded/")
       ? "sharded/\(path.split(separator: "/")[1]).expected.json"
       : path.hasPrefix("dcp/") ? "dcp/sharded.expected.json" : "torchscript/traced.expected.json"
-    let want = try ContainerCorpus.document(ContainerCorpus.golden(expectedName))
+    let want = try Self.document(Repository.golden("pytorch/\(expectedName)"))
     let a = ours["entries"] as? [[String: Any]] ?? []
     let b = want["entries"] as? [[String: Any]] ?? []
     #expect(!b.isEmpty)
@@ -36,28 +53,28 @@ struct ContainerCommandLineTests {
   func convertWithMaxShardSizeWritesWhatHuggingFaceHubWrites(
     _ source: String, _ size: String, _ extra: [String], _ expected: String
   ) throws {
-    let tmp = try ContainerCorpus.temporaryFolder()
+    let tmp = try Repository.makeTemporaryFolder(prefix: "repro-containers")
     defer { try? FileManager.default.removeItem(at: tmp) }
     let out = tmp.appendingPathComponent("out")
-    let r = try CommandLineTests.run(
+    let r = try ReproBinary.run(
       ["convert", Self.golden("sharded/\(source)"), out.path, "--max-shard-size", size] + extra)
     #expect(r.status == 0, "\(r.stderr)")
-    try ContainerCorpus.expectSameFiles(out, ContainerCorpus.golden("sharded/\(expected)"))
+    try Self.expectSameFiles(out, Repository.golden("pytorch/sharded/\(expected)"))
   }
 
   @Test func convertToShardedSafetensorsUsesFiveGigabyteShards() throws {
-    let tmp = try ContainerCorpus.temporaryFolder()
+    let tmp = try Repository.makeTemporaryFolder(prefix: "repro-containers")
     defer { try? FileManager.default.removeItem(at: tmp) }
     let out = tmp.appendingPathComponent("out")
-    let r = try CommandLineTests.run([
+    let r = try ReproBinary.run([
       "convert", Self.golden("sharded/source.pt"), out.path, "--to", "sharded-safetensors",
     ])
     #expect(r.status == 0, "\(r.stderr)")
-    try ContainerCorpus.expectSameFiles(out, ContainerCorpus.golden("sharded/st_single"))
+    try Self.expectSameFiles(out, Repository.golden("pytorch/sharded/st_single"))
   }
 
   @Test func convertRejectsABadShardSize() throws {
-    let r = try CommandLineTests.run([
+    let r = try ReproBinary.run([
       "convert", Self.golden("sharded/source.pt"), "/tmp/never-written", "--max-shard-size", "5XB",
     ])
     #expect(r.status == 64)
@@ -71,11 +88,11 @@ struct ContainerCommandLineTests {
     ("sharded/st", "merged.safetensors", "sharded/st_single/model.safetensors"),
   ])
   func convertWritesWhatTorchWrites(_ input: String, _ name: String, _ expected: String) throws {
-    let tmp = try ContainerCorpus.temporaryFolder()
+    let tmp = try Repository.makeTemporaryFolder(prefix: "repro-containers")
     defer { try? FileManager.default.removeItem(at: tmp) }
     let out = tmp.appendingPathComponent(name)
-    let r = try CommandLineTests.run(["convert", Self.golden(input), out.path])
+    let r = try ReproBinary.run(["convert", Self.golden(input), out.path])
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(try Data(contentsOf: out) == Data(contentsOf: ContainerCorpus.golden(expected)))
+    #expect(try Data(contentsOf: out) == Data(contentsOf: Repository.golden("pytorch/\(expected)")))
   }
 }
