@@ -61,6 +61,7 @@ crosscheck: deps venv
 	$(SWIFT) build
 	$(VENV)/bin/python Scripts/crosscheck.py --repro .build/debug/repro
 	$(VENV)/bin/python Scripts/crosscheck_generate.py --repro .build/debug/repro
+	$(VENV)/bin/python Scripts/crosscheck_containers.py --repro .build/debug/repro
 
 clean:
 	rm -rf .build

@@ -33,6 +33,15 @@ Contract (identical to shared/interop/pytorch-2.15/*.expected.json, plus the ext
   "<module>.<QualName>"}`, then the entries of `module.state_dict(keep_vars=True)` (the Parameters and
   persistent buffers themselves, so `parameter`/`requires_grad` are as saved) at `P/<key>` (just
   `<key>` for the root module, whose path is `""`).
+* containers (folders and archives holding one logical state dict):
+  - `sharded-safetensors` / `sharded-torch`: a Hugging Face index (`model.safetensors.index.json`,
+    `pytorch_model.bin.index.json`) or its folder. Entries: the shards in sorted file-name order (as
+    transformers' `get_checkpoint_shard_files` loads them), each shard's entries in its own order
+    (safetensors: data-offset order; torch: the pickled dict's order); `index_metadata` is the index's
+    `metadata`; `weights_only_ok` is whether every torch shard loads with weights_only=True.
+  - `torchscript`: a `torch.jit.save` archive. Entries: `torch.jit.load(f, map_location="cpu").state_dict()`.
+  - `dcp`: a `torch.distributed.checkpoint` folder. Entries: `torch.load` of what
+    `torch.distributed.checkpoint.format_utils.dcp_to_torch_save(folder, tmp)` writes.
 * safetensors: entries in header order, stably sorted by `data_offsets` (the shared corpus's two
   safetensors inventories list the in-memory dict's order instead, which the file does not record);
   `device` is `cpu`.
@@ -68,6 +77,81 @@ def file_format(path: str) -> str:
     if path.endswith(".safetensors"):
         return "safetensors"
     return "legacy"
+
+
+SHARD_INDEXES = {"model.safetensors.index.json": "sharded-safetensors",
+                 "pytorch_model.bin.index.json": "sharded-torch"}
+
+
+def container_format(path: str) -> str | None:
+    """`sharded-safetensors`, `sharded-torch`, `dcp` or `torchscript` for containers, else None."""
+    if os.path.isdir(path):
+        for name, fmt in SHARD_INDEXES.items():
+            if os.path.exists(os.path.join(path, name)):
+                return fmt
+        if os.path.exists(os.path.join(path, ".metadata")):
+            return "dcp"
+        return None
+    if path.endswith(".index.json"):
+        with open(path, encoding="utf-8") as f:
+            shards = set(json.load(f)["weight_map"].values())
+        return "sharded-safetensors" if all(s.endswith(".safetensors") for s in shards) else "sharded-torch"
+    import zipfile
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            if any(n.endswith("/constants.pkl") for n in z.namelist()):
+                return "torchscript"
+    return None
+
+
+def _index_path(path: str) -> str:
+    if not os.path.isdir(path):
+        return path
+    for name in SHARD_INDEXES:
+        if os.path.exists(os.path.join(path, name)):
+            return os.path.join(path, name)
+    raise FileNotFoundError(f"{path}: no shard index")
+
+
+def _container_inventory(path: str, fmt: str, inv: dict) -> list:
+    entries: list = []
+    if fmt.startswith("sharded-"):
+        index_path = _index_path(path)
+        with open(index_path, encoding="utf-8") as f:
+            index = json.load(f)
+        inv["index_metadata"] = index.get("metadata", {})
+        folder = os.path.dirname(index_path)
+        shards = sorted(set(index["weight_map"].values()))
+        inv["shards"] = shards
+        ok = True
+        for shard in shards:
+            p = os.path.join(folder, shard)
+            if fmt == "sharded-safetensors":
+                _, items = _load_safetensors(p)
+                for name, t in items:
+                    entries.append(tensor_entry(name, t, "cpu"))
+            else:
+                ok = ok and weights_only_verdict(p)["weights_only_ok"]
+                obj, device_of = _load_torch(p, None, True)
+                walk(obj, "", device_of, entries)
+        inv["weights_only_ok"] = ok
+        inv["loaded_with"] = {"loader": "transformers order: sorted(set(weight_map.values())), each shard loaded whole"}
+    elif fmt == "torchscript":
+        inv.update(weights_only_verdict(path))
+        inv["loaded_with"] = {"loader": "torch.jit.load(f, map_location='cpu').state_dict()"}
+        sd = torch.jit.load(path, map_location="cpu").state_dict()
+        walk(sd, "", lambda t: "cpu", entries)
+    elif fmt == "dcp":
+        import tempfile
+        from torch.distributed.checkpoint.format_utils import dcp_to_torch_save
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "dcp.pt")
+            dcp_to_torch_save(path, out)
+            inv["weights_only_ok"] = weights_only_verdict(out)["weights_only_ok"]
+            obj, device_of = _load_torch(out, None, True)
+        inv["loaded_with"] = {"loader": "torch.load(dcp_to_torch_save(folder))"}
+        walk(obj, "", device_of, entries)
+    return entries
 
 
 def _dtype_name(dtype: torch.dtype) -> str:
@@ -238,11 +322,15 @@ def _load_safetensors(path: str):
 def inventory(path: str, *, map_location: str | None = None, weights_only: bool = True,
               note: str | None = None, extra: dict | None = None) -> dict:
     """The inventory dict of `path` (see the module docstring). Raises what torch.load raises."""
-    fmt = file_format(path)
-    inv: dict[str, Any] = {"file": os.path.basename(path), "torch": torch.__version__}
+    container = container_format(path)
+    fmt = container or file_format(path)
+    inv: dict[str, Any] = {"file": os.path.basename(os.path.normpath(path)), "torch": torch.__version__}
     if note is not None:
         inv["note"] = note
     inv["format"] = fmt
+    if container is not None:
+        inv["entries"] = _container_inventory(path, container, inv)
+        return inv
     inv.update(weights_only_verdict(path))
     if extra:
         inv.update(extra)

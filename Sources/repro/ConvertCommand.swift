@@ -13,10 +13,19 @@ struct ConvertCommand: ParsableCommand {
       Reads IN (zip, legacy or safetensors), applies --map-location, --dtype and the prefix \
       options, and writes OUT atomically (a temporary file renamed over OUT). torch output is \
       what torch.save writes for the same object; safetensors output is what \
-      safetensors.torch.save_file writes and needs a flat name → tensor dict.
+      safetensors.torch.save_file writes and needs a flat name → tensor dict. IN may also be a \
+      sharded checkpoint (its *.index.json or its folder), a torch.distributed.checkpoint folder \
+      or a TorchScript archive (read as its state dict). With --max-shard-size (or --to \
+      sharded-safetensors / sharded-torch, 5GB shards), OUT is a folder and the state dict is \
+      written as huggingface_hub.save_torch_state_dict(state_dict, OUT, max_shard_size=SIZE) \
+      writes it: safetensors shards (torch shards with --to torch or sharded-torch) and, for \
+      more than one shard, the index.
       """)
 
-  @Argument(help: "The checkpoint to read.")
+  @Argument(
+    help:
+      "The checkpoint to read: a file, a shard index or its folder, or a torch.distributed.checkpoint folder."
+  )
   var input: String
 
   @Argument(help: "The file to write.")
@@ -37,6 +46,12 @@ struct ConvertCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Add this prefix to every state-dict key.", valueName: "prefix"))
   var addPrefix: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Write OUT as a folder of Hugging Face shards of at most this size (bytes, or with KB/MB/GB/TB = powers of 1000, as huggingface_hub's max_shard_size).",
+      valueName: "size"))
+  var maxShardSize: String?
+
   @OptionGroup var load: LoadOptions
 
   func validate() throws {
@@ -44,6 +59,13 @@ struct ConvertCommand: ParsableCommand {
       throw ValidationError(
         "IN and OUT must differ (the output is written atomically, but reading and writing one file is surely a mistake)"
       )
+    }
+    if let maxShardSize {
+      do {
+        _ = try ShardedCheckpoint.parseSize(maxShardSize)
+      } catch {
+        throw ValidationError("--max-shard-size: \(error.message)")
+      }
     }
   }
 
@@ -63,6 +85,13 @@ struct ConvertCommand: ParsableCommand {
         strippingPrefix: stripPrefix, addingPrefix: addPrefix)
     }
     do {
+      if let maxShardSize {
+        try ShardedCheckpoint.save(
+          checkpoint.stateDictPairs(), to: URL(fileURLWithPath: output),
+          maxShardSize: ShardedCheckpoint.parseSize(maxShardSize),
+          safeSerialization: ![.torch, .shardedTorch].contains(to ?? .safetensors))
+        return
+      }
       try Checkpoint.write(
         checkpoint, to: URL(fileURLWithPath: output),
         format: to ?? CheckpointFormat(forWritingTo: output))

@@ -6,16 +6,23 @@ import ReproFormat
 struct InspectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "inspect",
-    abstract: "List every tensor and value in a .pt/.pth (zip or legacy) or safetensors file.",
+    abstract:
+      "List every tensor and value in a .pt/.pth (zip or legacy), safetensors or TorchScript file, a sharded checkpoint or a DCP folder.",
     discussion: """
       Reads the file without executing anything. Paths join dict keys and list indices with '/'. \
       --json prints {"format", "weights_only_ok", "entries"} in the contract of the interop \
       corpus (Golden/pytorch/interop/*.expected.json): for tensors dtype, shape, stride, \
       storage_offset, device (as written in the file unless --map-location), requires_grad, \
-      parameter, sha256 of the contiguous little-endian bytes and the first 4 values.
+      parameter, sha256 of the contiguous little-endian bytes and the first 4 values. Containers \
+      are read as one state dict: shards in sorted file-name order (format sharded-safetensors or \
+      sharded-torch), a TorchScript archive as torch.jit.load(f).state_dict() (torchscript), a DCP \
+      folder as dcp_to_torch_save writes it (dcp).
       """)
 
-  @Argument(help: "The checkpoint file.")
+  @Argument(
+    help:
+      "The checkpoint: a file, a Hugging Face shard index (*.index.json) or its folder, or a torch.distributed.checkpoint folder."
+  )
   var file: String
 
   @Flag(help: "Print JSON instead of a table.")

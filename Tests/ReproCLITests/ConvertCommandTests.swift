@@ -86,7 +86,7 @@ import Testing
     #expect(legacy.status == 64)
     #expect(
       legacy.stderr.contains(
-        "The value 'legacy' is invalid for '--to <to>'. Please provide one of 'torch' and 'safetensors'."
+        "The value 'legacy' is invalid for '--to <to>'. Please provide one of 'torch', 'safetensors', 'sharded-safetensors' or 'sharded-torch'."
       ), "\(legacy.stderr)")
   }
 }

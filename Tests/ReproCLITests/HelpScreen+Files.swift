@@ -6,20 +6,25 @@ extension HelpScreen {
   static let inspect = HelpScreen(
     ["inspect"],
     """
-    OVERVIEW: List every tensor and value in a .pt/.pth (zip or legacy) or
-    safetensors file.
+    OVERVIEW: List every tensor and value in a .pt/.pth (zip or legacy),
+    safetensors or TorchScript file, a sharded checkpoint or a DCP folder.
 
     Reads the file without executing anything. Paths join dict keys and list
     indices with '/'. --json prints {"format", "weights_only_ok", "entries"} in the
     contract of the interop corpus (Golden/pytorch/interop/*.expected.json): for
     tensors dtype, shape, stride, storage_offset, device (as written in the file
     unless --map-location), requires_grad, parameter, sha256 of the contiguous
-    little-endian bytes and the first 4 values.
+    little-endian bytes and the first 4 values. Containers are read as one state
+    dict: shards in sorted file-name order (format sharded-safetensors or
+    sharded-torch), a TorchScript archive as torch.jit.load(f).state_dict()
+    (torchscript), a DCP folder as dcp_to_torch_save writes it (dcp).
 
     USAGE: repro inspect <file> [--json] [--map-location <location>] [--trust] [--mmap]
 
     ARGUMENTS:
-      <file>                  The checkpoint file.
+      <file>                  The checkpoint: a file, a Hugging Face shard index
+                              (*.index.json) or its folder, or a
+                              torch.distributed.checkpoint folder.
 
     OPTIONS:
       --json                  Print JSON instead of a table.
@@ -50,18 +55,27 @@ extension HelpScreen {
     prefix options, and writes OUT atomically (a temporary file renamed over OUT).
     torch output is what torch.save writes for the same object; safetensors output
     is what safetensors.torch.save_file writes and needs a flat name → tensor dict.
+    IN may also be a sharded checkpoint (its *.index.json or its folder), a
+    torch.distributed.checkpoint folder or a TorchScript archive (read as its state
+    dict). With --max-shard-size (or --to sharded-safetensors / sharded-torch, 5GB
+    shards), OUT is a folder and the state dict is written as
+    huggingface_hub.save_torch_state_dict(state_dict, OUT, max_shard_size=SIZE)
+    writes it: safetensors shards (torch shards with --to torch or sharded-torch)
+    and, for more than one shard, the index.
 
     USAGE: repro convert <input> <output> [--to <to>] [--dtype <dtype>] [--strip-prefix \
-    <prefix>] [--add-prefix <prefix>] [--map-location <location>] [--trust] [--mmap]
+    <prefix>] [--add-prefix <prefix>] [--max-shard-size <size>] [--map-location \
+    <location>] [--trust] [--mmap]
 
     ARGUMENTS:
-      <input>                 The checkpoint to read.
+      <input>                 The checkpoint to read: a file, a shard index or its
+                              folder, or a torch.distributed.checkpoint folder.
       <output>                The file to write.
 
     OPTIONS:
       --to <to>               The output format (default: safetensors for a
                               .safetensors OUT, torch otherwise). (values: torch,
-                              safetensors)
+                              safetensors, sharded-safetensors, sharded-torch)
       --dtype <dtype>         Cast every floating-point tensor to this dtype, as
                               tensor.to(dtype) does. (values: float32, float16,
                               bfloat16, float64, float8_e4m3fn, float8_e5m2,
@@ -69,6 +83,9 @@ extension HelpScreen {
       --strip-prefix <prefix> Remove this prefix from state-dict keys (e.g. module.
                               left by DataParallel).
       --add-prefix <prefix>   Add this prefix to every state-dict key.
+      --max-shard-size <size> Write OUT as a folder of Hugging Face shards of at
+                              most this size (bytes, or with KB/MB/GB/TB = powers
+                              of 1000, as huggingface_hub's max_shard_size).
       --map-location <location>
                               Where storages go, as torch.load's map_location: a
                               device (cpu, cuda:0) or a mapping such as
@@ -119,7 +136,7 @@ extension HelpScreen {
                               float16, bfloat16, float64; default: float32)
       --to <to>               The output format (default: safetensors for a
                               .safetensors file, torch otherwise). (values: torch,
-                              safetensors)
+                              safetensors, sharded-safetensors, sharded-torch)
       --mode <mode>           Save the state dict or the whole module (torch format
                               only). (values: state-dict, module; default:
                               state-dict)

@@ -17,7 +17,8 @@ extension HelpScreen {
 
     SUBCOMMANDS:
       inspect                 List every tensor and value in a .pt/.pth (zip or
-                              legacy) or safetensors file.
+                              legacy), safetensors or TorchScript file, a sharded
+                              checkpoint or a DCP folder.
       convert                 Convert a checkpoint between torch (.pt/.pth) and
                               safetensors, dtypes and key prefixes.
       generate                Build a model from a spec and a seed, exactly as

@@ -55,7 +55,8 @@ public struct Checkpoint: Sendable {
   /// The corresponding PyTorch function is `torch.load` (and `safetensors.torch.load_file`).
   ///
   /// - Parameters:
-  ///   - url: the file.
+  ///   - url: the file; for a sharded checkpoint its `*.index.json` or its folder; for a
+  ///     `torch.distributed.checkpoint` its folder.
   ///   - format: the file's format; nil (default) detects it from the first bytes, once
   ///     (``CheckpointFormat/detect(in:fileName:)``).
   ///   - mapLocation: where storages go (`map_location`); nil keeps the tags written in the file.
@@ -70,6 +71,16 @@ public struct Checkpoint: Sendable {
     contentsOf url: URL, format: CheckpointFormat? = nil, mapLocation: MapLocation? = nil,
     policy: LoadPolicy = .weightsOnly, memoryMapped: Bool = false
   ) throws(FormatError) -> Checkpoint {
+    let folderFormat: CheckpointFormat?
+    if let format {
+      folderFormat = format.isFolder ? format : nil
+    } else {
+      folderFormat = try CheckpointFormat.detectFolder(at: url)
+    }
+    if let folderFormat {
+      return try folderFormat.codec.read(
+        contentsOf: url, mapLocation: mapLocation, policy: policy, memoryMapped: memoryMapped)
+    }
     // One read into memory (tensors then borrow slices of it, writable) or one mapping
     // (tensors borrow its pages, read-only).
     let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)

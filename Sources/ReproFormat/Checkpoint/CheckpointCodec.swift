@@ -27,4 +27,20 @@ protocol CheckpointCodec {
   /// Writes the file atomically, naming any archive folder after `url` as the format's own
   /// writer does.
   static func write(_ checkpoint: Checkpoint, to url: URL) throws(FormatError)
+
+  /// Reads the checkpoint at `url`: what folder formats (sharded indexes, DCP) implement; the
+  /// default reads one file and calls `read(_:mapLocation:policy:borrowsStorages:)`.
+  static func read(
+    contentsOf url: URL, mapLocation: MapLocation?, policy: LoadPolicy, memoryMapped: Bool
+  ) throws(FormatError) -> Checkpoint
+}
+
+extension CheckpointCodec {
+  static func read(
+    contentsOf url: URL, mapLocation: MapLocation?, policy: LoadPolicy, memoryMapped: Bool
+  ) throws(FormatError) -> Checkpoint {
+    let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
+    return try read(
+      file, mapLocation: mapLocation, policy: policy, borrowsStorages: memoryMapped)
+  }
 }

@@ -1,3 +1,4 @@
+public import Foundation
 public import ReproTensor
 
 /// The container format of a checkpoint file: the one list of formats Repro reads and writes.
@@ -27,6 +28,18 @@ public enum CheckpointFormat: String, Sendable, Hashable, CaseIterable {
   case torchLegacy = "legacy"
   /// A safetensors file (`safetensors.torch.save_file`): a flat name → tensor dict.
   case safetensors
+  /// Hugging Face safetensors shards + `model.safetensors.index.json`, read from the index or
+  /// its folder as one state dict, written by ``ShardedCheckpoint`` as
+  /// `huggingface_hub.save_torch_state_dict` writes them.
+  case shardedSafetensors = "sharded-safetensors"
+  /// Hugging Face torch shards + `pytorch_model.bin.index.json` (`safe_serialization=False`).
+  case shardedTorch = "sharded-torch"
+  /// A `torch.distributed.checkpoint` folder (`.metadata` + `__R_S.distcp`), read as what
+  /// `dcp_to_torch_save` writes (``DistributedCheckpoint``). Read only.
+  case dcp
+  /// A `torch.jit.save` archive, read as `torch.jit.load(f).state_dict()`
+  /// (``TorchScriptArchive``). Read only.
+  case torchscript
 
   /// The format's name in `repro inspect` and in the `format` field of the interop corpus's
   /// inventories (`Scripts/inventory.py`): `zip`, `legacy`, `safetensors`.
@@ -35,14 +48,26 @@ public enum CheckpointFormat: String, Sendable, Hashable, CaseIterable {
     case .torch: "zip"
     case .torchLegacy: "legacy"
     case .safetensors: "safetensors"
+    case .shardedSafetensors, .shardedTorch, .dcp, .torchscript: rawValue
+    }
+  }
+
+  /// Whether the format is a folder (or an index naming other files) rather than one file:
+  /// it is read from its URL, never from one file's bytes.
+  public var isFolder: Bool {
+    switch self {
+    case .shardedSafetensors, .shardedTorch, .dcp: true
+    case .torch, .torchLegacy, .safetensors, .torchscript: false
     }
   }
 
   /// The usual file extension, without the dot (`pt`, `safetensors`).
   public var fileExtension: String {
     switch self {
-    case .torch, .torchLegacy: "pt"
-    case .safetensors: "safetensors"
+    case .torch, .torchLegacy, .torchscript: "pt"
+    case .safetensors, .shardedSafetensors: "safetensors"
+    case .shardedTorch: "bin"
+    case .dcp: "distcp"
     }
   }
 
@@ -50,7 +75,15 @@ public enum CheckpointFormat: String, Sendable, Hashable, CaseIterable {
   ///
   /// The legacy format cannot be written byte-identically to PyTorch: `torch.save` names each
   /// storage by its memory address (`str(storage._cdata)`), so Repro reads it only.
-  public var canWrite: Bool { self != .torchLegacy }
+  /// DCP folders and TorchScript archives are read only (their state dict can be written as
+  /// torch or safetensors); sharded formats are written to a folder with the default 5 GB shards
+  /// (`repro convert --max-shard-size` chooses another size).
+  public var canWrite: Bool {
+    switch self {
+    case .torchLegacy, .dcp, .torchscript: false
+    case .torch, .safetensors, .shardedSafetensors, .shardedTorch: true
+    }
+  }
 
   /// The format a file should be written in, chosen from its name: safetensors for a
   /// `.safetensors` name, torch's zip format for anything else (`.pt`, `.pth`, `.bin`, ...).
@@ -70,7 +103,8 @@ public enum CheckpointFormat: String, Sendable, Hashable, CaseIterable {
   ///   - fileName: the file's name, if known.
   /// - Returns: the format to read the file with; its reader reports a file that is none.
   public static func detect(in file: Storage, fileName: String? = nil) -> CheckpointFormat {
-    unsafe file.withUnsafeBytes { raw in
+    if TorchScriptArchive.isTorchScript(file) { return .torchscript }
+    return unsafe file.withUnsafeBytes { raw in
       if unsafe raw.count >= 2 && raw[0] == 0x50 && raw[1] == 0x4B { return .torch }
       if fileName?.hasSuffix(".safetensors") == true { return .safetensors }
       if unsafe raw.count >= 9 && raw[8] == UInt8(ascii: "{") { return .safetensors }
@@ -84,6 +118,32 @@ public enum CheckpointFormat: String, Sendable, Hashable, CaseIterable {
     case .torch: TorchZipCodec.self
     case .torchLegacy: TorchLegacyCodec.self
     case .safetensors: SafeTensorsCodec.self
+    case .shardedSafetensors: ShardedSafeTensorsCodec.self
+    case .shardedTorch: ShardedTorchCodec.self
+    case .dcp: DCPCodec.self
+    case .torchscript: TorchScriptCodec.self
     }
+  }
+
+  /// The folder format at `url`: a DCP folder (holding `.metadata`), a sharded checkpoint's
+  /// folder or index (`*.index.json`), or nil for a plain file.
+  ///
+  /// - Throws: `FormatError.Code.io` for a folder that is neither.
+  public static func detectFolder(at url: URL) throws(FormatError) -> CheckpointFormat? {
+    if DistributedCheckpoint.isDistributedCheckpoint(url) { return .dcp }
+    if let index = ShardedCheckpoint.indexURL(for: url) {
+      return index.lastPathComponent.hasSuffix(".safetensors.index.json")
+        ? .shardedSafetensors : .shardedTorch
+    }
+    var isDirectory: ObjCBool = false
+    if unsafe FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      throw FormatError(
+        .io,
+        "\(url.path): a folder, but neither a sharded checkpoint (no \(ShardedCheckpoint.safetensorsIndexName) or \(ShardedCheckpoint.torchIndexName)) nor a torch.distributed.checkpoint folder (no .metadata)"
+      )
+    }
+    return nil
   }
 }

@@ -60,7 +60,8 @@ extension TorchFile {
   }
 
   static func loadZip(
-    file: Storage, mapLocation: MapLocation?, policy: LoadPolicy, borrows: Bool
+    file: Storage, mapLocation: MapLocation?, policy: LoadPolicy, borrows: Bool,
+    readsTorchScript: Bool = false
   ) throws(FormatError) -> Checkpoint {
     let zip = try TorchRecordReader(file: file)
     guard let first = zip.entries.first else {
@@ -88,7 +89,7 @@ extension TorchFile {
         "\(versionName): file format version \(version) is outside the versions torch reads (1...10)"
       )
     }
-    if zip.has(prefix + "constants.pkl") {
+    if zip.has(prefix + "constants.pkl") && !readsTorchScript {
       throw FormatError(
         .unsupported,
         "\(folder): a TorchScript archive (constants.pkl); torch.load hands it to torch.jit.load")

@@ -95,7 +95,10 @@ public struct GoldenManifest: Codable, Equatable, Sendable {
     guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
     var out: [String] = []
     while let rel = walker.nextObject() as? String {
-      if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+      // Hidden files are skipped, except a DCP folder's `.metadata`, which is part of the golden.
+      if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") && $0 != ".metadata" }) {
+        continue
+      }
       var isDir: ObjCBool = false
       if unsafe FileManager.default.fileExists(atPath: base + "/" + rel, isDirectory: &isDir),
         !isDir.boolValue

@@ -63,7 +63,7 @@ public struct WrittenFileDocument: Codable, Equatable, Sendable {
       records["header"] = Record(size: header.count, sha256: SHA256Digest.hex(of: header))
       let data = Array(bytes[min(bytes.count, 8 + headerLength)...])
       records["data"] = Record(size: data.count, sha256: SHA256Digest.hex(of: data))
-    case .torchLegacy:
+    case .torchLegacy, .shardedSafetensors, .shardedTorch, .dcp, .torchscript:
       break
     }
     self.records = records
