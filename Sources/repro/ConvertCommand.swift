@@ -13,7 +13,11 @@ struct ConvertCommand: ParsableCommand {
       Reads IN (zip, legacy or safetensors), applies --map-location, --dtype and the prefix \
       options, and writes OUT atomically (a temporary file renamed over OUT). torch output is \
       what torch.save writes for the same object; safetensors output is what \
-      safetensors.torch.save_file writes and needs a flat name → tensor dict.
+      safetensors.torch.save_file writes and needs a flat name → tensor dict. Tensors that \
+      share memory (tied weights) are deduplicated as safetensors.torch.save_model does: the \
+      first name in sorted order that covers the whole storage is kept, the others are dropped \
+      (each is printed) and recorded in __metadata__ as {dropped: kept}; where save_model would \
+      refuse, convert refuses and names the shared keys.
       """)
 
   /// Output formats.
@@ -75,14 +79,28 @@ struct ConvertCommand: ParsableCommand {
     }
     let target = to ?? (output.hasSuffix(".safetensors") ? .safetensors : .torch)
     let url = URL(fileURLWithPath: output)
-    do {
-      switch target {
-      case .torch:
-        try TorchFile.save(checkpoint.root, to: url)
-      case .safetensors:
-        let file = SafeTensorsFile(
+    var safetensors: SafeTensorsFile?
+    if target == .safetensors {
+      // What the input holds decides whether it fits safetensors: errors name the input.
+      do {
+        let flat = try SharedTensorDeduplication(
           tensors: try checkpoint.flatTensors(), metadata: checkpoint.metadata)
-        try file.write(to: url)
+        for d in flat.dropped {
+          print(
+            "dropped '\(d.name)': it shares memory with '\(d.keptName)' (recorded in __metadata__, as safetensors.torch.save_model does)"
+          )
+        }
+        safetensors = SafeTensorsFile(tensors: flat.tensors, metadata: flat.metadata)
+      } catch {
+        reportError(error, file: input)
+        throw ReproExit.inputError
+      }
+    }
+    do {
+      if let safetensors {
+        try safetensors.write(to: url)
+      } else {
+        try TorchFile.save(checkpoint.root, to: url)
       }
     } catch {
       reportError(error, file: output)

@@ -82,10 +82,59 @@ struct CommandLineTests {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent(
       "repro-cli-\(UUID().uuidString).safetensors")
     defer { try? FileManager.default.removeItem(at: out) }
-    let r = try Self.run(["convert", Self.corpus("simple_sgd_checkpoint.pt"), out.path])
+    let input = Self.corpus("simple_sgd_checkpoint.pt")
+    let r = try Self.run(["convert", input, out.path])
+    #expect(r.status == 2)
+    // The message names the input (what is wrong is in it) and uses the right article.
+    #expect(
+      r.stderr
+        == "repro: \(input): unsupported: safetensors holds only tensors, but 'epoch' is an int; convert a flat state dict instead\n",
+      "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  @Test func safetensorsConversionNamesTheKindOfANestedValue() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-cli-\(UUID().uuidString).safetensors")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let input = Self.corpus("mlp_adam_checkpoint.pt")
+    let r = try Self.run(["convert", input, out.path])
+    #expect(r.status == 2)
+    #expect(r.stderr.hasPrefix("repro: \(input): "), "\(r.stderr)")
+    #expect(r.stderr.contains("but 'model' is an OrderedDict;"), "\(r.stderr)")
+  }
+
+  /// Tied weights: deduplicated as safetensors.torch.save_model does (its file, byte for byte),
+  /// and the dropped key is printed.
+  @Test func safetensorsConversionDeduplicatesTiedWeightsLikeSaveModel() throws {
+    let dir = Corpus.root.appendingPathComponent("Golden/pytorch/realworld")
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-cli-\(UUID().uuidString).safetensors")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let r = try Self.run([
+      "convert", dir.appendingPathComponent("tied_gpt2.pt").path, out.path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(
+      r.stdout
+        == "dropped 'transformer.wte.weight': it shares memory with 'lm_head.weight' (recorded in __metadata__, as safetensors.torch.save_model does)\n"
+    )
+    let want = try Data(
+      contentsOf: dir.appendingPathComponent("tied_gpt2.save_model.safetensors"))
+    #expect(try Data(contentsOf: out) == want)
+  }
+
+  @Test func safetensorsConversionRefusesSharedViewsItCannotDeduplicate() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "repro-cli-\(UUID().uuidString).safetensors")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let input = Self.corpus("views_shared.pt")
+    let r = try Self.run(["convert", input, out.path])
     #expect(r.status == 2)
     #expect(
-      r.stderr.contains("safetensors holds only tensors, but 'epoch' is a int"), "\(r.stderr)")
+      r.stderr.contains(
+        "\(input): invalidArgument: safetensors: tensors 'base', 'cols', 'expanded', 'flat', 'rows', 'scalar', 't' share memory"
+      ), "\(r.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out.path))
   }
 

@@ -79,6 +79,13 @@ enum PythonText {
     case .build(let o, _): return repr(o)
     case .persistentID(let p): return "persistent_id(\(repr(p)))"
     case .shared(let s): return repr(s.value)
+    case .backReference(let r):
+      // Python's recursive repr: `{...}` for a dict, `[...]` for a list.
+      switch r.target?.value {
+      case .dict?: return "{...}"
+      case .list?: return "[...]"
+      default: return "..."
+      }
     }
   }
 }

@@ -227,6 +227,7 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
     case .tensor: "Tensor"
     case .parameter: "Parameter"
     case .shared: "shared"
+    case .backReference: "cycle"
     }
   }
 
