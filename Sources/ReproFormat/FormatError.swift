@@ -3,7 +3,9 @@
 /// The message names the file part (`archive/data.pkl`, a zip record, a safetensors header key)
 /// and, for byte-level problems, the offset, so that a user can see why a file was refused.
 public struct FormatError: Error, Sendable, CustomStringConvertible {
-  /// The kinds of format errors. New codes may be added.
+  /// The kinds of format errors.
+  ///
+  /// New codes may be added.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Kind: String, Sendable {
       case truncated, badMagic, badCRC, unsupported, corrupt, forbiddenGlobal, limitExceeded

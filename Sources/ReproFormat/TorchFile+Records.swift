@@ -22,7 +22,9 @@ struct TorchRecordReader {
     try archive.data(for: try entry(name))
   }
 
-  /// A record as a storage. Stored records are never copied: `borrow` (mmap) gives read-only
+  /// A record as a storage.
+  ///
+  /// Stored records are never copied: `borrow` (mmap) gives read-only
   /// slices of the mapping; otherwise the slice of the in-memory file is handed out writable,
   /// since nothing else uses those bytes (records never overlap: the parser refuses it).
   /// Deflated records are inflated into a new storage.

@@ -2,7 +2,9 @@ import ReproTensor
 
 /// Turns the raw pickle tree of a torch file into tensors: persistent ids become storages (via
 /// `loadStorage`, called once per reference in pickle order, cached by the caller), and the
-/// rebuild calls of `torch._utils` become `.tensor` / `.parameter` leaves. Shared nodes stay
+/// rebuild calls of `torch._utils` become `.tensor` / `.parameter` leaves.
+///
+/// Shared nodes stay
 /// shared.
 struct TensorResolver {
   /// A persistent id: `('storage', storage class, key, location, numel[, view metadata])`.

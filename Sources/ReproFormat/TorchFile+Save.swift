@@ -35,7 +35,9 @@ extension TorchFile {
   /// Writes `value` to `url` as `torch.save(value, path)` does (archive folder from the file
   /// name), atomically: the records are streamed into a temporary file in the same folder,
   /// which is fsync'd and renamed over `url` (``AtomicFile``); if anything fails the previous
-  /// file is left intact. Storages are written straight from their bytes, without a copy.
+  /// file is left intact.
+  ///
+  /// Storages are written straight from their bytes, without a copy.
   ///
   /// - Throws: `FormatError` with code `.invalidArgument` (see `serialize`) or `.io`.
   public static func save(

@@ -22,7 +22,7 @@ extension Generator {
       unchecked: Storage(byteCount: x.count * x.dtype.elementSize), dtype: x.dtype, shape: x.shape,
       strides: strides, storageOffset: 0, device: x.device, requiresGrad: false)
     if p == 1 || x.count == 0 { return mask }
-    try bernoulli_(mask, p: 1 - p)
+    try fillBernoulli(mask, p: 1 - p)
     return try mask.div(1 - p)
   }
 }

@@ -58,7 +58,9 @@ extension Generator {
 
   /// Fills `tensor` with He (Kaiming) uniform values (`torch.nn.init.kaiming_uniform_`):
   /// `uniform_(-bound, bound)` with `bound = sqrt(3.0) * gain / sqrt(fan)`, computed in double
-  /// as Python does. `nn.Linear` and `nn.Conv2d` initialise their weights with `a = sqrt(5)`.
+  /// as Python does.
+  ///
+  /// `nn.Linear` and `nn.Conv2d` initialise their weights with `a = sqrt(5)`.
   ///
   /// A tensor with no elements is left alone (PyTorch warns and returns).
   ///
@@ -70,7 +72,7 @@ extension Generator {
   ///   - nonlinearity: the nonlinearity whose gain is used, `.leakyRelu` by default.
   /// - Throws: `TensorError` (`invalidShape` for fewer than 2 dimensions, or what `uniform_`
   ///   throws).
-  public func kaimingUniform_(
+  public func fillKaimingUniform(
     _ tensor: Tensor, a: Double = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu
   ) throws(TensorError) {
     guard
@@ -79,7 +81,7 @@ extension Generator {
       return
     }
     let bound = (3.0).squareRoot() * std
-    try uniform_(tensor, from: -bound, to: bound)
+    try fillUniform(tensor, from: -bound, to: bound)
   }
 
   /// Fills `tensor` with He (Kaiming) normal values (`torch.nn.init.kaiming_normal_`):
@@ -94,7 +96,7 @@ extension Generator {
   ///   - nonlinearity: the nonlinearity whose gain is used, `.leakyRelu` by default.
   /// - Throws: `TensorError` (`invalidShape` for fewer than 2 dimensions, or what `normal_`
   ///   throws).
-  public func kaimingNormal_(
+  public func fillKaimingNormal(
     _ tensor: Tensor, a: Double = 0, mode: FanMode = .fanIn, nonlinearity: Nonlinearity = .leakyRelu
   ) throws(TensorError) {
     guard
@@ -102,7 +104,7 @@ extension Generator {
     else {
       return
     }
-    try normal_(tensor, mean: 0, std: std)
+    try fillNormal(tensor, mean: 0, std: std)
   }
 
   /// `gain / sqrt(fan)`, or nil for a tensor with no elements.

@@ -42,7 +42,7 @@ extension Generator {
       state.withLock { st in
         let chunk = 2048
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * chunk) { buf in
-          let w = buf.baseAddress!
+          let w = buf.start
           var done = 0
           while done < n {
             let m = min(chunk, n - done)
@@ -93,7 +93,7 @@ extension Generator {
           guard n > 1 else { return }
           let chunk = 4096
           withUnsafeTemporaryAllocation(of: UInt32.self, capacity: chunk) { buf in
-            let w = buf.baseAddress!
+            let w = buf.start
             var i = 0
             while i < n - 1 {
               let m = min(chunk, n - 1 - i)

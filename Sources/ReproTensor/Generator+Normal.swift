@@ -2,7 +2,7 @@
 extension Generator {
   /// A new contiguous tensor of standard normal values (`torch.randn(*shape, dtype=dtype)`).
   ///
-  /// Like `normal_(_:mean:std:)` with mean 0 and std 1: 16 or more elements take the
+  /// Like `fillNormal(_:mean:std:)` with mean 0 and std 1: 16 or more elements take the
   /// vectorised Box-Muller path, fewer take the serial double path and its cache.
   ///
   /// - Throws: `TensorError` with code `unsupportedDType` for a non-floating dtype, or
@@ -10,7 +10,7 @@ extension Generator {
   public func randn(shape: [Int], dtype: DType = .float32) throws(TensorError) -> Tensor {
     let t = try Generator.makeOutput(
       shape: shape, dtype: dtype, op: "randn", dtypes: Generator.floatDTypes)
-    try normal_(t, mean: 0, std: 1)
+    try fillNormal(t, mean: 0, std: 1)
     return t
   }
 
@@ -32,7 +32,7 @@ extension Generator {
   ///   - std: the standard deviation, at least 0.
   /// - Throws: `TensorError` (`unsupportedDType`; `invalidArgument` when `std` is negative or
   ///   NaN, or the tensor is read-only or has overlapping elements).
-  public func normal_(_ tensor: Tensor, mean: Double = 0, std: Double = 1) throws(TensorError) {
+  public func fillNormal(_ tensor: Tensor, mean: Double = 0, std: Double = 1) throws(TensorError) {
     try tensor.checkRandomOutput("normal_", dtypes: Generator.floatDTypes)
     guard std >= 0 else {
       throw TensorError(.invalidArgument, "normal expects std >= 0.0, but found std \(std)")
@@ -111,8 +111,8 @@ extension GeneratorState {
       for k in 0..<blocks { NormalBlock.double(out + 16 * k, out + 16 * k, mean: mean, std: std) }
       if hasTail {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 16) { buf in
-          fillUniform53(buf.baseAddress!, count: 16)
-          NormalBlock.double(buf.baseAddress!, out + (n - 16), mean: mean, std: std)
+          fillUniform53(buf.start, count: 16)
+          NormalBlock.double(buf.start, out + (n - 16), mean: mean, std: std)
         }
       }
     case .float32:
@@ -130,7 +130,7 @@ extension GeneratorState {
       }
       if hasTail {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { buf in
-          let d = buf.baseAddress!
+          let d = buf.start
           fillUniform24(d, count: 16)
           if avx2 {
             NormalBlock.avx2(d, out + (n - 16), mean: m, std: s)
@@ -147,7 +147,7 @@ extension GeneratorState {
       let avx2 = capability == .avx2
       let isHalf = dtype == .float16
       withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { buf in
-        let d = buf.baseAddress!
+        let d = buf.start
         func block(at start: Int) {
           fillUniform24(d, count: 16)
           if avx2 {

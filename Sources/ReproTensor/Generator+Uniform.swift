@@ -12,7 +12,7 @@ extension Generator {
   public func rand(shape: [Int], dtype: DType = .float32) throws(TensorError) -> Tensor {
     let t = try Generator.makeOutput(
       shape: shape, dtype: dtype, op: "rand", dtypes: Generator.floatDTypes)
-    try uniform_(t, from: 0, to: 1)
+    try fillUniform(t, from: 0, to: 1)
     return t
   }
 
@@ -30,7 +30,7 @@ extension Generator {
   /// - Throws: `TensorError` (`unsupportedDType`, or `invalidArgument` when a bound is not a
   ///   finite value of the dtype, `from > to`, `to - from` overflows the dtype, or the tensor
   ///   is read-only or has overlapping elements), with PyTorch's wording.
-  public func uniform_(_ tensor: Tensor, from: Double = 0, to: Double = 1) throws(TensorError) {
+  public func fillUniform(_ tensor: Tensor, from: Double = 0, to: Double = 1) throws(TensorError) {
     try tensor.checkRandomOutput("uniform_", dtypes: Generator.floatDTypes)
     let limit: Double =
       switch tensor.dtype {
@@ -69,7 +69,7 @@ extension Generator {
   ///
   /// - Throws: `TensorError` (`invalidArgument` when `p` is outside [0, 1], `unsupportedDType`
   ///   for complex tensors).
-  public func bernoulli_(_ tensor: Tensor, p: Double) throws(TensorError) {
+  public func fillBernoulli(_ tensor: Tensor, p: Double) throws(TensorError) {
     let dtypes: Set<DType> = Set(DType.allCases.filter { !$0.isComplex })
     try tensor.checkRandomOutput("bernoulli_", dtypes: dtypes)
     guard p >= 0 && p <= 1 else {
@@ -81,7 +81,7 @@ extension Generator {
       tensor.fillInMemoryOrder { raw, n in
         let chunk = 1024
         withUnsafeTemporaryAllocation(of: Double.self, capacity: chunk) { buf in
-          let u = buf.baseAddress!
+          let u = buf.start
           var done = 0
           while done < n {
             let m = min(chunk, n - done)
@@ -89,7 +89,7 @@ extension Generator {
             for i in 0..<m {
               let bit: UInt64 = u[i] < p ? one : 0
               withUnsafeBytes(of: bit) {
-                (raw + (done + i) * size).copyMemory(from: $0.baseAddress!, byteCount: size)
+                (raw + (done + i) * size).copyMemory(from: $0.start, byteCount: size)
               }
             }
             done += m
@@ -129,7 +129,7 @@ extension Generator {
     let mask = Tensor(
       unchecked: Storage(byteCount: n * x.dtype.elementSize), dtype: x.dtype, shape: x.shape,
       strides: maskStrides, storageOffset: 0, device: x.device, requiresGrad: false)
-    if p < 1 { try bernoulli_(mask, p: 1 - p) }  // p == 1: x * 0, with the mask left at zero
+    if p < 1 { try fillBernoulli(mask, p: 1 - p) }  // p == 1: x * 0, with the mask left at zero
     let xs = x.contiguous()
     let ms = mask.contiguous()
     let out = Tensor(zeros: x.shape, dtype: x.dtype, device: x.device)
@@ -138,14 +138,14 @@ extension Generator {
         out.storage.withUnsafeMutableBytes { orw in
           if x.dtype == .float32 {
             let keepProbability = Float(1 - p)
-            let xv = xr.baseAddress!.assumingMemoryBound(to: Float.self) + xs.storageOffset
-            let mv = mr.baseAddress!.assumingMemoryBound(to: Float.self)
-            let ov = orw.baseAddress!.assumingMemoryBound(to: Float.self)
+            let xv = xr.start.assumingMemoryBound(to: Float.self) + xs.storageOffset
+            let mv = mr.start.assumingMemoryBound(to: Float.self)
+            let ov = orw.start.assumingMemoryBound(to: Float.self)
             for i in 0..<n { ov[i] = xv[i] * (p == 1 ? 0 : mv[i] / keepProbability) }
           } else {
-            let xv = xr.baseAddress!.assumingMemoryBound(to: Double.self) + xs.storageOffset
-            let mv = mr.baseAddress!.assumingMemoryBound(to: Double.self)
-            let ov = orw.baseAddress!.assumingMemoryBound(to: Double.self)
+            let xv = xr.start.assumingMemoryBound(to: Double.self) + xs.storageOffset
+            let mv = mr.start.assumingMemoryBound(to: Double.self)
+            let ov = orw.start.assumingMemoryBound(to: Double.self)
             for i in 0..<n { ov[i] = xv[i] * (p == 1 ? 0 : mv[i] / (1 - p)) }
           }
         }
@@ -244,7 +244,7 @@ extension GeneratorState {
         ? HalfPrecision.float16Bits(from: from) : HalfPrecision.bfloat16BitsScalar(from: from)
       let chunk = 1024
       withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { buf in
-        let u = buf.baseAddress!
+        let u = buf.start
         var done = 0
         while done < n {
           let m = min(chunk, n - done)

@@ -17,7 +17,7 @@ import Synchronization
 /// let x = try g.randn(shape: [1000])              // torch.randn(1000)
 /// x.sha256Hex()                                   // same as torch's bytes
 /// let w = Tensor(zeros: [64, 3, 7, 7], dtype: .float32)
-/// try g.kaimingNormal_(w, mode: .fanOut, nonlinearity: .relu)
+/// try g.fillKaimingNormal(w, mode: .fanOut, nonlinearity: .relu)
 /// ```
 public final class Generator: Sendable {
   /// The seed of a fresh `torch.Generator()` (`default_rng_seed_val`, 67280421310721).
@@ -154,7 +154,7 @@ struct GeneratorState: Sendable {
   mutating func fillUniform53(_ out: UnsafeMutablePointer<Double>, count: Int) {
     let chunk = 1024
     withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * chunk) { words in
-      let w = words.baseAddress!
+      let w = words.start
       var done = 0
       while done < count {
         let m = min(chunk, count - done)

@@ -7,7 +7,9 @@
 #endif
 
 /// The C math library calls that PyTorch's double-precision normal paths make (torch-rng.md §12),
-/// in one place. On Linux these are glibc's, the same functions `libtorch_cpu.so` calls, so the
+/// in one place.
+///
+/// On Linux these are glibc's, the same functions `libtorch_cpu.so` calls, so the
 /// results agree bit for bit; another libm may differ in rare last bits.
 enum LibM {
   /// C `log1p(x)`.

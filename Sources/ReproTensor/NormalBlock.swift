@@ -43,7 +43,9 @@ enum NormalBlock {
   private static let sp2 = Float(bitPattern: 0xBE2A_AAA3)
 
   /// `log256_ps` of avx_mathfun.h as GCC compiled it for 2.13 (FMAs where GCC contracted), for
-  /// `x` in [2^-24, 1]. Every step is one float32 rounding.
+  /// `x` in [2^-24, 1].
+  ///
+  /// Every step is one float32 rounding.
   @inline(__always)
   static func avx2Log(_ input: Float) -> Float {
     var x = max(input, minNormal)
@@ -71,7 +73,9 @@ enum NormalBlock {
     return fma(e, q2, x)
   }
 
-  /// `sincos256_ps` of avx_mathfun.h as GCC compiled it for 2.13. Returns (sin, cos).
+  /// `sincos256_ps` of avx_mathfun.h as GCC compiled it for 2.13.
+  ///
+  /// Returns (sin, cos).
   @inline(__always)
   static func avx2SinCos(_ input: Float) -> (sin: Float, cos: Float) {
     var signSin = input.bitPattern & 0x8000_0000

@@ -64,9 +64,14 @@ public final class Storage: @unchecked Sendable {
     borrowing region: UnsafeRawBufferPointer, owner: any AnyObject & Sendable, isReadOnly: Bool
   ) {
     byteCount = region.count
-    base = UnsafeMutableRawPointer(
-      mutating: region.baseAddress ?? UnsafeRawPointer(bitPattern: 64)!)
-    self.owner = owner
+    if let address = region.baseAddress {
+      base = UnsafeMutableRawPointer(mutating: address)
+      self.owner = owner
+    } else {
+      // An empty region has no address: own one byte instead, so `base` is always valid.
+      base = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 64)
+      self.owner = nil
+    }
     self.isReadOnly = isReadOnly
   }
 

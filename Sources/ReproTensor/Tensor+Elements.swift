@@ -60,7 +60,7 @@ extension Tensor {
     precondition(T.dtype == dtype, "toArray(of: \(T.self)) on a \(dtype) tensor")
     if T.self == Bool.self {
       let bytes = contiguousBytes()
-      return bytes.map { ($0 != 0) as! T }
+      return bytes.compactMap { ($0 != 0) as? T }
     }
     let bytes = contiguousBytes()
     return bytes.withUnsafeBytes { raw in
@@ -82,8 +82,8 @@ extension Tensor {
       out.withUnsafeMutableBytes { dst in
         var k = 0
         forEachStorageIndex { i in
-          dst.baseAddress!.advanced(by: k).copyMemory(
-            from: raw.baseAddress!.advanced(by: i * size), byteCount: size)
+          dst.start.advanced(by: k).copyMemory(
+            from: raw.start.advanced(by: i * size), byteCount: size)
           k += size
         }
       }

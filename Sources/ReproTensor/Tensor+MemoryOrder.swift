@@ -64,7 +64,7 @@ extension Tensor {
     let size = dtype.elementSize
     if isContiguous {
       storage.withUnsafeMutableBytes { raw in
-        produce(raw.baseAddress! + storageOffset * size, n)
+        produce(raw.start + storageOffset * size, n)
       }
       return
     }
@@ -76,7 +76,7 @@ extension Tensor {
       shape: dims.map { shape[$0] }, strides: dims.map { strides[$0] }, storageOffset: storageOffset
     )
     storage.withUnsafeMutableBytes { raw in
-      let base = raw.baseAddress!
+      let base = raw.start
       var k = 0
       switch size {
       case 2:

@@ -120,7 +120,11 @@ extension Tensor {
             let ix = x * p.sw - p.pw + j * p.dw
             if ix < 0 || ix >= w { continue }
             let v = plane[iy * w + ix]
-            if best == nil || v > best! || v.kernelIsNaN { best = v }
+            if let b = best {
+              if v > b || v.kernelIsNaN { best = v }
+            } else {
+              best = v
+            }
             if v.kernelIsNaN { return v }
           }
         }
@@ -178,7 +182,9 @@ extension Tensor {
 
   /// Adaptive average pooling (`torch.nn.functional.adaptive_avg_pool2d`): output cell (i, j)
   /// averages rows `floor(i·H/oh) ..< ceil((i+1)·H/oh)` and the same for columns, dividing the
-  /// sum by the window height and then by its width, as PyTorch's CPU kernel. A 1x1 output is
+  /// sum by the window height and then by its width, as PyTorch's CPU kernel.
+  ///
+  /// A 1x1 output is
   /// `mean(dims: [-1, -2], keepdim: true)`, as in PyTorch (close to, not bitwise equal to, its
   /// result: see the summation order of `sum`).
   ///

@@ -71,7 +71,7 @@ extension Tensor {
       return newShape.map { _ in 1 }
     }
     var viewD = newShape.count - 1
-    var chunkBaseStride = oldStrides.last!
+    guard var chunkBaseStride = oldStrides.last else { return nil }
     var tensorNumel = 1
     var viewNumel = 1
     for tensorD in stride(from: oldShape.count - 1, through: 0, by: -1) {

@@ -4,16 +4,46 @@ public protocol TensorElement: Sendable {
   static var dtype: DType { get }
 }
 
-extension Double: TensorElement { public static var dtype: DType { .float64 } }
-extension Float: TensorElement { public static var dtype: DType { .float32 } }
-extension Float16: TensorElement { public static var dtype: DType { .float16 } }
-extension BFloat16: TensorElement { public static var dtype: DType { .bfloat16 } }
-extension Int8: TensorElement { public static var dtype: DType { .int8 } }
-extension UInt8: TensorElement { public static var dtype: DType { .uint8 } }
-extension Int16: TensorElement { public static var dtype: DType { .int16 } }
-extension Int32: TensorElement { public static var dtype: DType { .int32 } }
-extension Int64: TensorElement { public static var dtype: DType { .int64 } }
-extension Bool: TensorElement { public static var dtype: DType { .bool } }
+extension Double: TensorElement {
+  /// `.float64`.
+  public static var dtype: DType { .float64 }
+}
+extension Float: TensorElement {
+  /// `.float32`.
+  public static var dtype: DType { .float32 }
+}
+extension Float16: TensorElement {
+  /// `.float16`.
+  public static var dtype: DType { .float16 }
+}
+extension BFloat16: TensorElement {
+  /// `.bfloat16`.
+  public static var dtype: DType { .bfloat16 }
+}
+extension Int8: TensorElement {
+  /// `.int8`.
+  public static var dtype: DType { .int8 }
+}
+extension UInt8: TensorElement {
+  /// `.uint8`.
+  public static var dtype: DType { .uint8 }
+}
+extension Int16: TensorElement {
+  /// `.int16`.
+  public static var dtype: DType { .int16 }
+}
+extension Int32: TensorElement {
+  /// `.int32`.
+  public static var dtype: DType { .int32 }
+}
+extension Int64: TensorElement {
+  /// `.int64`.
+  public static var dtype: DType { .int64 }
+}
+extension Bool: TensorElement {
+  /// `.bool`.
+  public static var dtype: DType { .bool }
+}
 
 /// One element of any dtype, widened losslessly: floats to `Double` (float16, bfloat16 and
 /// float32 are exact in a double), integers to `Int64`, complex as a pair of doubles.
@@ -45,6 +75,7 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Python's `repr(float)`: shortest round-trip digits, `nan`, `inf`, `-inf`, `1.0`, `1e-05`.
+  ///
   /// Swift's `description` uses the same shortest-digits algorithm and the same switch to
   /// exponent form (below 1e-4, from 1e16 up), so only the non-finite spellings differ.
   public static func pythonRepr(_ d: Double) -> String {

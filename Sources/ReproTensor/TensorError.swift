@@ -1,6 +1,8 @@
 /// The error thrown by ReproTensor: what went wrong, with the shapes, dtypes or values involved.
 public struct TensorError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// The kinds of tensor errors. New codes may be added.
+  /// The kinds of tensor errors.
+  ///
+  /// New codes may be added.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Kind: String, Sendable {
       case shapeMismatch, invalidShape, invalidView, outOfBounds, dtypeMismatch, unsupportedDType

@@ -11,7 +11,7 @@ import Testing
   }
 
   @Test func createsAndReplacesWithoutLeavingTemporaries() throws {
-    let folder = ZipFixtures.makeTemporaryFolder()
+    let folder = try ZipFixtures.makeTemporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("model.pt")
     try AtomicFile.write(Array("first".utf8), to: url)
@@ -27,7 +27,7 @@ import Testing
 
   /// A writer that fails half-way leaves the previous file untouched and no temporary file.
   @Test func failureMidWriteKeepsTheOldFile() throws {
-    let folder = ZipFixtures.makeTemporaryFolder()
+    let folder = try ZipFixtures.makeTemporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("model.pt")
     let old = Array(repeating: UInt8(7), count: 10_000)
@@ -54,7 +54,7 @@ import Testing
   }
 
   @Test func writingToAClosedDescriptorFailsAndCleansUp() throws {
-    let folder = ZipFixtures.makeTemporaryFolder()
+    let folder = try ZipFixtures.makeTemporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("x.pt")
     #expect {

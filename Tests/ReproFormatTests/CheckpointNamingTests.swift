@@ -50,7 +50,7 @@ import Testing
   }
 
   @Test func rotationKeepsNewestAndTouchesNothingElse() throws {
-    let folder = ZipFixtures.makeTemporaryFolder()
+    let folder = try ZipFixtures.makeTemporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let checkpoints = [
       "model_v1_2026-01-01T00-00-00.pth", "model_v2_2025-01-01T00-00-00.pth",

@@ -59,7 +59,8 @@ struct CommandLineTests {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     for name in ["seq_mlp_fp32.pt", "simple_sgd_checkpoint.pt", "all_dtypes.pt"] {
-      let out = dir.appendingPathComponent(name)  // same base name: torch names the archive after the file
+      // Same base name: torch names the archive after the file.
+      let out = dir.appendingPathComponent(name)
       let r = try Self.run(["convert", Self.corpus(name), out.path])
       #expect(r.status == 0, "\(r.stderr)")
       #expect(

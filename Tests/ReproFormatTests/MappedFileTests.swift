@@ -9,9 +9,10 @@ import Testing
     let url = ZipFixtures.url("mlp_state_dict.pt")
     let file = try MappedFile(contentsOf: url)
     let storage = file.storage
-    #expect(file.byteCount == ZipFixtures.bytes("mlp_state_dict.pt").count)
+    let original = try ZipFixtures.bytes("mlp_state_dict.pt")
+    #expect(file.byteCount == original.count)
     #expect(storage.isBorrowed && storage.isReadOnly)
-    #expect(storage.bytes == ZipFixtures.bytes("mlp_state_dict.pt"))
+    #expect(storage.bytes == original)
   }
 
   /// The mapping stays alive while any storage borrows it, and is released afterwards.
@@ -26,7 +27,7 @@ import Testing
     }
     #expect(weakFile != nil, "a record storage keeps the mapping alive")
     #expect(record?.byteCount == 35 * 4)  // Linear(5, 7).weight, float32
-    let expected = try archive(ZipFixtures.bytes("mlp_state_dict.pt"))
+    let expected = try archive(try ZipFixtures.bytes("mlp_state_dict.pt"))
     #expect(record?.bytes == (try expected.data(for: #require(expected.entry(record: "data/0")))))
     record = nil
     #expect(weakFile == nil, "munmap once the last storage is gone")
@@ -49,7 +50,7 @@ import Testing
   }
 
   @Test func emptyFileMapsToEmptyStorage() throws {
-    let folder = ZipFixtures.makeTemporaryFolder()
+    let folder = try ZipFixtures.makeTemporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("empty.pt")
     _ = FileManager.default.createFile(atPath: url.path, contents: Data())

@@ -25,8 +25,8 @@ import Testing
     "mlp_state_dict.pt", "zipfile_deflated.zip", "zipfile_stored_descriptors.zip",
     "hand_zip64_central.zip", "empty_and_pk_payload.pt",
   ])
-  func everyTruncationThrows(file: String) {
-    let bytes = ZipFixtures.bytes(file)
+  func everyTruncationThrows(file: String) throws {
+    let bytes = try ZipFixtures.bytes(file)
     for n in 0..<bytes.count {
       let error = firstError(Array(bytes[..<n]))
       #expect(error != nil, "\(file) truncated to \(n) bytes was accepted")
@@ -35,8 +35,8 @@ import Testing
 
   /// Deterministic byte flips anywhere in a real file: parse and read must throw or succeed.
   @Test(arguments: ["mlp_state_dict.pt", "zipfile_deflated_descriptors.zip", "no_crc.pt"])
-  func randomCorruptionNeverCrashes(file: String) {
-    let original = ZipFixtures.bytes(file)
+  func randomCorruptionNeverCrashes(file: String) throws {
+    let original = try ZipFixtures.bytes(file)
     var rng = SplitMix64(seed: 42)
     var rejected = 0
     for _ in 0..<3000 {
@@ -50,8 +50,8 @@ import Testing
     #expect(rejected > 0)
   }
 
-  @Test func badMagicNamesTheBytes() {
-    var bytes = ZipFixtures.bytes("mlp_state_dict.pt")
+  @Test func badMagicNamesTheBytes() throws {
+    var bytes = try ZipFixtures.bytes("mlp_state_dict.pt")
     bytes.replaceSubrange(0..<4, with: Array("XY\u{1}Z".utf8))
     let error = firstError(bytes)
     #expect(error?.code == .badMagic)
@@ -67,7 +67,7 @@ import Testing
   }
 
   @Test func wrongDataCRCIsReportedWithRecordAndOffset() throws {
-    var bytes = ZipFixtures.bytes("mlp_state_dict.pt")
+    var bytes = try ZipFixtures.bytes("mlp_state_dict.pt")
     let zip = try archive(bytes)
     let e = try #require(zip.entry(named: "mlp_state_dict/data/0"))
     bytes[e.dataOffset] ^= 0xFF
@@ -93,7 +93,7 @@ import Testing
   }
 
   @Test func descriptorThatContradictsTheDirectoryIsCorrupt() throws {
-    var bytes = ZipFixtures.bytes("mlp_state_dict.pt")
+    var bytes = try ZipFixtures.bytes("mlp_state_dict.pt")
     let e = try #require(try archive(bytes).entry(named: "mlp_state_dict/data.pkl"))
     let descriptor = e.dataOffset + e.compressedSize
     #expect(bytes.le32(at: descriptor) == 0x0807_4B50)
@@ -197,8 +197,8 @@ import Testing
     #expect(firstError(d) != nil)
   }
 
-  @Test func zip64ExtraWithAbsurdSizeIsRefused() {
-    var bytes = ZipFixtures.bytes("hand_zip64_central.zip")
+  @Test func zip64ExtraWithAbsurdSizeIsRefused() throws {
+    var bytes = try ZipFixtures.bytes("hand_zip64_central.zip")
     // The first central entry's zip64 extra: uncompressed size at name end + 4.
     let cd = Int(bytes.le32(at: bytes.count - 22 - 20 - 56 + 48))
     let extra = cd + 46 + "h/data.pkl".utf8.count
@@ -210,8 +210,8 @@ import Testing
     #expect(firstError(bytes)?.code == .limitExceeded)
   }
 
-  @Test func zip64LocatorPointingNowhereIsRefused() {
-    var bytes = ZipFixtures.bytes("mlp_state_dict.pt")
+  @Test func zip64LocatorPointingNowhereIsRefused() throws {
+    var bytes = try ZipFixtures.bytes("mlp_state_dict.pt")
     let locator = bytes.count - 22 - 20
     #expect(bytes.le32(at: locator) == 0x0706_4B50)
     bytes.putLE32(5, at: locator + 8)  // offset of the zip64 end record
@@ -275,7 +275,7 @@ import Testing
   }
 
   @Test func foreignEntryOutsideTheArchiveIsRefused() throws {
-    let zip = try archive(ZipFixtures.bytes("no_crc.pt"))
+    let zip = try archive(try ZipFixtures.bytes("no_crc.pt"))
     var e = zip.entries[0]
     e.dataOffset = zip.backing.byteCount - 2
     #expect(firstErrorCode { try zip.storage(for: e) } == .truncated)

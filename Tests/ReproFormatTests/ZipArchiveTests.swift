@@ -59,7 +59,7 @@ import Testing
   /// Hand-built archive: every size and offset comes from zip64 extra fields of the central
   /// directory, the counts from the zip64 end record (the EOCD holds only 0xFFFF/0xFFFFFFFF).
   @Test func zip64ExtraFieldsAndEndRecordAreHonoured() throws {
-    let bytes = ZipFixtures.bytes("hand_zip64_central.zip")
+    let bytes = try ZipFixtures.bytes("hand_zip64_central.zip")
     let zip = try archive(bytes)
     #expect(zip.entries.map(\.name) == ["h/data.pkl", "h/data/0", "h/empty", "h/version"])
     // The 32-bit fields in the file really are saturated.
@@ -143,7 +143,9 @@ struct Zip64Skeleton: Decodable {
   }
 
   /// Writes the segments at their offsets into a file of `fileSize` bytes (the zero payload
-  /// stays a hole). Returns nil when the file system would really allocate 4 GiB.
+  /// stays a hole).
+  ///
+  /// Returns nil when the file system would really allocate 4 GiB.
   func makeSparseFile() throws -> URL? {
     let url = FileManager.default.temporaryDirectory
       .appendingPathComponent("repro-zip64-\(UUID().uuidString).pt")

@@ -42,8 +42,12 @@ enum ZipFixtures {
   }
 
   static let oracles: Oracles = {
-    let data = try! Data(contentsOf: folder.appendingPathComponent("oracles.json"))
-    return try! snakeCaseDecoder().decode(Oracles.self, from: data)
+    let url = folder.appendingPathComponent("oracles.json")
+    do {
+      return try snakeCaseDecoder().decode(Oracles.self, from: Data(contentsOf: url))
+    } catch {
+      fatalError("cannot read the zip oracles at \(url.path): \(error)")
+    }
   }()
 
   static var torchFiles: [File] { oracles.files.filter { $0.kind == "torch" } }
@@ -51,15 +55,15 @@ enum ZipFixtures {
 
   static func url(_ name: String) -> URL { folder.appendingPathComponent(name) }
 
-  static func bytes(_ name: String) -> [UInt8] {
-    [UInt8](try! Data(contentsOf: url(name)))
+  static func bytes(_ name: String) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: url(name)))
   }
 
   /// A fresh temporary folder, removed by the caller.
-  static func makeTemporaryFolder() -> URL {
+  static func makeTemporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory
       .appendingPathComponent("repro-zip-tests-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
 }
@@ -70,7 +74,7 @@ func archive(_ bytes: [UInt8]) throws(FormatError) -> ZipArchive {
 }
 
 /// Builds small zip archives by hand (local headers, central directory, EOCD), for tests that
-/// need exact control over every field, e.g. to corrupt one of them.
+/// need exact control over every field, for example to corrupt one of them.
 struct HandZip {
   struct Item {
     var name: String
@@ -128,7 +132,7 @@ struct HandZip {
       central.appendLE(UInt32(it.uncompressedSize))
       central.appendLE(UInt16(name.count))
       central += [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-      central.appendLE(UInt32(offsets.last!))
+      central.appendLE(UInt32(offsets.last ?? 0))
       central += name
       out += it.data
     }

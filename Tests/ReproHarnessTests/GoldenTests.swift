@@ -27,7 +27,9 @@ enum Repo {
 }
 
 /// The committed goldens themselves: every byte matches MANIFEST.json, and every file Repro
-/// writes matches its golden (the format regression gate). Under `REPRO_RECORD` the gate records.
+/// writes matches its golden (the format regression gate).
+///
+/// Under `REPRO_RECORD` the gate records.
 @Suite struct GoldenGateTests {
   @Test func everyGoldenByteMatchesTheManifest() throws {
     let manifest = try GoldenManifest.load(root: Repo.golden)

@@ -5,7 +5,9 @@ import Testing
 @testable import ReproHarness
 
 /// The default round-trip matrix as parameterized tests: each case is its own test, failing with
-/// the same comparison messages as `repro run`. resnet18's cases take ~18 s each in a debug
+/// the same comparison messages as `repro run`.
+///
+/// resnet18's cases take ~18 s each in a debug
 /// build, so they run here only with `REPRO_MATRIX_RESNET=1`; `make report` (release) runs them.
 @Suite(.serialized) struct MatrixTests {
   static let environment = ProcessInfo.processInfo.environment

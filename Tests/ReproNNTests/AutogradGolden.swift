@@ -11,21 +11,40 @@ struct GoldenTensor: Decodable, Sendable {
   let shape: [Int]
   let bits: [String]?
   let sum: Double
-  let abs_sum: Double
+  let absSum: Double
   let sha256: String
 
   /// The recorded values as Doubles (float32/float16/bfloat16 bit patterns, or int64 text).
   var values: [Double]? {
     guard let bits else { return nil }
+    // A malformed golden gives nil (the caller's #require fails) rather than a crash.
+    let values: [Double?]
     switch dtype {
-    case "float64": return bits.map { Double(bitPattern: UInt64($0, radix: 16)!) }
-    case "float32": return bits.map { Double(Float(bitPattern: UInt32($0, radix: 16)!)) }
+    case "float64": values = bits.map { UInt64($0, radix: 16).map { Double(bitPattern: $0) } }
+    case "float32":
+      values = bits.map { UInt32($0, radix: 16).map { Double(Float(bitPattern: $0)) } }
     case "bfloat16":
-      return bits.map { Double(HalfPrecision.float(fromBFloat16Bits: UInt16($0, radix: 16)!)) }
+      values = bits.map {
+        UInt16($0, radix: 16).map { Double(HalfPrecision.float(fromBFloat16Bits: $0)) }
+      }
     case "float16":
-      return bits.map { Double(HalfPrecision.float(fromFloat16Bits: UInt16($0, radix: 16)!)) }
-    default: return bits.map { Double($0)! }
+      values = bits.map {
+        UInt16($0, radix: 16).map { Double(HalfPrecision.float(fromFloat16Bits: $0)) }
+      }
+    default: values = bits.map { Double($0) }
     }
+    let parsed = values.compactMap { $0 }
+    return parsed.count == values.count ? parsed : nil
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case key
+    case dtype
+    case shape
+    case bits
+    case sum
+    case absSum = "abs_sum"
+    case sha256
   }
 }
 
@@ -34,18 +53,18 @@ struct AutogradCase: Decodable, Sendable, CustomTestStringConvertible {
   let name: String
   let spec: String
   let seed: Int64
-  let data_seed: UInt64
-  let input_shape: [Int]
-  let target_shape: [Int]
+  let dataSeed: UInt64
+  let inputShape: [Int]
+  let targetShape: [Int]
   let dtype: String
-  let loss_kind: String
+  let lossKind: String
   let mode: String
   let autocast: String?
   let output: GoldenTensor
   let loss: GoldenTensor
   let grads: [GoldenTensor]
   let buffers: [GoldenTensor]
-  let dropout_masks: [String]
+  let dropoutMasks: [String]
 
   var testDescription: String { name }
 
@@ -53,6 +72,24 @@ struct AutogradCase: Decodable, Sendable, CustomTestStringConvertible {
     struct File: Decodable { let cases: [AutogradCase] }
     let url = repoRoot().appendingPathComponent("Golden/pytorch/autograd/cases.json")
     return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case name
+    case spec
+    case seed
+    case dataSeed = "data_seed"
+    case inputShape = "input_shape"
+    case targetShape = "target_shape"
+    case dtype
+    case lossKind = "loss_kind"
+    case mode
+    case autocast
+    case output
+    case loss
+    case grads
+    case buffers
+    case dropoutMasks = "dropout_masks"
   }
 }
 

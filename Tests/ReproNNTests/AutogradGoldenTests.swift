@@ -18,12 +18,12 @@ import Testing
     BLAS.setThreadCount(1)
     let g = Generator(seed: c.seed)
     let model = try ModelFactory.make(c.spec, generator: g)
-    let data = Generator(seed: c.data_seed)
-    var x = try data.randn(shape: c.input_shape)
+    let data = Generator(seed: c.dataSeed)
+    var x = try data.randn(shape: c.inputShape)
     var y =
-      c.loss_kind == "cross_entropy"
-      ? try data.randint(low: 0, high: 4, shape: c.target_shape)
-      : try data.randn(shape: c.target_shape)
+      c.lossKind == "cross_entropy"
+      ? try data.randint(low: 0, high: 4, shape: c.targetShape)
+      : try data.randn(shape: c.targetShape)
     let dtype = try #require(DType(pytorchName: c.dtype))
     if dtype != .float32 {
       model.cast(to: dtype)
@@ -53,7 +53,7 @@ import Testing
         out = try model(out)
       }
       let loss =
-        c.loss_kind == "cross_entropy"
+        c.lossKind == "cross_entropy"
         ? try Losses.crossEntropyLoss(out, targets: y) : try out.sub(Variable(y)).pow(2).mean()
       return (out, loss)
     }
@@ -75,10 +75,10 @@ import Testing
     let sum = d.reduce(0, +)
     let absSum = d.reduce(0) { $0 + Swift.abs($1) }
     #expect(
-      Swift.abs(absSum - want.abs_sum) <= 1e-4 * want.abs_sum + atol,
-      "\(name): abs-sum \(absSum) vs \(want.abs_sum)")
+      Swift.abs(absSum - want.absSum) <= 1e-4 * want.absSum + atol,
+      "\(name): abs-sum \(absSum) vs \(want.absSum)")
     #expect(
-      Swift.abs(sum - want.sum) <= 1e-4 * want.abs_sum + atol, "\(name): sum \(sum) vs \(want.sum)")
+      Swift.abs(sum - want.sum) <= 1e-4 * want.absSum + atol, "\(name): sum \(sum) vs \(want.sum)")
     return nil
   }
 
@@ -122,7 +122,7 @@ import Testing
         note(Self.check("buffer \(want.key)", b, want, rtol: rtol, atol: atol))
       }
     }
-    #expect(masks == c.dropout_masks, "dropout keep-masks differ from PyTorch's")
+    #expect(masks == c.dropoutMasks, "dropout keep-masks differ from PyTorch's")
     print(
       "autograd golden \(c.name): output \(outCheck.map(String.init(describing:)) ?? "-"); grads \(gradWorst); loss+buffers \(worst)"
     )

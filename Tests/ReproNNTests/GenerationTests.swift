@@ -19,7 +19,7 @@ struct InitGolden: Decodable, CustomTestStringConvertible, Sendable {
   let keys: [String]
   let metadata: [[MetadataValue]]
   let tensors: [Entry]
-  let rng_after: String
+  let rngAfter: String
 
   enum MetadataValue: Decodable, Sendable, Equatable {
     case path(String)
@@ -41,6 +41,16 @@ struct InitGolden: Decodable, CustomTestStringConvertible, Sendable {
     let url = repoRoot().appendingPathComponent("Golden/pytorch/nn/init.json")
     return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
   }
+
+  private enum CodingKeys: String, CodingKey {
+    case spec
+    case seed
+    case dtype
+    case keys
+    case metadata
+    case tensors
+    case rngAfter = "rng_after"
+  }
 }
 
 func repoRoot(_ file: String = #filePath) -> URL {
@@ -61,7 +71,7 @@ func repoRoot(_ file: String = #filePath) -> URL {
     let model = try ModelFactory.make(golden.spec, generator: g)
     let sha = SHA256Digest.hex(of: g.stateBytes())
     #expect(
-      sha == golden.rng_after, "generator state after construction differs: wrong number of draws")
+      sha == golden.rngAfter, "generator state after construction differs: wrong number of draws")
     model.cast(to: try #require(DType(pytorchName: golden.dtype)))
     let sd = model.stateDict()
     #expect(sd.keys == golden.keys)

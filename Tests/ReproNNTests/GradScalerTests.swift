@@ -9,15 +9,28 @@ import Testing
 struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
   struct Step: Decodable, Sendable {
     let loss: String
-    let scaled_loss: String
-    let grads_fed: [String]
-    let grads_unscaled: [String]
-    let found_inf: Double
+    let scaledLoss: String
+    let gradsFed: [String]
+    let gradsUnscaled: [String]
+    let foundInf: Double
     let skipped: Bool
     let params: [String]
     let scale: String
-    let growth_tracker: Int
-    let state_dict: [KeyedValue]
+    let growthTracker: Int
+    let stateDict: [KeyedValue]
+
+    private enum CodingKeys: String, CodingKey {
+      case loss
+      case scaledLoss = "scaled_loss"
+      case gradsFed = "grads_fed"
+      case gradsUnscaled = "grads_unscaled"
+      case foundInf = "found_inf"
+      case skipped
+      case params
+      case scale
+      case growthTracker = "growth_tracker"
+      case stateDict = "state_dict"
+    }
   }
   struct Files: Decodable, Sendable {
     let initial: String
@@ -26,11 +39,11 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
   }
   let name: String
   let kwargs: [KeyedValue]
-  let param_seed: Int64
-  let grad_seed: Int64
+  let paramSeed: Int64
+  let gradSeed: Int64
   let shapes: [[Int]]
-  let initial_params: [String]
-  let initial_state_dict: [KeyedValue]
+  let initialParams: [String]
+  let initialStateDict: [KeyedValue]
   let steps: [Step]
   let files: Files
 
@@ -61,6 +74,18 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
       #expect(w.value.matches(p.value), "\(context): \(w.key) is \(p.value), PyTorch \(w.value)")
     }
   }
+
+  private enum CodingKeys: String, CodingKey {
+    case name
+    case kwargs
+    case paramSeed = "param_seed"
+    case gradSeed = "grad_seed"
+    case shapes
+    case initialParams = "initial_params"
+    case initialStateDict = "initial_state_dict"
+    case steps
+    case files
+  }
 }
 
 @Suite struct GradScalerTests {
@@ -72,23 +97,23 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
   /// growth tracker after every step, the state dict's values and types, and the saved files.
   @Test(arguments: runs)
   func everyStepMatchesPyTorch(run: ScalerRun) throws {
-    let params = try OptimGolden.parameters(seed: run.param_seed, shapes: run.shapes)
-    #expect(params.map { OptimGolden.hex($0.value) } == run.initial_params)
+    let params = try OptimGolden.parameters(seed: run.paramSeed, shapes: run.shapes)
+    #expect(params.map { OptimGolden.hex($0.value) } == run.initialParams)
     let opt = try SGD(params, lr: 0.1, momentum: 0.9)
     let scaler = try run.makeScaler()
-    run.expectStateDict(scaler.stateDict(), run.initial_state_dict, "initial")
+    run.expectStateDict(scaler.stateDict(), run.initialStateDict, "initial")
     #expect(
       try OptimGolden.serialized(scaler.stateDict(), as: run.files.initial)
         == (try OptimGolden.bytes(run.files.initial)))
-    let g = Generator(seed: UInt64(bitPattern: run.grad_seed))
+    let g = Generator(seed: UInt64(bitPattern: run.gradSeed))
     for (k, want) in run.steps.enumerated() {
       let loss = try g.randn(shape: [])
       #expect(OptimGolden.hex(loss) == want.loss)
-      #expect(OptimGolden.hex(try scaler.scale(loss)) == want.scaled_loss, "step \(k): scaled loss")
+      #expect(OptimGolden.hex(try scaler.scale(loss)) == want.scaledLoss, "step \(k): scaled loss")
       for (i, p) in params.enumerated() {
         let raw = try g.randn(shape: p.value.shape)
         let scaled = try raw.mul(Tensor(scalar: try #require(scaler.scaleTensorValue)))
-        let fed = OptimGolden.tensor(want.grads_fed[i], shape: p.value.shape)
+        let fed = OptimGolden.tensor(want.gradsFed[i], shape: p.value.shape)
         // The script injects inf/NaN into some elements; all others are randn * scale.
         let same = zip(scaled.toArray(of: Float.self), fed.toArray(of: Float.self)).filter {
           $0.0.bitPattern == $0.1.bitPattern
@@ -98,10 +123,10 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
       }
       let stepped = try scaler.step(opt)
       #expect(stepped == !want.skipped, "step \(k): skip decision")
-      #expect((want.found_inf != 0) == want.skipped)
+      #expect((want.foundInf != 0) == want.skipped)
       for (i, p) in params.enumerated() {
         #expect(
-          OptimGolden.hex(try #require(p.grad)) == want.grads_unscaled[i],
+          OptimGolden.hex(try #require(p.grad)) == want.gradsUnscaled[i],
           "step \(k): unscaled gradient \(i)")
         #expect(OptimGolden.hex(p.value) == want.params[i], "step \(k): parameter \(i)")
       }
@@ -109,8 +134,8 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
       #expect(
         OptimGolden.hex(Tensor(scalar: try #require(scaler.scaleTensorValue))) == want.scale,
         "step \(k): scale")
-      #expect(Int(scaler.growthTracker) == want.growth_tracker, "step \(k): growth tracker")
-      run.expectStateDict(scaler.stateDict(), want.state_dict, "step \(k)")
+      #expect(Int(scaler.growthTracker) == want.growthTracker, "step \(k): growth tracker")
+      run.expectStateDict(scaler.stateDict(), want.stateDict, "step \(k)")
     }
     #expect(
       try OptimGolden.serialized(scaler.stateDict(), as: run.files.final)

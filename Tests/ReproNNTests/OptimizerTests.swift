@@ -25,16 +25,18 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
   let kwargs: [KeyedValue]
   let groups: [[GroupOption]]?
   let shapes: [[Int]]
-  let param_seed: Int64
-  let grad_seed: Int64
-  let none_grads: [[Int]]
-  let initial_params: [String]
+  let paramSeed: Int64
+  let gradSeed: Int64
+  let noneGrads: [[Int]]
+  let initialParams: [String]
   let steps: [Snapshot]
-  let state_dict_file: String
+  let stateDictFile: String
 
   var testDescription: String { name }
 
-  /// Places where Repro is not bitwise equal to torch 2.13 and why. Adam's denominator calls
+  /// Places where Repro is not bitwise equal to torch 2.13 and why.
+  ///
+  /// Adam's denominator calls
   /// `torch.sqrt`, which on the torch 2.13 CPU wheel (MKL VML) is not correctly rounded: about
   /// 0.7% of float32 inputs come out 1 ULP off, depending on the value only (not on size,
   /// position or threads); Repro's square root is IEEE's. In these goldens one such denominator
@@ -90,7 +92,7 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
   /// Sets the gradients of `step` as the script does (None where listed, else the next randn).
   func setGradients(_ params: [Parameter], step: Int, from g: Generator) throws {
     for (i, p) in params.enumerated() {
-      if none_grads.contains([step, i]) {
+      if noneGrads.contains([step, i]) {
         p.grad = nil
       } else {
         p.grad = try g.randn(shape: p.value.shape)
@@ -143,6 +145,20 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
     }
     return (equal, total)
   }
+
+  private enum CodingKeys: String, CodingKey {
+    case name
+    case optimizer
+    case kwargs
+    case groups
+    case shapes
+    case paramSeed = "param_seed"
+    case gradSeed = "grad_seed"
+    case noneGrads = "none_grads"
+    case initialParams = "initial_params"
+    case steps
+    case stateDictFile = "state_dict_file"
+  }
 }
 
 @Suite struct OptimizerTests {
@@ -154,12 +170,12 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
 
   @Test(arguments: cases)
   func everyStepIsBitwiseEqualToPyTorch(golden: OptimCase) throws {
-    let params = try OptimGolden.parameters(seed: golden.param_seed, shapes: golden.shapes)
+    let params = try OptimGolden.parameters(seed: golden.paramSeed, shapes: golden.shapes)
     #expect(
-      params.map { OptimGolden.hex($0.value) } == golden.initial_params, "initial parameters differ"
+      params.map { OptimGolden.hex($0.value) } == golden.initialParams, "initial parameters differ"
     )
     let opt = try golden.makeOptimizer(params)
-    let g = Generator(seed: UInt64(bitPattern: golden.grad_seed))
+    let g = Generator(seed: UInt64(bitPattern: golden.gradSeed))
     for (step, snap) in golden.steps.enumerated() {
       try golden.setGradients(params, step: step, from: g)
       try opt.step()
@@ -169,38 +185,38 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
 
   @Test(arguments: cases)
   func stateDictFileIsByteIdenticalToTorchSave(golden: OptimCase) throws {
-    let params = try OptimGolden.parameters(seed: golden.param_seed, shapes: golden.shapes)
+    let params = try OptimGolden.parameters(seed: golden.paramSeed, shapes: golden.shapes)
     let opt = try golden.makeOptimizer(params)
-    let g = Generator(seed: UInt64(bitPattern: golden.grad_seed))
+    let g = Generator(seed: UInt64(bitPattern: golden.gradSeed))
     for step in golden.steps.indices {
       try golden.setGradients(params, step: step, from: g)
       try opt.step()
     }
-    let want = try OptimGolden.bytes(golden.state_dict_file)
-    let got = try OptimGolden.serialized(opt.stateDict(), as: golden.state_dict_file)
+    let want = try OptimGolden.bytes(golden.stateDictFile)
+    let got = try OptimGolden.serialized(opt.stateDict(), as: golden.stateDictFile)
     #expect(got.count == want.count)
     #expect(
       OptimGolden.firstDifference(got, want) == nil,
-      "\(golden.state_dict_file): first differing byte")
+      "\(golden.stateDictFile): first differing byte")
   }
 
   @Test(arguments: cases)
   func loadingPyTorchsStateDictRoundTripsByteForByte(golden: OptimCase) throws {
-    let file = try TorchFile.load(contentsOf: OptimGolden.url(golden.state_dict_file))
-    let params = try OptimGolden.parameters(seed: golden.param_seed, shapes: golden.shapes)
+    let file = try TorchFile.load(contentsOf: OptimGolden.url(golden.stateDictFile))
+    let params = try OptimGolden.parameters(seed: golden.paramSeed, shapes: golden.shapes)
     let opt = try golden.makeOptimizer(params)
     try opt.loadStateDict(file.root)
-    let got = try OptimGolden.serialized(opt.stateDict(), as: golden.state_dict_file)
-    #expect(OptimGolden.firstDifference(got, try OptimGolden.bytes(golden.state_dict_file)) == nil)
+    let got = try OptimGolden.serialized(opt.stateDict(), as: golden.stateDictFile)
+    #expect(OptimGolden.firstDifference(got, try OptimGolden.bytes(golden.stateDictFile)) == nil)
   }
 
   /// Steps 1-3, save the state dict to bytes, rebuild the optimizer on copies of the parameters
   /// from the reloaded file, steps 4-5: the result equals PyTorch's uninterrupted run.
   @Test(arguments: cases)
   func resumeFromSavedStateDictIsBitwiseEqualToUninterrupted(golden: OptimCase) throws {
-    let params = try OptimGolden.parameters(seed: golden.param_seed, shapes: golden.shapes)
+    let params = try OptimGolden.parameters(seed: golden.paramSeed, shapes: golden.shapes)
     let opt = try golden.makeOptimizer(params)
-    let g = Generator(seed: UInt64(bitPattern: golden.grad_seed))
+    let g = Generator(seed: UInt64(bitPattern: golden.gradSeed))
     for step in 0..<3 {
       try golden.setGradients(params, step: step, from: g)
       try opt.step()

@@ -12,16 +12,24 @@ import Testing
     struct Args: Decodable, Sendable {
       var lr: Double?
       var momentum: Double?
-      var weight_decay: Double?
+      var weightDecay: Double?
       var betas: [Double]?
       var eps: Double?
+
+      private enum CodingKeys: String, CodingKey {
+        case lr
+        case momentum
+        case weightDecay = "weight_decay"
+        case betas
+        case eps
+      }
     }
     var optimizer: String
     var args: Args
     var amp: String?
     var spec: String
     var seed: UInt64
-    var data_seed: UInt64
+    var dataSeed: UInt64
     var steps: Int
     var batch: Int
     var loss: Double
@@ -32,10 +40,23 @@ import Testing
       TrainingRun(
         spec: spec, seed: seed, optimizer: TrainingRun.OptimizerKind(rawValue: optimizer) ?? .sgd,
         lr: args.lr,
-        momentum: args.momentum, weightDecay: args.weight_decay,
-        betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps, steps: steps, dataSeed: data_seed,
+        momentum: args.momentum, weightDecay: args.weightDecay,
+        betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps, steps: steps, dataSeed: dataSeed,
         batch: batch,
         amp: amp.flatMap { DType(rawValue: $0) })
+    }
+
+    private enum CodingKeys: String, CodingKey {
+      case optimizer
+      case args
+      case amp
+      case spec
+      case seed
+      case dataSeed = "data_seed"
+      case steps
+      case batch
+      case loss
+      case params
     }
   }
 

@@ -3,7 +3,9 @@ import Testing
 
 @testable import ReproTensor
 
-/// im2col + gemm against the direct loop, and both against PyTorch. Tolerance: each output is a
+/// im2col + gemm against the direct loop, and both against PyTorch.
+///
+/// Tolerance: each output is a
 /// dot product of length Cin/groups·kh·kw (plus the bias, added last by both), so the bound is
 /// 2·γ_k·(Σ|x·w| + |bias|) as in MatmulTests, computed by running the direct kernel on |x| and |w|.
 @Suite struct Conv2dTests {

@@ -13,46 +13,48 @@ import Testing
         .invalidArgument,
         "uniform_ expects to return a [from, to) range, but found from=1.0 > to=0.0")
     ) {
-      try g.uniform_(t, from: 1, to: 0)
+      try g.fillUniform(t, from: 1, to: 0)
     }
     #expect(
       throws: TensorError(.invalidArgument, "uniform_: to is out of bounds for float32 (got inf)")
     ) {
-      try g.uniform_(t, from: 0, to: .infinity)
+      try g.fillUniform(t, from: 0, to: .infinity)
     }
     #expect(
       throws: TensorError(
         .invalidArgument, "uniform_: from is out of bounds for float16 (got -70000.0)")
     ) {
-      try g.uniform_(Tensor(zeros: [3], dtype: .float16), from: -70000, to: 0)
+      try g.fillUniform(Tensor(zeros: [3], dtype: .float16), from: -70000, to: 0)
     }
-    let e = #expect(throws: TensorError.self) { try g.uniform_(Tensor(zeros: [3], dtype: .int64)) }
+    let e = #expect(throws: TensorError.self) {
+      try g.fillUniform(Tensor(zeros: [3], dtype: .int64))
+    }
     #expect(e?.code == .unsupportedDType)
     #expect(e?.message.contains("int64") == true)
     let big = Float.greatestFiniteMagnitude
-    #expect(throws: TensorError.self) { try g.uniform_(t, from: -Double(big), to: Double(big)) }
+    #expect(throws: TensorError.self) { try g.fillUniform(t, from: -Double(big), to: Double(big)) }
   }
 
   @Test func normalRejectsNegativeOrNaNStd() {
     let t = Tensor(zeros: [3], dtype: .float64)
     #expect(throws: TensorError(.invalidArgument, "normal expects std >= 0.0, but found std -1.0"))
     {
-      try g.normal_(t, mean: 0, std: -1)
+      try g.fillNormal(t, mean: 0, std: -1)
     }
-    #expect(throws: TensorError.self) { try g.normal_(t, mean: 0, std: .nan) }
+    #expect(throws: TensorError.self) { try g.fillNormal(t, mean: 0, std: .nan) }
   }
 
   @Test func overlappingOrReadOnlyOutputsAreRefused() throws {
     let row = Tensor(zeros: [3], dtype: .float32)
     let expanded = try row.unsqueezed(0).expanded(to: [2, 3])
-    let e = #expect(throws: TensorError.self) { try g.normal_(expanded) }
+    let e = #expect(throws: TensorError.self) { try g.fillNormal(expanded) }
     #expect(e?.message.contains("more than one element") == true)
     final class Owner: Sendable {}
     let bytes: [UInt8] = Array(repeating: 0, count: 16)
     try bytes.withUnsafeBytes { raw in
       let ro = Storage(borrowing: raw, owner: Owner(), isReadOnly: true)
       let t = try Tensor(storage: ro, dtype: .float32, shape: [4], strides: [1])
-      let e2 = #expect(throws: TensorError.self) { try g.uniform_(t) }
+      let e2 = #expect(throws: TensorError.self) { try g.fillUniform(t) }
       #expect(e2?.message.contains("read-only") == true)
     }
   }
@@ -93,7 +95,7 @@ import Testing
     #expect(
       throws: TensorError(.invalidArgument, "bernoulli_ expects p to be in [0, 1], but got p=1.5")
     ) {
-      try g.bernoulli_(t, p: 1.5)
+      try g.fillBernoulli(t, p: 1.5)
     }
     #expect(
       throws: TensorError(
@@ -114,11 +116,11 @@ import Testing
 
   @Test func kaimingNeedsTwoDimensionsUnlessEmpty() throws {
     let e = #expect(throws: TensorError.self) {
-      try g.kaimingUniform_(Tensor(zeros: [3], dtype: .float32))
+      try g.fillKaimingUniform(Tensor(zeros: [3], dtype: .float32))
     }
     #expect(e?.message.hasPrefix("Fan in and fan out can not be computed") == true)
     let before = g.stateBytes()
-    try g.kaimingNormal_(Tensor(zeros: [0, 4], dtype: .float32))
+    try g.fillKaimingNormal(Tensor(zeros: [0, 4], dtype: .float32))
     #expect(g.stateBytes() == before)
     #expect(try Generator.fanInAndFanOut(shape: [64, 3, 7, 7]) == (fanIn: 147, fanOut: 3136))
     #expect(Generator.calculateGain(.leakyRelu) == (2.0 / (1 + 0.01 * 0.01)).squareRoot())

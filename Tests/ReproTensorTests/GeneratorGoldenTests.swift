@@ -7,10 +7,10 @@ import Testing
   @Test func goldenFilesLoad() throws {
     let avx2 = try RNGGolden.avx2.get()
     #expect(avx2.meta.torch.hasPrefix("2.13.0"))
-    #expect(["AVX2", "AVX512"].contains(avx2.meta.cpu_capability))
+    #expect(["AVX2", "AVX512"].contains(avx2.meta.cpuCapability))
     #expect(avx2.tensors.count > 1000)
     let dflt = try RNGGolden.defaultCapability.get()
-    #expect(dflt.meta.cpu_capability == "DEFAULT")
+    #expect(dflt.meta.cpuCapability == "DEFAULT")
     #expect(dflt.tensors.count > 20)
   }
 
@@ -36,7 +36,7 @@ import Testing
       )
     }
     #expect(SHA256Digest.hex(of: bytes) == c.sha256)
-    if let after = c.state_after {
+    if let after = c.stateAfter {
       #expect(SHA256Digest.hex(of: g.stateBytes()) == after.sha256)
     }
   }
@@ -59,7 +59,7 @@ import Testing
       let base: Tensor
       let target: Tensor
       if let lay = a?.layout {
-        base = Tensor(zeros: [lay.storage_numel], dtype: dtype)
+        base = Tensor(zeros: [lay.storageNumel], dtype: dtype)
         target = try Tensor(
           storage: base.storage, dtype: dtype, shape: lay.size, strides: lay.stride,
           storageOffset: lay.offset)
@@ -68,9 +68,9 @@ import Testing
         target = base
       }
       if c.call == "uniform_" {
-        try g.uniform_(target, from: try need(a?.from, "from"), to: try need(a?.to, "to"))
+        try g.fillUniform(target, from: try need(a?.from, "from"), to: try need(a?.to, "to"))
       } else {
-        try g.normal_(target, mean: try need(a?.mean, "mean"), std: try need(a?.std, "std"))
+        try g.fillNormal(target, mean: try need(a?.mean, "mean"), std: try need(a?.std, "std"))
       }
       return base.contiguousBytes()
     case "randint":
@@ -80,7 +80,7 @@ import Testing
     case "randperm": return try g.randperm(c.shape[0], dtype: dtype).contiguousBytes()
     case "bernoulli_":
       let t = Tensor(zeros: c.shape, dtype: dtype)
-      try g.bernoulli_(t, p: try need(a?.p, "p"))
+      try g.fillBernoulli(t, p: try need(a?.p, "p"))
       return t.contiguousBytes()
     case "dropout":
       let n = c.shape.reduce(1, *)
@@ -94,9 +94,9 @@ import Testing
       let mode = try #require(Generator.FanMode(rawValue: a?.mode ?? ""))
       let nl = try #require(Generator.Nonlinearity(rawValue: a?.nonlinearity ?? ""))
       if c.call == "kaiming_uniform_" {
-        try g.kaimingUniform_(w, a: try need(a?.a, "a"), mode: mode, nonlinearity: nl)
+        try g.fillKaimingUniform(w, a: try need(a?.a, "a"), mode: mode, nonlinearity: nl)
       } else {
-        try g.kaimingNormal_(w, a: try need(a?.a, "a"), mode: mode, nonlinearity: nl)
+        try g.fillKaimingNormal(w, a: try need(a?.a, "a"), mode: mode, nonlinearity: nl)
       }
       return w.contiguousBytes()
     case "sequence":
@@ -110,7 +110,7 @@ import Testing
         case "randint": t = try g.randint(low: 0, high: 1000, shape: [step.n], dtype: d)
         case "normal_":
           t = Tensor(zeros: [step.n], dtype: d)
-          try g.normal_(t, mean: 0.3, std: 1.7)
+          try g.fillNormal(t, mean: 0.3, std: 1.7)
         default: throw TensorError(.invalidArgument, "unknown sequence step \(step.call)")
         }
         values += t.doubles()

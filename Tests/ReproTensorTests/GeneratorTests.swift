@@ -63,10 +63,10 @@ import Testing
     }
     let blob = g.stateBytes()
     #expect(blob.count == s.length)
-    #expect(RNGGolden.hex(blob[0..<32]) == s.head_hex)
-    #expect(RNGGolden.hex(blob[5016...]) == s.tail_hex)
+    #expect(RNGGolden.hex(blob[0..<32]) == s.headHex)
+    #expect(RNGGolden.hex(blob[5016...]) == s.tailHex)
     #expect(SHA256Digest.hex(of: blob) == s.sha256)
-    #expect(String(g.initialSeed) == s.initial_seed)
+    #expect(String(g.initialSeed) == s.initialSeed)
   }
 
   @Test func stateRoundTripContinuesTheSameStream() throws {
@@ -178,7 +178,7 @@ import Testing
     let permuted = try Tensor(
       storage: base.storage, dtype: .float32, shape: [5, 3, 4], strides: [1, 20, 5])
     #expect(permuted.memoryOrderDims() == [1, 2, 0])
-    try Generator(seed: UInt64(1)).uniform_(permuted)
+    try Generator(seed: UInt64(1)).fillUniform(permuted)
     let direct = try Generator(seed: UInt64(1)).rand(shape: [60])
     #expect(base.bytesEqual(direct))
   }

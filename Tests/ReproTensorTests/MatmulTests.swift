@@ -5,7 +5,9 @@ import Testing
 
 /// Matmul tolerance: for a length-k dot product computed in floating point with unit roundoff
 /// u (2^-24 for float32), any summation order satisfies |fl(s) - s| ≤ γ_k · Σ|a_p·b_p| with
-/// γ_k = k·u / (1 - k·u) (Higham, Accuracy and Stability, §3.1). Two implementations (BLAS with
+/// γ_k = k·u / (1 - k·u) (Higham, Accuracy and Stability, §3.1).
+///
+/// Two implementations (BLAS with
 /// its blocked/FMA order, and the reference loop) therefore differ by at most 2·γ_k·Σ|a_p·b_p|;
 /// that is the bound checked per element, computed from |A|·|B| in float64.
 @Suite struct MatmulTests {

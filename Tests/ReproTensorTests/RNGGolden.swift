@@ -14,7 +14,12 @@ enum RNGGolden {
 
   struct Meta: Decodable, Sendable {
     var torch: String
-    var cpu_capability: String
+    var cpuCapability: String
+
+    private enum CodingKeys: String, CodingKey {
+      case torch
+      case cpuCapability = "cpu_capability"
+    }
   }
 
   struct Engine: Decodable, Sendable {
@@ -39,23 +44,47 @@ enum RNGGolden {
     var steps: [Step]?
     var length: Int
     var sha256: String
-    var initial_seed: String
+    var initialSeed: String
     var left: Int32
     var seeded: Int32
     var next: UInt64
-    var normal_y_bits: String
-    var normal_is_valid: Int32
-    var head_hex: String
-    var tail_hex: String
+    var normalYBits: String
+    var normalIsValid: Int32
+    var headHex: String
+    var tailHex: String
     var testDescription: String { name ?? "state" }
+
+    private enum CodingKeys: String, CodingKey {
+      case name
+      case seed
+      case steps
+      case length
+      case sha256
+      case initialSeed = "initial_seed"
+      case left
+      case seeded
+      case next
+      case normalYBits = "normal_y_bits"
+      case normalIsValid = "normal_is_valid"
+      case headHex = "head_hex"
+      case tailHex = "tail_hex"
+    }
   }
 
   struct Layout: Decodable, Sendable {
     var name: String
-    var storage_numel: Int
+    var storageNumel: Int
     var size: [Int]
     var stride: [Int]
     var offset: Int
+
+    private enum CodingKeys: String, CodingKey {
+      case name
+      case storageNumel = "storage_numel"
+      case size
+      case stride
+      case offset
+    }
   }
 
   struct Args: Decodable, Sendable {
@@ -83,8 +112,21 @@ enum RNGGolden {
     var numel: Int
     var sha256: String
     var bits: [String]?
-    var state_after: StateCase?
+    var stateAfter: StateCase?
     var testDescription: String { id }
+
+    private enum CodingKeys: String, CodingKey {
+      case id
+      case call
+      case seed
+      case shape
+      case dtype
+      case args
+      case numel
+      case sha256
+      case bits
+      case stateAfter = "state_after"
+    }
   }
 
   /// The repository root: the nearest folder above this file holding Package.swift.

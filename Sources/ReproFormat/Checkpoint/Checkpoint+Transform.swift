@@ -2,7 +2,9 @@ public import ReproTensor
 
 extension Checkpoint {
   /// The checkpoint with every floating-point tensor cast to `dtype` (PyTorch's `tensor.to`),
-  /// other values unchanged. A tensor referenced from several places stays one shared tensor.
+  /// other values unchanged.
+  ///
+  /// A tensor referenced from several places stays one shared tensor.
   public func castingFloatingTensors(to dtype: DType) -> Checkpoint {
     var copy = self
     copy.root = Checkpoint.map(root, memo: PickleSharedMap()) { t in
@@ -12,7 +14,9 @@ extension Checkpoint {
   }
 
   /// The checkpoint with every tensor tagged with `device` (what saving from that device
-  /// writes); no data moves. A tensor referenced from several places stays one shared tensor.
+  /// writes); no data moves.
+  ///
+  /// A tensor referenced from several places stays one shared tensor.
   public func taggingTensors(with device: Device) -> Checkpoint {
     var copy = self
     copy.root = Checkpoint.map(root, memo: PickleSharedMap()) { $0.tagged(device) }

@@ -54,7 +54,9 @@ enum Syscalls {
     if r != 0 && errno != EINTR { throw failure("cannot close", path) }
   }
 
-  /// Flushes a folder's entries (a rename) to disk. File systems that cannot sync a folder
+  /// Flushes a folder's entries (a rename) to disk.
+  ///
+  /// File systems that cannot sync a folder
   /// (`EINVAL`, `ENOTSUP`) are accepted silently.
   static func syncDirectory(_ path: String) throws(FormatError) {
     let fd = try open(path, O_RDONLY)
@@ -106,7 +108,7 @@ enum Syscalls {
     var done = 0
     while done < buffer.count {
       let n = pread(
-        fd, buffer.baseAddress! + done, min(buffer.count - done, 1 << 30),
+        fd, buffer.start + done, min(buffer.count - done, 1 << 30),
         off_t(offset + done))
       if n > 0 {
         done += n

@@ -14,7 +14,9 @@ public struct PickleInstruction: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Lists the instructions of a pickle without executing it (like `pickletools.dis`), for
-/// `repro diff` and debugging. Every read is bounds-checked.
+/// `repro diff` and debugging.
+///
+/// Every read is bounds-checked.
 public enum PickleDisassembler {
   /// The instructions up to and including `STOP`.
   ///

@@ -1,5 +1,7 @@
 /// A mutable object under construction inside the pickle machine (a list still receiving
-/// `APPENDS`, a dict receiving `SETITEMS`, an object receiving `BUILD`). Memo entries point to
+/// `APPENDS`, a dict receiving `SETITEMS`, an object receiving `BUILD`).
+///
+/// Memo entries point to
 /// nodes, so a mutation is seen from every reference, as with Python objects.
 final class PickleNode {
   enum Kind {
@@ -38,7 +40,9 @@ final class PickleNode {
 
   /// Releases the children without recursion: a hostile pickle can nest 100,000 containers
   /// before the depth check sees them, and releasing such a chain recursively overflows the
-  /// stack. Children only this node holds are detached into a worklist and emptied in turn;
+  /// stack.
+  ///
+  /// Children only this node holds are detached into a worklist and emptied in turn;
   /// children still referenced elsewhere (the memo) are left intact.
   deinit {
     guard !items.isEmpty || !attributes.isEmpty else { return }

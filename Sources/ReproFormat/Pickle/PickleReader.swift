@@ -1,4 +1,6 @@
-/// A bounds-checked cursor over pickle bytes. Every read checks the bytes left first and
+/// A bounds-checked cursor over pickle bytes.
+///
+/// Every read checks the bytes left first and
 /// throws a `FormatError` naming the opcode and its offset.
 struct PickleReader {
   let bytes: [UInt8]

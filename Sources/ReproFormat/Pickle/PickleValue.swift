@@ -183,6 +183,7 @@ public struct PickleBigInt: Sendable, Hashable {
   public let bytes: [UInt8]
 
   /// Creates a big int from little-endian two's complement bytes, trimming redundant sign bytes.
+  ///
   /// An empty array is zero.
   public init(twosComplement bytes: [UInt8]) {
     var b = bytes.isEmpty ? [0] : bytes

@@ -76,7 +76,9 @@ public enum Unpickler {
   }
 
   /// Why `torch.load(weights_only=True)` would refuse this pickle, or nil if it would accept
-  /// it. A malformed pickle is reported with its error message.
+  /// it.
+  ///
+  /// A malformed pickle is reported with its error message.
   public static func weightsOnlyRefusal(for bytes: [UInt8]) -> String? {
     do {
       return try unpickle(bytes, options: .opaqueObjects).weightsOnlyRefusal

@@ -31,7 +31,9 @@ public enum WeightsOnlyPolicy {
   }
 
   /// Why torch's weights-only unpickler refuses `module.name`, with torch's wording, or nil if
-  /// it accepts it. The name must already be mapped by `mapPython2Name`.
+  /// it accepts it.
+  ///
+  /// The name must already be mapped by `mapPython2Name`.
   public static func refusal(module: String, name: String) -> String? {
     let full = "\(module).\(name)"
     if blockedModules.contains(module) {

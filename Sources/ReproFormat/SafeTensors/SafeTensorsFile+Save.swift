@@ -81,7 +81,9 @@ extension SafeTensorsFile {
   }
 
   /// Writes the file (see `serialized()`), replacing any file at `url` atomically: a temporary
-  /// file in the same folder is written, fsync'd and renamed (``AtomicFile``). Contiguous
+  /// file in the same folder is written, fsync'd and renamed (``AtomicFile``).
+  ///
+  /// Contiguous
   /// tensors are written straight from their storage, without a copy.
   ///
   /// The corresponding Python function is `safetensors.torch.save_file`.

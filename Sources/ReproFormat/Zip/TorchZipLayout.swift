@@ -1,6 +1,8 @@
 /// The byte layout of PyTorch's zip writer (`PyTorchStreamWriter` over miniz 3.0.2, stored
 /// records, zip64 end records always): headers, padding, descriptors and end records for
-/// records whose data the caller writes. Shared by ``TorchZipWriter`` (memory) and
+/// records whose data the caller writes.
+///
+/// Shared by ``TorchZipWriter`` (memory) and
 /// ``TorchZipStreamWriter`` (file descriptor); see torch-format.md section a.
 struct TorchZipLayout: Sendable {
   let prefix: [UInt8]

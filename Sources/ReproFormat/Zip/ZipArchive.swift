@@ -23,7 +23,9 @@ public struct ZipArchive: Sendable {
   /// 258-byte matches coded in about 2 bits); a record that declares more is refused.
   public static let maximumDeflateRatio = 1032
 
-  /// The archive's bytes. Stored records borrow from it.
+  /// The archive's bytes.
+  ///
+  /// Stored records borrow from it.
   public let backing: Storage
   /// The records, in central directory order.
   public var entries: [ZipEntry]

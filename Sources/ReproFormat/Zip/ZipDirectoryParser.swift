@@ -1,5 +1,7 @@
 /// Reads a zip archive's end records and central directory, checking each entry against its
-/// local header. Internal to ``ZipArchive``; every read is bounds-checked.
+/// local header.
+///
+/// Internal to ``ZipArchive``; every read is bounds-checked.
 struct ZipDirectoryParser {
   let bytes: LEBytes
   private static let u32Max: UInt64 = 0xFFFF_FFFF
@@ -350,6 +352,6 @@ enum CodePage437 {
   ]
 
   static func scalar(for byte: UInt8) -> Unicode.Scalar {
-    byte < 0x80 ? Unicode.Scalar(byte) : Unicode.Scalar(high[Int(byte) - 0x80])!
+    byte < 0x80 ? Unicode.Scalar(byte) : Unicode.Scalar(high[Int(byte) - 0x80]) ?? "\u{FFFD}"
   }
 }

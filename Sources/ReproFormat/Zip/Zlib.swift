@@ -1,4 +1,5 @@
 internal import CZlib
+internal import ReproTensor
 
 /// Thin wrappers over zlib: the only file in ReproFormat that calls into `CZlib`.
 ///
@@ -113,7 +114,7 @@ enum Zlib {
         return buffer.withUnsafeMutableBytes { buf -> Int32 in
           var status: Int32 = Z_OK
           repeat {
-            stream.next_out = buf.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.next_out = buf.start.assumingMemoryBound(to: Bytef.self)
             stream.avail_out = uInt(buf.count)
             status = CZlib.deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH)
             out.append(contentsOf: buf.prefix(buf.count - Int(stream.avail_out)))

@@ -4,7 +4,9 @@ import ReproTensor
 
 /// The format regression gate: every file of the PyTorch-made interop corpus is loaded and
 /// written again by Repro (torch zip, and safetensors for flat state dicts); the exact bytes of
-/// each written file are kept as golden documents in `Golden/writer/`. A change in the writer
+/// each written file are kept as golden documents in `Golden/writer/`.
+///
+/// A change in the writer
 /// (one opcode, one header field) changes a record's sha256 and fails the gate with the record
 /// named; `repro diff` then shows where the bytes diverge.
 public enum WriterGate {

@@ -3,7 +3,9 @@ import ReproFormat
 import ReproTensor
 
 /// What a golden records about a checkpoint file Repro writes: its exact bytes (sha256 and
-/// size), each zip record, and each tensor. Any change in the writer's output changes a field,
+/// size), each zip record, and each tensor.
+///
+/// Any change in the writer's output changes a field,
 /// and the structural diff names the record or tensor.
 public struct WrittenFileDocument: Codable, Equatable, Sendable {
   /// One zip record (or, for safetensors, the header).

@@ -3,7 +3,9 @@ import ReproTensor
 import Synchronization
 
 /// The forward-output goldens of the matrix (`Golden/matrix/<model>-s<seed>-<dtype>.json`):
-/// the output of the reference kernels, element by element as bit patterns. A case on the
+/// the output of the reference kernels, element by element as bit patterns.
+///
+/// A case on the
 /// reference backend must match bitwise; BLAS backends (whose summation order depends on the
 /// CPU's OpenBLAS kernel) must match within `torch.testing.assert_close`'s tolerances.
 final class OutputGoldens: Sendable {
@@ -24,7 +26,9 @@ final class OutputGoldens: Sendable {
     return t
   }
 
-  /// The tolerance for comparing a BLAS output with the reference-kernel golden. float32 and
+  /// The tolerance for comparing a BLAS output with the reference-kernel golden.
+  ///
+  /// float32 and
   /// float64 use `assert_close`'s defaults. In float16/bfloat16 the two backends accumulate in
   /// float32 in different orders and round the result once: the outputs of a deep network
   /// (resnet18) then differ by one unit in the last place of the 16-bit format, which is at the

@@ -5,7 +5,7 @@ public enum Initializers {
   /// `kaiming_uniform_(w, a=sqrt(5))`: the default weight init of Linear and Conv2d.
   public static func defaultWeightInit(_ weight: Tensor, generator: Generator) {
     mustSucceed {
-      try generator.kaimingUniform_(
+      try generator.fillKaimingUniform(
         weight, a: 5.0.squareRoot(), mode: .fanIn, nonlinearity: .leakyRelu)
     }
   }
@@ -13,7 +13,7 @@ public enum Initializers {
   /// `uniform_(-1/sqrt(fan_in), 1/sqrt(fan_in))` (bound 0 when fan_in is 0).
   public static func defaultBiasInit(_ bias: Tensor, fanIn: Int, generator: Generator) {
     let bound = fanIn > 0 ? 1 / Double(fanIn).squareRoot() : 0
-    mustSucceed { try generator.uniform_(bias, from: -bound, to: bound) }
+    mustSucceed { try generator.fillUniform(bias, from: -bound, to: bound) }
   }
 
   /// Runs an initialiser on a tensor the layer itself allocated (floating, contiguous, ≥ 2-d for

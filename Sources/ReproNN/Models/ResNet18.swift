@@ -39,7 +39,7 @@ public final class ResNet18: Module {
     for (_, module) in namedModules() {
       if let conv = module as? Conv2d, let w = conv.parameter("weight") {
         Initializers.mustSucceed {
-          try g.kaimingNormal_(w.value, a: 0, mode: .fanOut, nonlinearity: .relu)
+          try g.fillKaimingNormal(w.value, a: 0, mode: .fanOut, nonlinearity: .relu)
         }
       }
     }

@@ -24,7 +24,9 @@ open class Module {
   /// Training mode (`train()` / `eval()`), which BatchNorm and Dropout read.
   public private(set) var isTraining = true
   /// How constructor arguments that PyTorch keeps as given were written (`2` or `(2, 2)`),
-  /// keyed by PyTorch's argument name; the spec factory fills it in. Whole-module files
+  /// keyed by PyTorch's argument name; the spec factory fills it in.
+  ///
+  /// Whole-module files
   /// (`wholeModuleValue()`) write these attributes in the same spelling, as torch.save does.
   public var argumentSpellings: [String: ArgumentSpelling] = [:]
 
@@ -121,7 +123,9 @@ open class Module {
   /// Sets evaluation mode (`eval()`).
   public func eval() { train(false) }
 
-  /// Computes the module's output (`forward`). Subclasses override it; the base class throws.
+  /// Computes the module's output (`forward`).
+  ///
+  /// Subclasses override it; the base class throws.
   ///
   /// Operations record an autograd graph when a parameter or the input requires grad and
   /// `GradMode.isEnabled`. Inputs are not cast: as in PyTorch, a float16 model takes float16

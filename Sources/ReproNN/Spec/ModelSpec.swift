@@ -38,6 +38,7 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
       self.offset = offset
     }
 
+    /// Whether two calls have the same name and arguments (their source offsets are ignored).
     public static func == (a: Call, b: Call) -> Bool {
       a.name == b.name && a.positional == b.positional
         && a.keywords.map(\.name) == b.keywords.map(\.name)
@@ -106,7 +107,7 @@ public struct ModelSpecError: Error, Sendable, Equatable, CustomStringConvertibl
     self.offset = offset
   }
 
-  /// The message followed by the spec and a caret under the problem:
+  /// The message followed by the spec and a caret under the problem.
   ///
   ///     invalid model spec: expected ')' or ',' at column 17
   ///       Sequential(Linear(5 7))

@@ -1,7 +1,7 @@
 public import ReproFormat
 public import ReproTensor
 
-/// The `repro train` recipe, step for step the PyTorch loop it is compared with:
+/// The `repro train` recipe, step for step the PyTorch loop it is compared with.
 ///
 /// ```python
 /// torch.manual_seed(seed); model = <spec>; opt = <optimizer>(model.parameters(), ...)

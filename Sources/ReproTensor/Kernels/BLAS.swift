@@ -19,6 +19,7 @@ public enum BLAS {
   static func fits(_ values: Int...) -> Bool { values.allSatisfy { $0 <= Int(Int32.max) } }
 
   /// Row-major `C = alpha * op(A) * op(B) + beta * C` in float32 (`cblas_sgemm`).
+  ///
   /// The caller checks `fits(m, n, k, lda, ldb, ldc)`.
   static func gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,

@@ -33,7 +33,9 @@ enum Broadcast {
   }
 
   /// Strides that read a tensor of `shape`/`strides` as if expanded to `target` (0 on broadcast
-  /// dimensions). The caller has checked that `shape` broadcasts to `target`.
+  /// dimensions).
+  ///
+  /// The caller has checked that `shape` broadcasts to `target`.
   static func strides(shape: [Int], strides: [Int], to target: [Int]) -> [Int] {
     var out = [Int](repeating: 0, count: target.count)
     let lead = target.count - shape.count
@@ -65,7 +67,8 @@ struct ElementLoop {
     for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
       if let inner = revShape.last {
         var mergeable = true
-        for k in operandStrides.indices where operandStrides[k][d] != revStrides[k].last! * inner {
+        for k in operandStrides.indices
+        where operandStrides[k][d] != (revStrides[k].last ?? 0) * inner {
           mergeable = false
           break
         }
@@ -119,7 +122,9 @@ extension ElementLoop {
   /// The dims of `shape` ordered outermost to innermost by the operands' strides, as PyTorch's
   /// TensorIterator orders them: dim `d` goes inside dim `e` when the first operand whose
   /// strides tell them apart (neither is 0, they differ) has the smaller stride on `d`; ties keep
-  /// the logical order. Results are laid out densely in this order, so an op on transposed
+  /// the logical order.
+  ///
+  /// Results are laid out densely in this order, so an op on transposed
   /// inputs gives a transposed output as in PyTorch, and every operand is read sequentially.
   static func layoutOrder(shape: [Int], strides operandStrides: [[Int]]) -> [Int] {
     var order: [Int] = []  // outermost first

@@ -7,7 +7,9 @@
 /// vectorises.
 enum Elementwise {
   /// Calls `body` with a pointer to `t`'s first element as `C` and its strides broadcast to
-  /// `shape`. Operands are rounded through `rounding` (the common dtype) when it is
+  /// `shape`.
+  ///
+  /// Operands are rounded through `rounding` (the common dtype) when it is
   /// float16/bfloat16, as PyTorch casts them to the common dtype before opmath compute; 0-d
   /// operands (numbers) only when `roundsZeroDim` (PyTorch's mul and div read a CPU scalar's
   /// original value in float32, add, sub and comparisons read it in the common dtype).
@@ -18,7 +20,7 @@ enum Elementwise {
   ) -> R {
     if t.dtype == C.naturalDType {
       return t.storage.withUnsafeBytes { raw in
-        let p = raw.baseAddress!.assumingMemoryBound(to: C.self) + t.storageOffset
+        let p = raw.start.assumingMemoryBound(to: C.self) + t.storageOffset
         return body(p, Broadcast.strides(shape: t.shape, strides: t.strides, to: shape))
       }
     }
@@ -30,12 +32,14 @@ enum Elementwise {
       // A 0-element operand is never read; give the body a valid dummy address.
       if let base = buf.baseAddress { return body(base, strides) }
       var dummy = [C.kernelZero]
-      return dummy.withUnsafeMutableBufferPointer { body(UnsafePointer($0.baseAddress!), strides) }
+      return dummy.withUnsafeMutableBufferPointer { body(UnsafePointer($0.start), strides) }
     }
   }
 
   /// One output per element of the broadcast of `a` and `b`, computed as `op(a, b)` in `C` and
-  /// rounded once into `result`. The output is dense, laid out in the operands' stride order
+  /// rounded once into `result`.
+  ///
+  /// The output is dense, laid out in the operands' stride order
   /// (`ElementLoop.layoutOrder`): row-major for row-major inputs.
   @inline(__always)
   static func binary<C: KernelScalar, O: KernelOutput>(
@@ -96,7 +100,7 @@ enum Elementwise {
   ) -> Tensor {
     Tensor.makeComputed(C.self, shape: shape, dtype: result, device: a.device) { out, _ in
       cond.storage.withUnsafeBytes { craw in
-        let pc = craw.baseAddress!.assumingMemoryBound(to: UInt8.self) + cond.storageOffset
+        let pc = craw.start.assumingMemoryBound(to: UInt8.self) + cond.storageOffset
         let sc = Broadcast.strides(shape: cond.shape, strides: cond.strides, to: shape)
         withOperand(a, C.self, broadcastTo: shape, rounding: result) { pa, sa in
           withOperand(b, C.self, broadcastTo: shape, rounding: result) { pb, sb in

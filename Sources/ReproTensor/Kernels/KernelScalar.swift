@@ -60,7 +60,7 @@ extension Float: KernelScalar {
   ) {
     let n = values.count
     switch dtype {
-    case .float32: raw.copyMemory(from: values.baseAddress!, byteCount: n * 4)
+    case .float32: raw.copyMemory(from: values.start, byteCount: n * 4)
     case .float64:
       let p = raw.assumingMemoryBound(to: Double.self)
       for i in 0..<n { p[i] = Double(values[i]) }
@@ -96,7 +96,7 @@ extension Double: KernelScalar {
   ) {
     let n = values.count
     if dtype == .float64 {
-      raw.copyMemory(from: values.baseAddress!, byteCount: n * 8)
+      raw.copyMemory(from: values.start, byteCount: n * 8)
       return
     }
     let out = UnsafeMutableRawBufferPointer(start: raw, count: n * dtype.elementSize)
@@ -125,7 +125,7 @@ extension Int64: KernelScalar {
   ) {
     let n = values.count
     switch dtype {
-    case .int64: raw.copyMemory(from: values.baseAddress!, byteCount: n * 8)
+    case .int64: raw.copyMemory(from: values.start, byteCount: n * 8)
     case .int32:
       let p = raw.assumingMemoryBound(to: Int32.self)
       for i in 0..<n { p[i] = Int32(truncatingIfNeeded: values[i]) }
@@ -222,20 +222,19 @@ extension Tensor {
         preconditionFailure("kernelValues on a complex tensor; callers must check first")
       }
     }
-    if let rounding, rounding != dtype, C.self == Float.self {
+    if let rounding, rounding != dtype, C.self == Float.self, var floats = out as? [Float] {
       if rounding == .float16 {
-        for i in out.indices {
-          out[i] = C(
-            kernelFloat: HalfPrecision.float(
-              fromFloat16Bits: HalfPrecision.float16Bits(from: out[i] as! Float)))
+        for i in floats.indices {
+          floats[i] = HalfPrecision.float(
+            fromFloat16Bits: HalfPrecision.float16Bits(from: floats[i]))
         }
       } else if rounding == .bfloat16 {
-        for i in out.indices {
-          out[i] = C(
-            kernelFloat: HalfPrecision.float(
-              fromBFloat16Bits: HalfPrecision.bfloat16Bits(from: out[i] as! Float)))
+        for i in floats.indices {
+          floats[i] = HalfPrecision.float(
+            fromBFloat16Bits: HalfPrecision.bfloat16Bits(from: floats[i]))
         }
       }
+      out = floats.map { C(kernelFloat: $0) }
     }
     return out
   }
@@ -249,7 +248,9 @@ extension Tensor {
   }
 
   /// A new dense tensor of `dtype` (row-major unless `strides` gives a permuted dense layout)
-  /// whose elements are computed as `C` by `fill` and rounded once into `dtype`. `fill`
+  /// whose elements are computed as `C` by `fill` and rounded once into `dtype`.
+  ///
+  /// `fill`
   /// receives the first element and the element count, and must write every element (by
   /// storage position): the storage is not zeroed first.
   @inline(__always)
@@ -265,14 +266,14 @@ extension Tensor {
     if n == 0 { return out }
     if dtype == C.naturalDType {
       try out.storage.withUnsafeMutableBytes { (raw) throws(E) in
-        try fill(raw.baseAddress!.assumingMemoryBound(to: C.self), n)
+        try fill(raw.start.assumingMemoryBound(to: C.self), n)
       }
     } else {
       let tmp = UnsafeMutablePointer<C>.allocate(capacity: n)
       defer { tmp.deallocate() }
       try fill(tmp, n)
       out.storage.withUnsafeMutableBytes { raw in
-        C.convertStore(UnsafeBufferPointer(start: tmp, count: n), into: raw.baseAddress!, as: dtype)
+        C.convertStore(UnsafeBufferPointer(start: tmp, count: n), into: raw.start, as: dtype)
       }
     }
     return out
@@ -287,14 +288,14 @@ extension Tensor {
   ) -> R {
     if t.dtype == C.naturalDType && t.isContiguous {
       return t.storage.withUnsafeBytes { raw in
-        body(raw.baseAddress!.assumingMemoryBound(to: C.self) + t.storageOffset)
+        body(raw.start.assumingMemoryBound(to: C.self) + t.storageOffset)
       }
     }
     let values = t.kernelValues(C.self)
     return values.withUnsafeBufferPointer { buf in
       if let base = buf.baseAddress { return body(base) }
       let dummy = [C.kernelZero]
-      return dummy.withUnsafeBufferPointer { body($0.baseAddress!) }
+      return dummy.withUnsafeBufferPointer { body($0.start) }
     }
   }
 }

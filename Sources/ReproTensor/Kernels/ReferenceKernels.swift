@@ -8,7 +8,9 @@ struct MatrixView<C> {
 }
 
 /// Plain loops that define each heavy op, used by `ComputeBackend.reference` and as the oracle
-/// in tests. Each accumulates in the kernel type in index order, the textbook way.
+/// in tests.
+///
+/// Each accumulates in the kernel type in index order, the textbook way.
 enum ReferenceKernels {
   /// `out[i*n + j] = Σ_p a[i,p] * b[p,j]`, summed over `p = 0..<k` in order (row-major out).
   static func matmul<C: KernelScalar>(
