@@ -207,3 +207,26 @@ extension UInt64 {
     (0..<8).map { UInt8(truncatingIfNeeded: self >> (8 * UInt64($0))) }
   }
 }
+
+/// Cycles only a hand-made pickle can hold.
+@Suite struct HandMadeCycleTests {
+  /// `s = set(); s.add(s)` is impossible in Python (a set is unhashable), but a pickle can say
+  /// it: reading works, writing refuses instead of recursing forever.
+  @Test func aSetContainingItselfIsReadButNotWritten() throws {
+    // EMPTY_SET BINPUT 0 MARK BINGET 0 ADDITEMS STOP (protocol 4 opcodes; weights-only refuses
+    // them, so read with opaque objects allowed).
+    let pickle: [UInt8] = [0x80, 0x04, 0x8F, 0x71, 0x00, 0x28, 0x68, 0x00, 0x90, 0x2E]
+    let value = try Unpickler.unpickle(pickle, options: .opaqueObjects).value
+    guard case .shared(let box) = value, case .set(let items) = box.value,
+      case .backReference(let r) = items[0]
+    else {
+      Issue.record("not a shared set holding a back-reference: \(value.typeName)")
+      return
+    }
+    #expect(r.target === box)
+    #expect(PythonText.repr(value) == "{...}")
+    let error = #expect(throws: FormatError.self) { try Pickler.pickle(value) }
+    #expect(error?.code == .invalidArgument)
+    #expect(error?.message.contains("cycle through set") == true, "\(error?.message ?? "")")
+  }
+}

@@ -81,6 +81,8 @@ public struct Pickler {
   private var memoCount = 0
   private var storageKeys: [ObjectIdentifier: (key: String, memoIndex: Int?, dtype: DType)] = [:]
   private var storageOrder: [Storage] = []
+  /// How many times each shared node is being written right now (cycles, see `save`).
+  private var inProgress: [MemoKey: Int] = [:]
 
   private init(options: Options) { self.options = options }
 
@@ -268,6 +270,20 @@ public struct Pickler {
         get(idx)
         return idx
       }
+      // A node met again before it is memoized: legal only for a tuple, once (CPython writes a
+      // recursive tuple again inside itself); anything else (a set that contains itself, which
+      // only a hand-made pickle can hold) would recurse forever.
+      let entered = inProgress[key, default: 0]
+      if entered > 0 {
+        guard case .tuple = box.value, entered == 1 else {
+          throw FormatError(
+            .invalidArgument,
+            "cannot pickle a reference cycle through \(box.value.typeName): Python's pickler can only write cycles through lists, dicts, objects and tuples"
+          )
+        }
+      }
+      inProgress[key] = entered + 1
+      defer { inProgress[key] = entered }
       let idx = try save(box.value, strings: strings, identity: key)
       if let idx { memo[key] = idx }
       return idx
