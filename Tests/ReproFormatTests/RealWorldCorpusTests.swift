@@ -4,10 +4,12 @@ import Testing
 
 @testable import ReproFormat
 
-/// The checkpoints people actually have (Golden/pytorch/realworld, made by
-/// Scripts/make_real_world_corpus.py with real torch, numpy and omegaconf): Python-2 OrderedDict
-/// pairs, reference cycles, parent-pointing object graphs, numpy values and tied weights. Their
-/// inventories are checked by `InteropCorpusTests`; here: writing them back, cycles and numpy.
+/// The checkpoints people actually have (Golden/pytorch/realworld).
+///
+/// Made by Scripts/make_real_world_corpus.py with real torch, numpy and omegaconf: Python-2
+/// OrderedDict pairs, reference cycles, parent-pointing object graphs, numpy values and tied
+/// weights. Their inventories are checked by `InteropCorpusTests`; here: writing them back,
+/// cycles and numpy.
 @Suite struct RealWorldCorpusTests {
   static let folder = Corpus.root.appendingPathComponent("Golden/pytorch/realworld")
   static let names = [
@@ -87,7 +89,8 @@ import Testing
   /// The pickle machine's node graph of a list appended to itself is a strong cycle; the
   /// unpickler empties the nodes so that ARC frees them.
   @Test func theNodeGraphOfASelfReferencingPickleIsFreed() throws {
-    let pickle: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E]  // l = []; l.append(l)
+    // l = []; l.append(l)
+    let pickle: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E]
     weak var node: PickleNode?
     do {
       var vm = PickleMachine(bytes: pickle, offset: 0, context: "t", options: .weightsOnly)
