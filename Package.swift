@@ -6,6 +6,9 @@ let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The libraries and the tool hold the package's unsafe code: every unsafe site is marked `unsafe`.
+let librarySettings: [SwiftSetting] = strictSettings + [.strictMemorySafety()]
+
 let package = Package(
   name: "Repro",
   platforms: [.macOS(.v15)],
@@ -31,26 +34,26 @@ let package = Package(
       name: "ReproTensor",
       dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
       exclude: ["README.md"],
-      swiftSettings: strictSettings),
+      swiftSettings: librarySettings),
     .target(
       name: "ReproFormat",
       dependencies: ["ReproTensor", "CZlib"],
-      swiftSettings: strictSettings),
+      swiftSettings: librarySettings),
     .target(
       name: "ReproNN",
       dependencies: ["ReproTensor", "ReproFormat"],
-      swiftSettings: strictSettings),
+      swiftSettings: librarySettings),
     .target(
       name: "ReproHarness",
       dependencies: ["ReproTensor", "ReproFormat", "ReproNN"],
-      swiftSettings: strictSettings),
+      swiftSettings: librarySettings),
     .executableTarget(
       name: "repro",
       dependencies: [
         "ReproTensor", "ReproFormat", "ReproNN", "ReproHarness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
-      swiftSettings: strictSettings),
+      swiftSettings: librarySettings),
     .testTarget(
       name: "ReproFormatTests",
       dependencies: ["ReproFormat", "ReproTensor"],

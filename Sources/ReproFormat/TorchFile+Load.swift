@@ -48,7 +48,7 @@ extension TorchFile {
   public static func load(
     file: Storage, mapLocation: MapLocation?, weightsOnly: Bool, borrowsStorages: Bool
   ) throws(FormatError) -> Loaded {
-    let head = file.withUnsafeBytes { Array($0.prefix(4)) }
+    let head = unsafe file.withUnsafeBytes { unsafe Array($0.prefix(4)) }
     // torch.load treats only PK\x03\x04 as zip; any `PK` start is read as a (damaged) zip here
     // so that the error speaks about the zip structure rather than a legacy pickle.
     if head.count >= 2 && head[0] == 0x50 && head[1] == 0x4B {
@@ -144,15 +144,15 @@ extension TorchFile {
   /// A copy of `storage` with each element's bytes reversed (complex: each component).
   static func byteSwapped(_ storage: Storage, dtype: DType) -> Storage {
     let unit = dtype.isComplex ? dtype.elementSize / 2 : dtype.elementSize
-    let copy = storage.withUnsafeBytes { Storage(copying: $0) }
+    let copy = unsafe storage.withUnsafeBytes { unsafe Storage(copying: $0) }
     guard unit > 1 else { return copy }
-    copy.withUnsafeMutableBytes { b in
+    unsafe copy.withUnsafeMutableBytes { b in
       var i = 0
       while i + unit <= b.count {
         var lo = i
         var hi = i + unit - 1
         while lo < hi {
-          b.swapAt(lo, hi)
+          unsafe b.swapAt(lo, hi)
           lo += 1
           hi -= 1
         }

@@ -37,11 +37,11 @@ struct TorchRecordReader {
     try archive.checkReadable(e)
     if e.isStored && !borrow && ownsBacking {
       let backing = archive.backing
-      return try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in
-        let region = UnsafeRawBufferPointer(
+      return unsafe try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in
+        let region = unsafe UnsafeRawBufferPointer(
           rebasing: raw[e.dataOffset..<(e.dataOffset + e.compressedSize)])
-        try archive.verifyCRC(of: region, e)
-        return Storage(borrowing: region, owner: backing, isReadOnly: false)
+        unsafe try archive.verifyCRC(of: region, e)
+        return unsafe Storage(borrowing: region, owner: backing, isReadOnly: false)
       }
     }
     if e.isStored && !borrow {
@@ -76,7 +76,7 @@ struct TorchRecordWriter {
   init(archiveName: String) { writer = TorchZipWriter(archiveName: archiveName) }
 
   mutating func add(_ name: String, _ data: UnsafeRawBufferPointer) {
-    writer.addRecord(name: name, bytes: data)
+    unsafe writer.addRecord(name: name, bytes: data)
   }
 
   mutating func add(_ name: String, _ bytes: [UInt8]) { writer.addRecord(name: name, bytes: bytes) }

@@ -25,7 +25,7 @@ extension TorchFile {
     zip.add(".storage_alignment", Array("64".utf8))
     zip.add("byteorder", Array("little".utf8))
     for (i, s) in pickled.storages.enumerated() {
-      s.withUnsafeBytes { zip.add("data/\(i)", $0) }
+      unsafe s.withUnsafeBytes { unsafe zip.add("data/\(i)", unsafe $0) }
     }
     zip.add("version", Array("3\n".utf8))
     // finish() appends the `.data/serialization_id` record.
@@ -53,8 +53,8 @@ extension TorchFile {
         try zip.addRecord(name: ".storage_alignment", bytes: Array("64".utf8))
         try zip.addRecord(name: "byteorder", bytes: Array("little".utf8))
         for (i, s) in pickled.storages.enumerated() {
-          try s.withUnsafeBytes { (raw) throws(FormatError) in
-            try zip.addRecord(name: "data/\(i)", bytes: raw)
+          unsafe try s.withUnsafeBytes { (raw) throws(FormatError) in
+            unsafe try zip.addRecord(name: "data/\(i)", bytes: unsafe raw)
           }
         }
         try zip.addRecord(name: "version", bytes: Array("3\n".utf8))

@@ -67,7 +67,7 @@ struct ReportCommand: ParsableCommand {
     var urls: [URL] = []
     for path in from {
       var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      guard unsafe FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw HarnessError(.io, "\(path): no such file or folder")
       }
       if isDirectory.boolValue {

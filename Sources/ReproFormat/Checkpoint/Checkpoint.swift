@@ -56,10 +56,10 @@ public struct Checkpoint: Sendable {
   ///   - file: the file's bytes.
   ///   - fileName: the file's name, if known.
   public static func detectFormat(of file: Storage, fileName: String? = nil) -> Format {
-    file.withUnsafeBytes { raw in
-      if raw.count >= 2 && raw[0] == 0x50 && raw[1] == 0x4B { return .zip }
+    unsafe file.withUnsafeBytes { raw in
+      if unsafe raw.count >= 2 && raw[0] == 0x50 && raw[1] == 0x4B { return .zip }
       if fileName?.hasSuffix(".safetensors") == true { return .safetensors }
-      if raw.count >= 9 && raw[8] == UInt8(ascii: "{") { return .safetensors }
+      if unsafe raw.count >= 9 && raw[8] == UInt8(ascii: "{") { return .safetensors }
       return .legacy
     }
   }

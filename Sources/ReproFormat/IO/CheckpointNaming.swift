@@ -31,7 +31,7 @@ public enum CheckpointNaming {
       else { continue }
       let url = folder.appendingPathComponent(file)
       var isFolder: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder),
+      guard unsafe FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder),
         !isFolder.boolValue
       else { continue }
       found.append((name, url))

@@ -24,7 +24,7 @@ public struct FileWriter: Sendable {
   ///
   /// - Throws: `FormatError` (`.io`) when the system refuses the write (disk full, closed fd).
   public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(FormatError) {
-    try Syscalls.write(fileDescriptor, bytes, path: path)
+    unsafe try Syscalls.write(fileDescriptor, bytes, path: path)
     bytesWritten += bytes.count
   }
 
@@ -32,6 +32,6 @@ public struct FileWriter: Sendable {
   ///
   /// - Throws: `FormatError` (`.io`) when the system refuses the write.
   public mutating func write(_ bytes: [UInt8]) throws(FormatError) {
-    try bytes.withBytes { (raw) throws(FormatError) in try write(raw) }
+    unsafe try bytes.withBytes { (raw) throws(FormatError) in unsafe try write(raw) }
   }
 }

@@ -16,7 +16,7 @@ public import ReproTensor
 /// An empty file has no mapping (POSIX refuses zero-length maps); its storage is empty.
 /// Writes through a mapped storage are refused (`Storage.isReadOnly`); if the file is truncated
 /// by another process while mapped, reading past its new end raises `SIGBUS`, as with any mmap.
-public final class MappedFile: @unchecked Sendable {
+@safe public final class MappedFile: @unchecked Sendable {
   // Sendable invariant: `base` and `byteCount` never change after init, and the mapping is
   // read-only, so concurrent readers are safe; munmap only runs in deinit.
   private let base: UnsafeRawPointer?
@@ -37,16 +37,16 @@ public final class MappedFile: @unchecked Sendable {
     let (size, isRegular) = try Syscalls.fileSize(fd, path: path)
     guard isRegular else { throw FormatError(.io, "cannot map \(path): not a regular file") }
     byteCount = size
-    base = size == 0 ? nil : try Syscalls.mapReadOnly(fd, count: size, path: path)
+    unsafe base = unsafe size == 0 ? nil : try Syscalls.mapReadOnly(fd, count: size, path: path)
   }
 
   deinit {
-    if let base { Syscalls.unmap(base, count: byteCount) }
+    if let base = unsafe base { unsafe Syscalls.unmap(base, count: byteCount) }
   }
 
   /// A read-only storage borrowing the whole mapping (no copy); it keeps this object alive.
   public var storage: Storage {
-    Storage(
+    unsafe Storage(
       borrowing: UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : byteCount),
       owner: self, isReadOnly: true)
   }

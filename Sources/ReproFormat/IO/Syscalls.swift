@@ -11,7 +11,7 @@
 /// Each wrapper retries on `EINTR` where that applies and turns a failure into a `FormatError`
 /// with code `.io` that names the operation, the path and `strerror(errno)`.
 enum Syscalls {
-  static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
+  static func errorText(_ code: Int32) -> String { unsafe String(cString: strerror(code)) }
 
   static func failure(_ what: String, _ path: String, errno code: Int32 = errno) -> FormatError {
     FormatError(.io, "\(what) \(path): \(errorText(code)) (errno \(code))")
@@ -22,11 +22,11 @@ enum Syscalls {
     -> Int32
   {
     while true {
-      let fd = path.withCString { cPath in
+      let fd = unsafe path.withCString { cPath in
         #if canImport(Darwin)
           Darwin.open(cPath, flags | O_CLOEXEC, mode_t(mode))
         #else
-          Glibc.open(cPath, flags | O_CLOEXEC, mode_t(mode))
+          unsafe Glibc.open(cPath, flags | O_CLOEXEC, mode_t(mode))
         #endif
       }
       if fd >= 0 { return fd }
@@ -84,7 +84,7 @@ enum Syscalls {
     size: Int, isRegular: Bool
   ) {
     var info = stat()
-    guard fstat(fd, &info) == 0 else { throw failure("cannot stat", path) }
+    guard unsafe fstat(fd, &info) == 0 else { throw failure("cannot stat", path) }
     return (Int(info.st_size), (info.st_mode & S_IFMT) == S_IFREG)
   }
 
@@ -92,13 +92,13 @@ enum Syscalls {
   static func mapReadOnly(_ fd: Int32, count: Int, path: String) throws(FormatError)
     -> UnsafeRawPointer
   {
-    let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
-    guard let p, p != MAP_FAILED else { throw failure("cannot memory-map", path) }
+    let p = unsafe mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
+    guard let p = unsafe p, unsafe p != MAP_FAILED else { throw failure("cannot memory-map", path) }
     return UnsafeRawPointer(p)
   }
 
   static func unmap(_ base: UnsafeRawPointer, count: Int) {
-    _ = munmap(UnsafeMutableRawPointer(mutating: base), count)
+    _ = unsafe munmap(UnsafeMutableRawPointer(mutating: base), count)
   }
 
   /// Reads exactly `buffer.count` bytes from `fd` at `offset`; fails on a short file.
@@ -107,7 +107,7 @@ enum Syscalls {
   ) throws(FormatError) {
     var done = 0
     while done < buffer.count {
-      let n = pread(
+      let n = unsafe pread(
         fd, buffer.start + done, min(buffer.count - done, 1 << 30),
         off_t(offset + done))
       if n > 0 {
@@ -130,7 +130,7 @@ enum Syscalls {
       #if canImport(Darwin)
         let n = Darwin.write(fd, base + done, min(bytes.count - done, 1 << 30))
       #else
-        let n = Glibc.write(fd, base + done, min(bytes.count - done, 1 << 30))
+        let n = unsafe Glibc.write(fd, base + done, min(bytes.count - done, 1 << 30))
       #endif
       if n >= 0 {
         done += n
@@ -153,12 +153,12 @@ enum Syscalls {
   }
 
   static func rename(_ from: String, _ to: String) throws(FormatError) {
-    let r = from.withCString { f in
-      to.withCString { t in
+    let r = unsafe from.withCString { f in
+      unsafe to.withCString { t in
         #if canImport(Darwin)
           Darwin.rename(f, t)
         #else
-          Glibc.rename(f, t)
+          unsafe Glibc.rename(f, t)
         #endif
       }
     }
@@ -168,11 +168,11 @@ enum Syscalls {
   /// Removes `path`; returns whether it succeeded.
   @discardableResult
   static func unlink(_ path: String) -> Bool {
-    path.withCString { p in
+    unsafe path.withCString { p in
       #if canImport(Darwin)
         Darwin.unlink(p) == 0
       #else
-        Glibc.unlink(p) == 0
+        unsafe Glibc.unlink(p) == 0
       #endif
     }
   }
@@ -180,7 +180,7 @@ enum Syscalls {
   /// A process-unique suffix for temporary file names (pid + clock + counter-free randomness).
   static func uniqueSuffix() -> String {
     var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
+    unsafe clock_gettime(CLOCK_REALTIME, &ts)
     let random = UInt64.random(in: 0...UInt64.max)
     return "\(getpid())-\(ts.tv_sec)\(ts.tv_nsec)-\(String(random, radix: 36))"
   }

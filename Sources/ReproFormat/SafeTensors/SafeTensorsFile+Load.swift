@@ -22,7 +22,9 @@ extension SafeTensorsFile {
         "safetensors: header too small: the file has \(fileSize) bytes, fewer than the 8-byte header length"
       )
     }
-    let declared = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
+    let declared = unsafe bytes.withUnsafeBytes {
+      unsafe $0.loadUnaligned(as: UInt64.self).littleEndian
+    }
     guard declared <= UInt64(maximumHeaderLength) else {
       throw FormatError(
         .limitExceeded,
@@ -36,7 +38,7 @@ extension SafeTensorsFile {
         "safetensors: invalid header length: \(headerLength) bytes declared but only \(fileSize - 8) follow the length field"
       )
     }
-    let headerBytes = bytes.withUnsafeBytes { Array($0[8..<(8 + headerLength)]) }
+    let headerBytes = unsafe bytes.withUnsafeBytes { unsafe Array($0[8..<(8 + headerLength)]) }
     guard String(validating: headerBytes, as: UTF8.self) != nil else {
       throw FormatError(.corrupt, "safetensors: invalid UTF-8 in header")
     }
@@ -262,14 +264,15 @@ extension SafeTensorsFile {
       if byteOffset % e.dtype.elementSize == 0 {
         // Each tensor gets its own storage over its byte range (as safetensors' tensors do in
         // PyTorch: offset 0, no sharing), borrowing the file's bytes without a copy.
-        let region = storage.withUnsafeBytes {
-          UnsafeRawBufferPointer(rebasing: $0[byteOffset..<(dataStart + e.end)])
+        let region = unsafe storage.withUnsafeBytes {
+          unsafe UnsafeRawBufferPointer(rebasing: $0[byteOffset..<(dataStart + e.end)])
         }
-        let own = Storage(borrowing: region, owner: storage, isReadOnly: storage.isReadOnly)
+        let own = unsafe Storage(borrowing: region, owner: storage, isReadOnly: storage.isReadOnly)
         return try Tensor(storage: own, dtype: e.dtype, shape: e.shape, strides: strides)
       }
-      let copy = storage.withUnsafeBytes {
-        Storage(copying: UnsafeRawBufferPointer(rebasing: $0[byteOffset..<(dataStart + e.end)]))
+      let copy = unsafe storage.withUnsafeBytes {
+        unsafe Storage(
+          copying: UnsafeRawBufferPointer(rebasing: $0[byteOffset..<(dataStart + e.end)]))
       }
       return try Tensor(storage: copy, dtype: e.dtype, shape: e.shape, strides: strides)
     } catch {

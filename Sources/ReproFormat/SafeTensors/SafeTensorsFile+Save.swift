@@ -75,7 +75,7 @@ extension SafeTensorsFile {
     while header.count % 8 != 0 { header.append(UInt8(ascii: " ")) }
     var prefixed: [UInt8] = []
     prefixed.reserveCapacity(8 + header.count)
-    withUnsafeBytes(of: UInt64(header.count).littleEndian) { prefixed += $0 }
+    unsafe withUnsafeBytes(of: UInt64(header.count).littleEndian) { unsafe prefixed += $0 }
     prefixed += header
     return (prefixed, ordered, offset)
   }
@@ -99,8 +99,8 @@ extension SafeTensorsFile {
           if tensor.isContiguous {
             let size = tensor.count * tensor.dtype.elementSize
             let start = tensor.storageOffset * tensor.dtype.elementSize
-            try tensor.storage.withUnsafeBytes { (raw) throws(FormatError) in
-              try out.write(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))
+            unsafe try tensor.storage.withUnsafeBytes { (raw) throws(FormatError) in
+              unsafe try out.write(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))
             }
           } else {
             try out.write(tensor.contiguousBytes())

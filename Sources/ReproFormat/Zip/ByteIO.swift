@@ -2,9 +2,9 @@
 ///
 /// `LEBytes` never reads outside `bytes`: every multi-byte read goes through ``require``, which
 /// throws a `.truncated` `FormatError` naming the structure and the offset.
-struct LEBytes {
+@safe struct LEBytes {
   let bytes: UnsafeRawBufferPointer
-  var count: Int { bytes.count }
+  var count: Int { unsafe bytes.count }
 
   /// Throws unless `[offset, offset + length)` lies inside the region.
   func require(_ offset: Int, _ length: Int, _ what: @autoclosure () -> String) throws(FormatError)
@@ -23,28 +23,28 @@ struct LEBytes {
 
   // Unchecked loads: callers have called `require` for the enclosing structure.
   func u16(_ offset: Int) -> UInt16 {
-    UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    unsafe UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
   }
   func u32(_ offset: Int) -> UInt32 {
-    UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    unsafe UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
   }
   func u64(_ offset: Int) -> UInt64 {
-    UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    unsafe UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
   }
   func slice(_ offset: Int, _ length: Int) -> UnsafeRawBufferPointer {
-    UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+    unsafe UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
   }
 }
 
 extension Array where Element == UInt8 {
   mutating func appendLE(_ v: UInt16) {
-    Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) }
+    unsafe Swift.withUnsafeBytes(of: v.littleEndian) { unsafe append(contentsOf: $0) }
   }
   mutating func appendLE(_ v: UInt32) {
-    Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) }
+    unsafe Swift.withUnsafeBytes(of: v.littleEndian) { unsafe append(contentsOf: $0) }
   }
   mutating func appendLE(_ v: UInt64) {
-    Swift.withUnsafeBytes(of: v.littleEndian) { append(contentsOf: $0) }
+    unsafe Swift.withUnsafeBytes(of: v.littleEndian) { unsafe append(contentsOf: $0) }
   }
 }
 
@@ -66,8 +66,10 @@ extension Array where Element == UInt8 {
   func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(FormatError) -> R)
     throws(FormatError) -> R
   {
-    let result: Result<R, FormatError> = withUnsafeBytes { raw in
-      do throws(FormatError) { return .success(try body(raw)) } catch { return .failure(error) }
+    let result: Result<R, FormatError> = unsafe withUnsafeBytes { raw in
+      do throws(FormatError) { return unsafe .success(try body(raw)) } catch {
+        return .failure(error)
+      }
     }
     return try result.get()
   }

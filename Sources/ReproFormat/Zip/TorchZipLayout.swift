@@ -84,10 +84,10 @@ struct TorchZipLayout: Sendable {
 
     // PyTorch's output hook hashes the LE32 at +4 of any write that starts with PK\7\8,
     // payloads included (miniz writes a payload in one call).
-    if size >= 8 && leading.count >= 8
+    if unsafe size >= 8 && leading.count >= 8
       && leading.loadUnaligned(as: UInt32.self) == ZipSignature.dataDescriptor.littleEndian
     {
-      descriptorCRCs.append(
+      unsafe descriptorCRCs.append(
         UInt32(littleEndian: leading.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
     }
     var descriptor: [UInt8] = []

@@ -43,18 +43,20 @@ public struct TorchZipStreamWriter: Sendable {
   ///
   /// - Throws: `FormatError` (`.io`) when writing fails; the file is then incomplete.
   public mutating func addRecord(name: String, bytes: UnsafeRawBufferPointer) throws(FormatError) {
-    let crc = layout.computesCRC32 ? Zlib.crc32(bytes) : 0
-    let (header, descriptor) = layout.addRecord(
+    let crc = unsafe layout.computesCRC32 ? Zlib.crc32(bytes) : 0
+    let (header, descriptor) = unsafe layout.addRecord(
       name: name, size: bytes.count, crc: crc,
       leading: UnsafeRawBufferPointer(rebasing: bytes.prefix(8)))
     try output.write(header)
-    try output.write(bytes)
+    unsafe try output.write(bytes)
     try output.write(descriptor)
   }
 
   /// Writes the record `<archiveName>/<name>` holding `bytes`.
   public mutating func addRecord(name: String, bytes: [UInt8]) throws(FormatError) {
-    try bytes.withBytes { (b) throws(FormatError) in try addRecord(name: name, bytes: b) }
+    unsafe try bytes.withBytes { (b) throws(FormatError) in
+      unsafe try addRecord(name: name, bytes: b)
+    }
   }
 
   /// The serialization id torch.save would write after the records written so far.

@@ -36,18 +36,18 @@ public struct TorchZipWriter: Sendable {
   ///
   /// - Precondition: the full name is at most 65535 UTF-8 bytes (a programmer error).
   public mutating func addRecord(name: String, bytes: UnsafeRawBufferPointer) {
-    let crc = layout.computesCRC32 ? Zlib.crc32(bytes) : 0
-    let (header, descriptor) = layout.addRecord(
+    let crc = unsafe layout.computesCRC32 ? Zlib.crc32(bytes) : 0
+    let (header, descriptor) = unsafe layout.addRecord(
       name: name, size: bytes.count, crc: crc,
       leading: UnsafeRawBufferPointer(rebasing: bytes.prefix(8)))
     output += header
-    output.append(contentsOf: bytes)
+    unsafe output.append(contentsOf: bytes)
     output += descriptor
   }
 
   /// Appends the record `<archiveName>/<name>` holding `bytes`.
   public mutating func addRecord(name: String, bytes: [UInt8]) {
-    bytes.withUnsafeBytes { addRecord(name: name, bytes: $0) }
+    unsafe bytes.withUnsafeBytes { unsafe addRecord(name: name, bytes: $0) }
   }
 
   /// The number of bytes written so far (the offset of the next local header).

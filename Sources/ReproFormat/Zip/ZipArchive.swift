@@ -38,8 +38,8 @@ public struct ZipArchive: Sendable {
   ///   `.unsupported` (multi-disk archives).
   public init(bytes: Storage) throws(FormatError) {
     backing = bytes
-    entries = try bytes.withUnsafeBytes { (raw) throws(FormatError) -> [ZipEntry] in
-      try ZipDirectoryParser(bytes: LEBytes(bytes: raw)).parse()
+    entries = unsafe try bytes.withUnsafeBytes { (raw) throws(FormatError) -> [ZipEntry] in
+      unsafe try ZipDirectoryParser(bytes: LEBytes(bytes: raw)).parse()
     }
     index = Dictionary(minimumCapacity: entries.count)
     for (i, e) in entries.enumerated() { index[e.name] = i }
@@ -69,8 +69,8 @@ public struct ZipArchive: Sendable {
     guard isRegular else { throw FormatError(.io, "cannot read \(url.path): not a regular file") }
     // Every byte is overwritten by the read (which throws on a short file), so skip zeroing.
     let storage = Storage(uninitializedByteCount: size)
-    try storage.withUnsafeMutableBytes { (buf) throws(FormatError) in
-      try Syscalls.read(fd, into: buf, at: 0, path: url.path)
+    unsafe try storage.withUnsafeMutableBytes { (buf) throws(FormatError) in
+      unsafe try Syscalls.read(fd, into: buf, at: 0, path: url.path)
     }
     return storage
   }
@@ -107,20 +107,20 @@ public struct ZipArchive: Sendable {
   ///   data, more or fewer bytes than declared), `.badCRC`.
   public func data(for entry: ZipEntry) throws(FormatError) -> [UInt8] {
     try checkReadable(entry)
-    return try backing.withUnsafeBytes { (raw) throws(FormatError) -> [UInt8] in
-      let source = UnsafeRawBufferPointer(
+    return unsafe try backing.withUnsafeBytes { (raw) throws(FormatError) -> [UInt8] in
+      let source = unsafe UnsafeRawBufferPointer(
         rebasing: raw[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)])
       if entry.isStored {
-        try verifyCRC(of: source, entry)
-        return Array(source)
+        unsafe try verifyCRC(of: source, entry)
+        return unsafe Array(source)
       }
       var outcome = Zlib.InflateOutcome.invalid(reason: "not run")
-      let out = [UInt8](unsafeUninitializedCapacity: entry.uncompressedSize) { buf, count in
-        outcome = Zlib.inflateRaw(source, into: UnsafeMutableRawBufferPointer(buf))
+      let out = unsafe [UInt8](unsafeUninitializedCapacity: entry.uncompressedSize) { buf, count in
+        outcome = unsafe Zlib.inflateRaw(source, into: UnsafeMutableRawBufferPointer(buf))
         if case .finished(let written, _) = outcome { count = written } else { count = 0 }
       }
       try checkInflate(outcome, entry)
-      try out.withBytes { (b) throws(FormatError) in try verifyCRC(of: b, entry) }
+      unsafe try out.withBytes { (b) throws(FormatError) in unsafe try verifyCRC(of: b, entry) }
       return out
     }
   }
@@ -141,24 +141,24 @@ public struct ZipArchive: Sendable {
   {
     try checkReadable(entry)
     if entry.isStored {
-      return try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in
-        let region = UnsafeRawBufferPointer(
+      return unsafe try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in
+        let region = unsafe UnsafeRawBufferPointer(
           rebasing: raw[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)])
-        if verifyingCRC { try verifyCRC(of: region, entry) }
-        return Storage(borrowing: region, owner: backing, isReadOnly: true)
+        if verifyingCRC { unsafe try verifyCRC(of: region, entry) }
+        return unsafe Storage(borrowing: region, owner: backing, isReadOnly: true)
       }
     }
     let out = Storage(byteCount: entry.uncompressedSize)
-    let outcome = backing.withUnsafeBytes { raw in
-      out.withUnsafeMutableBytes { dst in
-        Zlib.inflateRaw(
+    let outcome = unsafe backing.withUnsafeBytes { raw in
+      unsafe out.withUnsafeMutableBytes { dst in
+        unsafe Zlib.inflateRaw(
           UnsafeRawBufferPointer(
             rebasing: raw[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)]),
           into: dst)
       }
     }
     try checkInflate(outcome, entry)
-    try out.withUnsafeBytes { (b) throws(FormatError) in try verifyCRC(of: b, entry) }
+    unsafe try out.withUnsafeBytes { (b) throws(FormatError) in unsafe try verifyCRC(of: b, entry) }
     return out
   }
 
@@ -229,7 +229,7 @@ public struct ZipArchive: Sendable {
 
   func verifyCRC(of bytes: UnsafeRawBufferPointer, _ entry: ZipEntry) throws(FormatError) {
     guard entry.crc32 != 0 else { return }
-    let actual = Zlib.crc32(bytes)
+    let actual = unsafe Zlib.crc32(bytes)
     guard actual == entry.crc32 else {
       throw FormatError(
         .badCRC,

@@ -113,7 +113,7 @@ struct ZipDirectoryParser {
       && bytes.u32(0) != ZipSignature.endOfCentralDirectory
     {
       let head = (0..<4).map { b -> String in
-        let h = String(bytes.bytes[b], radix: 16)
+        let h = unsafe String(bytes.bytes[b], radix: 16)
         return h.count == 1 ? "0" + h : h
       }.joined(separator: " ")
       throw FormatError(
@@ -173,8 +173,8 @@ struct ZipDirectoryParser {
         "\(what) at offset \(p): name, extra and comment (\(nameLength + extraLength + commentLength) "
           + "bytes) run past the central directory's end (\(directoryEnd))")
     }
-    let nameBytes = bytes.slice(p + 46, nameLength)
-    let name = try Self.decodeName(
+    let nameBytes = unsafe bytes.slice(p + 46, nameLength)
+    let name = unsafe try Self.decodeName(
       nameBytes, utf8: flags & 0x0800 != 0, what: "\(what) at offset \(p)")
     // zip64 extended information: only the saturated 32-bit fields are present, in this order.
     var q = p + 46 + nameLength
@@ -211,7 +211,7 @@ struct ZipDirectoryParser {
       throw FormatError(
         .limitExceeded, "'\(name)': declared uncompressed size \(usize) is not representable")
     }
-    let local = try readLocalHeader(
+    let local = unsafe try readLocalHeader(
       name: name, nameBytes: nameBytes, centralMethod: method, centralCRC: crc,
       csize: csize, usize: usize, offset: lho, directoryStart: directoryStart)
     let dataEnd = local.dataOffset + Int(csize)
@@ -256,7 +256,7 @@ struct ZipDirectoryParser {
         "\(what): local header at offset \(h) puts \(csize) data bytes at offset \(dataOffset), "
           + "past the central directory (offset \(directoryStart))")
     }
-    guard bytes.slice(h + 30, nameLength).elementsEqual(nameBytes) else {
+    guard unsafe bytes.slice(h + 30, nameLength).elementsEqual(nameBytes) else {
       throw FormatError(
         .corrupt, "\(what): the local header at offset \(h) names a different record")
     }
@@ -326,13 +326,13 @@ struct ZipDirectoryParser {
   static func decodeName(_ raw: UnsafeRawBufferPointer, utf8: Bool, what: String)
     throws(FormatError) -> String
   {
-    if utf8 || raw.allSatisfy({ $0 < 0x80 }) {
-      guard let s = String(validating: raw, as: UTF8.self) else {
+    if unsafe utf8 || raw.allSatisfy({ $0 < 0x80 }) {
+      guard let s = unsafe String(validating: raw, as: UTF8.self) else {
         throw FormatError(.corrupt, "\(what): the name is not valid UTF-8")
       }
       return s
     }
-    return String(String.UnicodeScalarView(raw.map { CodePage437.scalar(for: $0) }))
+    return unsafe String(String.UnicodeScalarView(raw.map { CodePage437.scalar(for: $0) }))
   }
 }
 

@@ -15,7 +15,7 @@ enum Zlib {
     var offset = 0
     while offset < bytes.count {
       let n = min(chunk, bytes.count - offset)
-      value = CZlib.crc32(
+      value = unsafe CZlib.crc32(
         value, (base + offset).assumingMemoryBound(to: Bytef.self), uInt(n))
       offset += n
     }
@@ -39,31 +39,32 @@ enum Zlib {
   static func inflateRaw(
     _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
   ) -> InflateOutcome {
-    var stream = z_stream()
+    var stream = unsafe z_stream()
     guard
-      inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+      unsafe inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         == Z_OK
     else { return .invalid(reason: "inflateInit2 failed") }
-    defer { inflateEnd(&stream) }
+    defer { unsafe inflateEnd(&stream) }
     // zlib needs valid pointers even for empty buffers; the probe byte also detects output
     // beyond the buffer (a stream that inflates to more than declared).
     let probe = UnsafeMutablePointer<Bytef>.allocate(capacity: 1)
-    defer { probe.deallocate() }
-    let inBase = input.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? UnsafePointer(probe)
-    let outBase = output.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? probe
+    defer { unsafe probe.deallocate() }
+    let inBase =
+      unsafe input.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? UnsafePointer(probe)
+    let outBase = unsafe output.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? probe
     var consumed = 0
     var written = 0
     while true {
       let inN = min(chunk, input.count - consumed)
-      stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
-      stream.avail_in = uInt(inN)
+      unsafe stream.next_in = unsafe UnsafeMutablePointer(mutating: inBase + consumed)
+      unsafe stream.avail_in = uInt(inN)
       let probing = written == output.count
       let outN = probing ? 1 : min(chunk, output.count - written)
-      stream.next_out = probing ? probe : outBase + written
-      stream.avail_out = uInt(outN)
-      let status = inflate(&stream, Z_NO_FLUSH)
-      consumed += inN - Int(stream.avail_in)
-      let produced = outN - Int(stream.avail_out)
+      unsafe stream.next_out = unsafe probing ? probe : outBase + written
+      unsafe stream.avail_out = uInt(outN)
+      let status = unsafe inflate(&stream, Z_NO_FLUSH)
+      unsafe consumed += inN - Int(stream.avail_in)
+      let produced = unsafe outN - Int(stream.avail_out)
       if probing {
         if produced > 0 { return .outputFull }
       } else {
@@ -78,26 +79,26 @@ enum Zlib {
         // No progress was possible: the input ran out before the end-of-stream marker.
         return .truncated(written: written)
       default:
-        return .invalid(reason: message(stream))
+        return unsafe .invalid(reason: message(stream))
       }
     }
   }
 
   private static func message(_ stream: z_stream) -> String {
-    stream.msg.map { String(cString: $0) } ?? "invalid deflate data"
+    unsafe stream.msg.map { unsafe String(cString: $0) } ?? "invalid deflate data"
   }
 
   /// Compresses `input` as a raw deflate stream (zip method 8) at `level` (0...9).
   ///
   /// Used by tests to build deflated archives; PyTorch itself never compresses records.
   static func deflateRaw(_ input: UnsafeRawBufferPointer, level: Int32 = 6) -> [UInt8] {
-    var stream = z_stream()
+    var stream = unsafe z_stream()
     guard
-      deflateInit2_(
+      unsafe deflateInit2_(
         &stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
         Int32(MemoryLayout<z_stream>.size)) == Z_OK
     else { return [] }
-    defer { deflateEnd(&stream) }
+    defer { unsafe deflateEnd(&stream) }
     var out: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     var scratch: UInt8 = 0
@@ -105,24 +106,24 @@ enum Zlib {
     while true {
       let inN = min(chunk, input.count - consumed)
       let last = consumed + inN == input.count
-      let status = withUnsafeMutablePointer(to: &scratch) { scratchPtr -> Int32 in
+      let status = unsafe withUnsafeMutablePointer(to: &scratch) { scratchPtr -> Int32 in
         let inBase =
-          input.baseAddress?.assumingMemoryBound(to: Bytef.self)
+          unsafe input.baseAddress?.assumingMemoryBound(to: Bytef.self)
           ?? UnsafePointer(scratchPtr)
-        stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
-        stream.avail_in = uInt(inN)
-        return buffer.withUnsafeMutableBytes { buf -> Int32 in
+        unsafe stream.next_in = unsafe UnsafeMutablePointer(mutating: inBase + consumed)
+        unsafe stream.avail_in = uInt(inN)
+        return unsafe buffer.withUnsafeMutableBytes { buf -> Int32 in
           var status: Int32 = Z_OK
           repeat {
-            stream.next_out = buf.start.assumingMemoryBound(to: Bytef.self)
-            stream.avail_out = uInt(buf.count)
-            status = CZlib.deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH)
-            out.append(contentsOf: buf.prefix(buf.count - Int(stream.avail_out)))
-          } while stream.avail_out == 0 && status != Z_STREAM_END
+            unsafe stream.next_out = unsafe buf.start.assumingMemoryBound(to: Bytef.self)
+            unsafe stream.avail_out = uInt(buf.count)
+            status = unsafe CZlib.deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH)
+            unsafe out.append(contentsOf: buf.prefix(buf.count - Int(stream.avail_out)))
+          } while unsafe stream.avail_out == 0 && status != Z_STREAM_END
           return status
         }
       }
-      consumed += inN - Int(stream.avail_in)
+      unsafe consumed += inN - Int(stream.avail_in)
       if status == Z_STREAM_END || (last && status != Z_OK && status != Z_BUF_ERROR) { break }
     }
     return out

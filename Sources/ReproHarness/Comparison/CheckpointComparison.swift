@@ -247,7 +247,7 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
     case .global(let m, let n): return "\(m).\(n)"
     case .storage(let s):
       return
-        "\(s.dtype) storage of \(s.storage.byteCount) bytes on \(s.device) (sha256 \(s.storage.withUnsafeBytes { SHA256Digest.hex(of: $0) }.prefix(16)))"
+        unsafe "\(s.dtype) storage of \(s.storage.byteCount) bytes on \(s.device) (sha256 \(s.storage.withUnsafeBytes { unsafe SHA256Digest.hex(of: $0) }.prefix(16)))"
     case .set(let items), .frozenSet(let items):
       return "\(kind(v)) {" + items.map(leafText).sorted().joined(separator: ", ") + "}"
     case .tuple(let items), .list(let items):

@@ -72,9 +72,9 @@ struct ElementwiseDifference {
     let e = expected.contiguousBytes()
     count = actual.count
     let size = dtype.elementSize
-    a.withUnsafeBytes { ra in
-      e.withUnsafeBytes { re in
-        for i in 0..<count where !Self.bytesEqual(ra, re, at: i * size, size: size) {
+    unsafe a.withUnsafeBytes { ra in
+      unsafe e.withUnsafeBytes { re in
+        for i in 0..<count where unsafe !Self.bytesEqual(ra, re, at: i * size, size: size) {
           bitwiseMismatchCount += 1
           if firstBitwiseMismatch == nil { firstBitwiseMismatch = i }
         }
@@ -88,14 +88,14 @@ struct ElementwiseDifference {
               { HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16BitsScalar(from: $0)) }
             default: { $0 }
             }
-          compareFloats(
+          unsafe compareFloats(
             ra, re, dtype: dtype, round: round, tolerance: tolerance, equalNaN: equalNaN)
         case .float64:
-          compareDoubles(ra, re, tolerance: tolerance, equalNaN: equalNaN)
+          unsafe compareDoubles(ra, re, tolerance: tolerance, equalNaN: equalNaN)
         case .complex64:
-          compareComplex(ra, re, single: true, tolerance: tolerance, equalNaN: equalNaN)
+          unsafe compareComplex(ra, re, single: true, tolerance: tolerance, equalNaN: equalNaN)
         case .complex128:
-          compareComplex(ra, re, single: false, tolerance: tolerance, equalNaN: equalNaN)
+          unsafe compareComplex(ra, re, single: false, tolerance: tolerance, equalNaN: equalNaN)
         case .int8, .uint8, .int16, .int32, .int64, .bool:
           compareIntegers(actual: actual, expected: expected, tolerance: tolerance)
         }
@@ -106,7 +106,7 @@ struct ElementwiseDifference {
   private static func bytesEqual(
     _ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, at offset: Int, size: Int
   ) -> Bool {
-    for k in offset..<(offset + size) where a[k] != b[k] { return false }
+    for k in offset..<(offset + size) where unsafe a[k] != b[k] { return false }
     return true
   }
 
@@ -166,8 +166,8 @@ struct ElementwiseDifference {
     let atol = Float(tolerance.absolute)
     let layout = FloatLayout(dtype)
     for i in 0..<count {
-      let (x, xBits) = Self.loadFloat(ra, i, dtype)
-      let (y, yBits) = Self.loadFloat(re, i, dtype)
+      let (x, xBits) = unsafe Self.loadFloat(ra, i, dtype)
+      let (y, yBits) = unsafe Self.loadFloat(re, i, dtype)
       let bothNaN = x.isNaN && y.isNaN
       var close = x == y || (equalNaN && bothNaN)
       let absDiff = Swift.abs(round(x - y))
@@ -187,13 +187,13 @@ struct ElementwiseDifference {
   ) {
     switch dtype {
     case .float16:
-      let h = raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
+      let h = unsafe raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
       return (HalfPrecision.float(fromFloat16Bits: h), UInt64(h))
     case .bfloat16:
-      let h = raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
+      let h = unsafe raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
       return (HalfPrecision.float(fromBFloat16Bits: h), UInt64(h))
     default:
-      let u = raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
+      let u = unsafe raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
       return (Float(bitPattern: u), UInt64(u))
     }
   }
@@ -203,8 +203,8 @@ struct ElementwiseDifference {
   ) {
     let layout = FloatLayout(.float64)
     for i in 0..<count {
-      let xBits = ra.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-      let yBits = re.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+      let xBits = unsafe ra.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+      let yBits = unsafe re.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
       let x = Double(bitPattern: xBits)
       let y = Double(bitPattern: yBits)
       let bothNaN = x.isNaN && y.isNaN
@@ -228,8 +228,8 @@ struct ElementwiseDifference {
   ) {
     let layout = FloatLayout(single ? .float32 : .float64)
     for i in 0..<count {
-      let (xr, xi, xrBits, xiBits) = Self.loadComplex(ra, i, single: single)
-      let (yr, yi, yrBits, yiBits) = Self.loadComplex(re, i, single: single)
+      let (xr, xi, xrBits, xiBits) = unsafe Self.loadComplex(ra, i, single: single)
+      let (yr, yi, yrBits, yiBits) = unsafe Self.loadComplex(re, i, single: single)
       let xNaN = xr.isNaN || xi.isNaN
       let yNaN = yr.isNaN || yi.isNaN
       var close = (xr == yr && xi == yi) || (equalNaN && xNaN && yNaN)
@@ -269,12 +269,12 @@ struct ElementwiseDifference {
     _ raw: UnsafeRawBufferPointer, _ i: Int, single: Bool
   ) -> (Double, Double, UInt64, UInt64) {
     if single {
-      let r = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self)
-      let m = raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self)
+      let r = unsafe raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self)
+      let m = unsafe raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self)
       return (Double(Float(bitPattern: r)), Double(Float(bitPattern: m)), UInt64(r), UInt64(m))
     }
-    let r = raw.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self)
-    let m = raw.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self)
+    let r = unsafe raw.loadUnaligned(fromByteOffset: i * 16, as: UInt64.self)
+    let m = unsafe raw.loadUnaligned(fromByteOffset: i * 16 + 8, as: UInt64.self)
     return (Double(bitPattern: r), Double(bitPattern: m), r, m)
   }
 

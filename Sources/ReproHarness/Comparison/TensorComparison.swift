@@ -211,7 +211,7 @@ public enum TensorComparison {
   private static func hexBytes(_ t: Tensor, _ index: [Int]) -> String {
     let size = t.dtype.elementSize
     let at = t.storageIndex(of: index) * size
-    let bytes = t.storage.withUnsafeBytes { Array($0[at..<(at + size)]) }
+    let bytes = unsafe t.storage.withUnsafeBytes { unsafe Array($0[at..<(at + size)]) }
     return bytes.reversed().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
   }
 

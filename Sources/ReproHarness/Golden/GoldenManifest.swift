@@ -97,7 +97,7 @@ public struct GoldenManifest: Codable, Equatable, Sendable {
     while let rel = walker.nextObject() as? String {
       if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
       var isDir: ObjCBool = false
-      if FileManager.default.fileExists(atPath: base + "/" + rel, isDirectory: &isDir),
+      if unsafe FileManager.default.fileExists(atPath: base + "/" + rel, isDirectory: &isDir),
         !isDir.boolValue
       {
         out.append(rel)
@@ -108,6 +108,6 @@ public struct GoldenManifest: Codable, Equatable, Sendable {
 
   static func sha256(of url: URL) throws -> String {
     let data = try Data(contentsOf: url, options: .alwaysMapped)
-    return data.withUnsafeBytes { SHA256Digest.hex(of: $0) }
+    return unsafe data.withUnsafeBytes { unsafe SHA256Digest.hex(of: $0) }
   }
 }

@@ -242,24 +242,24 @@ public class Adam: Optimizer {
     var g = K.elements(t.grad, as: T.self)
     if h.maximize { for i in g.indices { g[i] = -g[i] } }
     if h.weightDecay != 0 {
-      try K.withMutableElements(t.param, as: T.self, "parameter") { w in
+      unsafe try K.withMutableElements(t.param, as: T.self, "parameter") { w in
         if h.decoupled {
           let factor = T(1 - h.lr * h.weightDecay)
-          for i in w.indices { w[i] = w[i] * factor }
+          for i in w.indices { unsafe w[i] = unsafe w[i] * factor }
         } else {
           let wd = T(h.weightDecay)
-          for i in g.indices { g[i] = K.addAlpha(g[i], w[i], wd) }
+          for i in g.indices { g[i] = unsafe K.addAlpha(g[i], w[i], wd) }
         }
       }
     }
     let weight1 = T(1 - h.beta1)
     let beta2 = T(h.beta2)
     let value2 = T(1 - h.beta2)
-    try K.withMutableElements(t.expAvg, as: T.self, "exp_avg") { m in
-      for i in g.indices { m[i] = K.lerp(m[i], g[i], weight1) }
+    unsafe try K.withMutableElements(t.expAvg, as: T.self, "exp_avg") { m in
+      for i in g.indices { unsafe m[i] = unsafe K.lerp(m[i], g[i], weight1) }
     }
-    try K.withMutableElements(t.expAvgSq, as: T.self, "exp_avg_sq") { v in
-      for i in g.indices { v[i] = K.addcmul(v[i] * beta2, g[i], g[i], value2) }
+    unsafe try K.withMutableElements(t.expAvgSq, as: T.self, "exp_avg_sq") { v in
+      for i in g.indices { unsafe v[i] = unsafe K.addcmul(v[i] * beta2, g[i], g[i], value2) }
     }
     // Python floats (C doubles): `beta ** step`, `x ** 0.5` are libm pow.
     let biasCorrection1 = 1 - PythonMath.pow(h.beta1, step)
@@ -270,16 +270,16 @@ public class Adam: Optimizer {
     let value = T(-stepSize)
     var second = K.elements(t.expAvgSq, as: T.self)
     if let mx = t.maxExpAvgSq {
-      try K.withMutableElements(mx, as: T.self, "max_exp_avg_sq") { m in
-        for i in m.indices { m[i] = K.maximum(m[i], second[i]) }
-        second = Array(m)
+      unsafe try K.withMutableElements(mx, as: T.self, "max_exp_avg_sq") { m in
+        for i in m.indices { unsafe m[i] = unsafe K.maximum(m[i], second[i]) }
+        second = unsafe Array(m)
       }
     }
     let expAvg = K.elements(t.expAvg, as: T.self)
-    try K.withMutableElements(t.param, as: T.self, "parameter") { w in
+    unsafe try K.withMutableElements(t.param, as: T.self, "parameter") { w in
       for i in w.indices {
         let denom = second[i].squareRoot() / bc2Sqrt + eps
-        w[i] = K.addcdiv(w[i], expAvg[i], denom, value)
+        unsafe w[i] = unsafe K.addcdiv(w[i], expAvg[i], denom, value)
       }
     }
   }

@@ -108,10 +108,10 @@ open class Optimizer {
         if setToNone {
           p.grad = nil
         } else if let grad = p.grad {
-          grad.storage.withUnsafeMutableBytes { raw in
+          unsafe grad.storage.withUnsafeMutableBytes { raw in
             let size = grad.dtype.elementSize
             grad.forEachStorageIndex { i in
-              for b in 0..<size { raw[i * size + b] = 0 }
+              for b in 0..<size { unsafe raw[i * size + b] = 0 }
             }
           }
         }

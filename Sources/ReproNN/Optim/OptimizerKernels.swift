@@ -71,11 +71,11 @@ enum OptimizerKernels {
     }
     let n = t.count
     let offset = t.storageOffset * MemoryLayout<T>.stride
-    return t.storage.withUnsafeMutableBytes { raw in
+    return unsafe t.storage.withUnsafeMutableBytes { raw in
       guard n > 0, let base = raw.baseAddress else {
-        return body(UnsafeMutableBufferPointer(start: nil, count: 0))
+        return unsafe body(UnsafeMutableBufferPointer(start: nil, count: 0))
       }
-      return body(
+      return unsafe body(
         UnsafeMutableBufferPointer(start: (base + offset).assumingMemoryBound(to: T.self), count: n)
       )
     }
@@ -86,9 +86,9 @@ enum OptimizerKernels {
     let c = t.contiguous()
     let n = c.count
     let offset = c.storageOffset * MemoryLayout<T>.stride
-    return c.storage.withUnsafeBytes { raw in
+    return unsafe c.storage.withUnsafeBytes { raw in
       guard n > 0, let base = raw.baseAddress else { return [] }
-      return Array(
+      return unsafe Array(
         UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: T.self), count: n))
     }
   }
@@ -96,8 +96,8 @@ enum OptimizerKernels {
   /// A contiguous tensor of `shape` holding `values`, tagged `device`.
   static func tensor<T: OptimizerFloat>(_ values: [T], like t: Tensor) -> Tensor {
     let out = Tensor(zeros: t.shape, dtype: t.dtype, device: t.device)
-    values.withUnsafeBytes { src in
-      out.storage.withUnsafeMutableBytes { dst in dst.copyMemory(from: src) }
+    unsafe values.withUnsafeBytes { src in
+      unsafe out.storage.withUnsafeMutableBytes { dst in unsafe dst.copyMemory(from: src) }
     }
     return out
   }

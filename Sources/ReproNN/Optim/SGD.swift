@@ -193,8 +193,8 @@ public final class SGD: Optimizer {
     if h.maximize { for i in g.indices { g[i] = -g[i] } }
     if h.weightDecay != 0 {
       let wd = T(h.weightDecay)
-      try K.withMutableElements(p.value, as: T.self, "parameter") { w in
-        for i in g.indices { g[i] = K.addAlpha(g[i], w[i], wd) }
+      unsafe try K.withMutableElements(p.value, as: T.self, "parameter") { w in
+        for i in g.indices { g[i] = unsafe K.addAlpha(g[i], w[i], wd) }
       }
     }
     var created: Tensor?
@@ -202,10 +202,10 @@ public final class SGD: Optimizer {
       let mom = T(h.momentum)
       if let buffer {
         let keep = T(1 - h.dampening)
-        try K.withMutableElements(buffer, as: T.self, "momentum_buffer") { b in
+        unsafe try K.withMutableElements(buffer, as: T.self, "momentum_buffer") { b in
           for i in g.indices {
-            b[i] = K.addAlpha(b[i] * mom, g[i], keep)
-            g[i] = h.nesterov ? K.addAlpha(g[i], b[i], mom) : b[i]
+            unsafe b[i] = unsafe K.addAlpha(b[i] * mom, g[i], keep)
+            g[i] = unsafe h.nesterov ? K.addAlpha(g[i], b[i], mom) : b[i]
           }
         }
       } else {
@@ -214,8 +214,8 @@ public final class SGD: Optimizer {
       }
     }
     let step = T(-h.lr)
-    try K.withMutableElements(p.value, as: T.self, "parameter") { w in
-      for i in g.indices { w[i] = K.addAlpha(w[i], g[i], step) }
+    unsafe try K.withMutableElements(p.value, as: T.self, "parameter") { w in
+      for i in g.indices { unsafe w[i] = unsafe K.addAlpha(w[i], g[i], step) }
     }
     return created
   }

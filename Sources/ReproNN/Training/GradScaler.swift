@@ -263,11 +263,11 @@ public final class GradScaler {
     }
     var found = false
     if grad.dtype == .float32 && grad.isContiguous {
-      _ = try OptimizerKernels.withMutableElements(grad, as: Float.self, "gradient") { g in
+      _ = unsafe try OptimizerKernels.withMutableElements(grad, as: Float.self, "gradient") { g in
         for i in g.indices {
-          let v = g[i]
+          let v = unsafe g[i]
           if !v.isFinite { found = true }
-          g[i] = invScale == 1 ? v : v * invScale
+          unsafe g[i] = invScale == 1 ? v : v * invScale
         }
       }
       return found

@@ -19,20 +19,22 @@ enum Elementwise {
     _ body: (UnsafePointer<C>, [Int]) -> R
   ) -> R {
     if t.dtype == C.naturalDType {
-      return t.storage.withUnsafeBytes { raw in
-        let p = raw.start.assumingMemoryBound(to: C.self) + t.storageOffset
-        return body(p, Broadcast.strides(shape: t.shape, strides: t.strides, to: shape))
+      return unsafe t.storage.withUnsafeBytes { raw in
+        let p = unsafe raw.start.assumingMemoryBound(to: C.self) + t.storageOffset
+        return unsafe body(p, Broadcast.strides(shape: t.shape, strides: t.strides, to: shape))
       }
     }
     let values = t.kernelValues(
       C.self, roundingThrough: t.rank == 0 && !roundsZeroDim ? nil : rounding)
     let strides = Broadcast.strides(
       shape: t.shape, strides: Tensor.contiguousStrides(for: t.shape), to: shape)
-    return values.withUnsafeBufferPointer { buf in
+    return unsafe values.withUnsafeBufferPointer { buf in
       // A 0-element operand is never read; give the body a valid dummy address.
-      if let base = buf.baseAddress { return body(base, strides) }
+      if let base = buf.baseAddress { return unsafe body(base, strides) }
       var dummy = [C.kernelZero]
-      return dummy.withUnsafeMutableBufferPointer { body(UnsafePointer($0.start), strides) }
+      return unsafe dummy.withUnsafeMutableBufferPointer {
+        unsafe body(UnsafePointer($0.start), strides)
+      }
     }
   }
 
@@ -46,20 +48,24 @@ enum Elementwise {
     _ a: Tensor, _ b: Tensor, shape: [Int], compute: C.Type, result: DType, rounding: DType?,
     roundsZeroDim: Bool = true, _ op: (C, C) -> O
   ) -> Tensor {
-    withOperand(a, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) {
+    unsafe withOperand(
+      a, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim
+    ) {
       pa, sa in
-      withOperand(b, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim) {
+      unsafe withOperand(
+        b, C.self, broadcastTo: shape, rounding: rounding, roundsZeroDim: roundsZeroDim
+      ) {
         pb, sb in
         let order = ElementLoop.layoutOrder(shape: shape, strides: [sa, sb])
         let so = ElementLoop.denseStrides(shape: shape, order: order)
-        return Tensor.makeComputed(
+        return unsafe Tensor.makeComputed(
           O.self, shape: shape, strides: so, dtype: result, device: a.device
         ) { out, _ in
           let loop = ElementLoop(
             shape: order.map { shape[$0] },
             strides: [order.map { so[$0] }, order.map { sa[$0] }, order.map { sb[$0] }])
           loop.forEachRow { off, n, st in
-            row2(n, pa + off[1], st[1], pb + off[2], st[2], out + off[0], op)
+            unsafe row2(n, pa + off[1], st[1], pb + off[2], st[2], out + off[0], op)
           }
         }
       }
@@ -72,22 +78,22 @@ enum Elementwise {
   static func unary<C: KernelScalar, O: KernelOutput>(
     _ x: Tensor, compute: C.Type, result: DType, _ op: (C) -> O
   ) -> Tensor {
-    withOperand(x, C.self, broadcastTo: x.shape, rounding: nil) { px, sx in
+    unsafe withOperand(x, C.self, broadcastTo: x.shape, rounding: nil) { px, sx in
       let order = ElementLoop.layoutOrder(shape: x.shape, strides: [sx])
       let so = ElementLoop.denseStrides(shape: x.shape, order: order)
-      return Tensor.makeComputed(
+      return unsafe Tensor.makeComputed(
         O.self, shape: x.shape, strides: so, dtype: result, device: x.device
       ) { out, _ in
         let loop = ElementLoop(
           shape: order.map { x.shape[$0] }, strides: [order.map { so[$0] }, order.map { sx[$0] }])
         loop.forEachRow { off, n, st in
-          let p = px + off[1]
-          let o = out + off[0]
+          let p = unsafe px + off[1]
+          let o = unsafe out + off[0]
           let s = st[1]
           if s == 1 {
-            for i in 0..<n { o[i] = op(p[i]) }
+            for i in 0..<n { unsafe o[i] = unsafe op(p[i]) }
           } else {
-            for i in 0..<n { o[i] = op(p[i &* s]) }
+            for i in 0..<n { unsafe o[i] = unsafe op(p[i &* s]) }
           }
         }
       }
@@ -98,21 +104,21 @@ enum Elementwise {
   static func ternary<C: KernelScalar>(
     _ cond: Tensor, _ a: Tensor, _ b: Tensor, shape: [Int], compute: C.Type, result: DType
   ) -> Tensor {
-    Tensor.makeComputed(C.self, shape: shape, dtype: result, device: a.device) { out, _ in
-      cond.storage.withUnsafeBytes { craw in
-        let pc = craw.start.assumingMemoryBound(to: UInt8.self) + cond.storageOffset
+    unsafe Tensor.makeComputed(C.self, shape: shape, dtype: result, device: a.device) { out, _ in
+      unsafe cond.storage.withUnsafeBytes { craw in
+        let pc = unsafe craw.start.assumingMemoryBound(to: UInt8.self) + cond.storageOffset
         let sc = Broadcast.strides(shape: cond.shape, strides: cond.strides, to: shape)
-        withOperand(a, C.self, broadcastTo: shape, rounding: result) { pa, sa in
-          withOperand(b, C.self, broadcastTo: shape, rounding: result) { pb, sb in
+        unsafe withOperand(a, C.self, broadcastTo: shape, rounding: result) { pa, sa in
+          unsafe withOperand(b, C.self, broadcastTo: shape, rounding: result) { pb, sb in
             let loop = ElementLoop(
               shape: shape, strides: [Tensor.contiguousStrides(for: shape), sc, sa, sb])
             loop.forEachRow { off, n, st in
               var ic = off[1]
               var ia = off[2]
               var ib = off[3]
-              let o = out + off[0]
+              let o = unsafe out + off[0]
               for i in 0..<n {
-                o[i] = pc[ic] != 0 ? pa[ia] : pb[ib]
+                unsafe o[i] = unsafe pc[ic] != 0 ? pa[ia] : pb[ib]
                 ic &+= st[1]
                 ia &+= st[2]
                 ib &+= st[3]
@@ -132,23 +138,23 @@ enum Elementwise {
     _ o: UnsafeMutablePointer<O>, _ op: (A, B) -> O
   ) {
     if sa == 1 && sb == 1 {
-      for i in 0..<n { o[i] = op(a[i], b[i]) }
+      for i in 0..<n { unsafe o[i] = unsafe op(a[i], b[i]) }
     } else if sb == 0 {
-      let y = b[0]
+      let y = unsafe b[0]
       if sa == 1 {
-        for i in 0..<n { o[i] = op(a[i], y) }
+        for i in 0..<n { unsafe o[i] = unsafe op(a[i], y) }
       } else {
-        for i in 0..<n { o[i] = op(a[i &* sa], y) }
+        for i in 0..<n { unsafe o[i] = unsafe op(a[i &* sa], y) }
       }
     } else if sa == 0 {
-      let x = a[0]
+      let x = unsafe a[0]
       if sb == 1 {
-        for i in 0..<n { o[i] = op(x, b[i]) }
+        for i in 0..<n { unsafe o[i] = unsafe op(x, b[i]) }
       } else {
-        for i in 0..<n { o[i] = op(x, b[i &* sb]) }
+        for i in 0..<n { unsafe o[i] = unsafe op(x, b[i &* sb]) }
       }
     } else {
-      for i in 0..<n { o[i] = op(a[i &* sa], b[i &* sb]) }
+      for i in 0..<n { unsafe o[i] = unsafe op(a[i &* sa], b[i &* sb]) }
     }
   }
 }

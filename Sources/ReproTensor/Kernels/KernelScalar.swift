@@ -22,9 +22,11 @@ extension Bool: KernelOutput {
   static func convertStore(
     _ values: UnsafeBufferPointer<Bool>, into raw: UnsafeMutableRawPointer, as dtype: DType
   ) {
-    let out = UnsafeMutableRawBufferPointer(start: raw, count: values.count * dtype.elementSize)
+    let out = unsafe UnsafeMutableRawBufferPointer(
+      start: raw, count: values.count * dtype.elementSize)
     for i in values.indices {
-      ScalarCodec.store(.bool(values[i]), as: dtype, into: out, byteOffset: i * dtype.elementSize)
+      unsafe ScalarCodec.store(
+        .bool(values[i]), as: dtype, into: out, byteOffset: i * dtype.elementSize)
     }
   }
 }
@@ -60,20 +62,20 @@ extension Float: KernelScalar {
   ) {
     let n = values.count
     switch dtype {
-    case .float32: raw.copyMemory(from: values.start, byteCount: n * 4)
+    case .float32: unsafe raw.copyMemory(from: values.start, byteCount: n * 4)
     case .float64:
-      let p = raw.assumingMemoryBound(to: Double.self)
-      for i in 0..<n { p[i] = Double(values[i]) }
+      let p = unsafe raw.assumingMemoryBound(to: Double.self)
+      for i in 0..<n { unsafe p[i] = unsafe Double(values[i]) }
     case .float16:
-      let p = raw.assumingMemoryBound(to: UInt16.self)
-      for i in 0..<n { p[i] = HalfPrecision.float16Bits(from: values[i]) }
+      let p = unsafe raw.assumingMemoryBound(to: UInt16.self)
+      for i in 0..<n { unsafe p[i] = unsafe HalfPrecision.float16Bits(from: values[i]) }
     case .bfloat16:
-      let p = raw.assumingMemoryBound(to: UInt16.self)
-      for i in 0..<n { p[i] = HalfPrecision.bfloat16Bits(from: values[i]) }
+      let p = unsafe raw.assumingMemoryBound(to: UInt16.self)
+      for i in 0..<n { unsafe p[i] = unsafe HalfPrecision.bfloat16Bits(from: values[i]) }
     default:
-      let out = UnsafeMutableRawBufferPointer(start: raw, count: n * dtype.elementSize)
+      let out = unsafe UnsafeMutableRawBufferPointer(start: raw, count: n * dtype.elementSize)
       for i in 0..<n {
-        ScalarCodec.store(
+        unsafe ScalarCodec.store(
           .float(Double(values[i])), as: dtype, into: out, byteOffset: i * dtype.elementSize)
       }
     }
@@ -96,12 +98,13 @@ extension Double: KernelScalar {
   ) {
     let n = values.count
     if dtype == .float64 {
-      raw.copyMemory(from: values.start, byteCount: n * 8)
+      unsafe raw.copyMemory(from: values.start, byteCount: n * 8)
       return
     }
-    let out = UnsafeMutableRawBufferPointer(start: raw, count: n * dtype.elementSize)
+    let out = unsafe UnsafeMutableRawBufferPointer(start: raw, count: n * dtype.elementSize)
     for i in 0..<n {
-      ScalarCodec.store(.float(values[i]), as: dtype, into: out, byteOffset: i * dtype.elementSize)
+      unsafe ScalarCodec.store(
+        .float(values[i]), as: dtype, into: out, byteOffset: i * dtype.elementSize)
     }
   }
 }
@@ -125,26 +128,27 @@ extension Int64: KernelScalar {
   ) {
     let n = values.count
     switch dtype {
-    case .int64: raw.copyMemory(from: values.start, byteCount: n * 8)
+    case .int64: unsafe raw.copyMemory(from: values.start, byteCount: n * 8)
     case .int32:
-      let p = raw.assumingMemoryBound(to: Int32.self)
-      for i in 0..<n { p[i] = Int32(truncatingIfNeeded: values[i]) }
+      let p = unsafe raw.assumingMemoryBound(to: Int32.self)
+      for i in 0..<n { unsafe p[i] = unsafe Int32(truncatingIfNeeded: values[i]) }
     case .int16:
-      let p = raw.assumingMemoryBound(to: Int16.self)
-      for i in 0..<n { p[i] = Int16(truncatingIfNeeded: values[i]) }
+      let p = unsafe raw.assumingMemoryBound(to: Int16.self)
+      for i in 0..<n { unsafe p[i] = unsafe Int16(truncatingIfNeeded: values[i]) }
     case .int8:
-      let p = raw.assumingMemoryBound(to: Int8.self)
-      for i in 0..<n { p[i] = Int8(truncatingIfNeeded: values[i]) }
+      let p = unsafe raw.assumingMemoryBound(to: Int8.self)
+      for i in 0..<n { unsafe p[i] = unsafe Int8(truncatingIfNeeded: values[i]) }
     case .uint8:
-      let p = raw.assumingMemoryBound(to: UInt8.self)
-      for i in 0..<n { p[i] = UInt8(truncatingIfNeeded: values[i]) }
+      let p = unsafe raw.assumingMemoryBound(to: UInt8.self)
+      for i in 0..<n { unsafe p[i] = unsafe UInt8(truncatingIfNeeded: values[i]) }
     case .bool:
-      let p = raw.assumingMemoryBound(to: UInt8.self)
-      for i in 0..<n { p[i] = values[i] != 0 ? 1 : 0 }
+      let p = unsafe raw.assumingMemoryBound(to: UInt8.self)
+      for i in 0..<n { unsafe p[i] = unsafe values[i] != 0 ? 1 : 0 }
     default:
-      let out = UnsafeMutableRawBufferPointer(start: raw, count: n * dtype.elementSize)
+      let out = unsafe UnsafeMutableRawBufferPointer(start: raw, count: n * dtype.elementSize)
       for i in 0..<n {
-        ScalarCodec.store(.int(values[i]), as: dtype, into: out, byteOffset: i * dtype.elementSize)
+        unsafe ScalarCodec.store(
+          .int(values[i]), as: dtype, into: out, byteOffset: i * dtype.elementSize)
       }
     }
   }
@@ -181,43 +185,43 @@ extension Tensor {
   func kernelValues<C: KernelScalar>(_: C.Type, roundingThrough rounding: DType? = nil) -> [C] {
     var out: [C] = []
     out.reserveCapacity(count)
-    storage.withUnsafeBytes { raw in
+    unsafe storage.withUnsafeBytes { raw in
       guard let base = raw.baseAddress else { return }
       switch dtype {
       case .float64:
-        let p = base.assumingMemoryBound(to: Double.self)
-        forEachStorageIndex { out.append(C(kernelDouble: p[$0])) }
+        let p = unsafe base.assumingMemoryBound(to: Double.self)
+        forEachStorageIndex { unsafe out.append(C(kernelDouble: p[$0])) }
       case .float32:
-        let p = base.assumingMemoryBound(to: Float.self)
-        forEachStorageIndex { out.append(C(kernelFloat: p[$0])) }
+        let p = unsafe base.assumingMemoryBound(to: Float.self)
+        forEachStorageIndex { unsafe out.append(C(kernelFloat: p[$0])) }
       case .float16:
-        let p = base.assumingMemoryBound(to: UInt16.self)
+        let p = unsafe base.assumingMemoryBound(to: UInt16.self)
         forEachStorageIndex {
-          out.append(C(kernelFloat: HalfPrecision.float(fromFloat16Bits: p[$0])))
+          unsafe out.append(C(kernelFloat: HalfPrecision.float(fromFloat16Bits: p[$0])))
         }
       case .bfloat16:
-        let p = base.assumingMemoryBound(to: UInt16.self)
+        let p = unsafe base.assumingMemoryBound(to: UInt16.self)
         forEachStorageIndex {
-          out.append(C(kernelFloat: HalfPrecision.float(fromBFloat16Bits: p[$0])))
+          unsafe out.append(C(kernelFloat: HalfPrecision.float(fromBFloat16Bits: p[$0])))
         }
       case .int64:
-        let p = base.assumingMemoryBound(to: Int64.self)
-        forEachStorageIndex { out.append(C(kernelInt: p[$0])) }
+        let p = unsafe base.assumingMemoryBound(to: Int64.self)
+        forEachStorageIndex { unsafe out.append(C(kernelInt: p[$0])) }
       case .int32:
-        let p = base.assumingMemoryBound(to: Int32.self)
-        forEachStorageIndex { out.append(C(kernelInt: Int64(p[$0]))) }
+        let p = unsafe base.assumingMemoryBound(to: Int32.self)
+        forEachStorageIndex { unsafe out.append(C(kernelInt: Int64(p[$0]))) }
       case .int16:
-        let p = base.assumingMemoryBound(to: Int16.self)
-        forEachStorageIndex { out.append(C(kernelInt: Int64(p[$0]))) }
+        let p = unsafe base.assumingMemoryBound(to: Int16.self)
+        forEachStorageIndex { unsafe out.append(C(kernelInt: Int64(p[$0]))) }
       case .int8:
-        let p = base.assumingMemoryBound(to: Int8.self)
-        forEachStorageIndex { out.append(C(kernelInt: Int64(p[$0]))) }
+        let p = unsafe base.assumingMemoryBound(to: Int8.self)
+        forEachStorageIndex { unsafe out.append(C(kernelInt: Int64(p[$0]))) }
       case .uint8:
-        let p = base.assumingMemoryBound(to: UInt8.self)
-        forEachStorageIndex { out.append(C(kernelInt: Int64(p[$0]))) }
+        let p = unsafe base.assumingMemoryBound(to: UInt8.self)
+        forEachStorageIndex { unsafe out.append(C(kernelInt: Int64(p[$0]))) }
       case .bool:
-        let p = base.assumingMemoryBound(to: UInt8.self)
-        forEachStorageIndex { out.append(C(kernelInt: p[$0] != 0 ? 1 : 0)) }
+        let p = unsafe base.assumingMemoryBound(to: UInt8.self)
+        forEachStorageIndex { unsafe out.append(C(kernelInt: p[$0] != 0 ? 1 : 0)) }
       case .complex64, .complex128:
         preconditionFailure("kernelValues on a complex tensor; callers must check first")
       }
@@ -265,15 +269,15 @@ extension Tensor {
       requiresGrad: false)
     if n == 0 { return out }
     if dtype == C.naturalDType {
-      try out.storage.withUnsafeMutableBytes { (raw) throws(E) in
-        try fill(raw.start.assumingMemoryBound(to: C.self), n)
+      unsafe try out.storage.withUnsafeMutableBytes { (raw) throws(E) in
+        unsafe try fill(raw.start.assumingMemoryBound(to: C.self), n)
       }
     } else {
       let tmp = UnsafeMutablePointer<C>.allocate(capacity: n)
-      defer { tmp.deallocate() }
-      try fill(tmp, n)
-      out.storage.withUnsafeMutableBytes { raw in
-        C.convertStore(UnsafeBufferPointer(start: tmp, count: n), into: raw.start, as: dtype)
+      defer { unsafe tmp.deallocate() }
+      unsafe try fill(tmp, n)
+      unsafe out.storage.withUnsafeMutableBytes { raw in
+        unsafe C.convertStore(UnsafeBufferPointer(start: tmp, count: n), into: raw.start, as: dtype)
       }
     }
     return out
@@ -287,15 +291,15 @@ extension Tensor {
     _ t: Tensor, _: C.Type, _ body: (UnsafePointer<C>) -> R
   ) -> R {
     if t.dtype == C.naturalDType && t.isContiguous {
-      return t.storage.withUnsafeBytes { raw in
-        body(raw.start.assumingMemoryBound(to: C.self) + t.storageOffset)
+      return unsafe t.storage.withUnsafeBytes { raw in
+        unsafe body(raw.start.assumingMemoryBound(to: C.self) + t.storageOffset)
       }
     }
     let values = t.kernelValues(C.self)
-    return values.withUnsafeBufferPointer { buf in
-      if let base = buf.baseAddress { return body(base) }
+    return unsafe values.withUnsafeBufferPointer { buf in
+      if let base = buf.baseAddress { return unsafe body(base) }
       let dummy = [C.kernelZero]
-      return dummy.withUnsafeBufferPointer { body($0.start) }
+      return unsafe dummy.withUnsafeBufferPointer { unsafe body($0.start) }
     }
   }
 }

@@ -1,10 +1,10 @@
 /// A strided matrix: element (i, j) is at `base[i * rowStride + j * colStride]`.
-struct MatrixView<C> {
+@unsafe struct MatrixView<C> {
   let base: UnsafePointer<C>
   let rowStride: Int
   let colStride: Int
 
-  @inline(__always) subscript(i: Int, j: Int) -> C { base[i &* rowStride &+ j &* colStride] }
+  @inline(__always) subscript(i: Int, j: Int) -> C { unsafe base[i &* rowStride &+ j &* colStride] }
 }
 
 /// Plain loops that define each heavy op, used by `ComputeBackend.reference` and as the oracle
@@ -20,8 +20,8 @@ enum ReferenceKernels {
     for i in 0..<m {
       for j in 0..<n {
         var acc = C.kernelZero
-        for p in 0..<k { acc = C.kernelAdd(acc, C.kernelMul(a[i, p], b[p, j])) }
-        out[i * n + j] = acc
+        for p in 0..<k { acc = unsafe C.kernelAdd(acc, C.kernelMul(a[i, p], b[p, j])) }
+        unsafe out[i * n + j] = acc
       }
     }
   }
@@ -52,15 +52,15 @@ enum ReferenceKernels {
                   if iw < 0 || iw >= g.inWidth { continue }
                   let xRow: Int = (nb * g.inChannels + ci) * g.inHeight + ih
                   let wRow: Int = (o * cinG + c) * g.kernelHeight + i
-                  let xv = x[xRow * g.inWidth + iw]
-                  let wv = w[wRow * g.kernelWidth + j]
+                  let xv = unsafe x[xRow * g.inWidth + iw]
+                  let wv = unsafe w[wRow * g.kernelWidth + j]
                   acc = C.kernelAdd(acc, C.kernelMul(xv, wv))
                 }
               }
             }
-            if let bias { acc = C.kernelAdd(acc, bias[o]) }
+            if let bias = unsafe bias { acc = unsafe C.kernelAdd(acc, bias[o]) }
             let outRow: Int = (nb * g.outChannels + o) * g.outHeight + oh
-            out[outRow * g.outWidth + ow] = acc
+            unsafe out[outRow * g.outWidth + ow] = acc
           }
         }
       }

@@ -63,46 +63,46 @@ extension Tensor {
     if n == 0 { return }
     let size = dtype.elementSize
     if isContiguous {
-      storage.withUnsafeMutableBytes { raw in
-        produce(raw.start + storageOffset * size, n)
+      unsafe storage.withUnsafeMutableBytes { raw in
+        unsafe produce(raw.start + storageOffset * size, n)
       }
       return
     }
     let scratch = UnsafeMutableRawPointer.allocate(byteCount: n * size, alignment: 64)
-    defer { scratch.deallocate() }
-    produce(scratch, n)
+    defer { unsafe scratch.deallocate() }
+    unsafe produce(scratch, n)
     let dims = memoryOrderDims()
     let ordered = withGeometry(
       shape: dims.map { shape[$0] }, strides: dims.map { strides[$0] }, storageOffset: storageOffset
     )
-    storage.withUnsafeMutableBytes { raw in
-      let base = raw.start
+    unsafe storage.withUnsafeMutableBytes { raw in
+      let base = unsafe raw.start
       var k = 0
       switch size {
       case 2:
         ordered.forEachStorageIndex { i in
-          base.storeBytes(
+          unsafe base.storeBytes(
             of: scratch.load(fromByteOffset: 2 * k, as: UInt16.self), toByteOffset: 2 * i,
             as: UInt16.self)
           k += 1
         }
       case 4:
         ordered.forEachStorageIndex { i in
-          base.storeBytes(
+          unsafe base.storeBytes(
             of: scratch.load(fromByteOffset: 4 * k, as: UInt32.self), toByteOffset: 4 * i,
             as: UInt32.self)
           k += 1
         }
       case 8:
         ordered.forEachStorageIndex { i in
-          base.storeBytes(
+          unsafe base.storeBytes(
             of: scratch.load(fromByteOffset: 8 * k, as: UInt64.self), toByteOffset: 8 * i,
             as: UInt64.self)
           k += 1
         }
       default:
         ordered.forEachStorageIndex { i in
-          (base + i * size).copyMemory(from: scratch + k * size, byteCount: size)
+          unsafe (base + i * size).copyMemory(from: scratch + k * size, byteCount: size)
           k += 1
         }
       }

@@ -114,13 +114,13 @@ enum NormalBlock {
     _ d: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, mean: Float, std: Float
   ) {
     for j in 0..<8 {
-      let u1 = 1.0 - d[j]
-      let u2 = d[j + 8]
+      let u1 = unsafe 1.0 - d[j]
+      let u2 = unsafe d[j + 8]
       let radius = (-2.0 * avx2Log(u1)).squareRoot()
       let theta = twoPi * u2
       let (s, c) = avx2SinCos(theta)
-      out[j] = fma(radius * c, std, mean)
-      out[j + 8] = fma(radius * s, std, mean)
+      unsafe out[j] = fma(radius * c, std, mean)
+      unsafe out[j + 8] = fma(radius * s, std, mean)
     }
   }
 
@@ -131,13 +131,13 @@ enum NormalBlock {
     _ d: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, mean: Float, std: Float
   ) {
     for j in 0..<8 {
-      let u1 = 1.0 - d[j]
+      let u1 = unsafe 1.0 - d[j]
       let radius = (-2.0 * LibM.logf(u1)).squareRoot()
-      let theta = Float(6.283185307179586 * Double(d[j + 8]))
+      let theta = unsafe Float(6.283185307179586 * Double(d[j + 8]))
       let s = LibM.sinf(theta)
       let c = LibM.cosf(theta)
-      out[j] = fma(radius * c, std, mean)
-      out[j + 8] = fma(radius * s, std, mean)
+      unsafe out[j] = fma(radius * c, std, mean)
+      unsafe out[j + 8] = fma(radius * s, std, mean)
     }
   }
 
@@ -148,13 +148,13 @@ enum NormalBlock {
     _ d: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>, mean: Double, std: Double
   ) {
     for j in 0..<8 {
-      let u1 = 1.0 - d[j]
+      let u1 = unsafe 1.0 - d[j]
       let radius = (-2.0 * LibM.log(u1)).squareRoot()
-      let theta = 6.283185307179586 * d[j + 8]
+      let theta = unsafe 6.283185307179586 * d[j + 8]
       let s = LibM.sin(theta)
       let c = LibM.cos(theta)
-      out[j] = fma(radius * c, std, mean)
-      out[j + 8] = fma(radius * s, std, mean)
+      unsafe out[j] = fma(radius * c, std, mean)
+      unsafe out[j + 8] = fma(radius * s, std, mean)
     }
   }
 }

@@ -82,11 +82,14 @@ extension Tensor {
     _ window: (_ plane: UnsafePointer<C>, _ y: Int, _ x: Int) -> C
   ) -> Tensor {
     let outShape = Array(shape.dropLast(2)) + [oh, ow]
-    return Tensor.makeComputed(C.self, shape: outShape, dtype: dtype, device: device) { out, _ in
-      Tensor.withContiguousValues(self, C.self) { p in
+    return unsafe Tensor.makeComputed(C.self, shape: outShape, dtype: dtype, device: device) {
+      out, _ in
+      unsafe Tensor.withContiguousValues(self, C.self) { p in
         for pl in 0..<planes {
-          let plane = p + pl * h * w
-          for y in 0..<oh { for x in 0..<ow { out[(pl * oh + y) * ow + x] = window(plane, y, x) } }
+          let plane = unsafe p + pl * h * w
+          for y in 0..<oh {
+            for x in 0..<ow { unsafe out[(pl * oh + y) * ow + x] = unsafe window(plane, y, x) }
+          }
         }
       }
     }
@@ -111,7 +114,7 @@ extension Tensor {
       "max_pool2d", kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation,
       ceilMode: ceilMode, h: h, w: w)
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
-      pooled(C.self, planes: planes, h: h, w: w, oh: p.oh, ow: p.ow) { plane, y, x in
+      unsafe pooled(C.self, planes: planes, h: h, w: w, oh: p.oh, ow: p.ow) { plane, y, x in
         var best: C?
         for i in 0..<p.kh {
           let iy = y * p.sh - p.ph + i * p.dh
@@ -119,7 +122,7 @@ extension Tensor {
           for j in 0..<p.kw {
             let ix = x * p.sw - p.pw + j * p.dw
             if ix < 0 || ix >= w { continue }
-            let v = plane[iy * w + ix]
+            let v = unsafe plane[iy * w + ix]
             if let b = best {
               if v > b || v.kernelIsNaN { best = v }
             } else {
@@ -160,7 +163,7 @@ extension Tensor {
       "avg_pool2d", kernelSize: kernelSize, stride: stride, padding: padding, dilation: [1],
       ceilMode: ceilMode, h: h, w: w)
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
-      pooled(C.self, planes: planes, h: h, w: w, oh: p.oh, ow: p.ow) { plane, y, x in
+      unsafe pooled(C.self, planes: planes, h: h, w: w, oh: p.oh, ow: p.ow) { plane, y, x in
         var y0 = y * p.sh - p.ph
         var x0 = x * p.sw - p.pw
         var y1 = Swift.min(y0 + p.kh, h + p.ph)
@@ -172,7 +175,9 @@ extension Tensor {
         x1 = Swift.min(x1, w)
         if y0 >= y1 || x0 >= x1 { return C.kernelZero }
         var sum = C.kernelZero
-        for iy in y0..<y1 { for ix in x0..<x1 { sum = C.kernelAdd(sum, plane[iy * w + ix]) } }
+        for iy in y0..<y1 {
+          for ix in x0..<x1 { sum = unsafe C.kernelAdd(sum, plane[iy * w + ix]) }
+        }
         let divisor = divisorOverride ?? (countIncludePad ? poolSize : (y1 - y0) * (x1 - x0))
         return C.kernelDiv(sum, C(kernelInt: Int64(divisor)))
       }
@@ -211,11 +216,13 @@ extension Tensor {
     // PyTorch takes `mean(dim=(-1, -2), keepdim=True)` for a 1x1 output (a cascade sum).
     if oh == 1 && ow == 1 { return try mean(dims: [-1, -2], keepdim: true) }
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
-      pooled(C.self, planes: planes, h: h, w: w, oh: oh, ow: ow) { plane, y, x in
+      unsafe pooled(C.self, planes: planes, h: h, w: w, oh: oh, ow: ow) { plane, y, x in
         let (y0, y1) = Tensor.adaptiveRange(y, inSize: h, outSize: oh)
         let (x0, x1) = Tensor.adaptiveRange(x, inSize: w, outSize: ow)
         var sum = C.kernelZero
-        for iy in y0..<y1 { for ix in x0..<x1 { sum = C.kernelAdd(sum, plane[iy * w + ix]) } }
+        for iy in y0..<y1 {
+          for ix in x0..<x1 { sum = unsafe C.kernelAdd(sum, plane[iy * w + ix]) }
+        }
         return C.kernelDiv(
           C.kernelDiv(sum, C(kernelInt: Int64(y1 - y0))), C(kernelInt: Int64(x1 - x0)))
       }

@@ -7,7 +7,7 @@
 ///
 /// Sendable invariant: the buffer address and size never change after initialisation. Concurrent
 /// writes to the same bytes are the caller's responsibility, as in PyTorch.
-public final class Storage: @unchecked Sendable {
+@safe public final class Storage: @unchecked Sendable {
   /// The number of bytes.
   public let byteCount: Int
   private let base: UnsafeMutableRawPointer
@@ -21,8 +21,8 @@ public final class Storage: @unchecked Sendable {
   public init(byteCount: Int) {
     precondition(byteCount >= 0, "negative storage size")
     self.byteCount = byteCount
-    base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
-    base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+    unsafe base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+    unsafe base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
     owner = nil
     isReadOnly = false
   }
@@ -33,7 +33,8 @@ public final class Storage: @unchecked Sendable {
   package init(uninitializedByteCount byteCount: Int) {
     precondition(byteCount >= 0, "negative storage size")
     self.byteCount = byteCount
-    base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)
+    unsafe base = UnsafeMutableRawPointer.allocate(
+      byteCount: Swift.max(byteCount, 1), alignment: 64)
     owner = nil
     isReadOnly = false
   }
@@ -42,15 +43,15 @@ public final class Storage: @unchecked Sendable {
   public convenience init(copying bytes: UnsafeRawBufferPointer) {
     self.init(byteCount: bytes.count)
     if let src = bytes.baseAddress, bytes.count > 0 {
-      base.copyMemory(from: src, byteCount: bytes.count)
+      unsafe base.copyMemory(from: src, byteCount: bytes.count)
     }
   }
 
   /// Allocates a storage holding a copy of `bytes`.
   public convenience init<C: Collection>(bytes: C) where C.Element == UInt8 {
     self.init(byteCount: bytes.count)
-    let dst = UnsafeMutableRawBufferPointer(start: base, count: bytes.count)
-    _ = dst.initializeMemory(as: UInt8.self, from: bytes)
+    let dst = unsafe UnsafeMutableRawBufferPointer(start: base, count: bytes.count)
+    _ = unsafe dst.initializeMemory(as: UInt8.self, from: bytes)
   }
 
   /// Borrows `region` without copying; `owner` (for example a memory mapping) is retained until
@@ -65,18 +66,18 @@ public final class Storage: @unchecked Sendable {
   ) {
     byteCount = region.count
     if let address = region.baseAddress {
-      base = UnsafeMutableRawPointer(mutating: address)
+      unsafe base = unsafe UnsafeMutableRawPointer(mutating: address)
       self.owner = owner
     } else {
       // An empty region has no address: own one byte instead, so `base` is always valid.
-      base = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 64)
+      unsafe base = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 64)
       self.owner = nil
     }
     self.isReadOnly = isReadOnly
   }
 
   deinit {
-    if owner == nil { base.deallocate() }
+    if owner == nil { unsafe base.deallocate() }
   }
 
   /// Whether the bytes are borrowed from another object (a memory mapping) rather than owned.
@@ -86,7 +87,7 @@ public final class Storage: @unchecked Sendable {
   public func withUnsafeBytes<R, E: Error>(
     _ body: (UnsafeRawBufferPointer) throws(E) -> R
   ) throws(E) -> R {
-    try body(UnsafeRawBufferPointer(start: base, count: byteCount))
+    unsafe try body(UnsafeRawBufferPointer(start: base, count: byteCount))
   }
 
   /// Calls `body` with the bytes, writable.
@@ -97,9 +98,9 @@ public final class Storage: @unchecked Sendable {
     _ body: (UnsafeMutableRawBufferPointer) throws(E) -> R
   ) throws(E) -> R {
     precondition(!isReadOnly, "write to a read-only (memory-mapped) storage; copy it first")
-    return try body(UnsafeMutableRawBufferPointer(start: base, count: byteCount))
+    return unsafe try body(UnsafeMutableRawBufferPointer(start: base, count: byteCount))
   }
 
   /// A copy of the bytes as an array.
-  public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+  public var bytes: [UInt8] { unsafe withUnsafeBytes { unsafe Array($0) } }
 }

@@ -3,7 +3,9 @@ extension Tensor {
   /// The element at storage index `i` (in elements), widened to a `Scalar`.
   @inlinable
   public func scalar(atStorageIndex i: Int) -> Scalar {
-    storage.withUnsafeBytes { ScalarCodec.load(dtype, from: $0, byteOffset: i * dtype.elementSize) }
+    unsafe storage.withUnsafeBytes {
+      unsafe ScalarCodec.load(dtype, from: $0, byteOffset: i * dtype.elementSize)
+    }
   }
 
   /// The element at a multi-dimensional index.
@@ -63,8 +65,10 @@ extension Tensor {
       return bytes.compactMap { ($0 != 0) as? T }
     }
     let bytes = contiguousBytes()
-    return bytes.withUnsafeBytes { raw in
-      (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * dtype.elementSize, as: T.self) }
+    return unsafe bytes.withUnsafeBytes { raw in
+      (0..<count).map {
+        unsafe raw.loadUnaligned(fromByteOffset: $0 * dtype.elementSize, as: T.self)
+      }
     }
   }
 
@@ -73,16 +77,16 @@ extension Tensor {
     let size = dtype.elementSize
     let n = count
     if n == 0 { return [] }
-    return storage.withUnsafeBytes { raw in
+    return unsafe storage.withUnsafeBytes { raw in
       if isContiguous {
         let start = storageOffset * size
-        return Array(raw[start..<(start + n * size)])
+        return unsafe Array(raw[start..<(start + n * size)])
       }
       var out = [UInt8](repeating: 0, count: n * size)
-      out.withUnsafeMutableBytes { dst in
+      unsafe out.withUnsafeMutableBytes { dst in
         var k = 0
         forEachStorageIndex { i in
-          dst.start.advanced(by: k).copyMemory(
+          unsafe dst.start.advanced(by: k).copyMemory(
             from: raw.start.advanced(by: i * size), byteCount: size)
           k += size
         }
@@ -93,8 +97,8 @@ extension Tensor {
 
   /// Writes one element at storage index `i`, converting from a `Scalar` with PyTorch's casts.
   public func setScalar(_ value: Scalar, atStorageIndex i: Int) {
-    storage.withUnsafeMutableBytes { raw in
-      ScalarCodec.store(value, as: dtype, into: raw, byteOffset: i * dtype.elementSize)
+    unsafe storage.withUnsafeMutableBytes { raw in
+      unsafe ScalarCodec.store(value, as: dtype, into: raw, byteOffset: i * dtype.elementSize)
     }
   }
 

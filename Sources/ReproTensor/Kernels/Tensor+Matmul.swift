@@ -53,23 +53,26 @@ extension Tensor {
     let out: Tensor
     switch ComputeKind(dtype) {
     case .float:
-      out = Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Float.self, dtype) {
+      out = unsafe Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Float.self, dtype)
+      {
         x, y, o, m, n, k in
-        backend == .blas
+        unsafe backend == .blas
           ? Tensor.gemmProduct(x, y, o, m, n, k)
           : ReferenceKernels.matmul(x, y, into: o, m: m, n: n, k: k)
       }
     case .double:
-      out = Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Double.self, dtype) {
+      out = unsafe Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Double.self, dtype)
+      {
         x, y, o, m, n, k in
-        backend == .blas
+        unsafe backend == .blas
           ? Tensor.gemmProduct(x, y, o, m, n, k)
           : ReferenceKernels.matmul(x, y, into: o, m: m, n: n, k: k)
       }
     case .int:
-      out = Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Int64.self, dtype) {
+      out = unsafe Tensor.batchedMatmul(a, b, batch: batch, m: rows, n: n, k: k, Int64.self, dtype)
+      {
         x, y, o, m, n, k in
-        ReferenceKernels.matmul(x, y, into: o, m: m, n: n, k: k)
+        unsafe ReferenceKernels.matmul(x, y, into: o, m: m, n: n, k: k)
       }
     }
     return try out.view(finalShape)
@@ -94,9 +97,10 @@ extension Tensor {
     _ a: Tensor, _ b: Tensor, batch: [Int], m: Int, n: Int, k: Int, _: C.Type, _ result: DType,
     _ core: (MatrixView<C>, MatrixView<C>, UnsafeMutablePointer<C>, Int, Int, Int) -> Void
   ) -> Tensor {
-    Tensor.makeComputed(C.self, shape: batch + [m, n], dtype: result, device: a.device) { out, _ in
-      withMatrixData(a, C.self) { pa, sa in
-        withMatrixData(b, C.self) { pb, sb in
+    unsafe Tensor.makeComputed(C.self, shape: batch + [m, n], dtype: result, device: a.device) {
+      out, _ in
+      unsafe withMatrixData(a, C.self) { pa, sa in
+        unsafe withMatrixData(b, C.self) { pb, sb in
           let abs = Broadcast.strides(
             shape: Array(a.shape.dropLast(2)), strides: Array(sa.dropLast(2)), to: batch)
           let bbs = Broadcast.strides(
@@ -105,13 +109,13 @@ extension Tensor {
           var index = 0
           loop.forEachRow { off, count, st in
             for i in 0..<count {
-              let x = MatrixView(
+              let x = unsafe MatrixView(
                 base: pa + off[0] + i * st[0], rowStride: sa[sa.count - 2],
                 colStride: sa[sa.count - 1])
-              let y = MatrixView(
+              let y = unsafe MatrixView(
                 base: pb + off[1] + i * st[1], rowStride: sb[sb.count - 2],
                 colStride: sb[sb.count - 1])
-              core(x, y, out + index * m * n, m, n, k)
+              unsafe core(x, y, out + index * m * n, m, n, k)
               index += 1
             }
           }
@@ -124,8 +128,8 @@ extension Tensor {
   private static func withMatrixData<C: KernelScalar, R>(
     _ t: Tensor, _: C.Type, _ body: (UnsafePointer<C>, [Int]) -> R
   ) -> R {
-    Elementwise.withOperand(t, C.self, broadcastTo: t.shape, rounding: nil) { p, _ in
-      body(p, t.dtype == C.naturalDType ? t.strides : Tensor.contiguousStrides(for: t.shape))
+    unsafe Elementwise.withOperand(t, C.self, broadcastTo: t.shape, rounding: nil) { p, _ in
+      unsafe body(p, t.dtype == C.naturalDType ? t.strides : Tensor.contiguousStrides(for: t.shape))
     }
   }
 
@@ -150,7 +154,7 @@ extension Tensor {
   ) {
     if m == 0 || n == 0 { return }
     if k == 0 {
-      out.update(repeating: C.kernelZero, count: m * n)
+      unsafe out.update(repeating: C.kernelZero, count: m * n)
       return
     }
     func run(
@@ -158,10 +162,10 @@ extension Tensor {
       _ lb: (trans: Bool, ld: Int)
     ) {
       guard BLAS.fits(m, n, k, la.ld, lb.ld) else {
-        ReferenceKernels.matmul(a, b, into: out, m: m, n: n, k: k)
+        unsafe ReferenceKernels.matmul(a, b, into: out, m: m, n: n, k: k)
         return
       }
-      C.gemm(
+      unsafe C.gemm(
         transA: la.trans, transB: lb.trans, m: m, n: n, k: k, a: pa, lda: la.ld, b: pb, ldb: lb.ld,
         c: out, ldc: n)
     }
@@ -169,16 +173,19 @@ extension Tensor {
       _ v: MatrixView<C>, _ rows: Int, _ cols: Int,
       _ body: (UnsafePointer<C>, (trans: Bool, ld: Int)) -> Void
     ) {
-      if let l = blasLayout(rows: rows, cols: cols, rowStride: v.rowStride, colStride: v.colStride)
+      if let l = unsafe blasLayout(
+        rows: rows, cols: cols, rowStride: v.rowStride, colStride: v.colStride)
       {
-        body(v.base, l)
+        unsafe body(v.base, l)
         return
       }
       let buf = UnsafeMutablePointer<C>.allocate(capacity: rows * cols)
-      defer { buf.deallocate() }
-      for i in 0..<rows { for j in 0..<cols { buf[i * cols + j] = v[i, j] } }
-      body(buf, (false, cols))
+      defer { unsafe buf.deallocate() }
+      for i in 0..<rows { for j in 0..<cols { unsafe buf[i * cols + j] = v[i, j] } }
+      unsafe body(buf, (false, cols))
     }
-    packed(a, m, k) { pa, la in packed(b, k, n) { pb, lb in run(pa, la, pb, lb) } }
+    unsafe packed(a, m, k) { pa, la in
+      unsafe packed(b, k, n) { pb, lb in unsafe run(pa, la, pb, lb) }
+    }
   }
 }

@@ -7,7 +7,7 @@ extension UnsafeRawBufferPointer {
   /// Calling it on a buffer without an address (an empty buffer) is a programmer error and traps.
   package var start: UnsafeRawPointer {
     guard let base = baseAddress else { preconditionFailure("an empty buffer has no address") }
-    return base
+    return unsafe base
   }
 }
 
@@ -17,7 +17,7 @@ extension UnsafeMutableRawBufferPointer {
   /// Calling it on a buffer without an address (an empty buffer) is a programmer error and traps.
   package var start: UnsafeMutableRawPointer {
     guard let base = baseAddress else { preconditionFailure("an empty buffer has no address") }
-    return base
+    return unsafe base
   }
 }
 
@@ -27,7 +27,7 @@ extension UnsafeBufferPointer {
   /// Calling it on a buffer without an address (an empty buffer) is a programmer error and traps.
   package var start: UnsafePointer<Element> {
     guard let base = baseAddress else { preconditionFailure("an empty buffer has no address") }
-    return base
+    return unsafe base
   }
 }
 
@@ -37,6 +37,6 @@ extension UnsafeMutableBufferPointer {
   /// Calling it on a buffer without an address (an empty buffer) is a programmer error and traps.
   package var start: UnsafeMutablePointer<Element> {
     guard let base = baseAddress else { preconditionFailure("an empty buffer has no address") }
-    return base
+    return unsafe base
   }
 }

@@ -17,18 +17,18 @@ extension Tensor {
     }
     let width = shape[rank - 1]
     func run<C: KernelFloat>(_: C.Type) -> Tensor {
-      Tensor.makeComputed(C.self, shape: shape, dtype: dtype, device: device) { out, n in
-        Tensor.withContiguousValues(self, C.self) { p in
+      unsafe Tensor.makeComputed(C.self, shape: shape, dtype: dtype, device: device) { out, n in
+        unsafe Tensor.withContiguousValues(self, C.self) { p in
           guard width > 0 else { return }
           for row in 0..<(n / width) {
-            let x = p + row * width
-            let o = out + row * width
-            var m = x[0]
-            for i in 0..<width where x[i] > m || x[i].isNaN { m = x[i] }
+            let x = unsafe p + row * width
+            let o = unsafe out + row * width
+            var m = unsafe x[0]
+            for i in 0..<width where unsafe x[i] > m || x[i].isNaN { m = unsafe x[i] }
             var s = C.kernelZero
-            for i in 0..<width { s = C.kernelAdd(s, C.kernelExp(C.kernelSub(x[i], m))) }
+            for i in 0..<width { s = unsafe C.kernelAdd(s, C.kernelExp(C.kernelSub(x[i], m))) }
             let logSum = C.kernelLog(s)
-            for i in 0..<width { o[i] = C.kernelSub(C.kernelSub(x[i], m), logSum) }
+            for i in 0..<width { unsafe o[i] = unsafe C.kernelSub(C.kernelSub(x[i], m), logSum) }
           }
         }
       }

@@ -78,59 +78,62 @@ extension Tensor {
     var gradInput: Tensor?
     var gradWeight: Tensor?
     var gradBias: Tensor?
-    withContiguousValues(gy, C.self) { pgy in
+    unsafe withContiguousValues(gy, C.self) { pgy in
       if needs.bias {
-        gradBias = makeComputed(C.self, shape: [g.outChannels], dtype: w.dtype, device: w.device) {
+        gradBias = unsafe makeComputed(
+          C.self, shape: [g.outChannels], dtype: w.dtype, device: w.device
+        ) {
           out, _ in
           for o in 0..<g.outChannels {
             var s = C.kernelZero
             for nb in 0..<g.batch {
-              s = C.kernelAdd(s, pairwiseSum(pgy + (nb * g.outChannels + o) * spatial, spatial))
+              s = unsafe C.kernelAdd(
+                s, pairwiseSum(pgy + (nb * g.outChannels + o) * spatial, spatial))
             }
-            out[o] = s
+            unsafe out[o] = s
           }
         }
       }
       let cols = UnsafeMutablePointer<C>.allocate(capacity: Swift.max(1, kk * spatial))
-      defer { cols.deallocate() }
+      defer { unsafe cols.deallocate() }
       if needs.weight {
-        gradWeight = makeComputed(C.self, shape: w.shape, dtype: w.dtype, device: w.device) {
+        gradWeight = unsafe makeComputed(C.self, shape: w.shape, dtype: w.dtype, device: w.device) {
           out, n in
-          out.update(repeating: C.kernelZero, count: n)
+          unsafe out.update(repeating: C.kernelZero, count: n)
           let tmp = UnsafeMutablePointer<C>.allocate(capacity: Swift.max(1, coutG * kk))
-          defer { tmp.deallocate() }
-          withContiguousValues(x, C.self) { px in
+          defer { unsafe tmp.deallocate() }
+          unsafe withContiguousValues(x, C.self) { px in
             for nb in 0..<g.batch {
               for grp in 0..<g.groups {
-                let plane = px + (nb * g.inChannels + grp * cinG) * planeSize
-                Conv2dColumns.im2col(plane, cols, g, channels: cinG)
-                let gyG = pgy + (nb * g.outChannels + grp * coutG) * spatial
+                let plane = unsafe px + (nb * g.inChannels + grp * cinG) * planeSize
+                unsafe Conv2dColumns.im2col(plane, cols, g, channels: cinG)
+                let gyG = unsafe pgy + (nb * g.outChannels + grp * coutG) * spatial
                 // dW_g [coutG, kk] = dY_g [coutG, S] · colsᵀ [S, kk]
-                gemmProduct(
+                unsafe gemmProduct(
                   MatrixView(base: gyG, rowStride: spatial, colStride: 1),
                   MatrixView(base: UnsafePointer(cols), rowStride: 1, colStride: spatial), tmp,
                   coutG, kk, spatial)
-                let dst = out + grp * coutG * kk
-                for i in 0..<(coutG * kk) { dst[i] = C.kernelAdd(dst[i], tmp[i]) }
+                let dst = unsafe out + grp * coutG * kk
+                for i in 0..<(coutG * kk) { unsafe dst[i] = unsafe C.kernelAdd(dst[i], tmp[i]) }
               }
             }
           }
         }
       }
       if needs.input {
-        gradInput = makeComputed(C.self, shape: x.shape, dtype: x.dtype, device: x.device) {
+        gradInput = unsafe makeComputed(C.self, shape: x.shape, dtype: x.dtype, device: x.device) {
           out, n in
-          out.update(repeating: C.kernelZero, count: n)
-          withContiguousValues(w, C.self) { pw in
+          unsafe out.update(repeating: C.kernelZero, count: n)
+          unsafe withContiguousValues(w, C.self) { pw in
             for nb in 0..<g.batch {
               for grp in 0..<g.groups {
-                let gyG = pgy + (nb * g.outChannels + grp * coutG) * spatial
-                let wG = pw + grp * coutG * kk
+                let gyG = unsafe pgy + (nb * g.outChannels + grp * coutG) * spatial
+                let wG = unsafe pw + grp * coutG * kk
                 // dCols [kk, S] = W_gᵀ [kk, coutG] · dY_g [coutG, S]
-                gemmProduct(
+                unsafe gemmProduct(
                   MatrixView(base: wG, rowStride: 1, colStride: kk),
                   MatrixView(base: gyG, rowStride: spatial, colStride: 1), cols, kk, spatial, coutG)
-                Conv2dColumns.col2imAdd(
+                unsafe Conv2dColumns.col2imAdd(
                   cols, out + (nb * g.inChannels + grp * cinG) * planeSize, g, channels: cinG)
               }
             }
@@ -151,21 +154,21 @@ enum Conv2dColumns {
     let spatial = g.outHeight * g.outWidth
     var r = 0
     for c in 0..<channels {
-      let src0 = plane + c * g.inHeight * g.inWidth
+      let src0 = unsafe plane + c * g.inHeight * g.inWidth
       for i in 0..<g.kernelHeight {
         for j in 0..<g.kernelWidth {
-          let row = cols + r * spatial
+          let row = unsafe cols + r * spatial
           for oh in 0..<g.outHeight {
             let ih = oh * g.strideH - g.padH + i * g.dilationH
-            let dst = row + oh * g.outWidth
+            let dst = unsafe row + oh * g.outWidth
             if ih < 0 || ih >= g.inHeight {
-              dst.update(repeating: C.kernelZero, count: g.outWidth)
+              unsafe dst.update(repeating: C.kernelZero, count: g.outWidth)
               continue
             }
-            let src = src0 + ih * g.inWidth
+            let src = unsafe src0 + ih * g.inWidth
             for ow in 0..<g.outWidth {
               let iw = ow * g.strideW - g.padW + j * g.dilationW
-              dst[ow] = iw >= 0 && iw < g.inWidth ? src[iw] : C.kernelZero
+              unsafe dst[ow] = unsafe iw >= 0 && iw < g.inWidth ? src[iw] : C.kernelZero
             }
           }
           r += 1
@@ -182,18 +185,18 @@ enum Conv2dColumns {
     let spatial = g.outHeight * g.outWidth
     var r = 0
     for c in 0..<channels {
-      let dst0 = plane + c * g.inHeight * g.inWidth
+      let dst0 = unsafe plane + c * g.inHeight * g.inWidth
       for i in 0..<g.kernelHeight {
         for j in 0..<g.kernelWidth {
-          let row = cols + r * spatial
+          let row = unsafe cols + r * spatial
           for oh in 0..<g.outHeight {
             let ih = oh * g.strideH - g.padH + i * g.dilationH
             if ih < 0 || ih >= g.inHeight { continue }
-            let dst = dst0 + ih * g.inWidth
-            let src = row + oh * g.outWidth
+            let dst = unsafe dst0 + ih * g.inWidth
+            let src = unsafe row + oh * g.outWidth
             for ow in 0..<g.outWidth {
               let iw = ow * g.strideW - g.padW + j * g.dilationW
-              if iw >= 0 && iw < g.inWidth { dst[iw] = C.kernelAdd(dst[iw], src[ow]) }
+              if iw >= 0 && iw < g.inWidth { unsafe dst[iw] = unsafe C.kernelAdd(dst[iw], src[ow]) }
             }
           }
           r += 1

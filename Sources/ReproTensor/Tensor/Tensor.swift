@@ -72,7 +72,7 @@ public struct Tensor: Sendable {
   public init<T: TensorElement>(_ values: [T], shape: [Int]) {
     precondition(
       values.count == Tensor.checkedCount(shape), "\(values.count) values for shape \(shape)")
-    let storage = values.withUnsafeBytes { Storage(copying: $0) }
+    let storage = unsafe values.withUnsafeBytes { unsafe Storage(copying: $0) }
     self.init(
       unchecked: storage, dtype: T.dtype, shape: shape,
       strides: Tensor.contiguousStrides(for: shape),

@@ -47,19 +47,19 @@ extension Tensor {
   static func withReductionRows<C: KernelScalar, R>(
     _ plan: ReductionPlan, _: C.Type, _ body: (UnsafePointer<C>) -> R
   ) -> R {
-    withContiguousValues(plan.permuted, C.self, body)
+    unsafe withContiguousValues(plan.permuted, C.self, body)
   }
 
   /// Pairwise sum of `n` contiguous values (blocks of 16 summed left to right).
   static func pairwiseSum<C: KernelScalar>(_ p: UnsafePointer<C>, _ n: Int) -> C {
     if n <= 16 {
       var s = C.kernelZero
-      for i in 0..<n { s = C.kernelAdd(s, p[i]) }
+      for i in 0..<n { s = unsafe C.kernelAdd(s, p[i]) }
       return s
     }
     // Split on a multiple of 16 so that blocks stay aligned to the start of the row.
     let half = ((n / 16 + 1) / 2) * 16
-    return C.kernelAdd(pairwiseSum(p, half), pairwiseSum(p + half, n - half))
+    return unsafe C.kernelAdd(pairwiseSum(p, half), pairwiseSum(p + half, n - half))
   }
 
   private func sumOrMean(
@@ -74,12 +74,13 @@ extension Tensor {
     }
     let result = dtype.isFloatingPoint ? dtype : .int64
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
-      Tensor.makeComputed(C.self, shape: plan.outShape, dtype: result, device: device) { out, n in
-        Tensor.withReductionRows(plan, C.self) { p in
+      unsafe Tensor.makeComputed(C.self, shape: plan.outShape, dtype: result, device: device) {
+        out, n in
+        unsafe Tensor.withReductionRows(plan, C.self) { p in
           let r = plan.reduceCount
           for i in 0..<n {
-            let s = Tensor.pairwiseSum(p + i * r, r)
-            out[i] = isMean ? C.kernelDiv(s, C(kernelInt: Int64(r))) : s
+            let s = unsafe Tensor.pairwiseSum(p + i * r, r)
+            unsafe out[i] = isMean ? C.kernelDiv(s, C(kernelInt: Int64(r))) : s
           }
         }
       }
@@ -113,11 +114,11 @@ extension Tensor {
 
   /// Index of the first extremum of a row; NaN counts as the extremum (first NaN wins).
   static func extremum<C: KernelScalar>(_ p: UnsafePointer<C>, _ n: Int, isMax: Bool) -> (C, Int) {
-    var best = p[0]
+    var best = unsafe p[0]
     var at = 0
     if best.kernelIsNaN { return (best, 0) }
     for i in 1..<n {
-      let v = p[i]
+      let v = unsafe p[i]
       if v.kernelIsNaN { return (v, i) }
       if isMax ? v > best : v < best {
         best = v
@@ -144,12 +145,15 @@ extension Tensor {
     var indices = Tensor(zeros: plan.outShape, dtype: .int64, device: device)
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
       var idx = [Int64](repeating: 0, count: plan.outCount)
-      let values = Tensor.makeComputed(C.self, shape: plan.outShape, dtype: dtype, device: device) {
+      let values = unsafe Tensor.makeComputed(
+        C.self, shape: plan.outShape, dtype: dtype, device: device
+      ) {
         out, n in
-        Tensor.withReductionRows(plan, C.self) { p in
+        unsafe Tensor.withReductionRows(plan, C.self) { p in
           for i in 0..<n {
-            let (v, at) = Tensor.extremum(p + i * plan.reduceCount, plan.reduceCount, isMax: isMax)
-            out[i] = v
+            let (v, at) = unsafe Tensor.extremum(
+              p + i * plan.reduceCount, plan.reduceCount, isMax: isMax)
+            unsafe out[i] = v
             idx[i] = Int64(at)
           }
         }

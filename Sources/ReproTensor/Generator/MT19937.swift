@@ -53,14 +53,14 @@ struct MT19937: Sendable {
   private mutating func twist() {
     let n = MT19937.wordCount
     let m = MT19937.shift
-    words.withUnsafeMutableBufferPointer { st in
+    unsafe words.withUnsafeMutableBufferPointer { st in
       @inline(__always) func mix(_ u: UInt32, _ v: UInt32) -> UInt32 {
         let y = (u & 0x8000_0000) | (v & 0x7FFF_FFFF)
         return (y >> 1) ^ ((v & 1) != 0 ? 0x9908_B0DF : 0)
       }
-      for i in 0..<(n - m) { st[i] = st[i + m] ^ mix(st[i], st[i + 1]) }
-      for i in (n - m)..<(n - 1) { st[i] = st[i + m - n] ^ mix(st[i], st[i + 1]) }
-      st[n - 1] = st[m - 1] ^ mix(st[n - 1], st[0])
+      for i in 0..<(n - m) { unsafe st[i] = unsafe st[i + m] ^ mix(st[i], st[i + 1]) }
+      for i in (n - m)..<(n - 1) { unsafe st[i] = unsafe st[i + m - n] ^ mix(st[i], st[i + 1]) }
+      unsafe st[n - 1] = unsafe st[m - 1] ^ mix(st[n - 1], st[0])
     }
     left = Int32(n) + 1
     next = 0
@@ -87,8 +87,8 @@ struct MT19937: Sendable {
       let available = Int(left) - 1
       let take = min(count - pos, available)
       let start = Int(next)
-      words.withUnsafeBufferPointer { st in
-        for k in 0..<take { out[pos + k] = MT19937.temper(st[start + k]) }
+      unsafe words.withUnsafeBufferPointer { st in
+        for k in 0..<take { unsafe out[pos + k] = unsafe MT19937.temper(st[start + k]) }
       }
       next += UInt32(take)
       left -= Int32(take)

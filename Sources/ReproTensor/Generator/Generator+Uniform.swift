@@ -58,8 +58,8 @@ extension Generator {
     let fused = capability == .avx2
     let dtype = tensor.dtype
     state.withLock { st in
-      tensor.fillInMemoryOrder { raw, n in
-        st.uniform(raw, count: n, dtype: dtype, from: from, to: to, fused: fused)
+      unsafe tensor.fillInMemoryOrder { raw, n in
+        unsafe st.uniform(raw, count: n, dtype: dtype, from: from, to: to, fused: fused)
       }
     }
   }
@@ -78,18 +78,18 @@ extension Generator {
     let one = Generator.onePattern(tensor.dtype)
     let size = tensor.dtype.elementSize
     state.withLock { st in
-      tensor.fillInMemoryOrder { raw, n in
+      unsafe tensor.fillInMemoryOrder { raw, n in
         let chunk = 1024
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: chunk) { buf in
-          let u = buf.start
+        unsafe withUnsafeTemporaryAllocation(of: Double.self, capacity: chunk) { buf in
+          let u = unsafe buf.start
           var done = 0
           while done < n {
             let m = min(chunk, n - done)
-            st.fillUniform53(u, count: m)
+            unsafe st.fillUniform53(u, count: m)
             for i in 0..<m {
-              let bit: UInt64 = u[i] < p ? one : 0
-              withUnsafeBytes(of: bit) {
-                (raw + (done + i) * size).copyMemory(from: $0.start, byteCount: size)
+              let bit: UInt64 = unsafe u[i] < p ? one : 0
+              unsafe withUnsafeBytes(of: bit) {
+                unsafe (raw + (done + i) * size).copyMemory(from: $0.start, byteCount: size)
               }
             }
             done += m
@@ -133,20 +133,20 @@ extension Generator {
     let xs = x.contiguous()
     let ms = mask.contiguous()
     let out = Tensor(zeros: x.shape, dtype: x.dtype, device: x.device)
-    xs.storage.withUnsafeBytes { xr in
-      ms.storage.withUnsafeBytes { mr in
-        out.storage.withUnsafeMutableBytes { orw in
+    unsafe xs.storage.withUnsafeBytes { xr in
+      unsafe ms.storage.withUnsafeBytes { mr in
+        unsafe out.storage.withUnsafeMutableBytes { orw in
           if x.dtype == .float32 {
             let keepProbability = Float(1 - p)
-            let xv = xr.start.assumingMemoryBound(to: Float.self) + xs.storageOffset
-            let mv = mr.start.assumingMemoryBound(to: Float.self)
-            let ov = orw.start.assumingMemoryBound(to: Float.self)
-            for i in 0..<n { ov[i] = xv[i] * (p == 1 ? 0 : mv[i] / keepProbability) }
+            let xv = unsafe xr.start.assumingMemoryBound(to: Float.self) + xs.storageOffset
+            let mv = unsafe mr.start.assumingMemoryBound(to: Float.self)
+            let ov = unsafe orw.start.assumingMemoryBound(to: Float.self)
+            for i in 0..<n { unsafe ov[i] = unsafe xv[i] * (p == 1 ? 0 : mv[i] / keepProbability) }
           } else {
-            let xv = xr.start.assumingMemoryBound(to: Double.self) + xs.storageOffset
-            let mv = mr.start.assumingMemoryBound(to: Double.self)
-            let ov = orw.start.assumingMemoryBound(to: Double.self)
-            for i in 0..<n { ov[i] = xv[i] * (p == 1 ? 0 : mv[i] / (1 - p)) }
+            let xv = unsafe xr.start.assumingMemoryBound(to: Double.self) + xs.storageOffset
+            let mv = unsafe mr.start.assumingMemoryBound(to: Double.self)
+            let ov = unsafe orw.start.assumingMemoryBound(to: Double.self)
+            for i in 0..<n { unsafe ov[i] = unsafe xv[i] * (p == 1 ? 0 : mv[i] / (1 - p)) }
           }
         }
       }
@@ -213,28 +213,28 @@ extension GeneratorState {
   ) {
     switch dtype {
     case .float64:
-      let out = raw.bindMemory(to: Double.self, capacity: n)
-      fillUniform53(out, count: n)
+      let out = unsafe raw.bindMemory(to: Double.self, capacity: n)
+      unsafe fillUniform53(out, count: n)
       if a == 0 && b == 1 { return }  // x * 1 + 0 is exact: the values are the uniforms
       let range = b - a
       for i in 0..<n {
-        let v = fused ? NormalBlock.fma(out[i], range, a) : out[i] * range + a
-        out[i] = v == b ? a : v
+        let v = unsafe fused ? NormalBlock.fma(out[i], range, a) : out[i] * range + a
+        unsafe out[i] = v == b ? a : v
       }
     case .float32:
-      let out = raw.bindMemory(to: Float.self, capacity: n)
-      fillUniform24(out, count: n)
+      let out = unsafe raw.bindMemory(to: Float.self, capacity: n)
+      unsafe fillUniform24(out, count: n)
       if a == 0 && b == 1 { return }
       let from = Float(a)
       let to = Float(b)
       let range = to - from
       for i in 0..<n {
-        let v = fused ? NormalBlock.fma(out[i], range, from) : out[i] * range + from
-        out[i] = v == to ? from : v
+        let v = unsafe fused ? NormalBlock.fma(out[i], range, from) : out[i] * range + from
+        unsafe out[i] = v == to ? from : v
       }
     default:
       let isHalf = dtype == .float16
-      let out = raw.bindMemory(to: UInt16.self, capacity: n)
+      let out = unsafe raw.bindMemory(to: UInt16.self, capacity: n)
       let from = Float(a)
       let to = Float(b)
       let range = to - from
@@ -243,21 +243,21 @@ extension GeneratorState {
         isHalf
         ? HalfPrecision.float16Bits(from: from) : HalfPrecision.bfloat16BitsScalar(from: from)
       let chunk = 1024
-      withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { buf in
-        let u = buf.start
+      unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { buf in
+        let u = unsafe buf.start
         var done = 0
         while done < n {
           let m = min(chunk, n - done)
-          fillUniform24(u, count: m)
+          unsafe fillUniform24(u, count: m)
           for i in 0..<m {
-            let v = fused ? NormalBlock.fma(u[i], range, from) : u[i] * range + from
+            let v = unsafe fused ? NormalBlock.fma(u[i], range, from) : u[i] * range + from
             let h =
               isHalf
               ? HalfPrecision.float16Bits(from: v) : HalfPrecision.bfloat16BitsScalar(from: v)
             let hv =
               isHalf
               ? HalfPrecision.float(fromFloat16Bits: h) : HalfPrecision.float(fromBFloat16Bits: h)
-            out[done + i] = hv == toValue ? fromBits : h
+            unsafe out[done + i] = hv == toValue ? fromBits : h
           }
           done += m
         }

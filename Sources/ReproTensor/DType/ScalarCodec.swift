@@ -15,39 +15,41 @@ public enum ScalarCodec {
     _ value: Scalar, as dtype: DType, into raw: UnsafeMutableRawBufferPointer, byteOffset: Int
   ) {
     switch dtype {
-    case .float64: raw.storeBytes(of: double(value), toByteOffset: byteOffset, as: Double.self)
-    case .float32: raw.storeBytes(of: float(value), toByteOffset: byteOffset, as: Float.self)
+    case .float64:
+      unsafe raw.storeBytes(of: double(value), toByteOffset: byteOffset, as: Double.self)
+    case .float32: unsafe raw.storeBytes(of: float(value), toByteOffset: byteOffset, as: Float.self)
     case .float16:
-      raw.storeBytes(
+      unsafe raw.storeBytes(
         of: HalfPrecision.float16Bits(from: float(value)), toByteOffset: byteOffset, as: UInt16.self
       )
     case .bfloat16:
-      raw.storeBytes(
+      unsafe raw.storeBytes(
         of: HalfPrecision.bfloat16BitsScalar(from: float(value)), toByteOffset: byteOffset,
         as: UInt16.self)
     case .complex64:
       // A real value rounds once to float (int64 → float32 directly, not through double).
       var (re, im) = (float(value), Float(0))
       if case .complex(let r, let i) = value { (re, im) = (Float(r), Float(i)) }
-      raw.storeBytes(of: re, toByteOffset: byteOffset, as: Float.self)
-      raw.storeBytes(of: im, toByteOffset: byteOffset + 4, as: Float.self)
+      unsafe raw.storeBytes(of: re, toByteOffset: byteOffset, as: Float.self)
+      unsafe raw.storeBytes(of: im, toByteOffset: byteOffset + 4, as: Float.self)
     case .complex128:
       let (re, im) = complex(value)
-      raw.storeBytes(of: re, toByteOffset: byteOffset, as: Double.self)
-      raw.storeBytes(of: im, toByteOffset: byteOffset + 8, as: Double.self)
-    case .int64: raw.storeBytes(of: int64(value), toByteOffset: byteOffset, as: Int64.self)
-    case .int32: raw.storeBytes(of: int32(value), toByteOffset: byteOffset, as: Int32.self)
+      unsafe raw.storeBytes(of: re, toByteOffset: byteOffset, as: Double.self)
+      unsafe raw.storeBytes(of: im, toByteOffset: byteOffset + 8, as: Double.self)
+    case .int64: unsafe raw.storeBytes(of: int64(value), toByteOffset: byteOffset, as: Int64.self)
+    case .int32: unsafe raw.storeBytes(of: int32(value), toByteOffset: byteOffset, as: Int32.self)
     case .int16:
-      raw.storeBytes(
+      unsafe raw.storeBytes(
         of: Int16(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int16.self)
     case .int8:
-      raw.storeBytes(
+      unsafe raw.storeBytes(
         of: Int8(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: Int8.self)
     case .uint8:
-      raw.storeBytes(
+      unsafe raw.storeBytes(
         of: UInt8(truncatingIfNeeded: int64(value)), toByteOffset: byteOffset, as: UInt8.self)
     case .bool:
-      raw.storeBytes(of: UInt8(bool(value) ? 1 : 0), toByteOffset: byteOffset, as: UInt8.self)
+      unsafe raw.storeBytes(
+        of: UInt8(bool(value) ? 1 : 0), toByteOffset: byteOffset, as: UInt8.self)
     }
   }
 
@@ -59,28 +61,29 @@ public enum ScalarCodec {
     -> Scalar
   {
     switch dtype {
-    case .float64: return .float(raw.loadUnaligned(fromByteOffset: at, as: Double.self))
-    case .float32: return .float(Double(raw.loadUnaligned(fromByteOffset: at, as: Float.self)))
+    case .float64: return unsafe .float(raw.loadUnaligned(fromByteOffset: at, as: Double.self))
+    case .float32:
+      return unsafe .float(Double(raw.loadUnaligned(fromByteOffset: at, as: Float.self)))
     case .float16:
-      let bits = raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)
+      let bits = unsafe raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)
       return .float(Double(HalfPrecision.float(fromFloat16Bits: bits)))
     case .bfloat16:
-      let bits = raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)
+      let bits = unsafe raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)
       return .float(Double(HalfPrecision.float(fromBFloat16Bits: bits)))
     case .complex64:
-      return .complex(
+      return unsafe .complex(
         real: Double(raw.loadUnaligned(fromByteOffset: at, as: Float.self)),
         imaginary: Double(raw.loadUnaligned(fromByteOffset: at + 4, as: Float.self)))
     case .complex128:
-      return .complex(
+      return unsafe .complex(
         real: raw.loadUnaligned(fromByteOffset: at, as: Double.self),
         imaginary: raw.loadUnaligned(fromByteOffset: at + 8, as: Double.self))
-    case .int8: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int8.self)))
-    case .uint8: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self)))
-    case .int16: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int16.self)))
-    case .int32: return .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int32.self)))
-    case .int64: return .int(raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
-    case .bool: return .bool(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self) != 0)
+    case .int8: return unsafe .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int8.self)))
+    case .uint8: return unsafe .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self)))
+    case .int16: return unsafe .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int16.self)))
+    case .int32: return unsafe .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int32.self)))
+    case .int64: return unsafe .int(raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+    case .bool: return unsafe .bool(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self) != 0)
     }
   }
 

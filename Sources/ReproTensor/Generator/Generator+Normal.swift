@@ -41,12 +41,12 @@ extension Generator {
     let capability = capability
     let vectorised = tensor.count >= 16 && tensor.isContiguous
     state.withLock { st in
-      tensor.fillInMemoryOrder { raw, n in
+      unsafe tensor.fillInMemoryOrder { raw, n in
         if vectorised {
-          st.normalVectorised(
+          unsafe st.normalVectorised(
             raw, count: n, dtype: dtype, mean: mean, std: std, capability: capability)
         } else {
-          st.normalSerial(
+          unsafe st.normalSerial(
             raw, count: n, dtype: dtype, mean: mean, std: std, fused: capability == .avx2)
         }
       }
@@ -84,13 +84,13 @@ extension GeneratorState {
     for i in 0..<n {
       let v = serialNormal(mean: mean, std: std, fused: fused)
       switch dtype {
-      case .float64: raw.storeBytes(of: v, toByteOffset: 8 * i, as: Double.self)
-      case .float32: raw.storeBytes(of: Float(v), toByteOffset: 4 * i, as: Float.self)
+      case .float64: unsafe raw.storeBytes(of: v, toByteOffset: 8 * i, as: Double.self)
+      case .float32: unsafe raw.storeBytes(of: Float(v), toByteOffset: 4 * i, as: Float.self)
       case .float16:
-        raw.storeBytes(
+        unsafe raw.storeBytes(
           of: HalfPrecision.float16Bits(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
       default:
-        raw.storeBytes(
+        unsafe raw.storeBytes(
           of: HalfPrecision.bfloat16BitsScalar(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self
         )
       }
@@ -106,58 +106,60 @@ extension GeneratorState {
     let hasTail = n % 16 != 0
     switch dtype {
     case .float64:
-      let out = raw.bindMemory(to: Double.self, capacity: n)
-      fillUniform53(out, count: n)
-      for k in 0..<blocks { NormalBlock.double(out + 16 * k, out + 16 * k, mean: mean, std: std) }
+      let out = unsafe raw.bindMemory(to: Double.self, capacity: n)
+      unsafe fillUniform53(out, count: n)
+      for k in 0..<blocks {
+        unsafe NormalBlock.double(out + 16 * k, out + 16 * k, mean: mean, std: std)
+      }
       if hasTail {
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 16) { buf in
-          fillUniform53(buf.start, count: 16)
-          NormalBlock.double(buf.start, out + (n - 16), mean: mean, std: std)
+        unsafe withUnsafeTemporaryAllocation(of: Double.self, capacity: 16) { buf in
+          unsafe fillUniform53(buf.start, count: 16)
+          unsafe NormalBlock.double(buf.start, out + (n - 16), mean: mean, std: std)
         }
       }
     case .float32:
-      let out = raw.bindMemory(to: Float.self, capacity: n)
+      let out = unsafe raw.bindMemory(to: Float.self, capacity: n)
       let m = Float(mean)
       let s = Float(std)
       let avx2 = capability == .avx2
-      fillUniform24(out, count: n)
+      unsafe fillUniform24(out, count: n)
       for k in 0..<blocks {
         if avx2 {
-          NormalBlock.avx2(out + 16 * k, out + 16 * k, mean: m, std: s)
+          unsafe NormalBlock.avx2(out + 16 * k, out + 16 * k, mean: m, std: s)
         } else {
-          NormalBlock.scalarFloat(out + 16 * k, out + 16 * k, mean: m, std: s)
+          unsafe NormalBlock.scalarFloat(out + 16 * k, out + 16 * k, mean: m, std: s)
         }
       }
       if hasTail {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { buf in
-          let d = buf.start
-          fillUniform24(d, count: 16)
+        unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { buf in
+          let d = unsafe buf.start
+          unsafe fillUniform24(d, count: 16)
           if avx2 {
-            NormalBlock.avx2(d, out + (n - 16), mean: m, std: s)
+            unsafe NormalBlock.avx2(d, out + (n - 16), mean: m, std: s)
           } else {
-            NormalBlock.scalarFloat(d, out + (n - 16), mean: m, std: s)
+            unsafe NormalBlock.scalarFloat(d, out + (n - 16), mean: m, std: s)
           }
         }
       }
     default:
       // float16 / bfloat16: a 16-float stack buffer per block, so only 16 draws per block.
-      let out = raw.bindMemory(to: UInt16.self, capacity: n)
+      let out = unsafe raw.bindMemory(to: UInt16.self, capacity: n)
       let m = Float(mean)
       let s = Float(std)
       let avx2 = capability == .avx2
       let isHalf = dtype == .float16
-      withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { buf in
-        let d = buf.start
+      unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { buf in
+        let d = unsafe buf.start
         func block(at start: Int) {
-          fillUniform24(d, count: 16)
+          unsafe fillUniform24(d, count: 16)
           if avx2 {
-            NormalBlock.avx2(d, d, mean: m, std: s)
+            unsafe NormalBlock.avx2(d, d, mean: m, std: s)
           } else {
-            NormalBlock.scalarFloat(d, d, mean: m, std: s)
+            unsafe NormalBlock.scalarFloat(d, d, mean: m, std: s)
           }
           for i in 0..<16 {
-            out[start + i] =
-              isHalf
+            unsafe out[start + i] =
+              unsafe isHalf
               ? HalfPrecision.float16Bits(from: d[i]) : HalfPrecision.bfloat16BitsScalar(from: d[i])
           }
         }

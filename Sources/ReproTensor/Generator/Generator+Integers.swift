@@ -38,24 +38,25 @@ extension Generator {
     let range = UInt64(bitPattern: high &- low)
     let base = UInt64(bitPattern: low)
     let n = t.count
-    t.storage.withUnsafeMutableBytes { raw in
+    unsafe t.storage.withUnsafeMutableBytes { raw in
       state.withLock { st in
         let chunk = 2048
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * chunk) { buf in
-          let w = buf.start
+        unsafe withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * chunk) { buf in
+          let w = unsafe buf.start
           var done = 0
           while done < n {
             let m = min(chunk, n - done)
             if range >= 1 << 28 {
-              st.engine.fill(w, count: 2 * m)
+              unsafe st.engine.fill(w, count: 2 * m)
             } else {
-              st.engine.fill(w, count: m)
+              unsafe st.engine.fill(w, count: m)
             }
             for i in 0..<m {
               let draw =
-                range >= 1 << 28 ? (UInt64(w[2 * i]) << 32 | UInt64(w[2 * i + 1])) : UInt64(w[i])
+                unsafe range >= 1 << 28
+                ? (UInt64(w[2 * i]) << 32 | UInt64(w[2 * i + 1])) : UInt64(w[i])
               let v = Int64(bitPattern: draw % range &+ base)
-              Generator.storeInteger(v, dtype: dtype, into: raw, at: done + i)
+              unsafe Generator.storeInteger(v, dtype: dtype, into: raw, at: done + i)
             }
             done += m
           }
@@ -87,20 +88,20 @@ extension Generator {
     if n == 0 { return t }
     var perm = [Int64](repeating: 0, count: n)
     state.withLock { st in
-      perm.withUnsafeMutableBufferPointer { r in
+      unsafe perm.withUnsafeMutableBufferPointer { r in
         if n < 214_748_364 {
-          for i in 0..<n { r[i] = Int64(i) }
+          for i in 0..<n { unsafe r[i] = Int64(i) }
           guard n > 1 else { return }
           let chunk = 4096
-          withUnsafeTemporaryAllocation(of: UInt32.self, capacity: chunk) { buf in
-            let w = buf.start
+          unsafe withUnsafeTemporaryAllocation(of: UInt32.self, capacity: chunk) { buf in
+            let w = unsafe buf.start
             var i = 0
             while i < n - 1 {
               let m = min(chunk, n - 1 - i)
-              st.engine.fill(w, count: m)
+              unsafe st.engine.fill(w, count: m)
               for k in 0..<m {
-                let z = Int(UInt64(w[k]) % UInt64(n - i))
-                r.swapAt(i, i + z)
+                let z = unsafe Int(UInt64(w[k]) % UInt64(n - i))
+                unsafe r.swapAt(i, i + z)
                 i += 1
               }
             }
@@ -108,14 +109,14 @@ extension Generator {
         } else {
           for i in 0..<n {
             let z = Int(st.random64() % UInt64(i + 1))
-            r[i] = r[z]
-            r[z] = Int64(i)
+            unsafe r[i] = unsafe r[z]
+            unsafe r[z] = Int64(i)
           }
         }
       }
     }
-    t.storage.withUnsafeMutableBytes { raw in
-      for i in 0..<n { Generator.storeInteger(perm[i], dtype: dtype, into: raw, at: i) }
+    unsafe t.storage.withUnsafeMutableBytes { raw in
+      for i in 0..<n { unsafe Generator.storeInteger(perm[i], dtype: dtype, into: raw, at: i) }
     }
     return t
   }
@@ -141,20 +142,22 @@ extension Generator {
     _ v: Int64, dtype: DType, into raw: UnsafeMutableRawBufferPointer, at i: Int
   ) {
     switch dtype {
-    case .int64: raw.storeBytes(of: v, toByteOffset: 8 * i, as: Int64.self)
+    case .int64: unsafe raw.storeBytes(of: v, toByteOffset: 8 * i, as: Int64.self)
     case .int32:
-      raw.storeBytes(of: Int32(truncatingIfNeeded: v), toByteOffset: 4 * i, as: Int32.self)
+      unsafe raw.storeBytes(of: Int32(truncatingIfNeeded: v), toByteOffset: 4 * i, as: Int32.self)
     case .int16:
-      raw.storeBytes(of: Int16(truncatingIfNeeded: v), toByteOffset: 2 * i, as: Int16.self)
-    case .int8: raw.storeBytes(of: Int8(truncatingIfNeeded: v), toByteOffset: i, as: Int8.self)
-    case .uint8: raw.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: i, as: UInt8.self)
-    case .float64: raw.storeBytes(of: Double(v), toByteOffset: 8 * i, as: Double.self)
-    case .float32: raw.storeBytes(of: Float(v), toByteOffset: 4 * i, as: Float.self)
+      unsafe raw.storeBytes(of: Int16(truncatingIfNeeded: v), toByteOffset: 2 * i, as: Int16.self)
+    case .int8:
+      unsafe raw.storeBytes(of: Int8(truncatingIfNeeded: v), toByteOffset: i, as: Int8.self)
+    case .uint8:
+      unsafe raw.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: i, as: UInt8.self)
+    case .float64: unsafe raw.storeBytes(of: Double(v), toByteOffset: 8 * i, as: Double.self)
+    case .float32: unsafe raw.storeBytes(of: Float(v), toByteOffset: 4 * i, as: Float.self)
     case .float16:
-      raw.storeBytes(
+      unsafe raw.storeBytes(
         of: HalfPrecision.float16Bits(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
     default:
-      raw.storeBytes(
+      unsafe raw.storeBytes(
         of: HalfPrecision.bfloat16BitsScalar(from: Float(v)), toByteOffset: 2 * i, as: UInt16.self)
     }
   }

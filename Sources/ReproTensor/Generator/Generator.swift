@@ -142,10 +142,10 @@ struct GeneratorState: Sendable {
 
   /// Fills `out` with `count` float32 `uniform24()` values (one draw each, in order).
   mutating func fillUniform24(_ out: UnsafeMutablePointer<Float>, count: Int) {
-    out.withMemoryRebound(to: UInt32.self, capacity: count) { bits in
-      engine.fill(bits, count: count)
+    unsafe out.withMemoryRebound(to: UInt32.self, capacity: count) { bits in
+      unsafe engine.fill(bits, count: count)
       for i in 0..<count {
-        bits[i] = (Float(bits[i] & 0xFF_FFFF) * 0x1p-24).bitPattern
+        unsafe bits[i] = unsafe (Float(bits[i] & 0xFF_FFFF) * 0x1p-24).bitPattern
       }
     }
   }
@@ -153,15 +153,15 @@ struct GeneratorState: Sendable {
   /// Fills `out` with `count` float64 `uniform53()` values (two draws each, in order).
   mutating func fillUniform53(_ out: UnsafeMutablePointer<Double>, count: Int) {
     let chunk = 1024
-    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * chunk) { words in
-      let w = words.start
+    unsafe withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 2 * chunk) { words in
+      let w = unsafe words.start
       var done = 0
       while done < count {
         let m = min(chunk, count - done)
-        engine.fill(w, count: 2 * m)
+        unsafe engine.fill(w, count: 2 * m)
         for i in 0..<m {
-          let v = (UInt64(w[2 * i]) << 32 | UInt64(w[2 * i + 1])) & (1 << 53 - 1)
-          out[done + i] = Double(v) * 0x1p-53
+          let v = unsafe (UInt64(w[2 * i]) << 32 | UInt64(w[2 * i + 1])) & (1 << 53 - 1)
+          unsafe out[done + i] = Double(v) * 0x1p-53
         }
         done += m
       }

@@ -35,10 +35,11 @@ extension Tensor {
     _ gradOutput: Tensor, inputShape: [Int], dtype: DType, _ p: PoolGrid, _: C.Type,
     _ body: (_ plane: Int, _ gy: UnsafePointer<C>, _ gx: UnsafeMutablePointer<C>) -> Void
   ) -> Tensor {
-    makeComputed(C.self, shape: inputShape, dtype: dtype, device: gradOutput.device) { out, n in
-      out.update(repeating: C.kernelZero, count: n)
-      withContiguousValues(gradOutput, C.self) { pg in
-        for pl in 0..<p.planes { body(pl, pg + pl * p.oh * p.ow, out + pl * p.h * p.w) }
+    unsafe makeComputed(C.self, shape: inputShape, dtype: dtype, device: gradOutput.device) {
+      out, n in
+      unsafe out.update(repeating: C.kernelZero, count: n)
+      unsafe withContiguousValues(gradOutput, C.self) { pg in
+        for pl in 0..<p.planes { unsafe body(pl, pg + pl * p.oh * p.ow, out + pl * p.h * p.w) }
       }
     }
   }
@@ -57,10 +58,10 @@ extension Tensor {
       "max_pool2d_backward", gradOutput: gradOutput, inputShape: input.shape,
       kernelSize: kernelSize, stride: stride, padding: padding, dilation: dilation)
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
-      withContiguousValues(input, C.self) { px in
-        scatterPlanes(gradOutput, inputShape: input.shape, dtype: input.dtype, p, C.self) {
+      unsafe withContiguousValues(input, C.self) { px in
+        unsafe scatterPlanes(gradOutput, inputShape: input.shape, dtype: input.dtype, p, C.self) {
           pl, gy, gx in
-          let plane = px + pl * p.h * p.w
+          let plane = unsafe px + pl * p.h * p.w
           for y in 0..<p.oh {
             for x in 0..<p.ow {
               var best = C.kernelZero
@@ -71,7 +72,7 @@ extension Tensor {
                 for j in 0..<p.kw {
                   let ix = x * p.sw - p.pw + j * p.dw
                   if ix < 0 || ix >= p.w { continue }
-                  let v = plane[iy * p.w + ix]
+                  let v = unsafe plane[iy * p.w + ix]
                   if at < 0 || v > best || v.kernelIsNaN {
                     best = v
                     at = iy * p.w + ix
@@ -79,7 +80,7 @@ extension Tensor {
                   if v.kernelIsNaN { break scan }
                 }
               }
-              if at >= 0 { gx[at] = C.kernelAdd(gx[at], gy[y * p.ow + x]) }
+              if at >= 0 { unsafe gx[at] = unsafe C.kernelAdd(gx[at], gy[y * p.ow + x]) }
             }
           }
         }
@@ -103,7 +104,8 @@ extension Tensor {
       "avg_pool2d_backward", gradOutput: gradOutput, inputShape: inputShape, kernelSize: kernelSize,
       stride: stride, padding: padding, dilation: [1])
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
-      scatterPlanes(gradOutput, inputShape: inputShape, dtype: dtype, p, C.self) { _, gy, gx in
+      unsafe scatterPlanes(gradOutput, inputShape: inputShape, dtype: dtype, p, C.self) {
+        _, gy, gx in
         for y in 0..<p.oh {
           for x in 0..<p.ow {
             var y0 = y * p.sh - p.ph
@@ -117,9 +119,11 @@ extension Tensor {
             x1 = Swift.min(x1, p.w)
             if y0 >= y1 || x0 >= x1 { continue }
             let divisor = divisorOverride ?? (countIncludePad ? poolSize : (y1 - y0) * (x1 - x0))
-            let delta = C.kernelDiv(gy[y * p.ow + x], C(kernelInt: Int64(divisor)))
+            let delta = unsafe C.kernelDiv(gy[y * p.ow + x], C(kernelInt: Int64(divisor)))
             for iy in y0..<y1 {
-              for ix in x0..<x1 { gx[iy * p.w + ix] = C.kernelAdd(gx[iy * p.w + ix], delta) }
+              for ix in x0..<x1 {
+                unsafe gx[iy * p.w + ix] = unsafe C.kernelAdd(gx[iy * p.w + ix], delta)
+              }
             }
           }
         }
@@ -140,21 +144,24 @@ extension Tensor {
       "adaptive_avg_pool2d_backward", gradOutput: gradOutput, inputShape: inputShape,
       kernelSize: [1], stride: [1], padding: [0], dilation: [1])
     func run<C: KernelScalar>(_: C.Type) -> Tensor {
-      scatterPlanes(gradOutput, inputShape: inputShape, dtype: dtype, p, C.self) { _, gy, gx in
+      unsafe scatterPlanes(gradOutput, inputShape: inputShape, dtype: dtype, p, C.self) {
+        _, gy, gx in
         if p.oh == 1 && p.ow == 1 {
-          let delta = C.kernelDiv(gy[0], C(kernelInt: Int64(p.h * p.w)))
-          for i in 0..<(p.h * p.w) { gx[i] = delta }
+          let delta = unsafe C.kernelDiv(gy[0], C(kernelInt: Int64(p.h * p.w)))
+          for i in 0..<(p.h * p.w) { unsafe gx[i] = delta }
           return
         }
         for y in 0..<p.oh {
           let (y0, y1) = adaptiveRange(y, inSize: p.h, outSize: p.oh)
           for x in 0..<p.ow {
             let (x0, x1) = adaptiveRange(x, inSize: p.w, outSize: p.ow)
-            let delta = C.kernelDiv(
+            let delta = unsafe C.kernelDiv(
               C.kernelDiv(gy[y * p.ow + x], C(kernelInt: Int64(y1 - y0))),
               C(kernelInt: Int64(x1 - x0)))
             for iy in y0..<y1 {
-              for ix in x0..<x1 { gx[iy * p.w + ix] = C.kernelAdd(gx[iy * p.w + ix], delta) }
+              for ix in x0..<x1 {
+                unsafe gx[iy * p.w + ix] = unsafe C.kernelAdd(gx[iy * p.w + ix], delta)
+              }
             }
           }
         }

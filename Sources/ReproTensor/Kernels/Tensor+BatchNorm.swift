@@ -79,19 +79,19 @@ extension Tensor {
       var varSum = [Double](repeating: 0, count: c)
       var meanC = [C](repeating: .kernelZero, count: c)
       var invstdC = [C](repeating: .kernelZero, count: c)
-      withContiguousValues(input, C.self) { px in
+      unsafe withContiguousValues(input, C.self) { px in
         for ch in 0..<c {
           var sum = 0.0
           for b in 0..<n {
-            let p = px + (b * c + ch) * inner
-            for i in 0..<inner { sum += p[i].kernelDouble }
+            let p = unsafe px + (b * c + ch) * inner
+            for i in 0..<inner { unsafe sum += p[i].kernelDouble }
           }
           let mean = C(kernelDouble: sum / Double(count))
           var vs = 0.0
           for b in 0..<n {
-            let p = px + (b * c + ch) * inner
+            let p = unsafe px + (b * c + ch) * inner
             for i in 0..<inner {
-              let d = C.kernelSub(p[i], mean)
+              let d = unsafe C.kernelSub(p[i], mean)
               vs += C.kernelMul(d, d).kernelDouble
             }
           }
@@ -161,15 +161,18 @@ extension Tensor {
       alpha[ch] = C.kernelMul(invstd[ch], w?[ch] ?? C(kernelDouble: 1))
       beta[ch] = C.kernelSub(b?[ch] ?? .kernelZero, C.kernelMul(mean[ch], alpha[ch]))
     }
-    return makeComputed(C.self, shape: input.shape, dtype: input.dtype, device: input.device) {
+    return unsafe makeComputed(C.self, shape: input.shape, dtype: input.dtype, device: input.device)
+    {
       out, _ in
-      withContiguousValues(input, C.self) { px in
+      unsafe withContiguousValues(input, C.self) { px in
         for bt in 0..<n {
           for ch in 0..<c {
             let off = (bt * c + ch) * inner
             let a = alpha[ch]
             let be = beta[ch]
-            for i in 0..<inner { out[off + i] = C.kernelAdd(C.kernelMul(px[off + i], a), be) }
+            for i in 0..<inner {
+              unsafe out[off + i] = unsafe C.kernelAdd(C.kernelMul(px[off + i], a), be)
+            }
           }
         }
       }
@@ -205,24 +208,24 @@ extension Tensor {
       var sums = [C](repeating: .kernelZero, count: c)
       var dots = sums
       var gradInput: Tensor?
-      withContiguousValues(input, C.self) { px in
-        withContiguousValues(gradOutput, C.self) { pg in
+      unsafe withContiguousValues(input, C.self) { px in
+        unsafe withContiguousValues(gradOutput, C.self) { pg in
           for ch in 0..<c {
             var sum = 0.0
             var dot = 0.0
             for b in 0..<n {
               let off = (b * c + ch) * inner
               for i in 0..<inner {
-                let dy = pg[off + i].kernelDouble
+                let dy = unsafe pg[off + i].kernelDouble
                 sum += dy
-                dot += C.kernelSub(px[off + i], m[ch]).kernelDouble * dy
+                unsafe dot += C.kernelSub(px[off + i], m[ch]).kernelDouble * dy
               }
             }
             sums[ch] = C(kernelDouble: sum)
             dots[ch] = C(kernelDouble: dot)
           }
           guard needs.input else { return }
-          gradInput = makeComputed(
+          gradInput = unsafe makeComputed(
             C.self, shape: input.shape, dtype: input.dtype, device: input.device
           ) { out, _ in
             for ch in 0..<c {
@@ -233,8 +236,8 @@ extension Tensor {
               for b in 0..<n {
                 let off = (b * c + ch) * inner
                 for i in 0..<inner {
-                  let dx = C.kernelMul(C.kernelSub(px[off + i], m[ch]), k)
-                  out[off + i] = C.kernelMul(
+                  let dx = unsafe C.kernelMul(C.kernelSub(px[off + i], m[ch]), k)
+                  unsafe out[off + i] = unsafe C.kernelMul(
                     C.kernelSub(C.kernelSub(pg[off + i], gradMean), dx), scale)
                 }
               }

@@ -124,18 +124,19 @@ extension Tensor {
     _ backend: ComputeBackend
   ) -> Tensor {
     let shape = [g.batch, g.outChannels, g.outHeight, g.outWidth]
-    return makeComputed(C.self, shape: shape, dtype: x.dtype, device: x.device) { out, _ in
-      withContiguousValues(x, C.self) { px in
-        withContiguousValues(w, C.self) { pw in
+    return unsafe makeComputed(C.self, shape: shape, dtype: x.dtype, device: x.device) { out, _ in
+      unsafe withContiguousValues(x, C.self) { px in
+        unsafe withContiguousValues(w, C.self) { pw in
           func run(_ pb: UnsafePointer<C>?) {
             if backend == .reference {
-              ReferenceKernels.conv2d(input: px, weight: pw, bias: pb, into: out, geometry: g)
+              unsafe ReferenceKernels.conv2d(
+                input: px, weight: pw, bias: pb, into: out, geometry: g)
             } else {
-              im2colConv(px, pw, pb, out, g)
+              unsafe im2colConv(px, pw, pb, out, g)
             }
           }
           if let bias {
-            withContiguousValues(bias, C.self) { run($0) }
+            unsafe withContiguousValues(bias, C.self) { unsafe run($0) }
           } else {
             run(nil)
           }
@@ -156,22 +157,22 @@ extension Tensor {
     let kk = cinG * g.kernelHeight * g.kernelWidth
     let spatial = g.outHeight * g.outWidth
     let cols = UnsafeMutablePointer<C>.allocate(capacity: Swift.max(1, kk * spatial))
-    defer { cols.deallocate() }
+    defer { unsafe cols.deallocate() }
     for nb in 0..<g.batch {
       for grp in 0..<g.groups {
-        Conv2dColumns.im2col(
+        unsafe Conv2dColumns.im2col(
           x + (nb * g.inChannels + grp * cinG) * g.inHeight * g.inWidth, cols, g, channels: cinG)
-        let outG = out + (nb * g.outChannels + grp * coutG) * spatial
-        let wG = w + grp * coutG * kk
-        gemmProduct(
+        let outG = unsafe out + (nb * g.outChannels + grp * coutG) * spatial
+        let wG = unsafe w + grp * coutG * kk
+        unsafe gemmProduct(
           MatrixView(base: wG, rowStride: kk, colStride: 1),
           MatrixView(base: UnsafePointer(cols), rowStride: spatial, colStride: 1), outG, coutG,
           spatial, kk)
-        if let bias {
+        if let bias = unsafe bias {
           for o in 0..<coutG {
-            let b = bias[grp * coutG + o]
-            let p = outG + o * spatial
-            for s in 0..<spatial { p[s] = C.kernelAdd(p[s], b) }
+            let b = unsafe bias[grp * coutG + o]
+            let p = unsafe outG + o * spatial
+            for s in 0..<spatial { unsafe p[s] = unsafe C.kernelAdd(p[s], b) }
           }
         }
       }

@@ -12,13 +12,13 @@ extension Tensor {
 public enum SHA256Digest {
   /// The lowercase hex SHA-256 of `bytes`.
   public static func hex(of bytes: [UInt8]) -> String {
-    bytes.withUnsafeBytes { hex(of: $0) }
+    unsafe bytes.withUnsafeBytes { unsafe hex(of: $0) }
   }
 
   /// The lowercase hex SHA-256 of the bytes in `buffer`.
   public static func hex(of buffer: UnsafeRawBufferPointer) -> String {
     var hasher = SHA256()
-    hasher.update(bufferPointer: buffer)
+    unsafe hasher.update(bufferPointer: buffer)
     return render(hasher.finalize())
   }
 

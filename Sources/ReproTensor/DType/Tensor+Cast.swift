@@ -38,19 +38,19 @@ extension Tensor {
     if n > 0 {
       let sourceType = self.dtype
       let convert = { (src: UnsafeRawBufferPointer) in
-        out.withUnsafeMutableBytes { dst in
-          DTypeConversion.convert(src, from: sourceType, into: dst, as: dtype, count: n)
+        unsafe out.withUnsafeMutableBytes { dst in
+          unsafe DTypeConversion.convert(src, from: sourceType, into: dst, as: dtype, count: n)
         }
       }
       if isContiguous {
         let size = self.dtype.elementSize
-        storage.withUnsafeBytes { raw in
-          convert(
+        unsafe storage.withUnsafeBytes { raw in
+          unsafe convert(
             UnsafeRawBufferPointer(
               rebasing: raw[(storageOffset * size)..<((storageOffset + n) * size)]))
         }
       } else {
-        contiguousBytes().withUnsafeBytes { convert($0) }
+        unsafe contiguousBytes().withUnsafeBytes { unsafe convert($0) }
       }
     }
     return Tensor(
@@ -95,49 +95,49 @@ enum DTypeConversion {
   ) {
     switch (from, to) {
     case (.float32, .float16):
-      map(src, dst, n) { (x: Float) in HalfPrecision.float16Bits(from: x) }
+      unsafe map(src, dst, n) { (x: Float) in HalfPrecision.float16Bits(from: x) }
     case (.float32, .bfloat16):
-      map(src, dst, n) { (x: Float) in HalfPrecision.bfloat16Bits(from: x) }
+      unsafe map(src, dst, n) { (x: Float) in HalfPrecision.bfloat16Bits(from: x) }
     case (.float32, .float64):
-      map(src, dst, n) { (x: Float) in Double(x) }
+      unsafe map(src, dst, n) { (x: Float) in Double(x) }
     case (.float64, .float32):
-      map(src, dst, n) { (x: Double) in Float(x) }
+      unsafe map(src, dst, n) { (x: Double) in Float(x) }
     case (.float64, .float16):
-      map(src, dst, n) { (x: Double) in HalfPrecision.float16Bits(from: Float(x)) }
+      unsafe map(src, dst, n) { (x: Double) in HalfPrecision.float16Bits(from: Float(x)) }
     case (.float64, .bfloat16):
-      map(src, dst, n) { (x: Double) in HalfPrecision.bfloat16Bits(from: Float(x)) }
+      unsafe map(src, dst, n) { (x: Double) in HalfPrecision.bfloat16Bits(from: Float(x)) }
       // The scalar tail: NaN → 0x7FC0 (c10::BFloat16(float)).
       for i in tailStart(n, width: doubleToBFloat16VectorWidth)..<n
-      where src.loadUnaligned(fromByteOffset: i * 8, as: Double.self).isNaN {
-        dst.storeBytes(of: UInt16(0x7FC0), toByteOffset: i * 2, as: UInt16.self)
+      where unsafe src.loadUnaligned(fromByteOffset: i * 8, as: Double.self).isNaN {
+        unsafe dst.storeBytes(of: UInt16(0x7FC0), toByteOffset: i * 2, as: UInt16.self)
       }
     case (.float16, .float32):
-      map(src, dst, n) { (h: UInt16) in HalfPrecision.float(fromFloat16Bits: h) }
+      unsafe map(src, dst, n) { (h: UInt16) in HalfPrecision.float(fromFloat16Bits: h) }
       // The scalar tail: every NaN → 0x7FFFFFFF, sign and payload dropped.
       for i in tailStart(n, width: float16ToFloatVectorWidth)..<n
-      where isFloat16NaN(src.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) {
-        dst.storeBytes(of: UInt32(0x7FFF_FFFF), toByteOffset: i * 4, as: UInt32.self)
+      where unsafe isFloat16NaN(src.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) {
+        unsafe dst.storeBytes(of: UInt32(0x7FFF_FFFF), toByteOffset: i * 4, as: UInt32.self)
       }
     case (.float16, .float64):
-      map(src, dst, n) { (h: UInt16) in Double(HalfPrecision.float(fromFloat16Bits: h)) }
+      unsafe map(src, dst, n) { (h: UInt16) in Double(HalfPrecision.float(fromFloat16Bits: h)) }
     case (.bfloat16, .float32):
-      map(src, dst, n) { (b: UInt16) in HalfPrecision.float(fromBFloat16Bits: b) }
+      unsafe map(src, dst, n) { (b: UInt16) in HalfPrecision.float(fromBFloat16Bits: b) }
     // float32 ↔ complex64 real parts are copied as bits (signalling NaNs stay signalling),
     // bfloat16 → complex64 shifts the bits; going through a double would quiet them.
     case (.float32, .complex64):
-      map(src, dst, n) { (u: UInt32) in UInt64(u) }
+      unsafe map(src, dst, n) { (u: UInt32) in UInt64(u) }
     case (.bfloat16, .complex64):
-      map(src, dst, n) { (b: UInt16) in UInt64(b) << 16 }
+      unsafe map(src, dst, n) { (b: UInt16) in UInt64(b) << 16 }
     case (.complex64, .float32):
-      map(src, dst, n) { (z: UInt64) in UInt32(truncatingIfNeeded: z) }
+      unsafe map(src, dst, n) { (z: UInt64) in UInt32(truncatingIfNeeded: z) }
     case (.bfloat16, .float64):
-      map(src, dst, n) { (b: UInt16) in Double(HalfPrecision.float(fromBFloat16Bits: b)) }
+      unsafe map(src, dst, n) { (b: UInt16) in Double(HalfPrecision.float(fromBFloat16Bits: b)) }
     default:
       let inSize = from.elementSize
       let outSize = to.elementSize
       for i in 0..<n {
-        let value = ScalarCodec.load(from, from: src, byteOffset: i * inSize)
-        ScalarCodec.store(value, as: to, into: dst, byteOffset: i * outSize)
+        let value = unsafe ScalarCodec.load(from, from: src, byteOffset: i * inSize)
+        unsafe ScalarCodec.store(value, as: to, into: dst, byteOffset: i * outSize)
       }
     }
   }
@@ -159,8 +159,8 @@ enum DTypeConversion {
       src.count >= n * inStride && dst.count >= n * outStride, "conversion buffers too small")
     guard let s = src.baseAddress, let d = dst.baseAddress else { return }
     for i in 0..<n {
-      let v = f(s.loadUnaligned(fromByteOffset: i * inStride, as: S.self))
-      d.storeBytes(of: v, toByteOffset: i * outStride, as: D.self)
+      let v = unsafe f(s.loadUnaligned(fromByteOffset: i * inStride, as: S.self))
+      unsafe d.storeBytes(of: v, toByteOffset: i * outStride, as: D.self)
     }
   }
 }

@@ -13,17 +13,18 @@ extension Generator {
   public func stateBytes() -> [UInt8] {
     let st = state.withLock { $0 }
     var b = [UInt8](repeating: 0, count: Generator.stateByteCount)
-    b.withUnsafeMutableBytes { raw in
-      raw.storeBytes(of: st.engine.seed.littleEndian, toByteOffset: 0, as: UInt64.self)
-      raw.storeBytes(of: st.engine.left.littleEndian, toByteOffset: 8, as: Int32.self)
-      raw.storeBytes(of: Int32(1).littleEndian, toByteOffset: 12, as: Int32.self)
-      raw.storeBytes(of: UInt64(st.engine.next).littleEndian, toByteOffset: 16, as: UInt64.self)
+    unsafe b.withUnsafeMutableBytes { raw in
+      unsafe raw.storeBytes(of: st.engine.seed.littleEndian, toByteOffset: 0, as: UInt64.self)
+      unsafe raw.storeBytes(of: st.engine.left.littleEndian, toByteOffset: 8, as: Int32.self)
+      unsafe raw.storeBytes(of: Int32(1).littleEndian, toByteOffset: 12, as: Int32.self)
+      unsafe raw.storeBytes(
+        of: UInt64(st.engine.next).littleEndian, toByteOffset: 16, as: UInt64.self)
       for (i, w) in st.engine.words.enumerated() {
-        raw.storeBytes(of: UInt64(w).littleEndian, toByteOffset: 24 + 8 * i, as: UInt64.self)
+        unsafe raw.storeBytes(of: UInt64(w).littleEndian, toByteOffset: 24 + 8 * i, as: UInt64.self)
       }
       if let y = st.nextDoubleNormal {
-        raw.storeBytes(of: y.bitPattern.littleEndian, toByteOffset: 5024, as: UInt64.self)
-        raw.storeBytes(of: Int32(1).littleEndian, toByteOffset: 5040, as: Int32.self)
+        unsafe raw.storeBytes(of: y.bitPattern.littleEndian, toByteOffset: 5024, as: UInt64.self)
+        unsafe raw.storeBytes(of: Int32(1).littleEndian, toByteOffset: 5040, as: Int32.self)
       }
     }
     return b
@@ -48,12 +49,12 @@ extension Generator {
         "Expected a CPUGeneratorImplState of size \(Generator.stateByteCount) but found the input RNG state size to be \(bytes.count)"
       )
     }
-    let restored: GeneratorState? = bytes.withUnsafeBytes { raw in
+    let restored: GeneratorState? = unsafe bytes.withUnsafeBytes { raw in
       func u64(_ at: Int) -> UInt64 {
-        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+        unsafe UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
       }
       func i32(_ at: Int) -> Int32 {
-        Int32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int32.self))
+        unsafe Int32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int32.self))
       }
       let seed = u64(0)
       let left = i32(8)
@@ -65,8 +66,8 @@ extension Generator {
       let words = (0..<MT19937.wordCount).map { UInt32(truncatingIfNeeded: u64(24 + 8 * $0)) }
       let engine = MT19937(seed: seed, left: left, next: next, words: words)
       let doubleValid = i32(5040) != 0
-      let floatValid = raw[5052] != 0
-      return GeneratorState(
+      let floatValid = unsafe raw[5052] != 0
+      return unsafe GeneratorState(
         engine: engine,
         nextDoubleNormal: doubleValid ? Double(bitPattern: u64(5024)) : nil,
         nextFloatNormal: floatValid
