@@ -15,6 +15,7 @@ Cases:
   lightning_parent_pointers: the same shape with plain classes (Scripts/realworld_classes.py).
   numpy_values: np.float64 / np.int64 / ... scalars, arrays (C and Fortran order, big-endian), a
       numpy.dtype; loads only with weights_only=False (numpy is not on torch's allowlist).
+  numpy_values_numpy1: numpy values under numpy 1.x's module path `numpy.core.multiarray`.
   tied_gpt2: a GPT-2-style state dict whose lm_head.weight and transformer.wte.weight are one tensor;
       NAME.save_model.safetensors is what safetensors.torch.save_model writes for that model.
 
@@ -213,6 +214,40 @@ def _(d):
     back = torch.load(p, weights_only=False)
     assert np.array_equal(back["stats"]["fortran"], obj["stats"]["fortran"]) and back["stats"]["fortran"].flags.f_contiguous
     return p, "numpy 2 scalars (float64, int64, float32, float16, bool, int8, uint64, complex128, nan), a numpy.dtype and arrays (C, Fortran, big-endian, bool, uint8, empty, 0-d) next to a tensor"
+
+
+class Numpy1PathPickler(pickle.Pickler):
+    """Writes what numpy 1.x wrote: `numpy.core.multiarray` where numpy 2 writes
+    `numpy._core.multiarray` (the pickle is made in a buffer, its GLOBAL module names rewritten, then
+    handed to torch.save's writer, so the zip and its serialization id are torch's own)."""
+
+    def __init__(self, file, protocol=None, **kw):
+        import io
+        self._target = file
+        self._buffer = io.BytesIO()
+        super().__init__(self._buffer, protocol, **kw)
+
+    def dump(self, obj):
+        super().dump(obj)
+        pk = self._buffer.getvalue()
+        assert pk.count(b"cnumpy._core.multiarray\n") >= 2
+        self._target.write(pk.replace(b"cnumpy._core.multiarray\n", b"cnumpy.core.multiarray\n"))
+
+
+@case("numpy_values_numpy1")
+def _(d):
+    torch.manual_seed(6)
+    obj = {"best_score": np.float64(0.5), "epoch": np.int64(3),
+           "mean": np.arange(4, dtype=np.float32).reshape(2, 2), "weight": torch.randn(2)}
+    mod = types.ModuleType("numpy1_pickle")
+    mod.Pickler = Numpy1PathPickler
+    mod.Unpickler = pickle.Unpickler
+    p = f"{d}/numpy_values_numpy1.pt"
+    torch.save(obj, p, pickle_module=mod)
+    back = torch.load(p, weights_only=False)
+    assert np.array_equal(back["mean"], obj["mean"]) and back["best_score"] == 0.5
+    return p, ("numpy 1.x module paths: numpy scalars and an array pickled as numpy.core.multiarray.scalar / "
+               "_reconstruct (torch.save with a Pickler that rewrites numpy 2's numpy._core.multiarray GLOBALs)")
 
 
 class TiedGPT2(nn.Module):

@@ -14,7 +14,8 @@ import Testing
   static let folder = Corpus.root.appendingPathComponent("Golden/pytorch/realworld")
   static let names = [
     "py2_ordereddict_zip", "py2_ordereddict_legacy", "cycle_self_dict", "cycle_list",
-    "lightning_omegaconf", "lightning_parent_pointers", "numpy_values", "tied_gpt2",
+    "lightning_omegaconf", "lightning_parent_pointers", "numpy_values", "numpy_values_numpy1",
+    "tied_gpt2",
   ]
 
   static func expected(_ name: String) throws -> [String: Any] {

@@ -1,4 +1,4 @@
-public import ReproTensor
+import ReproTensor
 
 /// A numpy value read from its pickle layout, without running numpy.
 ///
