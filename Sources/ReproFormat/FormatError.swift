@@ -45,12 +45,27 @@ public struct FormatError: Error, Sendable, CustomStringConvertible {
   public var message: String
   /// The underlying error, if any.
   public var cause: (any Error & Sendable)?
+  /// The global the weights-only policy refused, for `.forbiddenGlobal` errors.
+  ///
+  /// For example `os.system` or `torch.nn.modules.linear.Linear`; nil for other errors. Callers
+  /// decide on this field, never on the message text.
+  public var forbiddenGlobal: PythonGlobal?
 
   /// Creates an error.
-  public init(_ code: Code, _ message: String, cause: (any Error & Sendable)? = nil) {
+  ///
+  /// - Parameters:
+  ///   - code: the kind of error.
+  ///   - message: what is wrong, with the file part and offset.
+  ///   - cause: the underlying error, if any.
+  ///   - forbiddenGlobal: the refused global, for `.forbiddenGlobal` errors.
+  public init(
+    _ code: Code, _ message: String, cause: (any Error & Sendable)? = nil,
+    forbiddenGlobal: PythonGlobal? = nil
+  ) {
     self.code = code
     self.message = message
     self.cause = cause
+    self.forbiddenGlobal = forbiddenGlobal
   }
 
   /// The message, prefixed by the code, followed by the cause if any.

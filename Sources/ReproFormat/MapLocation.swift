@@ -4,7 +4,7 @@ public import ReproTensor
 ///
 /// Without a map location (`nil`) every storage keeps the device tag written in the file, so a
 /// `cuda:0` checkpoint loads on any machine and stays inspectable; compute that needs the
-/// device is refused later by `TorchFile.Loaded.requireComputable(on:)`.
+/// device is refused later by `Checkpoint.requireComputable(on:)`.
 ///
 /// ```swift
 /// try TorchFile.load(contentsOf: url, mapLocation: .device(.cpu))             // map_location='cpu'

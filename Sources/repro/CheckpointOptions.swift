@@ -79,7 +79,7 @@ struct LoadOptions: ParsableArguments {
 
   func load(_ path: String) throws(FormatError) -> Checkpoint {
     try Checkpoint.load(
-      contentsOf: URL(fileURLWithPath: path), mapLocation: mapLocation?.location, trust: trust,
-      memoryMapped: mmap)
+      contentsOf: URL(fileURLWithPath: path), mapLocation: mapLocation?.location,
+      policy: trust ? .trusted : .weightsOnly, memoryMapped: mmap)
   }
 }

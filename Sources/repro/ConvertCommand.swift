@@ -20,11 +20,6 @@ struct ConvertCommand: ParsableCommand {
       refuse, convert refuses and names the shared keys.
       """)
 
-  /// Output formats.
-  enum Target: String, ExpressibleByArgument, CaseIterable {
-    case torch, safetensors
-  }
-
   /// Floating dtypes a checkpoint can be cast to.
   enum FloatDType: String, ExpressibleByArgument, CaseIterable {
     case float16, bfloat16, float32, float64
@@ -37,7 +32,7 @@ struct ConvertCommand: ParsableCommand {
   var output: String
 
   @Option(help: "The output format (default: safetensors for a .safetensors OUT, torch otherwise).")
-  var to: Target?
+  var to: CheckpointFormat?
 
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
   var dtype: FloatDType?
@@ -77,10 +72,9 @@ struct ConvertCommand: ParsableCommand {
       checkpoint = checkpoint.renamingStateDictKeys(
         strippingPrefix: stripPrefix, addingPrefix: addPrefix)
     }
-    let target = to ?? (output.hasSuffix(".safetensors") ? .safetensors : .torch)
-    let url = URL(fileURLWithPath: output)
-    var safetensors: SafeTensorsFile?
-    if target == .safetensors {
+    let format = to ?? CheckpointFormat(forWritingTo: output)
+    var written = checkpoint
+    if format == .safetensors {
       // What the input holds decides whether it fits safetensors: errors name the input.
       do {
         let flat = try SharedTensorDeduplication(
@@ -90,18 +84,17 @@ struct ConvertCommand: ParsableCommand {
             "dropped '\(d.name)': it shares memory with '\(d.keptName)' (recorded in __metadata__, as safetensors.torch.save_model does)"
           )
         }
-        safetensors = SafeTensorsFile(tensors: flat.tensors, metadata: flat.metadata)
+        written = Checkpoint(
+          format: .safetensors,
+          root: .dict(flat.tensors.map { PicklePair(.string($0.name), .tensor($0.tensor)) }),
+          metadata: flat.metadata)
       } catch {
         reportError(error, file: input)
         throw ReproExit.inputError
       }
     }
     do {
-      if let safetensors {
-        try safetensors.write(to: url)
-      } else {
-        try TorchFile.save(checkpoint.root, to: url)
-      }
+      try Checkpoint.write(written, to: URL(fileURLWithPath: output), format: format)
     } catch {
       reportError(error, file: output)
       throw ReproExit.inputError

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ReproHarness
+import ReproFormat
 
 /// `repro diff`: explain how two checkpoint files differ.
 struct DiffCommand: ParsableCommand {

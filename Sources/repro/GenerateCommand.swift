@@ -25,11 +25,6 @@ struct GenerateCommand: ParsableCommand {
         repro generate --model resnet18 --seed 1 --dtype float16 --to safetensors -o r18.safetensors
       """)
 
-  /// Output formats.
-  enum Target: String, ExpressibleByArgument, CaseIterable {
-    case torch, safetensors
-  }
-
   /// Floating dtypes a model can be cast to.
   enum FloatDType: String, ExpressibleByArgument, CaseIterable {
     case float32, float16, bfloat16, float64
@@ -59,7 +54,7 @@ struct GenerateCommand: ParsableCommand {
 
   @Option(
     help: "The output format (default: safetensors for a .safetensors file, torch otherwise).")
-  var to: Target?
+  var to: CheckpointFormat?
 
   @Option(help: "Save the state dict or the whole module (torch format only).")
   var mode: Mode = .stateDict
@@ -76,7 +71,7 @@ struct GenerateCommand: ParsableCommand {
   @Flag(help: "List the zoo models and the constructors a spec may use, then exit.")
   var listModels = false
 
-  var target: Target { to ?? (output?.hasSuffix(".safetensors") == true ? .safetensors : .torch) }
+  var target: CheckpointFormat { to ?? CheckpointFormat(forWritingTo: output ?? "") }
 
   func validate() throws {
     if listModels { return }
@@ -111,7 +106,7 @@ struct GenerateCommand: ParsableCommand {
         spec: model, seed: seed.value, dtype: DType(rawValue: dtype.rawValue) ?? .float32,
         device: deviceTag?.device ?? .cpu,
         mode: mode == .module ? .module : .stateDict,
-        format: target == .safetensors ? .safetensors : .torch)
+        format: target)
       built = try generation.makeModel()
     } catch {
       var stderr = StandardError()

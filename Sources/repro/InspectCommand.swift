@@ -32,7 +32,7 @@ struct InspectCommand: ParsableCommand {
       reportError(error, file: file)
       // Suggest --trust only for whole-model files (torch.nn classes), never for a file that
       // names os.system and the like.
-      if error.code == .forbiddenGlobal && error.message.contains("global 'torch.nn.") {
+      if let global = error.forbiddenGlobal, global.qualifiedName.hasPrefix("torch.nn.") {
         var stderr = StandardError()
         print(
           "repro: the file needs classes outside the weights-only allowlist (a whole-model file?); pass --trust to read them as opaque objects",
@@ -59,7 +59,7 @@ struct InspectTable {
     let tensors = inventory.entries.compactMap(\.tensor)
     let bytes = tensors.reduce(0) { $0 + $1.count * $1.dtype.elementSize }
     lines.append(
-      "\(file): \(inventory.format.rawValue), \(tensors.count) tensors (\(formatBytes(bytes))), \(inventory.entries.count - tensors.count) other values"
+      "\(file): \(inventory.format.inventoryName), \(tensors.count) tensors (\(formatBytes(bytes))), \(inventory.entries.count - tensors.count) other values"
     )
     lines.append(
       "weights_only: "

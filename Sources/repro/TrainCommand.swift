@@ -107,7 +107,8 @@ struct TrainCommand: ParsableCommand {
       throw ReproExit.inputError
     }
     do {
-      try TorchFile.save(outcome.value, to: URL(fileURLWithPath: output))
+      try Checkpoint.write(
+        Checkpoint(root: outcome.value), to: URL(fileURLWithPath: output), format: .torch)
     } catch {
       reportError(error, file: output)
       throw ReproExit.inputError

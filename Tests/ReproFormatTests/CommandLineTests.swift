@@ -144,4 +144,26 @@ struct CommandLineTests {
     #expect(r.status == 64)
     #expect(r.stderr.contains("IN and OUT must differ"))
   }
+
+  @Test func inspectSuggestsTrustOnlyForTorchNNGlobals() throws {
+    let malformed = Corpus.root.appendingPathComponent("Golden/malformed")
+    let module = try Self.run(
+      ["inspect", malformed.appendingPathComponent("global_nn_linear_module.pt").path])
+    #expect(module.status == 2)
+    #expect(module.stderr.contains("pass --trust"), "\(module.stderr)")
+    let system = try Self.run(
+      ["inspect", malformed.appendingPathComponent("global_os_system.pt").path])
+    #expect(system.status == 2)
+    #expect(system.stderr.contains("global 'os.system'"), "\(system.stderr)")
+    #expect(!system.stderr.contains("--trust"), "\(system.stderr)")
+  }
+
+  @Test func outputFormatChoicesAreTheWritableFormats() throws {
+    let legacy = try Self.run(["convert", Self.corpus("seq_mlp_fp32.pt"), "x.pt", "--to", "legacy"])
+    #expect(legacy.status == 64)
+    #expect(
+      legacy.stderr.contains(
+        "The value 'legacy' is invalid for '--to <to>'. Please provide one of 'torch' and 'safetensors'."
+      ), "\(legacy.stderr)")
+  }
 }

@@ -21,8 +21,9 @@ import Testing
     try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: tmp) }
     let weightsOnlyOK = expected["weights_only_ok"] as? Bool ?? true
-    let checkpoint = try Checkpoint.load(contentsOf: try c.fileURL(in: tmp), trust: !weightsOnlyOK)
-    #expect(checkpoint.format.rawValue == expected["format"] as? String)
+    let checkpoint = try Checkpoint.load(
+      contentsOf: try c.fileURL(in: tmp), policy: weightsOnlyOK ? .weightsOnly : .trusted)
+    #expect(checkpoint.format.inventoryName == expected["format"] as? String)
     #expect(
       checkpoint.weightsOnlyOK == weightsOnlyOK, "\(checkpoint.weightsOnlyRefusal ?? "accepted")")
     let json = Inventory(of: checkpoint).jsonText()

@@ -62,7 +62,7 @@ func canonical(_ v: PickleValue) -> String {
     let name = "zoo_p\(proto)"
     let bytes = PickleGolden.bytes("vm/\(name).pkl")
     try #require(!bytes.isEmpty)
-    let result = try Unpickler.unpickle(bytes, context: name, options: .opaqueObjects)
+    let result = try Unpickler.unpickle(bytes, context: name, options: .trusted)
     #expect(result.endOffset == bytes.count)
     guard let expected = Self.zoo[name] else {
       Issue.record("no expected value for \(name)")
@@ -75,7 +75,7 @@ func canonical(_ v: PickleValue) -> String {
 
   @Test func memoSharedNodesKeepIdentity() throws {
     let bytes = PickleGolden.bytes("vm/zoo_p2.pkl")
-    let v = try Unpickler.unpickle(bytes, options: .opaqueObjects).value
+    let v = try Unpickler.unpickle(bytes, options: .trusted).value
     let shared = try #require(v["shared"]?.elements)
     guard case .shared(let a) = shared[0], case .shared(let b) = shared[1] else {
       Issue.record("the list referenced twice is not shared")
@@ -102,10 +102,10 @@ func canonical(_ v: PickleValue) -> String {
 
   @Test func bigIntRoundTripsThroughLong1AndLong4() throws {
     let bytes = PickleGolden.bytes("vm/zoo_p2.pkl")
-    let v = try Unpickler.unpickle(bytes, options: .opaqueObjects).value
+    let v = try Unpickler.unpickle(bytes, options: .trusted).value
     let ints = try #require(v["ints"]?.elements)
     for i in ints {
-      let again = try Unpickler.unpickle(try Pickler.pickle(i).bytes, options: .opaqueObjects).value
+      let again = try Unpickler.unpickle(try Pickler.pickle(i).bytes, options: .trusted).value
       #expect(canonical(again) == canonical(i))
     }
     #expect(ints.map(canonical).contains("i-" + "1" + String(repeating: "0", count: 0)))

@@ -24,9 +24,10 @@ import Testing
   }
 
   static func load(_ name: String) throws -> Checkpoint {
-    let trust = !(try expected(name)["weights_only_ok"] as? Bool ?? false)
+    let weightsOnly = try expected(name)["weights_only_ok"] as? Bool ?? false
     return try Checkpoint.load(
-      contentsOf: folder.appendingPathComponent("\(name).pt"), trust: trust)
+      contentsOf: folder.appendingPathComponent("\(name).pt"),
+      policy: weightsOnly ? .weightsOnly : .trusted)
   }
 
   /// `convert` writes what torch.save writes for the loaded object (`torch_resave`), or for
@@ -220,7 +221,7 @@ extension UInt64 {
     // EMPTY_SET BINPUT 0 MARK BINGET 0 ADDITEMS STOP (protocol 4 opcodes; weights-only refuses
     // them, so read with opaque objects allowed).
     let pickle: [UInt8] = [0x80, 0x04, 0x8F, 0x71, 0x00, 0x28, 0x68, 0x00, 0x90, 0x2E]
-    let value = try Unpickler.unpickle(pickle, options: .opaqueObjects).value
+    let value = try Unpickler.unpickle(pickle, options: .trusted).value
     guard case .shared(let box) = value, case .set(let items) = box.value,
       case .backReference(let r) = items[0]
     else {

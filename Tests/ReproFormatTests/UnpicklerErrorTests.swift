@@ -38,7 +38,7 @@ import Testing
 
   @Test func opaqueOptionBuildsObjectsWithoutExecuting() throws {
     let r = try Unpickler.unpickle(
-      PickleGolden.bytes("policy/os_system.pkl"), options: .opaqueObjects)
+      PickleGolden.bytes("policy/os_system.pkl"), options: .trusted)
     guard case .object(let o) = r.value else {
       Issue.record("not an object: \(r.value.typeName)")
       return
@@ -79,7 +79,7 @@ import Testing
   ])
   func malformedInputNamesOpcodeAndOffset(bytes: [UInt8], code: FormatError.Code, message: String) {
     let err = #expect(throws: FormatError.self) {
-      try Unpickler.unpickle(bytes, context: "data.pkl", options: .opaqueObjects)
+      try Unpickler.unpickle(bytes, context: "data.pkl", options: .trusted)
     }
     #expect(err?.code == code)
     #expect(err?.message.hasPrefix("data.pkl: \(message)") == true, "\(err?.message ?? "")")
@@ -139,7 +139,7 @@ import Testing
       var b = original
       for _ in 0..<(1 + next() % 4) { b[next() % b.count] = UInt8(truncatingIfNeeded: next()) }
       do {
-        _ = try TorchFile.load(bytes: b, weightsOnly: false)
+        _ = try TorchFile.load(bytes: b, policy: .trusted)
       } catch {
         failures += 1
       }

@@ -14,7 +14,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: scratch) }
     let g = try golden("mlp_adam_checkpoint.pt")
     let url = scratch.appendingPathComponent("copy.pt")
-    try TorchFile.save(g.root, to: url)
+    try Checkpoint.write(g, to: url, format: .torch)
     let diff = CheckpointComparison.compare(
       try Checkpoint.load(contentsOf: url), g, options: .bitwise, golden: "adam")
     #expect(diff.passed, "\(diff.message)")

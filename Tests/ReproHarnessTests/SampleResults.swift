@@ -48,7 +48,7 @@ enum SampleResults {
         let t0 = Date()
         let saved = scratch.appendingPathComponent(
           "\(g.model)-\(g.dtype)-\(g.device)-\(route)-\(g.file).pt")
-        try TorchFile.save(golden.root, to: saved)
+        try Checkpoint.write(golden, to: saved, format: .torch)
         let reloaded = try Checkpoint.load(contentsOf: saved, memoryMapped: route == "mmap")
         let diff = CheckpointComparison.compare(reloaded, golden, options: .bitwise, golden: label)
         first.append(

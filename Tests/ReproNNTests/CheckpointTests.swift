@@ -85,7 +85,8 @@ import Testing
       #expect(a.tensor.bytesEqual(b.tensor), "\(a.key)")
     }
     #expect(
-      try TorchFile.serialize(freshOpt.stateDict()) == (try TorchFile.serialize(opt.stateDict())))
+      try Checkpoint(root: freshOpt.stateDict()).serialized(format: .torch)
+        == (try Checkpoint(root: opt.stateDict()).serialized(format: .torch)))
     #expect(freshScaler.stateDict()["scale"]?.int64 == 1024)
     #expect(freshGen.stateBytes() == gen.stateBytes())
   }
@@ -98,7 +99,7 @@ import Testing
     let (model, opt, _) = try tutorialRun(steps: 3, grads: grads)
     let bytes = try TrainingCheckpoint(epoch: 3, model: model, optimizer: opt, loss: .float(0))
       .serialized()
-    let back = try TrainingCheckpoint(try TorchFile.load(bytes: bytes).root)
+    let back = try TrainingCheckpoint(try Checkpoint.load(file: Storage(bytes: bytes)).root)
     let (fresh, _) = try simpleModel()
     let freshOpt = try SGD(fresh.parameters(), lr: 0.01, momentum: 0.9)
     try back.restore(model: fresh, optimizer: freshOpt)
@@ -113,7 +114,7 @@ import Testing
 
   @Test func moduleStateDictValueIsWhatTorchSaves() throws {
     let (model, _) = try simpleModel()
-    let file = try TorchFile.load(contentsOf: OptimGolden.url("checkpoint_amp.pt")).root
+    let file = try Checkpoint.load(contentsOf: OptimGolden.url("checkpoint_amp.pt")).root
     let fromTorch = try #require(file["model_state_dict"])
     // Same keys, _metadata paths and versions as PyTorch's state_dict.
     let mine = try StateDict(model.stateDictValue())

@@ -147,7 +147,7 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
 
   @Test(arguments: runs)
   func loadStateDictRoundTripsPyTorchsFile(run: ScalerRun) throws {
-    let loaded = try TorchFile.load(contentsOf: OptimGolden.url(run.files.final)).root
+    let loaded = try Checkpoint.load(contentsOf: OptimGolden.url(run.files.final)).root
     let scaler = try GradScaler(device: "cpu")
     try scaler.loadStateDict(loaded)
     #expect(

@@ -43,8 +43,8 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
     #expect(SHA256Digest.hex(of: bytes) == oracle.sha256)
     if let file = oracle.file, SHA256Digest.hex(of: bytes) != oracle.sha256 {
       // Point at the first differing byte of data.pkl to make a mismatch easy to read.
-      let torch = try TorchFile.load(
-        contentsOf: ModuleOracle.folder.appendingPathComponent(file), weightsOnly: false)
+      let torch = try Checkpoint.load(
+        contentsOf: ModuleOracle.folder.appendingPathComponent(file), policy: .trusted)
       Issue.record("differs from torch.save's \(file) (\(torch.tensors.count) tensors there)")
     }
   }
@@ -90,8 +90,8 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
 
   @Test func wholeModuleReadsBackAsTheSameTree() throws {
     let model = try ModelFactory.make("cnn", generator: Generator(seed: UInt64(3)))
-    let bytes = try TorchFile.serialize(try model.wholeModuleValue())
-    let loaded = try TorchFile.load(bytes: bytes, weightsOnly: false)
+    let bytes = try Checkpoint(root: try model.wholeModuleValue()).serialized(format: .torch)
+    let loaded = try Checkpoint.load(file: Storage(bytes: bytes), policy: .trusted)
     #expect(!loaded.weightsOnlyOK)
     guard case .object(let root) = loaded.root.unshared else {
       Issue.record("root is \(loaded.root.typeName)")
@@ -121,8 +121,8 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
   @Test func tiedParameterIsWrittenOnce() throws {
     let a = Linear(3, 3, generator: Generator(seed: UInt64(0)))
     let shared = Sequential([a, ReLU(), a])
-    let bytes = try TorchFile.serialize(try shared.wholeModuleValue())
-    let loaded = try TorchFile.load(bytes: bytes, weightsOnly: false)
+    let bytes = try Checkpoint(root: try shared.wholeModuleValue()).serialized(format: .torch)
+    let loaded = try Checkpoint.load(file: Storage(bytes: bytes), policy: .trusted)
     // One storage per distinct tensor: the second placement is a memo reference.
     #expect(Set(loaded.tensors.map { ObjectIdentifier($0.storage) }).count == 2)
   }

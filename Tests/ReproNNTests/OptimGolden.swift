@@ -144,7 +144,8 @@ enum OptimGolden {
 
   /// The bytes torch.save writes for `value` saved under the file name `file`.
   static func serialized(_ value: PickleValue, as file: String) throws -> [UInt8] {
-    try TorchFile.serialize(value, archiveName: try TorchFile.archiveName(forPath: file))
+    try Checkpoint(root: value).serialized(
+      format: .torch, archiveName: try TorchFile.archiveName(forPath: file))
   }
 
   /// Index of the first differing byte, for messages.

@@ -202,7 +202,7 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
 
   @Test(arguments: cases)
   func loadingPyTorchsStateDictRoundTripsByteForByte(golden: OptimCase) throws {
-    let file = try TorchFile.load(contentsOf: OptimGolden.url(golden.stateDictFile))
+    let file = try Checkpoint.load(contentsOf: OptimGolden.url(golden.stateDictFile))
     let params = try OptimGolden.parameters(seed: golden.paramSeed, shapes: golden.shapes)
     let opt = try golden.makeOptimizer(params)
     try opt.loadStateDict(file.root)
@@ -221,10 +221,10 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
       try golden.setGradients(params, step: step, from: g)
       try opt.step()
     }
-    let saved = try TorchFile.serialize(opt.stateDict())
+    let saved = try Checkpoint(root: opt.stateDict()).serialized(format: .torch)
     let resumedParams = params.map { Parameter($0.value.copied()) }
     let resumed = try golden.makeOptimizer(resumedParams)
-    try resumed.loadStateDict(try TorchFile.load(bytes: saved).root)
+    try resumed.loadStateDict(try Checkpoint.load(file: Storage(bytes: saved)).root)
     for step in 3..<golden.steps.count {
       try golden.setGradients(resumedParams, step: step, from: g)
       try resumed.step()

@@ -96,14 +96,16 @@ import Testing
     var half = recipe.run
     half.steps = recipe.steps / 2
     let first = try half.run()
-    let bytes = try TorchFile.serialize(first.value)
-    let reloaded = try TorchFile.load(bytes: bytes).root
+    let bytes = try Checkpoint(root: first.value).serialized(format: .torch)
+    let reloaded = try Checkpoint.load(file: Storage(bytes: bytes)).root
     let resumed = try recipe.run.run(resumingFrom: reloaded)
     let a = straight.model.stateDict()
     let b = resumed.model.stateDict()
     for e in a.entries {
       #expect(b[e.key]?.bytesEqual(e.tensor) == true, "\(e.key) differs after resume")
     }
-    #expect(try TorchFile.serialize(straight.value) == TorchFile.serialize(resumed.value))
+    #expect(
+      try Checkpoint(root: straight.value).serialized(format: .torch)
+        == Checkpoint(root: resumed.value).serialized(format: .torch))
   }
 }

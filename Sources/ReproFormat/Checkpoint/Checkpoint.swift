@@ -1,33 +1,29 @@
 public import Foundation
 public import ReproTensor
 
-/// Any checkpoint file Repro reads, whatever its format: a `torch.save` zip archive, a legacy
-/// (pre-1.6) torch file, or a safetensors file, loaded as one value tree.
+/// Any checkpoint file Repro reads or writes, whatever its format: a `torch.save` zip archive, a
+/// legacy (pre-1.6) torch file, or a safetensors file, as one value tree.
+///
+/// `Checkpoint` is the one entry point for checkpoint I/O: `load` reads every
+/// ``CheckpointFormat`` (detected from the file once when not given) under a ``LoadPolicy``, and
+/// ``write(_:to:format:)`` / ``serialized(format:archiveName:)`` write them. `TorchFile` and
+/// `SafeTensorsFile` are the layer below.
 ///
 /// ```swift
 /// let ckpt = try Checkpoint.load(contentsOf: url, mapLocation: .device(.cpu))
-/// ckpt.format                       // .zip
-/// ckpt.root["model_state_dict"]     // PickleValue?
+/// ckpt.format                                   // .torch
+/// ckpt.root["model_state_dict"]                 // PickleValue?
+/// try Checkpoint.write(ckpt, to: URL(fileURLWithPath: "copy.pt"), format: .torch)
 /// ```
 public struct Checkpoint: Sendable {
-  /// The container format of a checkpoint file.
-  public enum Format: String, Sendable, CaseIterable {
-    /// `torch.save`'s zip archive (the default since PyTorch 1.6).
-    case zip
-    /// `torch.save(..., _use_new_zipfile_serialization=False)`.
-    case legacy
-    /// A safetensors file.
-    case safetensors
-  }
-
-  /// The file's format.
-  public var format: Format
+  /// The format the checkpoint was read from (`.torch` for one made in memory).
+  public var format: CheckpointFormat
   /// The loaded value: the unpickled object, or for safetensors an ordered dict of name → tensor
   /// in data-offset order.
   public var root: PickleValue
   /// Why `torch.load(weights_only=True)` would refuse the file, or nil if it would load it.
   public var weightsOnlyRefusal: String?
-  /// safetensors only: the `__metadata__` strings.
+  /// safetensors only: the `__metadata__` strings (written back by safetensors output).
   public var metadata: [String: String]
   /// The archive folder name of a zip file (`archive` for `archive.pt`).
   public var archiveName: String?
@@ -36,8 +32,15 @@ public struct Checkpoint: Sendable {
   public var weightsOnlyOK: Bool { weightsOnlyRefusal == nil }
 
   /// Creates a checkpoint value.
+  ///
+  /// - Parameters:
+  ///   - format: the format it was read from (default `.torch`, for a value made in memory).
+  ///   - root: the object (tensors as `.tensor` / `.parameter` leaves).
+  ///   - weightsOnlyRefusal: why `torch.load(weights_only=True)` would refuse it.
+  ///   - metadata: safetensors `__metadata__` strings.
+  ///   - archiveName: the zip folder it was read from.
   public init(
-    format: Format, root: PickleValue, weightsOnlyRefusal: String? = nil,
+    format: CheckpointFormat = .torch, root: PickleValue, weightsOnlyRefusal: String? = nil,
     metadata: [String: String] = [:], archiveName: String? = nil
   ) {
     self.format = format
@@ -47,35 +50,25 @@ public struct Checkpoint: Sendable {
     self.archiveName = archiveName
   }
 
-  /// Tells the format from the first bytes, as torch.load does (`PK\x03\x04` at offset 0 is
-  /// a zip archive, anything else goes to the legacy reader), with two additions that give
-  /// better errors for damaged files: a `.safetensors` name or an 8-byte length followed by `{`
-  /// is safetensors, and any file starting with `PK` is read as a (damaged) zip archive.
+  /// Loads a checkpoint file.
   ///
-  /// - Parameters:
-  ///   - file: the file's bytes.
-  ///   - fileName: the file's name, if known.
-  public static func detectFormat(of file: Storage, fileName: String? = nil) -> Format {
-    unsafe file.withUnsafeBytes { raw in
-      if unsafe raw.count >= 2 && raw[0] == 0x50 && raw[1] == 0x4B { return .zip }
-      if fileName?.hasSuffix(".safetensors") == true { return .safetensors }
-      if unsafe raw.count >= 9 && raw[8] == UInt8(ascii: "{") { return .safetensors }
-      return .legacy
-    }
-  }
-
-  /// Loads a checkpoint file of any supported format.
+  /// The corresponding PyTorch function is `torch.load` (and `safetensors.torch.load_file`).
   ///
   /// - Parameters:
   ///   - url: the file.
+  ///   - format: the file's format; nil (default) detects it from the first bytes, once
+  ///     (``CheckpointFormat/detect(in:fileName:)``).
   ///   - mapLocation: where storages go (`map_location`); nil keeps the tags written in the file.
-  ///   - trust: load classes outside the weights-only allowlist (whole-model files) as opaque
-  ///     objects instead of refusing them; nothing is executed either way.
-  ///   - memoryMapped: storages borrow the file's pages (zip with stored records only).
-  /// - Throws: `FormatError` saying what is wrong and where.
+  ///   - policy: refuse what `torch.load(weights_only=True)` refuses (default), or read
+  ///     whole-model files' classes as opaque objects (`.trusted`); nothing is executed either way.
+  ///   - memoryMapped: storages borrow the file's pages instead of a copy (`torch.load(mmap=True)`;
+  ///     torch zip files with stored records, and safetensors).
+  /// - Returns: the loaded tree, with what `torch.load(weights_only=True)` would say.
+  /// - Throws: `FormatError` saying what is wrong and where; `.forbiddenGlobal` (with
+  ///   ``FormatError/forbiddenGlobal``) when the policy refuses a global.
   public static func load(
-    contentsOf url: URL, mapLocation: MapLocation? = nil, trust: Bool = false,
-    memoryMapped: Bool = false
+    contentsOf url: URL, format: CheckpointFormat? = nil, mapLocation: MapLocation? = nil,
+    policy: LoadPolicy = .weightsOnly, memoryMapped: Bool = false
   ) throws(FormatError) -> Checkpoint {
     // One read into memory (tensors then borrow slices of it, writable) or one mapping
     // (tensors borrow its pages, read-only).
@@ -84,53 +77,65 @@ public struct Checkpoint: Sendable {
       throw FormatError(.truncated, "\(url.path): the file is empty (truncated?)")
     }
     return try load(
-      file: file, fileName: url.lastPathComponent, mapLocation: mapLocation, trust: trust,
-      borrowsStorages: memoryMapped)
+      file: file, fileName: url.lastPathComponent, format: format, mapLocation: mapLocation,
+      policy: policy, borrowsStorages: memoryMapped)
   }
 
-  /// Loads a checkpoint held in a storage (a file read into memory, or a mapping).
+  /// Loads a checkpoint held in memory (a file read into a storage, or a mapping).
   ///
   /// - Parameters:
   ///   - file: the whole file.
   ///   - fileName: the file's name, used to recognise damaged safetensors files.
+  ///   - format: the file's format; nil (default) detects it from the first bytes, once.
   ///   - mapLocation: where storages go; nil keeps the tags written in the file.
-  ///   - trust: read classes outside the weights-only allowlist as opaque objects.
+  ///   - policy: weights-only (default) or trusted; see ``LoadPolicy``.
   ///   - borrowsStorages: tensors borrow `file` read-only (for mappings) instead of owning slices.
   /// - Throws: `FormatError` saying what is wrong and where.
   public static func load(
-    file: Storage, fileName: String? = nil, mapLocation: MapLocation? = nil, trust: Bool = false,
+    file: Storage, fileName: String? = nil, format: CheckpointFormat? = nil,
+    mapLocation: MapLocation? = nil, policy: LoadPolicy = .weightsOnly,
     borrowsStorages: Bool = false
   ) throws(FormatError) -> Checkpoint {
-    if detectFormat(of: file, fileName: fileName) == .safetensors {
-      return try fromSafeTensors(SafeTensorsFile.load(from: file), mapLocation: mapLocation)
-    }
-    return Checkpoint(
-      try TorchFile.load(
-        file: file, mapLocation: mapLocation, weightsOnly: !trust, borrowsStorages: borrowsStorages)
-    )
+    let format = format ?? CheckpointFormat.detect(in: file, fileName: fileName)
+    return try format.codec.read(
+      file, mapLocation: mapLocation, policy: policy, borrowsStorages: borrowsStorages)
   }
 
-  init(_ loaded: TorchFile.Loaded) {
-    self.init(
-      format: loaded.format == .zip ? .zip : .legacy, root: loaded.root,
-      weightsOnlyRefusal: loaded.weightsOnlyRefusal, archiveName: loaded.archiveName)
+  /// Writes `checkpoint` to `url` in `format`, atomically.
+  ///
+  /// The file is streamed into a temporary file in the same folder, fsync'd and renamed over
+  /// `url` (``AtomicFile``), so a failure leaves any previous file intact. Storages are written
+  /// straight from their bytes.
+  ///
+  /// The bytes are those of ``serialized(format:archiveName:)`` with the archive folder
+  /// `torch.save(obj, path)` takes from the path: identical to `torch.save` (zip) and
+  /// `safetensors.torch.save_file` (with the checkpoint's ``metadata``).
+  ///
+  /// - Parameters:
+  ///   - checkpoint: what to write; safetensors needs a flat name → tensor dict.
+  ///   - url: a file URL.
+  ///   - format: the format to write (``CheckpointFormat/init(forWritingTo:)`` picks one from a
+  ///     file name).
+  /// - Throws: `FormatError`: `.invalidArgument` / `.unsupported` for values the format cannot
+  ///   hold (a non-flat dict as safetensors, the legacy format), `.io` when writing fails.
+  public static func write(
+    _ checkpoint: Checkpoint, to url: URL, format: CheckpointFormat
+  ) throws(FormatError) {
+    try format.codec.write(checkpoint, to: url)
   }
 
-  static func fromSafeTensors(_ file: SafeTensorsFile, mapLocation: MapLocation?)
-    throws(FormatError) -> Checkpoint
-  {
-    // Data-offset order (stable for ties), which is what the file records.
-    let ordered = file.tensors.enumerated().sorted {
-      let a = $0.element.tensor.storageOffset * $0.element.tensor.dtype.elementSize
-      let b = $1.element.tensor.storageOffset * $1.element.tensor.dtype.elementSize
-      return a == b ? $0.offset < $1.offset : a < b
-    }.map(\.element)
-    var pairs: [PicklePair] = []
-    for (name, tensor) in ordered {
-      var t = tensor
-      if let mapLocation { t.device = try mapLocation.resolve(t.device.description) }
-      pairs.append(PicklePair(.string(name), .tensor(t)))
-    }
-    return Checkpoint(format: .safetensors, root: .dict(pairs), metadata: file.metadata)
+  /// The bytes of the file in `format`: what `torch.save(obj, f)` writes for a zip archive whose
+  /// folder is `archiveName`, or what `safetensors.torch.save` returns.
+  ///
+  /// - Parameters:
+  ///   - format: the format to write.
+  ///   - archiveName: the zip folder of torch files (`TorchFile.archiveName(forPath:)` gives the
+  ///     one `torch.save` takes from a path; `archive`, the default, is what it writes to a
+  ///     stream); ignored by safetensors.
+  /// - Throws: `FormatError` for values the format cannot hold.
+  public func serialized(
+    format: CheckpointFormat, archiveName: String = "archive"
+  ) throws(FormatError) -> [UInt8] {
+    try format.codec.serialized(self, archiveName: archiveName)
   }
 }

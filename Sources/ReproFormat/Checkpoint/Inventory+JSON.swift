@@ -59,7 +59,7 @@ extension Inventory {
   /// ["metadata"], "entries"}`, one entry per line.
   public func jsonText() -> String {
     var lines = [
-      "{\"format\": \"\(format.rawValue)\"",
+      "{\"format\": \"\(format.inventoryName)\"",
       "\"weights_only_ok\": \(weightsOnlyOK)",
     ]
     if let weightsOnlyRefusal {

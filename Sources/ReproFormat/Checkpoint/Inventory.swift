@@ -30,7 +30,7 @@ public struct Inventory: Sendable {
   }
 
   /// The file's format.
-  public var format: Checkpoint.Format
+  public var format: CheckpointFormat
   /// Whether `torch.load(weights_only=True)` accepts the file.
   public var weightsOnlyOK: Bool
   /// Why it would refuse, if it would.

@@ -51,7 +51,7 @@ struct PickleMachine {
     let located =
       "\(why) (\(reader.opcodeName) at offset 0x\(String(reader.opcodeOffset, radix: 16)))"
     if refusal == nil { refusal = located }
-    if !options.allowsOpaqueObjects {
+    if options.policy == .weightsOnly {
       throw FormatError(code, "\(reader.context): \(located)")
     }
   }
@@ -386,11 +386,11 @@ struct PickleMachine {
       if refusal == nil {
         refusal = "\(why) (GLOBAL at offset 0x\(String(reader.opcodeOffset, radix: 16)))"
       }
-      if !options.allowsOpaqueObjects {
+      if options.policy == .weightsOnly {
         throw FormatError(
           .forbiddenGlobal,
-          "\(reader.context): global '\(module).\(name)' is not allowed by the weights-only policy (offset 0x\(String(reader.opcodeOffset, radix: 16))): \(why)"
-        )
+          "\(reader.context): global '\(module).\(name)' is not allowed by the weights-only policy (offset 0x\(String(reader.opcodeOffset, radix: 16))): \(why)",
+          forbiddenGlobal: PythonGlobal(module: module, name: name))
       }
     }
     push(.global(module: module, name: name))

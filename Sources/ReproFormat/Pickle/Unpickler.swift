@@ -3,7 +3,7 @@
 /// It runs every opcode of protocols 0 to 5 that PyTorch files can contain. Globals are checked
 /// against `WeightsOnlyPolicy`, mirroring `torch.load(weights_only=True)`: by default a pickle
 /// that torch's weights-only loader would refuse is refused with torch's reason, the global or
-/// opcode, and the byte offset. With `Options.allowsOpaqueObjects` (whole-model files) such
+/// opcode, and the byte offset. With `LoadPolicy.trusted` (whole-model files) such
 /// globals become `.global` / `.object` nodes instead, and `Result.weightsOnlyRefusal` says why
 /// torch would have refused the file.
 ///
@@ -17,10 +17,10 @@
 public enum Unpickler {
   /// Limits and policy for one run.
   public struct Options: Sendable {
-    /// Whether globals outside the weights-only allowlist become opaque nodes instead of an
-    /// error (what `torch.load(weights_only=False)` needs for whole-model files, without
-    /// executing anything).
-    public var allowsOpaqueObjects: Bool
+    /// What happens to globals outside the weights-only allowlist: an error (`.weightsOnly`) or
+    /// opaque nodes (`.trusted`, what `torch.load(weights_only=False)` needs for whole-model
+    /// files, without executing anything).
+    public var policy: LoadPolicy
     /// The deepest container nesting accepted (default 300).
     public var maxDepth: Int
     /// The most memo entries accepted (default 2^24).
@@ -28,17 +28,17 @@ public enum Unpickler {
 
     /// Creates options; the defaults refuse what torch's weights-only loader refuses.
     public init(
-      allowsOpaqueObjects: Bool = false, maxDepth: Int = 300, maxMemoEntries: Int = 1 << 24
+      _ policy: LoadPolicy = .weightsOnly, maxDepth: Int = 300, maxMemoEntries: Int = 1 << 24
     ) {
-      self.allowsOpaqueObjects = allowsOpaqueObjects
+      self.policy = policy
       self.maxDepth = maxDepth
       self.maxMemoEntries = maxMemoEntries
     }
 
     /// Weights-only: refuse what `torch.load(weights_only=True)` refuses.
-    public static let weightsOnly = Options()
-    /// Opaque objects allowed (whole-model files); nothing is executed.
-    public static let opaqueObjects = Options(allowsOpaqueObjects: true)
+    public static let weightsOnly = Options(.weightsOnly)
+    /// Trusted: classes outside the allowlist become opaque nodes; nothing is executed.
+    public static let trusted = Options(.trusted)
   }
 
   /// What one pickle contained.
@@ -81,7 +81,7 @@ public enum Unpickler {
   /// A malformed pickle is reported with its error message.
   public static func weightsOnlyRefusal(for bytes: [UInt8]) -> String? {
     do {
-      return try unpickle(bytes, options: .opaqueObjects).weightsOnlyRefusal
+      return try unpickle(bytes, options: .trusted).weightsOnlyRefusal
     } catch {
       return error.message
     }

@@ -31,15 +31,13 @@ public enum WriterGate {
     for file in names where file.hasSuffix(".pt") || file.hasSuffix(".pth") {
       let stem = (file as NSString).deletingPathExtension
       let checkpoint = try Checkpoint.load(
-        contentsOf: dir.appendingPathComponent(file), trust: true)
+        contentsOf: dir.appendingPathComponent(file), policy: .trusted)
       let archive = try TorchFile.archiveName(forPath: file)
       out.append(
         Item(
           name: stem + ".torch",
-          bytes: try TorchFile.serialize(checkpoint.root, archiveName: archive)))
-      if let flat = try? checkpoint.flatTensors(),
-        let bytes = try? SafeTensorsFile(tensors: flat, metadata: checkpoint.metadata).serialized()
-      {
+          bytes: try checkpoint.serialized(format: .torch, archiveName: archive)))
+      if let bytes = try? checkpoint.serialized(format: .safetensors) {
         out.append(Item(name: stem + ".safetensors", bytes: bytes))
       }
     }

@@ -45,10 +45,10 @@ public struct WrittenFileDocument: Codable, Equatable, Sendable {
     sha256 = SHA256Digest.hex(of: bytes)
     let storage = Storage(bytes: bytes)
     var records: [String: Record] = [:]
-    let checkpoint = try Checkpoint.load(file: storage, trust: true)
-    format = checkpoint.format.rawValue
+    let checkpoint = try Checkpoint.load(file: storage, policy: .trusted)
+    format = checkpoint.format.inventoryName
     switch checkpoint.format {
-    case .zip:
+    case .torch:
       let archive = try ZipArchive(bytes: storage)
       for entry in archive.entries {
         let data = try archive.data(for: entry)
@@ -63,7 +63,7 @@ public struct WrittenFileDocument: Codable, Equatable, Sendable {
       records["header"] = Record(size: header.count, sha256: SHA256Digest.hex(of: header))
       let data = Array(bytes[min(bytes.count, 8 + headerLength)...])
       records["data"] = Record(size: data.count, sha256: SHA256Digest.hex(of: data))
-    case .legacy:
+    case .torchLegacy:
       break
     }
     self.records = records

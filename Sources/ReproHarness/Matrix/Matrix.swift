@@ -1,3 +1,5 @@
+import ReproFormat
+
 /// A list of matrix cases, with the default and full matrices, filters and sharding.
 public struct Matrix: Sendable {
   /// The cases, in run order.
@@ -9,10 +11,10 @@ public struct Matrix: Sendable {
   /// The default matrix (`make report`, `swift test`): every model in every precision, device
   /// route and format/mode, plus the load routes and backends on the small models, with
   /// combinations that cannot exist left out (safetensors holds neither checkpoints nor modules;
-  /// legacy files are PyTorch-made and read only; a module file is never loaded non-strictly).
+  /// a module file is never loaded non-strictly).
   public static var standard: Matrix {
     var out: [MatrixCase] = []
-    let storage: [(MatrixCase.Format, MatrixCase.SaveMode)] = [
+    let storage: [(CheckpointFormat, MatrixCase.SaveMode)] = [
       (.torch, .stateDict), (.safetensors, .stateDict), (.torch, .checkpoint), (.torch, .module),
     ]
     for model in ["simple", "mlp", "cnn", "resnet18"] {
@@ -31,7 +33,7 @@ public struct Matrix: Sendable {
       guard model != "resnet18" else { continue }
       for precision in [MatrixCase.Precision.float32, .float16, .bfloat16] {
         for route in [MatrixCase.Route.mmap, .nonStrict, .dataParallel, .castOnLoad] {
-          for format in [MatrixCase.Format.torch, .safetensors] {
+          for format in [CheckpointFormat.torch, .safetensors] {
             out.append(MatrixCase(model: model, precision: precision, format: format, route: route))
           }
         }
@@ -51,7 +53,7 @@ public struct Matrix: Sendable {
     for model in ["simple", "mlp", "cnn", "resnet18"] {
       for precision in MatrixCase.Precision.allCases {
         for device in MatrixCase.DeviceRoute.allCases {
-          for format in [MatrixCase.Format.torch, .safetensors] {
+          for format in [CheckpointFormat.torch, .safetensors] {
             for mode in MatrixCase.SaveMode.allCases where format == .torch || mode == .stateDict {
               for route in MatrixCase.Route.allCases
               where mode == .stateDict || route == .plain || route == .mmap {

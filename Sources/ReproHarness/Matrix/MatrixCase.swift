@@ -1,3 +1,5 @@
+public import ReproFormat
+
 /// One point of the round-trip matrix: a model generated from a seed, cast to a precision,
 /// tagged with a device, saved in a format and mode, reloaded through a route, run on a backend.
 ///
@@ -19,16 +21,6 @@ public struct MatrixCase: Hashable, Sendable, CustomStringConvertible {
     case cuda0
     /// Saved as `cuda:1`, loaded with `map_location={"cuda:1": "cuda:0"}` (tags kept, remapped).
     case cuda1
-  }
-
-  /// The file format.
-  public enum Format: String, CaseIterable, Sendable {
-    /// `torch.save`'s zip format.
-    case torch
-    /// A PyTorch-made legacy-format file of the same model (read only).
-    case legacy
-    /// safetensors.
-    case safetensors
   }
 
   /// What is saved.
@@ -73,8 +65,8 @@ public struct MatrixCase: Hashable, Sendable, CustomStringConvertible {
   public var precision: Precision
   /// The device tag and its load route.
   public var device: DeviceRoute
-  /// The file format.
-  public var format: Format
+  /// The file format (`torch` or `safetensors`; its raw value is the `format` axis).
+  public var format: CheckpointFormat
   /// What is saved.
   public var mode: SaveMode
   /// How it is loaded.
@@ -85,7 +77,7 @@ public struct MatrixCase: Hashable, Sendable, CustomStringConvertible {
   /// Creates a case.
   public init(
     model: String, seed: UInt64 = 0, precision: Precision = .float32, device: DeviceRoute = .cpu,
-    format: Format = .torch, mode: SaveMode = .stateDict, route: Route = .plain,
+    format: CheckpointFormat = .torch, mode: SaveMode = .stateDict, route: Route = .plain,
     backend: Backend = .blas1
   ) {
     self.model = model

@@ -87,20 +87,15 @@ public struct MatrixRunner: Sendable {
     case .checkpoint:
       return checks + (try MatrixTraining.resumeChecks(c, scratch: scratch, dtype: dtype))
     }
-    var checkpoint = Checkpoint(format: c.format == .safetensors ? .safetensors : .zip, root: saved)
+    var checkpoint = Checkpoint(root: saved)
     if let device { checkpoint = checkpoint.taggingTensors(with: device) }
 
     // Write, then read back through the case's route.
     let url = scratch.appendingPathComponent(
       c.id.replacingOccurrences(of: "/", with: "_")
-        + (c.format == .safetensors ? ".safetensors" : ".pt"))
+        + "." + c.format.fileExtension)
     defer { try? FileManager.default.removeItem(at: url) }
-    let bytes: [UInt8] =
-      c.format == .safetensors
-      ? try SafeTensorsFile(tensors: checkpoint.flatTensors()).serialized()
-      : try TorchFile.serialize(
-        checkpoint.root, archiveName: TorchFile.archiveName(forPath: url.path))
-    try Data(bytes).write(to: url)
+    try Checkpoint.write(checkpoint, to: url, format: c.format)
     let mapLocation: MapLocation? =
       switch c.device {
       case .cpu: nil
@@ -108,7 +103,8 @@ public struct MatrixRunner: Sendable {
       case .cuda1: .mapping(["cuda:1": "cuda:0"])
       }
     let loaded = try Checkpoint.load(
-      contentsOf: url, mapLocation: mapLocation, trust: c.mode == .module,
+      contentsOf: url, mapLocation: mapLocation,
+      policy: c.mode == .module ? .trusted : .weightsOnly,
       memoryMapped: c.route == .mmap)
 
     // Every tensor bitwise, with the device the map location gives.

@@ -67,14 +67,13 @@ enum MatrixTraining {
     ).pickleValue
     if c.device != .cpu {
       saved =
-        Checkpoint(format: .zip, root: saved).taggingTensors(
+        Checkpoint(root: saved).taggingTensors(
           with: c.device == .cuda0 ? .cuda(0) : .cuda(1)
         ).root
     }
     let url = scratch.appendingPathComponent(c.id.replacingOccurrences(of: "/", with: "_") + ".pt")
     defer { try? FileManager.default.removeItem(at: url) }
-    try Data(TorchFile.serialize(saved, archiveName: TorchFile.archiveName(forPath: url.path)))
-      .write(to: url)
+    try Checkpoint.write(Checkpoint(root: saved), to: url, format: .torch)
     let mapLocation: MapLocation? = c.device == .cpu ? nil : .device(.cpu)
     let loaded = try Checkpoint.load(
       contentsOf: url, mapLocation: mapLocation, memoryMapped: c.route == .mmap)

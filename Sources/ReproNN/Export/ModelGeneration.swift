@@ -25,14 +25,6 @@ public struct ModelGeneration: Sendable {
     case module
   }
 
-  /// The file format.
-  public enum Format: String, Sendable, CaseIterable {
-    /// `torch.save`'s zip format.
-    case torch
-    /// safetensors (state dicts only).
-    case safetensors
-  }
-
   /// The model.
   public var spec: ModelSpec
   /// The seed given to the generator before construction.
@@ -43,8 +35,8 @@ public struct ModelGeneration: Sendable {
   public var device: Device
   /// State dict or whole module.
   public var mode: Mode
-  /// torch or safetensors.
-  public var format: Format
+  /// `.torch` or `.safetensors` (state dicts only).
+  public var format: CheckpointFormat
 
   /// Describes a generation.
   ///
@@ -54,18 +46,24 @@ public struct ModelGeneration: Sendable {
   ///   - dtype: a floating dtype (default float32, PyTorch's default).
   ///   - device: the device tag (default `cpu`).
   ///   - mode: state dict (default) or whole module.
-  ///   - format: torch (default) or safetensors.
+  ///   - format: `.torch` (default) or `.safetensors`.
   /// - Throws: `ModelSpecError` when the spec does not parse; `FormatError.Code.invalidArgument`
-  ///   for a non-floating dtype or a whole module requested as safetensors.
+  ///   for a non-floating dtype or a whole module requested as safetensors,
+  ///   `FormatError.Code.unsupported` for a format Repro does not write (legacy).
   public init(
     spec: String, seed: UInt64, dtype: DType = .float32, device: Device = .cpu,
-    mode: Mode = .stateDict, format: Format = .torch
+    mode: Mode = .stateDict, format: CheckpointFormat = .torch
   ) throws {
     guard dtype.isFloatingPoint, !dtype.isComplex else {
       throw FormatError(
         .invalidArgument,
         "models are cast to a floating dtype (float32, float16, bfloat16, float64), not \(dtype.pytorchName)"
       )
+    }
+    guard format.canWrite else {
+      throw FormatError(
+        .unsupported,
+        "Repro does not write the \(format.rawValue) format; generate .torch or .safetensors")
     }
     if mode == .module && format == .safetensors {
       throw FormatError(
@@ -106,10 +104,8 @@ public struct ModelGeneration: Sendable {
   ///
   /// - Throws: `FormatError` when the model cannot be written in this mode and format.
   public func serialized(_ model: Module, archiveName: String) throws(FormatError) -> [UInt8] {
-    switch format {
-    case .torch: try TorchFile.serialize(try pickleValue(of: model), archiveName: archiveName)
-    case .safetensors: try safeTensorsFile(of: model).serialized()
-    }
+    try Checkpoint(root: try pickleValue(of: model)).serialized(
+      format: format, archiveName: archiveName)
   }
 
   /// Writes the file atomically (temporary file, fsync, rename): the previous file at `url`,
@@ -118,13 +114,6 @@ public struct ModelGeneration: Sendable {
   /// - Throws: `FormatError` (`.unsupported` for a module without a torch.nn class, `.io` when
   ///   the file cannot be written).
   public func write(_ model: Module, to url: URL) throws(FormatError) {
-    switch format {
-    case .torch: try TorchFile.save(try pickleValue(of: model), to: url)
-    case .safetensors: try safeTensorsFile(of: model).write(to: url)
-    }
-  }
-
-  private func safeTensorsFile(of model: Module) -> SafeTensorsFile {
-    SafeTensorsFile(tensors: model.stateDict().entries.map { ($0.key, $0.tensor) })
+    try Checkpoint.write(Checkpoint(root: try pickleValue(of: model)), to: url, format: format)
   }
 }

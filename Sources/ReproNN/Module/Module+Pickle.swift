@@ -18,7 +18,7 @@ extension StateDict {
 }
 
 extension Module {
-  /// The state dict as a pickle value, ready for `TorchFile.save` (the corresponding PyTorch
+  /// The state dict as a pickle value, ready for `Checkpoint.write` (the corresponding PyTorch
   /// call is `torch.save(model.state_dict(), f)`); see `StateDict.pickleValue`.
   ///
   /// - Parameter prefix: prepended to every key and metadata path (`module.` for DataParallel).
@@ -43,7 +43,7 @@ extension Module {
   /// torch.save writes for the guides' script; loading it needs that class in the loader's
   /// `__main__`.
   ///
-  /// - Returns: an `.object` tree for `TorchFile.save`.
+  /// - Returns: an `.object` tree for `Checkpoint.write`.
   /// - Throws: `FormatError.Code.unsupported` for a module without a `torch.nn` class
   ///   (torchvision's `ResNet` and `BasicBlock`, custom modules): loading such a file needs the
   ///   Python class, so save its state dict instead.

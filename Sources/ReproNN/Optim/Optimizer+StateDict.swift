@@ -9,7 +9,7 @@ extension Optimizer {
   /// order parameters first received state; its tensors are the optimizer's own (a later step
   /// changes them, as in PyTorch). Group options keep their order and Python types, `params`
   /// comes last, and groups that did not override a tuple default (Adam's `betas`) share one
-  /// tuple object, so `TorchFile.serialize` writes the bytes `torch.save` writes.
+  /// tuple object, so `Checkpoint.serialized(format: .torch)` writes the bytes `torch.save` writes.
   public func stateDict() -> PickleValue {
     var mapping: [ObjectIdentifier: Int] = [:]
     var start = 0

@@ -145,7 +145,7 @@ public struct TrainingCheckpoint: Sendable {
   ///
   /// - Throws: `FormatError` for values torch.save cannot write.
   public func serialized(archiveName: String = "archive") throws(FormatError) -> [UInt8] {
-    try TorchFile.serialize(pickleValue, archiveName: archiveName)
+    try Checkpoint(root: pickleValue).serialized(format: .torch, archiveName: archiveName)
   }
 
   /// Saves the checkpoint as `torch.save(checkpoint, path)` does (archive folder named after
@@ -153,8 +153,7 @@ public struct TrainingCheckpoint: Sendable {
   ///
   /// - Throws: `FormatError` (`.invalidArgument` or `.io`).
   public func save(to url: URL) throws {
-    let bytes = try serialized(archiveName: try TorchFile.archiveName(forPath: url.path))
-    try AtomicFile.write(bytes, to: url)
+    try Checkpoint.write(Checkpoint(root: pickleValue), to: url, format: .torch)
   }
 
   /// Loads a checkpoint file written by `save(to:)` or by torch.save.
@@ -162,7 +161,7 @@ public struct TrainingCheckpoint: Sendable {
   /// - Throws: `FormatError` when the file cannot be read, `TrainingError` when it is not a
   ///   tutorial checkpoint.
   public static func load(contentsOf url: URL) throws -> TrainingCheckpoint {
-    try TrainingCheckpoint(try TorchFile.load(contentsOf: url).root)
+    try TrainingCheckpoint(try Checkpoint.load(contentsOf: url).root)
   }
 
   /// Restores a training run from the checkpoint: the model's weights, the optimizer's state,

@@ -8,15 +8,22 @@ extension TorchFile {
   /// pickles, the object pickle, the list of storage keys, then each storage as an int64
   /// element count and its little-endian bytes.
   static func loadLegacy(
-    bytes: [UInt8], mapLocation: MapLocation?, weightsOnly: Bool
-  ) throws(FormatError) -> Loaded {
+    file: Storage, mapLocation: MapLocation?, policy: LoadPolicy, borrows: Bool
+  ) throws(FormatError) -> Checkpoint {
+    if borrows {
+      throw FormatError(
+        .unsupported,
+        "mmap can only be used with files saved with `torch.save(<path>, _use_new_zipfile_serialization=True)`, please torch.save your checkpoint with this option in order to use mmap."
+      )
+    }
+    let bytes = file.bytes
     if bytes.count > 262, Array(bytes[257..<262]) == Array("ustar".utf8) {
       throw FormatError(
         .unsupported,
         "legacy: the pre-1.0 tar format is not supported (torch.load refuses it with weights_only=True)"
       )
     }
-    let options: Unpickler.Options = weightsOnly ? .weightsOnly : .opaqueObjects
+    let options = Unpickler.Options(policy)
     // A file that is neither a zip archive nor starts with the legacy magic-number pickle is
     // not a torch file at all: say so rather than report a pickle error at offset 0.
     let magic: Unpickler.Result
@@ -104,7 +111,7 @@ extension TorchFile {
     }
     let root = try resolver.resolve(main.value)
     let refusal = [magic, proto, sysInfo, main, keyList].lazy.compactMap(\.weightsOnlyRefusal).first
-    return Loaded(root: root, format: .legacy, weightsOnlyRefusal: refusal, archiveName: nil)
+    return Checkpoint(format: .torchLegacy, root: root, weightsOnlyRefusal: refusal)
   }
 
   /// Every persistent id of a raw tree, by key (first reference wins, as in torch).

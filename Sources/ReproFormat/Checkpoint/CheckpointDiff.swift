@@ -1,5 +1,4 @@
 import Foundation
-import ReproFormat
 import ReproTensor
 
 /// Explains how two checkpoint files differ: container records added, removed or changed, the
@@ -13,18 +12,22 @@ public struct CheckpointDiff: Sendable {
 
   /// Compares two files held in memory.
   ///
+  /// - Parameters:
+  ///   - a: the first file's bytes.
+  ///   - b: the second file's bytes.
+  ///   - policy: how both are read (default `.trusted`: whole-model files are compared too).
   /// - Throws: `FormatError` if either file cannot be read as a checkpoint.
-  public init(_ a: [UInt8], _ b: [UInt8], trust: Bool = true) throws {
+  public init(_ a: [UInt8], _ b: [UInt8], policy: LoadPolicy = .trusted) throws(FormatError) {
     isIdentical = a == b
     lines = []
     if isIdentical { return }
     lines.append("size: \(a.count) → \(b.count) bytes")
-    let ca = try Checkpoint.load(file: Storage(bytes: a), trust: trust)
-    let cb = try Checkpoint.load(file: Storage(bytes: b), trust: trust)
+    let ca = try Checkpoint.load(file: Storage(bytes: a), policy: policy)
+    let cb = try Checkpoint.load(file: Storage(bytes: b), policy: policy)
     if ca.format != cb.format {
-      lines.append("format: \(ca.format.rawValue) → \(cb.format.rawValue)")
+      lines.append("format: \(ca.format.inventoryName) → \(cb.format.inventoryName)")
     }
-    if ca.format == .zip && cb.format == .zip {
+    if ca.format == .torch && cb.format == .torch {
       lines += try CheckpointDiff.recordLines(
         ZipArchive(bytes: Storage(bytes: a)), ZipArchive(bytes: Storage(bytes: b)))
     }
@@ -37,7 +40,7 @@ public struct CheckpointDiff: Sendable {
     lines += CheckpointDiff.entryLines(Inventory(of: ca).entries, Inventory(of: cb).entries)
   }
 
-  static func recordLines(_ a: ZipArchive, _ b: ZipArchive) throws -> [String] {
+  static func recordLines(_ a: ZipArchive, _ b: ZipArchive) throws(FormatError) -> [String] {
     func relative(_ z: ZipArchive) -> [(String, ZipEntry)] {
       let prefix = (z.rootFolder ?? "") + "/"
       return z.entries.map {

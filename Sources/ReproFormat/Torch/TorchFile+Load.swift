@@ -7,16 +7,16 @@ extension TorchFile {
   /// - Parameters:
   ///   - url: the file.
   ///   - mapLocation: where storages go (`map_location`); nil keeps the file's device tags.
-  ///   - weightsOnly: refuse what `torch.load(weights_only=True)` refuses (default). When
-  ///     false, classes outside the allowlist become `.object` nodes; nothing is executed.
+  ///   - policy: refuse what `torch.load(weights_only=True)` refuses (default), or read classes
+  ///     outside the allowlist as `.object` nodes (`.trusted`); nothing is executed.
   ///   - memoryMapped: storages borrow the file's bytes instead of copying them (zip only,
   ///     like `torch.load(mmap=True)`).
   /// - Returns: the resolved tree and what torch's weights-only loader would say.
   /// - Throws: `FormatError` saying what is wrong and where.
   public static func load(
-    contentsOf url: URL, mapLocation: MapLocation? = nil, weightsOnly: Bool = true,
+    contentsOf url: URL, mapLocation: MapLocation? = nil, policy: LoadPolicy = .weightsOnly,
     memoryMapped: Bool = false
-  ) throws(FormatError) -> Loaded {
+  ) throws(FormatError) -> Checkpoint {
     let file: Storage
     if memoryMapped {
       // The mapping stays alive as long as any storage borrowing it.
@@ -25,7 +25,7 @@ extension TorchFile {
       file = try ZipArchive.readFile(url)
     }
     return try load(
-      file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrowsStorages: memoryMapped)
+      file: file, mapLocation: mapLocation, policy: policy, borrowsStorages: memoryMapped)
   }
 
   /// Loads a file held in memory.
@@ -33,40 +33,35 @@ extension TorchFile {
   /// - Parameters:
   ///   - bytes: the whole file.
   ///   - mapLocation: where storages go; nil keeps the file's device tags.
-  ///   - weightsOnly: refuse what `torch.load(weights_only=True)` refuses (default).
+  ///   - policy: weights-only (default) or trusted; see ``LoadPolicy``.
   /// - Throws: `FormatError` saying what is wrong and where.
   public static func load(
-    bytes: [UInt8], mapLocation: MapLocation? = nil, weightsOnly: Bool = true
-  ) throws(FormatError) -> Loaded {
+    bytes: [UInt8], mapLocation: MapLocation? = nil, policy: LoadPolicy = .weightsOnly
+  ) throws(FormatError) -> Checkpoint {
     try load(
-      file: Storage(bytes: bytes), mapLocation: mapLocation, weightsOnly: weightsOnly,
+      file: Storage(bytes: bytes), mapLocation: mapLocation, policy: policy,
       borrowsStorages: false)
   }
 
   /// Loads a file from a storage holding its bytes; with `borrowsStorages`, tensor storages
   /// are zero-copy slices of `file` (which they keep alive).
   public static func load(
-    file: Storage, mapLocation: MapLocation?, weightsOnly: Bool, borrowsStorages: Bool
-  ) throws(FormatError) -> Loaded {
+    file: Storage, mapLocation: MapLocation?, policy: LoadPolicy, borrowsStorages: Bool
+  ) throws(FormatError) -> Checkpoint {
     let head = unsafe file.withUnsafeBytes { unsafe Array($0.prefix(4)) }
     // torch.load treats only PK\x03\x04 as zip; any `PK` start is read as a (damaged) zip here
     // so that the error speaks about the zip structure rather than a legacy pickle.
     if head.count >= 2 && head[0] == 0x50 && head[1] == 0x4B {
       return try loadZip(
-        file: file, mapLocation: mapLocation, weightsOnly: weightsOnly, borrows: borrowsStorages)
+        file: file, mapLocation: mapLocation, policy: policy, borrows: borrowsStorages)
     }
-    if borrowsStorages {
-      throw FormatError(
-        .unsupported,
-        "mmap can only be used with files saved with `torch.save(<path>, _use_new_zipfile_serialization=True)`, please torch.save your checkpoint with this option in order to use mmap."
-      )
-    }
-    return try loadLegacy(bytes: file.bytes, mapLocation: mapLocation, weightsOnly: weightsOnly)
+    return try loadLegacy(
+      file: file, mapLocation: mapLocation, policy: policy, borrows: borrowsStorages)
   }
 
   static func loadZip(
-    file: Storage, mapLocation: MapLocation?, weightsOnly: Bool, borrows: Bool
-  ) throws(FormatError) -> Loaded {
+    file: Storage, mapLocation: MapLocation?, policy: LoadPolicy, borrows: Bool
+  ) throws(FormatError) -> Checkpoint {
     let zip = try TorchRecordReader(file: file)
     guard let first = zip.entries.first else {
       throw FormatError(.corrupt, "zip: archive does not contain any files")
@@ -110,7 +105,7 @@ extension TorchFile {
     let pklName = prefix + "data.pkl"
     let raw = try Unpickler.unpickle(
       try zip.bytes(pklName), context: pklName,
-      options: weightsOnly ? .weightsOnly : .opaqueObjects)
+      options: Unpickler.Options(policy))
 
     var cache: [String: TypedStorage] = [:]
     var resolver = TensorResolver(context: pklName) { (id) throws(FormatError) -> TypedStorage in
@@ -137,8 +132,8 @@ extension TorchFile {
       return typed
     }
     let root = try resolver.resolve(raw.value)
-    return Loaded(
-      root: root, format: .zip, weightsOnlyRefusal: raw.weightsOnlyRefusal, archiveName: folder)
+    return Checkpoint(
+      format: .torch, root: root, weightsOnlyRefusal: raw.weightsOnlyRefusal, archiveName: folder)
   }
 
   /// A copy of `storage` with each element's bytes reversed (complex: each component).
