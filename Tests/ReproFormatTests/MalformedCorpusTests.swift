@@ -43,7 +43,8 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
   func malformedFileGivesATypedError(_ c: MalformedCase) {
     let url = Corpus.root.appendingPathComponent("Golden/malformed/\(c.file)")
     do {
-      let checkpoint = try Checkpoint.load(contentsOf: url, policy: c.trust ? .trusted : .weightsOnly)
+      let checkpoint = try Checkpoint.load(
+        contentsOf: url, policy: c.trust ? .trusted : .weightsOnly)
       _ = Inventory(of: checkpoint).jsonText()
       #expect(c.codes == ["loads"], "\(c.file) loaded without error; broken: \(c.broken)")
     } catch {
