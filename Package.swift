@@ -47,29 +47,49 @@ let package = Package(
       name: "ReproHarness",
       dependencies: ["ReproTensor", "ReproFormat", "ReproNN"],
       swiftSettings: librarySettings),
-    .executableTarget(
-      name: "repro",
+    // What the command line needs beyond argument declarations: option value types, closed
+    // choices, exit codes, output rendering.
+    .target(
+      name: "ReproCLI",
       dependencies: [
         "ReproTensor", "ReproFormat", "ReproNN", "ReproHarness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: librarySettings),
+    .executableTarget(
+      name: "repro",
+      dependencies: [
+        "ReproTensor", "ReproFormat", "ReproNN", "ReproHarness", "ReproCLI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: librarySettings),
+    // Helpers for the test targets only: the repository root, golden files, JSON, the built
+    // binary.
+    .target(
+      name: "ReproTestSupport",
+      swiftSettings: strictSettings),
     .testTarget(
       name: "ReproFormatTests",
-      dependencies: ["ReproFormat", "ReproTensor"],
+      dependencies: ["ReproTestSupport", "ReproFormat", "ReproTensor"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "ReproTensorTests",
-      dependencies: ["ReproTensor"],
+      dependencies: ["ReproTestSupport", "ReproTensor"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "ReproNNTests",
-      dependencies: ["ReproNN", "ReproTensor", "ReproFormat"],
+      dependencies: ["ReproTestSupport", "ReproNN", "ReproTensor", "ReproFormat"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "ReproHarnessTests",
-      dependencies: ["ReproHarness", "ReproFormat", "ReproTensor", "CLibXML2"],
+      dependencies: ["ReproTestSupport", "ReproHarness", "ReproFormat", "ReproTensor", "CLibXML2"],
       exclude: ["Resources"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "ReproCLITests",
+      dependencies: [
+        "ReproCLI", "ReproHarness", "ReproNN", "ReproFormat", "ReproTensor", "ReproTestSupport",
+      ],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproFormat
-import ReproTensor
 
 /// `repro convert`: re-save a checkpoint in another format, precision or key layout.
 struct ConvertCommand: ParsableCommand {
@@ -20,11 +20,6 @@ struct ConvertCommand: ParsableCommand {
       refuse, convert refuses and names the shared keys.
       """)
 
-  /// Floating dtypes a checkpoint can be cast to.
-  enum FloatDType: String, ExpressibleByArgument, CaseIterable {
-    case float16, bfloat16, float32, float64
-  }
-
   @Argument(help: "The checkpoint to read.")
   var input: String
 
@@ -35,7 +30,7 @@ struct ConvertCommand: ParsableCommand {
   var to: CheckpointFormat?
 
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
-  var dtype: FloatDType?
+  var dtype: FloatingDTypeChoice?
 
   @Option(
     help: ArgumentHelp(
@@ -61,12 +56,11 @@ struct ConvertCommand: ParsableCommand {
     do {
       checkpoint = try load.load(input)
     } catch {
-      reportError(error, file: input)
+      StandardError.report(error, file: input)
       throw ReproExit.inputError
     }
     if let dtype {
-      checkpoint = checkpoint.castingFloatingTensors(
-        to: DType(rawValue: dtype.rawValue) ?? .float32)
+      checkpoint = checkpoint.castingFloatingTensors(to: dtype.dtype)
     }
     if stripPrefix != nil || addPrefix != nil {
       checkpoint = checkpoint.renamingStateDictKeys(
@@ -89,14 +83,14 @@ struct ConvertCommand: ParsableCommand {
           root: .dict(flat.tensors.map { PicklePair(.string($0.name), .tensor($0.tensor)) }),
           metadata: flat.metadata)
       } catch {
-        reportError(error, file: input)
+        StandardError.report(error, file: input)
         throw ReproExit.inputError
       }
     }
     do {
       try Checkpoint.write(written, to: URL(fileURLWithPath: output), format: format)
     } catch {
-      reportError(error, file: output)
+      StandardError.report(error, file: output)
       throw ReproExit.inputError
     }
   }

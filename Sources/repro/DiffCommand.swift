@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproFormat
+import ReproHarness
 
 /// `repro diff`: explain how two checkpoint files differ.
 struct DiffCommand: ParsableCommand {
@@ -24,14 +26,14 @@ struct DiffCommand: ParsableCommand {
       a = [UInt8](try Data(contentsOf: URL(fileURLWithPath: first)))
       b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: second)))
     } catch {
-      reportError(error, file: "\(first) or \(second)")
+      StandardError.report(error, file: "\(first) or \(second)")
       throw ReproExit.inputError
     }
     let diff: CheckpointDiff
     do {
       diff = try CheckpointDiff(a, b)
     } catch {
-      reportError(error, file: "\(first) / \(second)")
+      StandardError.report(error, file: "\(first) / \(second)")
       throw ReproExit.inputError
     }
     if diff.isIdentical {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproFormat
 import ReproNN
-import ReproTensor
 
 /// `repro generate`: a deterministic model file, identical to what PyTorch makes from the seed.
 struct GenerateCommand: ParsableCommand {
@@ -21,20 +21,9 @@ struct GenerateCommand: ParsableCommand {
       saved as __main__.SimpleModel, as the PyTorch guides' script saves it: loading it needs \
       that class defined in the loader's __main__. resnet18 has no torch.nn class and is \
       refused in module mode. Examples:
-        repro generate --model 'Sequential(Linear(5, 7), ReLU(), Linear(7, 3))' --seed 0 -o mlp.pt
-        repro generate --model resnet18 --seed 1 --dtype float16 --to safetensors -o r18.safetensors
+        repro generate --model 'Sequential(Linear(5, 7), ReLU())' --seed 0 -o m.pt
+        repro generate --model resnet18 --seed 1 --dtype float16 -o r18.safetensors
       """)
-
-  /// Floating dtypes a model can be cast to.
-  enum FloatDType: String, ExpressibleByArgument, CaseIterable {
-    case float32, float16, bfloat16, float64
-  }
-
-  /// What is saved.
-  enum Mode: String, ExpressibleByArgument, CaseIterable {
-    case stateDict = "state-dict"
-    case module
-  }
 
   @Option(
     help: ArgumentHelp(
@@ -50,14 +39,14 @@ struct GenerateCommand: ParsableCommand {
   var seed: Seed?
 
   @Option(help: "The dtype the model is cast to.")
-  var dtype: FloatDType = .float32
+  var dtype: FloatingDTypeChoice = .float32
 
   @Option(
     help: "The output format (default: safetensors for a .safetensors file, torch otherwise).")
   var to: CheckpointFormat?
 
   @Option(help: "Save the state dict or the whole module (torch format only).")
-  var mode: Mode = .stateDict
+  var mode: ModelGeneration.Mode = .stateDict
 
   @Option(
     help: ArgumentHelp(
@@ -95,7 +84,7 @@ struct GenerateCommand: ParsableCommand {
 
   func run() throws {
     if listModels {
-      print(GenerateCommand.modelList())
+      print(ModelList.text)
       return
     }
     guard let model, let seed, let output else { throw ReproExit.usage }
@@ -103,54 +92,18 @@ struct GenerateCommand: ParsableCommand {
     let built: Module
     do {
       generation = try ModelGeneration(
-        spec: model, seed: seed.value, dtype: DType(rawValue: dtype.rawValue) ?? .float32,
-        device: deviceTag?.device ?? .cpu,
-        mode: mode == .module ? .module : .stateDict,
-        format: target)
+        spec: model, seed: seed.value, dtype: dtype.dtype, device: deviceTag?.device ?? .cpu,
+        mode: mode, format: target)
       built = try generation.makeModel()
     } catch {
-      var stderr = StandardError()
-      print("repro: \(error)", to: &stderr)
+      StandardError.print("repro: \(error)")
       throw ReproExit.usage
     }
     do {
       try generation.write(built, to: URL(fileURLWithPath: output))
     } catch {
-      reportError(error, file: output)
+      StandardError.report(error, file: output)
       throw error.code == .io ? ReproExit.inputError : ReproExit.usage
     }
-  }
-
-  /// The text of `--list-models`.
-  static func modelList() -> String {
-    var lines = ["Zoo models (--model NAME):"]
-    for name in ["simple", "mlp", "cnn"] {
-      lines.append(
-        "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0))\(ModelZoo.spec(named: name) ?? "")"
-      )
-    }
-    lines.append(
-      "  resnet18  torchvision's resnet18(num_classes=1000); resnet18(num_classes=10) for 10 classes"
-    )
-    lines.append("")
-    lines.append("Constructors for specs (PyTorch's arguments and defaults):")
-    lines.append(
-      "  "
-        + ModelFactory.knownNames.filter { $0.first?.isUppercase == true }.joined(separator: ", "))
-    lines.append("")
-    lines.append(
-      "Example: --model 'Sequential(Conv2d(3, 4, 3), BatchNorm2d(4), ReLU(), Flatten(), Linear(144, 2))'"
-    )
-    return lines.joined(separator: "\n")
-  }
-}
-
-/// A `--device-tag` value (`cpu`, `cuda:0`, `mps`).
-struct DeviceArgument: ExpressibleByArgument {
-  let device: Device
-
-  init?(argument: String) {
-    guard let device = try? Device(parsing: argument) else { return nil }
-    self.device = device
   }
 }

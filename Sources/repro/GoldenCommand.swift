@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproHarness
 
 /// `repro golden`: verify, record or update the golden files under `Golden/`.
@@ -19,6 +20,19 @@ struct GoldenCommand: ParsableCommand {
     var filter: String?
 
     var url: URL { URL(fileURLWithPath: root) }
+
+    /// Runs a pass and prints its lines; a failed verify exits 1, an unwritable golden 2.
+    func run(_ pass: GoldenRun) throws {
+      let outcome: GoldenRun.Outcome
+      do {
+        outcome = try pass.run()
+      } catch {
+        StandardError.report(error, file: root)
+        throw ReproExit.inputError
+      }
+      for line in outcome.lines { print(line) }
+      if !pass.updatesManifest && !outcome.isSuccess { throw ReproExit.failure }
+    }
   }
 
   /// Checks the manifest and the writer gate; records nothing.
@@ -30,8 +44,7 @@ struct GoldenCommand: ParsableCommand {
     @OptionGroup var location: Location
 
     func run() throws {
-      let ok = try GoldenRun(location: location, mode: .never, updatesManifest: false).run()
-      if !ok { throw ReproExit.failure }
+      try location.run(.verify(root: location.url, filter: location.filter))
     }
   }
 
@@ -44,7 +57,7 @@ struct GoldenCommand: ParsableCommand {
     @OptionGroup var location: Location
 
     func run() throws {
-      _ = try GoldenRun(location: location, mode: .missing, updatesManifest: true).run()
+      try location.run(.record(root: location.url, filter: location.filter))
     }
   }
 
@@ -55,52 +68,7 @@ struct GoldenCommand: ParsableCommand {
     @OptionGroup var location: Location
 
     func run() throws {
-      _ = try GoldenRun(location: location, mode: .failed, updatesManifest: true).run()
+      try location.run(.update(root: location.url, filter: location.filter))
     }
-  }
-}
-
-/// One pass over the goldens, shared by the subcommands.
-struct GoldenRun {
-  let location: GoldenCommand.Location
-  let mode: RecordMode
-  let updatesManifest: Bool
-
-  /// Prints one line per golden and a summary; returns whether everything matched.
-  func run() throws -> Bool {
-    let root = location.url
-    var failures = 0
-    if !updatesManifest {
-      do {
-        let problems = try GoldenManifest.load(root: root).problems(root: root)
-        for p in problems { print("FAIL manifest: \(p)") }
-        failures += problems.count
-      } catch {
-        print("FAIL manifest: cannot read \(root.path)/MANIFEST.json: \(error)")
-        failures += 1
-      }
-    }
-    let store = GoldenStore(
-      root: root, mode: mode, artifactRoot: URL(fileURLWithPath: "Reports/golden-actual"))
-    var counts = (matched: 0, recorded: 0)
-    for (name, outcome) in try WriterGate.check(store: store)
-    where location.filter.map({ name.contains($0) }) ?? true {
-      switch outcome {
-      case .matched: counts.matched += 1
-      case .recorded:
-        counts.recorded += 1
-        print("recorded writer/\(name): \(outcome.message)")
-      default:
-        failures += 1
-        print("FAIL writer/\(name): \(outcome.message)")
-      }
-    }
-    if updatesManifest {
-      try GoldenManifest.scan(root: root, generator: "repro \(ReproVersion.string)").write(
-        root: root)
-      print("MANIFEST.json rewritten")
-    }
-    print("golden: \(counts.matched) matched, \(counts.recorded) recorded, \(failures) failed")
-    return failures == 0 && counts.recorded == 0
   }
 }

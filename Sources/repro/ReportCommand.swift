@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproHarness
 
 /// `repro report`: regenerate reports from saved results, merging shards.
@@ -31,59 +32,22 @@ struct ReportCommand: ParsableCommand {
   var json: String?
 
   func run() throws {
-    var stderr = StandardError()
     guard !from.isEmpty else {
-      print(
-        "repro report: no results given: pass --from FILE... (see repro report --help)", to: &stderr
-      )
+      StandardError.print(
+        "repro report: no results given: pass --from FILE... (see repro report --help)")
       throw ReproExit.inputError
     }
-    let run: RunResult
+    let result: RunResult
     do {
-      let files = try resultFiles()
-      run = try RunResult.merged(
-        try files.map { url throws(HarnessError) in try RunResult.load(from: url) })
+      result = try RunResult.merged(contentsOf: from.map { URL(fileURLWithPath: $0) })
+      try result.writeReports(
+        junit: junit.map { URL(fileURLWithPath: $0) }, html: html.map { URL(fileURLWithPath: $0) },
+        json: json.map { URL(fileURLWithPath: $0) })
     } catch {
-      print("repro report: \(error)", to: &stderr)
+      StandardError.print("repro report: \(error)")
       throw ReproExit.inputError
     }
-    do {
-      if let junit { try JUnitReport.write(run, to: URL(fileURLWithPath: junit)) }
-      if let html { try HTMLReport.write(run, to: URL(fileURLWithPath: html)) }
-      if let json { try run.write(to: URL(fileURLWithPath: json)) }
-    } catch {
-      print("repro report: \(error)", to: &stderr)
-      throw ReproExit.inputError
-    }
-    let s = run.summary
-    print(
-      "repro report: \(s.tests) cases: \(s.passed) passed, \(s.failures) failed, \(s.errors) errors, "
-        + "\(s.skipped) skipped in \(String(format: "%.3f", run.duration)) s")
-    if !s.isSuccess { throw ReproExit.failure }
-  }
-
-  /// The files named by --from, folders expanded to their .json files (sorted).
-  private func resultFiles() throws(HarnessError) -> [URL] {
-    var urls: [URL] = []
-    for path in from {
-      var isDirectory: ObjCBool = false
-      guard unsafe FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw HarnessError(.io, "\(path): no such file or folder")
-      }
-      if isDirectory.boolValue {
-        let names: [String]
-        do {
-          names = try FileManager.default.contentsOfDirectory(atPath: path)
-        } catch {
-          throw HarnessError(.io, "\(path): cannot list the folder", cause: error)
-        }
-        let json = names.filter { $0.hasSuffix(".json") }.sorted()
-        if json.isEmpty { throw HarnessError(.io, "\(path): the folder holds no .json results") }
-        urls += json.map { URL(fileURLWithPath: path).appendingPathComponent($0) }
-      } else {
-        urls.append(URL(fileURLWithPath: path))
-      }
-    }
-    return urls
+    print("repro report: \(result.summaryLine)")
+    if !result.summary.isSuccess { throw ReproExit.failure }
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReproHarness
 
 /// The `repro` command: verifiable PyTorch checkpoints from the command line.
 @main
@@ -13,9 +14,4 @@ struct Repro: ParsableCommand {
       TrainCommand.self, RunCommand.self, ReportCommand.self, RandomCommand.self,
     ]
   )
-}
-
-/// The tool's version, printed by `repro --version`.
-enum ReproVersion {
-  static let string = "0.1.0"
 }

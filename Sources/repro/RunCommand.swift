@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproHarness
-import ReproTensor
 
 /// `repro run`: the round-trip matrix, with JUnit, HTML and JSON reports.
 struct RunCommand: ParsableCommand {
@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
       map_location) and checks every tensor bitwise, the forward output before/after reload and \
       against its golden, and that resumed training equals uninterrupted training. Goldens are \
       compared, never silently recorded under CI=true; REPRO_RECORD=missing|failed|all records. \
-      Exit status: 0 all pass, 1 failures, 2 usage or I/O errors.
+      Exit status: 0 all pass, 1 failures, 2 I/O errors, 64 usage errors.
       """)
 
   @Option(help: "Write a JUnit XML report here.")
@@ -33,11 +33,11 @@ struct RunCommand: ParsableCommand {
   )
   var filter: String?
 
-  @Option(help: "Run shard i of n (1-based), e.g. 2/4.")
-  var shard: String?
+  @Option(help: ArgumentHelp("Run shard i of n (1-based), e.g. 2/4.", valueName: "i/n"))
+  var shard: MatrixShard?
 
-  @Option(help: "OpenBLAS threads for the blasN backend.")
-  var threads = ProcessInfo.processInfo.activeProcessorCount
+  @Option(help: "OpenBLAS threads for the blasN backend (default: the number of active CPUs).")
+  var threads: Int?
 
   @Flag(help: "Run the full matrix (every axis crossed) instead of the default one.")
   var full = false
@@ -45,14 +45,14 @@ struct RunCommand: ParsableCommand {
   @Option(help: "The golden folder.")
   var golden = "Golden"
 
+  @Option(
+    help: ArgumentHelp(
+      "Whether goldens are recorded (default: $REPRO_RECORD, else never under CI=true, else missing).",
+      valueName: "mode"))
+  var record: RecordMode?
+
   func validate() throws {
-    if let shard {
-      let parts = shard.split(separator: "/").compactMap { Int($0) }
-      guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else {
-        throw ValidationError("--shard must be i/n with 1 <= i <= n, got '\(shard)'")
-      }
-    }
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
 
   func run() throws {
@@ -60,82 +60,29 @@ struct RunCommand: ParsableCommand {
     if let filter {
       do { matrix = try matrix.filtered(filter) } catch { throw ValidationError("\(error)") }
     }
-    if let shard {
-      let parts = shard.split(separator: "/").compactMap { Int($0) }
-      matrix = matrix.shard(parts[0], of: parts[1])
-    }
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "repro-run-\(UUID().uuidString)")
-    do {
-      try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    } catch {
-      reportError(error, file: scratch.path)
-      throw ReproExit.inputError
-    }
-    defer { try? FileManager.default.removeItem(at: scratch) }
+    if let shard { matrix = matrix.shard(shard) }
     let store = GoldenStore(
       root: URL(fileURLWithPath: golden),
-      mode: .fromEnvironment(ProcessInfo.processInfo.environment),
+      mode: record ?? .fromEnvironment(ProcessInfo.processInfo.environment),
       artifactRoot: URL(fileURLWithPath: "Reports/golden-actual"))
-    let runner = MatrixRunner(golden: store, scratch: scratch, threads: threads)
-    let progress = Progress(total: matrix.cases.count)
-    let start = Date()
-    var results: [CaseResult] = []
-    for c in matrix.cases {
-      let r = runner.run(c)
-      results.append(r)
-      progress.advance(r)
-    }
-    progress.finish()
-    let run = RunResult(
-      environment: .current(openBLASThreads: threads, reproVersion: ReproVersion.string),
-      cases: results,
-      startedAt: start, duration: Date().timeIntervalSince(start),
-      shards: shard.map { [$0] } ?? [])
+    let runner = MatrixRunner(
+      golden: store, scratch: FileManager.default.temporaryDirectory,
+      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    let bar = ProgressBar()
+    let result: RunResult
     do {
-      if let junit { try JUnitReport.write(run, to: URL(fileURLWithPath: junit)) }
-      if let html { try HTMLReport.write(run, to: URL(fileURLWithPath: html)) }
-      if let json { try run.write(to: URL(fileURLWithPath: json)) }
+      result = try runner.run(matrix, progress: bar.advance)
+      bar.finish()
+      try result.writeReports(
+        junit: junit.map { URL(fileURLWithPath: $0) }, html: html.map { URL(fileURLWithPath: $0) },
+        json: json.map { URL(fileURLWithPath: $0) })
     } catch {
-      reportError(error, file: "reports")
+      bar.finish()
+      StandardError.print("repro run: \(error)")
       throw ReproExit.inputError
     }
-    let s = run.summary
-    for r in results where r.status == .fail || r.status == .error {
-      print("\(r.status == .fail ? "FAIL" : "ERROR") \(r.id): \(r.failure?.message ?? "")")
-    }
-    print(
-      String(
-        format: "matrix: %d cases in %.1f s: %d passed, %d failed, %d errors", s.tests,
-        run.duration, s.passed, s.failures, s.errors))
-    if !s.isSuccess { throw ReproExit.failure }
-  }
-}
-
-/// A one-line progress bar on a terminal (standard error), nothing otherwise.
-final class Progress {
-  let total: Int
-  var done = 0
-  var failed = 0
-  let isTerminal = isatty(STDERR_FILENO) != 0
-
-  init(total: Int) { self.total = total }
-
-  func advance(_ r: CaseResult) {
-    done += 1
-    if r.status == .fail || r.status == .error { failed += 1 }
-    guard isTerminal else { return }
-    let width = 30
-    let filled = total == 0 ? width : width * done / total
-    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-    var stderr = StandardError()
-    print(
-      "\r[\(bar)] \(done)/\(total) \(failed) failed  \(r.id)\u{1B}[K", terminator: "", to: &stderr)
-  }
-
-  func finish() {
-    guard isTerminal else { return }
-    var stderr = StandardError()
-    print("\r\u{1B}[K", terminator: "", to: &stderr)
+    for line in result.failureLines { print(line) }
+    print("repro run: \(result.summaryLine)")
+    if !result.summary.isSuccess { throw ReproExit.failure }
   }
 }

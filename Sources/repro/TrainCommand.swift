@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReproCLI
 import ReproFormat
 import ReproNN
 import ReproTensor
@@ -15,23 +16,22 @@ struct TrainCommand: ParsableCommand {
       each step x = randn(batch, in, generator=g), y = randn(batch, out, generator=g), zero_grad, \
       loss = ((model(x) - y) ** 2).mean(), backward, step. --amp runs forward and loss under CPU \
       autocast (float16 adds a GradScaler). The file holds {"model", "optimizer", "step", "loss"} \
-      (+ "scaler"); --resume continues such a file to --steps, bit for bit as an uninterrupted run.
+      (+ "scaler"); --resume continues such a file to --steps, bit for bit as an uninterrupted run. \
+      Options left out take the optimizer's PyTorch default.
       """)
-
-  /// The optimizers.
-  enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable { case sgd, adam, adamw }
-
-  /// Autocast dtypes.
-  enum AMP: String, ExpressibleByArgument, CaseIterable { case float16, bfloat16 }
 
   @Option(help: "The model spec in PyTorch syntax or a zoo name (it must contain Linear layers).")
   var model: String
 
-  @Option(help: "The seed given to the generator before construction (torch.manual_seed).")
-  var seed: UInt64 = 0
+  @Option(
+    parsing: .unconditional,
+    help:
+      "The seed given to the generator before construction (torch.manual_seed): an integer in [-2^63, 2^64); negative values wrap modulo 2^64."
+  )
+  var seed = Seed(0)
 
-  @Option(help: "The optimizer.")
-  var optimizer: OptimizerChoice
+  @Option(help: "The optimizer (torch.optim.SGD, Adam or AdamW).")
+  var optimizer: TrainingRun.OptimizerKind
 
   @Option(help: "Learning rate (default 0.001).")
   var lr: Double?
@@ -39,26 +39,42 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "SGD momentum (default 0).")
   var momentum: Double?
 
+  @Option(help: "SGD dampening of the momentum (default 0).")
+  var dampening: Double?
+
+  @Flag(help: "SGD Nesterov momentum (needs --momentum above 0 and no dampening).")
+  var nesterov = false
+
   @Option(help: "Weight decay (default 0; AdamW 0.01).")
   var weightDecay: Double?
 
-  @Option(help: "Adam/AdamW betas as b1,b2 (default 0.9,0.999).")
-  var betas: String?
+  @Option(help: ArgumentHelp("Adam/AdamW betas (default 0.9,0.999).", valueName: "b1,b2"))
+  var betas: BetasArgument?
 
   @Option(help: "Adam/AdamW eps (default 1e-8).")
   var eps: Double?
 
+  @Flag(help: "Adam/AdamW AMSGrad: use the maximum of the second moment.")
+  var amsgrad = false
+
+  @Flag(help: "Maximise the objective instead of minimising it (every optimizer).")
+  var maximize = false
+
   @Option(help: "Total optimizer steps (K).")
   var steps: Int
 
-  @Option(help: "Seed of the data generator (D).")
-  var dataSeed: UInt64
+  @Option(
+    parsing: .unconditional,
+    help:
+      "Seed of the data generator (D), as torch.Generator().manual_seed takes it; negative values wrap modulo 2^64."
+  )
+  var dataSeed: Seed
 
   @Option(help: "Rows per batch.")
   var batch = 8
 
   @Option(help: "Run forward and loss under CPU autocast in this dtype.")
-  var amp: AMP?
+  var amp: AutocastDTypeChoice?
 
   @Option(help: "Continue training from a file written by repro train.")
   var resume: String?
@@ -69,31 +85,34 @@ struct TrainCommand: ParsableCommand {
   func validate() throws {
     guard steps >= 0 else { throw ValidationError("--steps must be >= 0") }
     guard batch >= 1 else { throw ValidationError("--batch must be >= 1") }
-    if let betas, parsedBetas(betas) == nil {
-      throw ValidationError("--betas must be two numbers b1,b2, got '\(betas)'")
+    if optimizer != .sgd {
+      for (flag, isSet) in [
+        ("--momentum", momentum != nil), ("--dampening", dampening != nil),
+        ("--nesterov", nesterov),
+      ] where isSet {
+        throw ValidationError("\(flag) applies to --optimizer sgd, not \(optimizer.rawValue)")
+      }
+    } else {
+      for (flag, isSet) in [
+        ("--betas", betas != nil), ("--eps", eps != nil), ("--amsgrad", amsgrad),
+      ] where isSet {
+        throw ValidationError("\(flag) applies to --optimizer adam or adamw, not sgd")
+      }
     }
-  }
-
-  func parsedBetas(_ text: String) -> (Double, Double)? {
-    let parts = text.split(separator: ",").compactMap {
-      Double($0.trimmingCharacters(in: .whitespaces))
-    }
-    return parts.count == 2 ? (parts[0], parts[1]) : nil
   }
 
   func run() throws {
     let recipe = TrainingRun(
-      spec: model, seed: seed,
-      optimizer: TrainingRun.OptimizerKind(rawValue: optimizer.rawValue) ?? .sgd, lr: lr,
-      momentum: momentum, weightDecay: weightDecay,
-      betas: betas.flatMap(parsedBetas), eps: eps, steps: steps, dataSeed: dataSeed, batch: batch,
-      amp: amp.flatMap { DType(rawValue: $0.rawValue) })
+      spec: model, seed: seed.value, optimizer: optimizer, lr: lr, momentum: momentum,
+      dampening: dampening, nesterov: nesterov, weightDecay: weightDecay, betas: betas?.betas,
+      eps: eps, amsgrad: amsgrad, maximize: maximize, steps: steps, dataSeed: dataSeed.value,
+      batch: batch, amp: amp?.dtype)
     var resumed: PickleValue?
     if let resume {
       do {
         resumed = try Checkpoint.load(contentsOf: URL(fileURLWithPath: resume)).root
       } catch {
-        reportError(error, file: resume)
+        StandardError.report(error, file: resume)
         throw ReproExit.inputError
       }
     }
@@ -102,15 +121,17 @@ struct TrainCommand: ParsableCommand {
       outcome = try recipe.run(resumingFrom: resumed)
     } catch let e as ModelSpecError {
       throw ValidationError(e.description)
+    } catch let e as TrainingError where e.code == .invalidArgument {
+      throw ValidationError(e.description)
     } catch {
-      reportError(error, file: model)
+      StandardError.report(error, file: resume ?? model)
       throw ReproExit.inputError
     }
     do {
       try Checkpoint.write(
         Checkpoint(root: outcome.value), to: URL(fileURLWithPath: output), format: .torch)
     } catch {
-      reportError(error, file: output)
+      StandardError.report(error, file: output)
       throw ReproExit.inputError
     }
     print("step \(steps): loss \(Scalar.pythonRepr(outcome.loss)) -> \(output)")

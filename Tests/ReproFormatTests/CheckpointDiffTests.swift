@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -7,8 +8,7 @@ import Testing
 /// `repro diff`'s engine on PyTorch-made files.
 @Suite struct CheckpointDiffTests {
   static func bytes(_ name: String) throws -> [UInt8] {
-    [UInt8](
-      try Data(contentsOf: Corpus.root.appendingPathComponent("Golden/pytorch/interop/\(name)")))
+    [UInt8](try Data(contentsOf: Repository.golden("pytorch/interop/\(name)")))
   }
 
   @Test func identicalFilesHaveNoLines() throws {
@@ -33,7 +33,7 @@ import Testing
 
   @Test func oneChangedValueIsLocated() throws {
     let checkpoint = try Checkpoint.load(
-      contentsOf: Corpus.root.appendingPathComponent("Golden/pytorch/interop/seq_mlp_fp32.pt"))
+      contentsOf: Repository.golden("pytorch/interop/seq_mlp_fp32.pt"))
     let original = try checkpoint.serialized(format: .torch, archiveName: "seq_mlp_fp32")
     let weight = try #require(
       Inventory(of: checkpoint).entries.first { $0.path == "2.weight" }?.tensor)

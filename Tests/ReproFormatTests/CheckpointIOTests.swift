@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -21,7 +22,7 @@ import Testing
   ]
 
   static func golden(_ path: String) -> URL {
-    Corpus.root.appendingPathComponent("Golden/\(path)")
+    Repository.golden(path)
   }
 
   static func scratch() throws -> URL {
@@ -38,7 +39,7 @@ import Testing
     let url = Self.golden(file)
     let expectedURL = url.deletingPathExtension().appendingPathExtension("expected.json")
     let expected = try #require(
-      try Corpus.pythonJSON(Data(contentsOf: expectedURL)) as? [String: Any])
+      try TestJSON.pythonJSON(Data(contentsOf: expectedURL)) as? [String: Any])
     let named = try Checkpoint.load(contentsOf: url, format: format)
     let detected = try Checkpoint.load(contentsOf: url)
     #expect(named.format == format)
@@ -49,7 +50,7 @@ import Testing
     #expect(namedJSON == Inventory(of: detected).jsonText())
     let entries =
       try #require(
-        try Corpus.pythonJSON(Data(namedJSON.utf8)) as? [String: Any])["entries"]
+        try TestJSON.pythonJSON(Data(namedJSON.utf8)) as? [String: Any])["entries"]
       as? [[String: Any]]
     let want = try #require(expected["entries"] as? [[String: Any]])
     #expect(entries?.map { $0["path"] as? String } == want.map { $0["path"] as? String })
@@ -73,7 +74,7 @@ import Testing
   /// their module, `builtins` (Python 2's `__builtin__` mapped as pickle maps it).
   static let forbiddenGlobalCases: [(file: String, global: String, torchMessage: String)] = {
     let url = golden("malformed/MANIFEST.json")
-    guard let doc = try? Corpus.pythonJSON(Data(contentsOf: url)) as? [String: Any],
+    guard let doc = try? TestJSON.pythonJSON(Data(contentsOf: url)) as? [String: Any],
       let files = doc["files"] as? [[String: Any]]
     else { return [] }
     return files.compactMap { entry in

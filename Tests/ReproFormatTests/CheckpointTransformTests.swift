@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -8,7 +9,7 @@ import Testing
 @Suite struct CheckpointTransformTests {
   static func load(_ name: String) throws -> Checkpoint {
     try Checkpoint.load(
-      contentsOf: Corpus.root.appendingPathComponent("Golden/pytorch/interop/\(name)"))
+      contentsOf: Repository.golden("pytorch/interop/\(name)"))
   }
 
   @Test func strippingTheDataParallelPrefixGivesThePlainStateDict() throws {

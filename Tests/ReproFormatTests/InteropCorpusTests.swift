@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -27,7 +28,7 @@ import Testing
     #expect(
       checkpoint.weightsOnlyOK == weightsOnlyOK, "\(checkpoint.weightsOnlyRefusal ?? "accepted")")
     let json = Inventory(of: checkpoint).jsonText()
-    let ours = try #require(try Corpus.pythonJSON(Data(json.utf8)) as? [String: Any])
+    let ours = try #require(try TestJSON.pythonJSON(Data(json.utf8)) as? [String: Any])
     let got = ours["entries"] as? [[String: Any]] ?? []
     let want = expected["entries"] as? [[String: Any]] ?? []
     #expect(got.map { $0["path"] as? String } == want.map { $0["path"] as? String })
@@ -45,7 +46,7 @@ import Testing
   }
 
   @Test func cudaFileNeedsAMapLocationToCompute() throws {
-    let url = Corpus.root.appendingPathComponent("Golden/pytorch/gpu/gpu_mlp_cuda_fp16.pt")
+    let url = Repository.golden("pytorch/gpu/gpu_mlp_cuda_fp16.pt")
     let kept = try TorchFile.load(contentsOf: url)
     #expect(kept.tensors.allSatisfy { $0.device == .cuda(0) })
     let err = #expect(throws: FormatError.self) { try kept.requireComputable() }
@@ -60,7 +61,7 @@ import Testing
   }
 
   @Test func memoryMappedLoadBorrowsTheMapping() throws {
-    let url = Corpus.root.appendingPathComponent("Golden/pytorch/interop/seq_mlp_fp32.pt")
+    let url = Repository.golden("pytorch/interop/seq_mlp_fp32.pt")
     let mapped = try Checkpoint.load(contentsOf: url, memoryMapped: true)
     let plain = try Checkpoint.load(contentsOf: url)
     let a = Inventory(of: mapped).entries.compactMap(\.tensor)

@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -16,8 +17,8 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
   var testDescription: String { file }
 
   static func all() -> [MalformedCase] {
-    let url = Corpus.root.appendingPathComponent("Golden/malformed/MANIFEST.json")
-    guard let doc = try? Corpus.pythonJSON(Data(contentsOf: url)) as? [String: Any],
+    let url = Repository.golden("malformed/MANIFEST.json")
+    guard let doc = try? TestJSON.pythonJSON(Data(contentsOf: url)) as? [String: Any],
       let files = doc["files"] as? [[String: Any]]
     else { return [] }
     return files.map {
@@ -41,7 +42,7 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
 
   @Test(arguments: cases)
   func malformedFileGivesATypedError(_ c: MalformedCase) {
-    let url = Corpus.root.appendingPathComponent("Golden/malformed/\(c.file)")
+    let url = Repository.golden("malformed/\(c.file)")
     do {
       let checkpoint = try Checkpoint.load(
         contentsOf: url, policy: c.trust ? .trusted : .weightsOnly)

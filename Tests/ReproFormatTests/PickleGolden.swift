@@ -1,19 +1,11 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 
 /// Access to Golden/pytorch/pickle (made by Scripts/make_pickle_oracles.py with torch 2.13).
 enum PickleGolden {
-  static let root: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" {
-      url.deleteLastPathComponent()
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        break
-      }
-    }
-    return url.appendingPathComponent("Golden/pytorch/pickle")
-  }()
+  static let root = Repository.golden("pytorch/pickle")
 
   static func url(_ path: String) -> URL { root.appendingPathComponent(path) }
 
@@ -22,10 +14,7 @@ enum PickleGolden {
   }
 
   static func json(_ path: String) -> [String: Any] {
-    guard let d = try? Data(contentsOf: url(path)),
-      let o = try? JSONSerialization.jsonObject(with: d) as? [String: Any]
-    else { return [:] }
-    return o
+    (try? TestJSON.object(from: url(path))) ?? [:]
   }
 
   static var files: [String: Any] { json("files/expected.json") }

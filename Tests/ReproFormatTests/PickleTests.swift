@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -112,8 +113,7 @@ func canonical(_ v: PickleValue) -> String {
   }
 
   @Test func allowlistEqualsTorch() throws {
-    let data = try Data(contentsOf: PickleGolden.url("allowed_globals.json"))
-    let names = try #require(try JSONSerialization.jsonObject(with: data) as? [String])
+    let names = try TestJSON.decode([String].self, from: PickleGolden.url("allowed_globals.json"))
     #expect(Set(names) == WeightsOnlyPolicy.allowedGlobals)
     #expect(names.count == 144)
   }

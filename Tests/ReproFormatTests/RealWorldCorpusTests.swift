@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproFormat
@@ -11,7 +12,7 @@ import Testing
 /// weights. Their inventories are checked by `InteropCorpusTests`; here: writing them back,
 /// cycles and numpy.
 @Suite struct RealWorldCorpusTests {
-  static let folder = Corpus.root.appendingPathComponent("Golden/pytorch/realworld")
+  static let folder = Repository.golden("pytorch/realworld")
   static let names = [
     "py2_ordereddict_zip", "py2_ordereddict_legacy", "cycle_self_dict", "cycle_list",
     "lightning_omegaconf", "lightning_parent_pointers", "numpy_values", "numpy_values_numpy1",
@@ -20,7 +21,7 @@ import Testing
 
   static func expected(_ name: String) throws -> [String: Any] {
     let data = try Data(contentsOf: folder.appendingPathComponent("\(name).expected.json"))
-    return try #require(try Corpus.pythonJSON(data) as? [String: Any])
+    return try #require(try TestJSON.pythonJSON(data) as? [String: Any])
   }
 
   static func load(_ name: String) throws -> Checkpoint {
@@ -188,7 +189,7 @@ import Testing
   }
 
   @Test func sharedViewsThatSaveModelRefusesAreRefused() throws {
-    let url = Corpus.root.appendingPathComponent("Golden/pytorch/interop/views_shared.pt")
+    let url = Repository.golden("pytorch/interop/views_shared.pt")
     let flat = try Checkpoint.load(contentsOf: url).flatTensors()
     let error = #expect(throws: FormatError.self) {
       try SharedTensorDeduplication(tensors: flat)

@@ -1,18 +1,10 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 
 /// The files `safetensors.torch.save_file` wrote (Scripts/make_safetensors_corpus.py).
 enum SafeTensorsCorpus {
-  static let directory: URL = {
-    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while url.path != "/" {
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        break
-      }
-      url.deleteLastPathComponent()
-    }
-    return url.appendingPathComponent("Golden/pytorch/safetensors")
-  }()
+  static let directory = Repository.golden("pytorch/safetensors")
 
   /// The names of the corpus files (without extension), sorted.
   static let names: [String] = {
@@ -30,10 +22,6 @@ enum SafeTensorsCorpus {
 
   /// The parsed NAME.expected.json.
   static func inventory(_ name: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: directory.appendingPathComponent(name + ".expected.json"))
-    guard let doc = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      throw Failure(description: "\(name).expected.json is not an object")
-    }
-    return doc
+    try TestJSON.object(from: directory.appendingPathComponent(name + ".expected.json"))
   }
 }

@@ -1,21 +1,12 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 
 @testable import ReproFormat
 
 /// Locations of committed fixtures and helpers shared by the zip tests.
 enum ZipFixtures {
-  /// The repository root (the folder holding Package.swift), found from this file's path.
-  static let root: URL = {
-    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
-    {
-      url = url.deletingLastPathComponent()
-    }
-    return url
-  }()
-
-  static let folder = root.appendingPathComponent("Golden/pytorch/zip")
+  static let folder = Repository.golden("pytorch/zip")
 
   struct Record: Decodable, Sendable {
     var name: String

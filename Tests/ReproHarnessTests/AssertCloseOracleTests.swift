@@ -1,6 +1,7 @@
 import Foundation
 import ReproHarness
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 /// One pair recorded by Scripts/make_comparison_vectors.py with PyTorch's verdict and message.
@@ -57,9 +58,9 @@ struct AssertCloseVectors: Decodable {
   var pairs: [AssertClosePair]
 
   static let all: [AssertClosePair] = {
-    let url = repoRoot().appendingPathComponent("Golden/pytorch/comparison/assert_close.json")
+    let url = Repository.golden("pytorch/comparison/assert_close.json")
     do {
-      return try JSONDecoder().decode(AssertCloseVectors.self, from: Data(contentsOf: url)).pairs
+      return try TestJSON.decode(AssertCloseVectors.self, from: url).pairs
     } catch {
       fatalError("cannot read \(url.path): \(error)")
     }

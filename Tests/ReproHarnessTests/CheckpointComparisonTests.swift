@@ -2,6 +2,7 @@ import Foundation
 import ReproFormat
 import ReproHarness
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @Suite struct CheckpointComparisonTests {
@@ -10,7 +11,7 @@ import Testing
   }
 
   @Test func reloadedTrainingCheckpointIsBitwiseEqual() throws {
-    let scratch = try makeScratchFolder()
+    let scratch = try Repository.makeTemporaryFolder(prefix: "repro-harness")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let g = try golden("mlp_adam_checkpoint.pt")
     let url = scratch.appendingPathComponent("copy.pt")
@@ -80,7 +81,7 @@ import Testing
   /// Self-referencing checkpoints (Golden/pytorch/realworld, made by real torch) compare and the
   /// walk ends: back-references are compared as leaves, never followed.
   @Test func cyclicCheckpointsCompareAndTheWalkEnds() throws {
-    let folder = repoRoot().appendingPathComponent("Golden/pytorch/realworld")
+    let folder = Repository.golden("pytorch/realworld")
     let dict = try Checkpoint.load(contentsOf: folder.appendingPathComponent("cycle_self_dict.pt"))
     let again = try Checkpoint.load(contentsOf: folder.appendingPathComponent("cycle_self_dict.pt"))
     let same = CheckpointComparison.compare(again, dict, options: .bitwise)

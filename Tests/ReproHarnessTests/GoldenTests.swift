@@ -1,30 +1,10 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproHarness
-
-enum Repo {
-  static let root: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" {
-      url.deleteLastPathComponent()
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        break
-      }
-    }
-    return url
-  }()
-  static var golden: URL { root.appendingPathComponent("Golden") }
-
-  static func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "repro-golden-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
-}
 
 /// The committed goldens themselves: every byte matches MANIFEST.json, and every file Repro
 /// writes matches its golden (the format regression gate).
@@ -32,14 +12,14 @@ enum Repo {
 /// Under `REPRO_RECORD` the gate records.
 @Suite struct GoldenGateTests {
   @Test func everyGoldenByteMatchesTheManifest() throws {
-    let manifest = try GoldenManifest.load(root: Repo.golden)
+    let manifest = try GoldenManifest.load(root: Repository.goldenRoot)
     #expect(manifest.schemaVersion == GoldenManifest.currentSchemaVersion)
     #expect(manifest.pytorchVersion == "2.13.0")
-    let problems = try manifest.problems(root: Repo.golden)
+    let problems = try manifest.problems(root: Repository.goldenRoot)
     #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
   }
 
-  static let items = (try? WriterGate.items(goldenRoot: Repo.golden)) ?? []
+  static let items = (try? WriterGate.items(goldenRoot: Repository.goldenRoot)) ?? []
 
   @Test func theGateCoversTheCorpus() {
     #expect(Self.items.count >= 30, "\(Self.items.count) gate files")
@@ -49,8 +29,8 @@ enum Repo {
   func writerOutputMatchesItsGolden(_ name: String) throws {
     let item = try #require(Self.items.first { $0.name == name })
     let store = GoldenStore(
-      root: Repo.golden, mode: .fromEnvironment(ProcessInfo.processInfo.environment),
-      artifactRoot: Repo.root.appendingPathComponent("Reports/golden-actual"))
+      root: Repository.goldenRoot, mode: .fromEnvironment(ProcessInfo.processInfo.environment),
+      artifactRoot: Repository.root.appendingPathComponent("Reports/golden-actual"))
     let outcome = try store.check(
       WrittenFileDocument(bytes: item.bytes), suite: WriterGate.suite, name: name)
     #expect(outcome.isSuccess, "\(outcome.message)")
@@ -69,7 +49,7 @@ enum Repo {
   }
 
   @Test func missingGoldenFailsInCIAndRecordingStillFails() throws {
-    let root = try Repo.temporaryFolder()
+    let root = try Repository.makeTemporaryFolder(prefix: "repro-golden")
     defer { try? FileManager.default.removeItem(at: root) }
     let doc = Doc(tensors: ["0.weight": "aa"])
     let ci = try GoldenStore(root: root, mode: .never).check(doc, suite: "s", name: "m")
@@ -89,7 +69,7 @@ enum Repo {
   }
 
   @Test func mismatchNamesTheTensorAndSavesTheActualDocument() throws {
-    let root = try Repo.temporaryFolder()
+    let root = try Repository.makeTemporaryFolder(prefix: "repro-golden")
     defer { try? FileManager.default.removeItem(at: root) }
     let store = GoldenStore(
       root: root, mode: .never, artifactRoot: root.appendingPathComponent("actual"))
@@ -115,9 +95,9 @@ enum Repo {
   }
 
   @Test func corruptingOneGoldenBytePointsAtTheFile() throws {
-    let root = try Repo.temporaryFolder()
+    let root = try Repository.makeTemporaryFolder(prefix: "repro-golden")
     defer { try? FileManager.default.removeItem(at: root) }
-    let source = Repo.golden.appendingPathComponent("pytorch/interop/seq_mlp_fp32.pt")
+    let source = Repository.golden("pytorch/interop/seq_mlp_fp32.pt")
     try FileManager.default.createDirectory(
       at: root.appendingPathComponent("pytorch"), withIntermediateDirectories: true)
     let copy = root.appendingPathComponent("pytorch/seq_mlp_fp32.pt")

@@ -1,5 +1,6 @@
 import Foundation
 import ReproHarness
+import ReproTestSupport
 import Testing
 
 @Suite struct HTMLReportTests {
@@ -16,7 +17,7 @@ import Testing
   }
 
   func sampleRun() throws -> RunResult {
-    let scratch = try makeScratchFolder()
+    let scratch = try Repository.makeTemporaryFolder(prefix: "repro-harness")
     defer { try? FileManager.default.removeItem(at: scratch) }
     return try RunResult.merged(SampleResults.makeShards(scratch: scratch))
   }

@@ -1,15 +1,6 @@
 import Foundation
 import ReproTensor
 
-/// The repository root (the folder holding Package.swift), found from this file's path.
-func repoRoot(_ file: String = #filePath) -> URL {
-  var url = URL(fileURLWithPath: file).deletingLastPathComponent()
-  while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-    url.deleteLastPathComponent()
-  }
-  return url
-}
-
 /// A tensor encoded by the Scripts/ as dtype, shape and the element bytes in hex.
 struct EncodedTensor: Decodable, Sendable {
   var dtype: String

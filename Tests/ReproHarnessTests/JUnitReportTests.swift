@@ -1,5 +1,6 @@
 import Foundation
 import ReproHarness
+import ReproTestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -7,11 +8,11 @@ import Testing
 #endif
 
 @Suite struct JUnitReportTests {
-  static let schemaURL = repoRoot().appendingPathComponent(
+  static let schemaURL = Repository.root.appendingPathComponent(
     "Tests/ReproHarnessTests/Resources/junit-10.xsd")
 
   func sampleRun() throws -> RunResult {
-    let scratch = try makeScratchFolder()
+    let scratch = try Repository.makeTemporaryFolder(prefix: "repro-harness")
     defer { try? FileManager.default.removeItem(at: scratch) }
     return try RunResult.merged(SampleResults.makeShards(scratch: scratch))
   }

@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproHarness
@@ -18,8 +19,8 @@ import Testing
     "repro-matrix-tests")
   static let runner = MatrixRunner(
     golden: GoldenStore(
-      root: Repo.golden, mode: .fromEnvironment(environment),
-      artifactRoot: Repo.root.appendingPathComponent("Reports/golden-actual")),
+      root: Repository.goldenRoot, mode: .fromEnvironment(environment),
+      artifactRoot: Repository.root.appendingPathComponent("Reports/golden-actual")),
     scratch: scratch, threads: 2)
 
   @Test func theDefaultMatrixHasAtLeast300Cases() {
@@ -35,10 +36,23 @@ import Testing
     #expect(
       !f.cases.isEmpty
         && f.cases.allSatisfy { $0.precision == .float16 && $0.format == .safetensors })
-    let shards = (1...4).map { m.shard($0, of: 4).cases }
+    let shards = try (1...4).map { i in try #require(MatrixShard("\(i)/4")) }.map {
+      m.shard($0).cases
+    }
     #expect(shards.map(\.count).reduce(0, +) == m.cases.count)
     #expect(Set(shards.flatMap { $0.map(\.id) }).count == m.cases.count)
     #expect(throws: MatrixFilterError.self) { try m.filtered("colour=red") }
+  }
+
+  @Test(arguments: ["0/4", "5/4", "1/0", "2", "a/b", "1/2/3", "-1/4", " 1/4", "1/ 4", ""])
+  func shardTextIsRefusedUnlessIWithinOneToN(_ text: String) {
+    #expect(MatrixShard(text) == nil)
+  }
+
+  @Test func shardTextRoundTripsAndLabelsTheRun() throws {
+    let shard = try #require(MatrixShard("2/4"))
+    #expect(shard.index == 2 && shard.count == 4 && shard.description == "2/4")
+    #expect(Matrix.standard.shard(shard).shard == shard)
   }
 
   @Test(arguments: cases.map(\.id))

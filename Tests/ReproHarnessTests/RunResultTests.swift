@@ -1,11 +1,12 @@
 import Foundation
 import ReproHarness
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @Suite struct RunResultTests {
   @Test func resultsRoundTripThroughJSONWithNonFiniteFigures() throws {
-    let scratch = try makeScratchFolder()
+    let scratch = try Repository.makeTemporaryFolder(prefix: "repro-harness")
     defer { try? FileManager.default.removeItem(at: scratch) }
     // A real comparison whose figures hold inf and NaN.
     let a = Tensor([Float.infinity, .nan, 1] as [Float])
@@ -75,7 +76,7 @@ import Testing
   }
 
   @Test func loadNamesTheFileThatIsNotResults() throws {
-    let scratch = try makeScratchFolder()
+    let scratch = try Repository.makeTemporaryFolder(prefix: "repro-harness")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let url = scratch.appendingPathComponent("bad.json")
     try Data("{\"cases\": 3}".utf8).write(to: url)

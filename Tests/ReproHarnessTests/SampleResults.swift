@@ -2,6 +2,7 @@ import Foundation
 import ReproFormat
 import ReproHarness
 import ReproTensor
+import ReproTestSupport
 
 /// Results made from real comparisons, to exercise reports before the matrix exists.
 ///
@@ -29,7 +30,7 @@ enum SampleResults {
   ]
 
   static func goldenURL(_ file: String) -> URL {
-    repoRoot().appendingPathComponent("Golden/pytorch/interop/\(file)")
+    Repository.golden("pytorch/interop/\(file)")
   }
 
   static let environment = RunEnvironment.current(
@@ -215,12 +216,4 @@ enum SampleResults {
       return url
     }
   }
-}
-
-/// A fresh temporary folder, removed by the caller.
-func makeScratchFolder() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "repro-harness-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -70,8 +71,7 @@ struct AutogradCase: Decodable, Sendable, CustomTestStringConvertible {
 
   static func all() throws -> [AutogradCase] {
     struct File: Decodable { let cases: [AutogradCase] }
-    let url = repoRoot().appendingPathComponent("Golden/pytorch/autograd/cases.json")
-    return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+    return try TestJSON.decode(File.self, golden: "pytorch/autograd/cases.json").cases
   }
 
   private enum CodingKeys: String, CodingKey {

@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -38,8 +39,7 @@ struct InitGolden: Decodable, CustomTestStringConvertible, Sendable {
 
   static func all() throws -> [InitGolden] {
     struct File: Decodable { let cases: [InitGolden] }
-    let url = repoRoot().appendingPathComponent("Golden/pytorch/nn/init.json")
-    return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+    return try TestJSON.decode(File.self, golden: "pytorch/nn/init.json").cases
   }
 
   private enum CodingKeys: String, CodingKey {
@@ -51,17 +51,6 @@ struct InitGolden: Decodable, CustomTestStringConvertible, Sendable {
     case tensors
     case rngAfter = "rng_after"
   }
-}
-
-func repoRoot(_ file: String = #filePath) -> URL {
-  var url = URL(fileURLWithPath: file)
-  while url.path != "/" {
-    url.deleteLastPathComponent()
-    if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-      return url
-    }
-  }
-  return url
 }
 
 @Suite struct GenerationTests {

@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -51,9 +52,7 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
 
   static func all() throws -> [ScalerRun] {
     struct File: Decodable { let runs: [ScalerRun] }
-    return try JSONDecoder().decode(
-      File.self, from: Data(contentsOf: OptimGolden.url("scaler.json"))
-    ).runs
+    return try TestJSON.decode(File.self, from: OptimGolden.url("scaler.json")).runs
   }
 
   func kwarg(_ key: String) -> TypedValue? { kwargs.first { $0.key == key }?.value }

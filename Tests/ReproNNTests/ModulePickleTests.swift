@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -18,12 +19,12 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
 
   var testDescription: String { "\(name): \(mode) \(spec) seed=\(seed) \(dtype)" }
 
-  static let folder = repoRoot().appendingPathComponent("Golden/pytorch/modules")
+  static let folder = Repository.golden("pytorch/modules")
 
   static func all() throws -> [ModuleOracle] {
     struct Manifest: Decodable { let cases: [ModuleOracle] }
-    let data = try Data(contentsOf: folder.appendingPathComponent("manifest.json"))
-    return try JSONDecoder().decode(Manifest.self, from: data).cases
+    return try TestJSON.decode(Manifest.self, from: folder.appendingPathComponent("manifest.json"))
+      .cases
   }
 
   func generation() throws -> ModelGeneration {

@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -98,7 +99,7 @@ struct GroupOption: Decodable, Sendable {
 
 /// Golden files and bit helpers shared by the optimizer, scaler and checkpoint tests.
 enum OptimGolden {
-  static var folder: URL { repoRoot().appendingPathComponent("Golden/pytorch/optim") }
+  static var folder: URL { Repository.golden("pytorch/optim") }
 
   static func url(_ name: String) -> URL { folder.appendingPathComponent(name) }
 

@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -49,9 +50,7 @@ struct OptimCase: Decodable, Sendable, CustomTestStringConvertible {
 
   static func all() throws -> [OptimCase] {
     struct File: Decodable { let cases: [OptimCase] }
-    return try JSONDecoder().decode(
-      File.self, from: Data(contentsOf: OptimGolden.url("optim.json"))
-    ).cases
+    return try TestJSON.decode(File.self, from: OptimGolden.url("optim.json")).cases
   }
 
   func kwarg(_ key: String) -> TypedValue? { kwargs.first { $0.key == key }?.value }

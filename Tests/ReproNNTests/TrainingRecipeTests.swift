@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -22,8 +23,7 @@ struct RecipeGolden: Decodable, Sendable, CustomTestStringConvertible {
 
   static func all() throws -> [RecipeGolden] {
     struct File: Decodable { let recipes: [RecipeGolden] }
-    let url = repoRoot().appendingPathComponent("Golden/pytorch/autograd/recipe.json")
-    return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).recipes
+    return try TestJSON.decode(File.self, golden: "pytorch/autograd/recipe.json").recipes
   }
 }
 

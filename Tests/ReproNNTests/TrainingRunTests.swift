@@ -1,6 +1,7 @@
 import Foundation
 import ReproFormat
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 @testable import ReproNN
@@ -12,38 +13,60 @@ import Testing
     struct Args: Decodable, Sendable {
       var lr: Double?
       var momentum: Double?
+      var dampening: Double?
+      var nesterov: Bool?
       var weightDecay: Double?
       var betas: [Double]?
       var eps: Double?
+      var amsgrad: Bool?
+      var maximize: Bool?
 
       private enum CodingKeys: String, CodingKey {
         case lr
         case momentum
+        case dampening
+        case nesterov
         case weightDecay = "weight_decay"
         case betas
         case eps
+        case amsgrad
+        case maximize
       }
     }
     var optimizer: String
     var args: Args
     var amp: String?
     var spec: String
-    var seed: UInt64
-    var dataSeed: UInt64
+    /// The seeds as torch.initial_seed() / Generator.initial_seed() report them.
+    var initialSeed: UInt64
+    var dataInitialSeed: UInt64
     var steps: Int
     var batch: Int
     var loss: Double
     var params: [String: [Double]]
-    var testDescription: String { "\(optimizer) \(amp ?? "fp32") lr=\(args.lr ?? 0)" }
+    var testDescription: String {
+      let flags = [
+        args.nesterov == true ? "nesterov" : nil, args.dampening.map { "dampening=\($0)" },
+        args.amsgrad == true ? "amsgrad" : nil, args.maximize == true ? "maximize" : nil,
+        initialSeed != 0 ? "seed=\(initialSeed)" : nil,
+      ].compactMap { $0 }
+      return (["\(optimizer) \(amp ?? "fp32") lr=\(args.lr ?? 0)"] + flags).joined(separator: " ")
+    }
+
+    /// The optimizer; an unknown name in the golden stops the test.
+    var kind: TrainingRun.OptimizerKind {
+      get throws { try #require(TrainingRun.OptimizerKind(rawValue: optimizer)) }
+    }
 
     var run: TrainingRun {
-      TrainingRun(
-        spec: spec, seed: seed, optimizer: TrainingRun.OptimizerKind(rawValue: optimizer) ?? .sgd,
-        lr: args.lr,
-        momentum: args.momentum, weightDecay: args.weightDecay,
-        betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps, steps: steps, dataSeed: dataSeed,
-        batch: batch,
-        amp: amp.flatMap { DType(rawValue: $0) })
+      get throws {
+        TrainingRun(
+          spec: spec, seed: initialSeed, optimizer: try kind, lr: args.lr, momentum: args.momentum,
+          dampening: args.dampening, nesterov: args.nesterov ?? false,
+          weightDecay: args.weightDecay, betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps,
+          amsgrad: args.amsgrad ?? false, maximize: args.maximize ?? false, steps: steps,
+          dataSeed: dataInitialSeed, batch: batch, amp: amp.flatMap { DType(pytorchName: $0) })
+      }
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -51,8 +74,8 @@ import Testing
       case args
       case amp
       case spec
-      case seed
-      case dataSeed = "data_seed"
+      case initialSeed = "initial_seed"
+      case dataInitialSeed = "data_initial_seed"
       case steps
       case batch
       case loss
@@ -62,11 +85,10 @@ import Testing
 
   static let recipes: [Recipe] = {
     struct File: Decodable { var cases: [Recipe] }
-    let url = repoRoot().appendingPathComponent("Golden/pytorch/train/recipes.json")
-    return (try? JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases) ?? []
+    return (try? TestJSON.decode(File.self, golden: "pytorch/train/recipes.json").cases) ?? []
   }()
 
-  @Test func everyRecipeIsPresent() { #expect(Self.recipes.count == 7) }
+  @Test func everyRecipeIsPresent() { #expect(Self.recipes.count == 12) }
 
   @Test(arguments: recipes)
   func trainingMatchesPyTorchWithinTolerance(_ recipe: Recipe) throws {
@@ -93,7 +115,7 @@ import Testing
   @Test(arguments: recipes)
   func resumingIsBitwiseEqualToAnUninterruptedRun(_ recipe: Recipe) throws {
     let straight = try recipe.run.run()
-    var half = recipe.run
+    var half = try recipe.run
     half.steps = recipe.steps / 2
     let first = try half.run()
     let bytes = try Checkpoint(root: first.value).serialized(format: .torch)

@@ -1,4 +1,5 @@
 import Foundation
+import ReproTestSupport
 import Testing
 
 @testable import ReproTensor
@@ -10,15 +11,10 @@ import Testing
 @Suite struct CastTests {
   // MARK: Golden files
 
-  static let castsDirectory = GoldenFiles.repositoryRoot
-    .appendingPathComponent("Golden/pytorch/casts")
+  static let castsDirectory = Repository.golden("pytorch/casts")
 
   static func golden(_ name: String) throws -> [String: Any] {
-    let url = castsDirectory.appendingPathComponent(name + ".json")
-    let data = try Data(contentsOf: url)
-    guard let doc = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      throw GoldenFiles.Failure("\(url.path) is not a JSON object")
-    }
+    let doc = try TestJSON.object(from: castsDirectory.appendingPathComponent(name + ".json"))
     #expect(doc["torch"] as? String == "2.13.0+cpu")
     #expect(doc["capability"] as? String == "AVX2")
     return doc

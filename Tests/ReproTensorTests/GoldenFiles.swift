@@ -8,18 +8,6 @@ enum GoldenFiles {
     init(_ description: String) { self.description = description }
   }
 
-  /// The folder holding Package.swift, found upwards from this source file.
-  static let repositoryRoot: URL = {
-    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while url.path != "/" {
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        return url
-      }
-      url.deleteLastPathComponent()
-    }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-  }()
-
   /// Decodes lowercase or uppercase hex.
   static func bytes(hex: String) throws -> [UInt8] {
     let utf8 = Array(hex.utf8)

@@ -1,27 +1,15 @@
 import Foundation
+import ReproTestSupport
 import Testing
 
 @testable import ReproTensor
 
 /// PyTorch-made vectors from Scripts/make_kernel_vectors.py (Golden/pytorch/kernels).
 enum KernelGolden {
-  static let root: URL = {
-    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
-    {
-      url = url.deletingLastPathComponent()
-    }
-    return url
-  }()
-
   /// The decoded cases (re-read on each access: `[String: Any]` is not Sendable).
   static var cases: [String: Any] {
-    let url = root.appendingPathComponent("Golden/pytorch/kernels/kernels.json")
-    guard let data = try? Data(contentsOf: url),
-      let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let cases = json["cases"] as? [String: Any]
-    else { return [:] }
-    return cases
+    (try? TestJSON.object(golden: "pytorch/kernels/kernels.json"))?["cases"] as? [String: Any]
+      ?? [:]
   }
 
   static func list(_ name: String) -> [[String: Any]] { cases[name] as? [[String: Any]] ?? [] }

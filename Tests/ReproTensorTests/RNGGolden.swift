@@ -1,5 +1,6 @@
 import Foundation
 import ReproTensor
+import ReproTestSupport
 import Testing
 
 /// The PyTorch RNG goldens written by `Scripts/make_rng_vectors.py` (Golden/pytorch/rng/).
@@ -129,22 +130,9 @@ enum RNGGolden {
     }
   }
 
-  /// The repository root: the nearest folder above this file holding Package.swift.
-  static let repoRoot: URL = {
-    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while url.path != "/" {
-      if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        return url
-      }
-      url = url.deletingLastPathComponent()
-    }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-  }()
-
   static func load(_ name: String) -> Result<File, any Error> {
-    let url = repoRoot.appendingPathComponent("Golden/pytorch/rng/\(name)")
     return Result {
-      try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+      try TestJSON.decode(File.self, golden: "pytorch/rng/\(name)")
     }
   }
 

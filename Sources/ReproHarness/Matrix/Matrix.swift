@@ -4,6 +4,8 @@ import ReproFormat
 public struct Matrix: Sendable {
   /// The cases, in run order.
   public var cases: [MatrixCase]
+  /// The shard these cases are, when the matrix was split with `shard(_:)`.
+  public var shard: MatrixShard?
 
   /// Creates a matrix from cases.
   public init(_ cases: [MatrixCase]) { self.cases = cases }
@@ -98,12 +100,12 @@ public struct Matrix: Sendable {
       })
   }
 
-  /// Shard `index` of `count` (1-based, as `--shard 2/4`): every `count`-th case.
-  ///
-  /// - Precondition: `1 <= index <= count` (checked by the command line first).
-  public func shard(_ index: Int, of count: Int) -> Matrix {
-    precondition(index >= 1 && index <= count, "shard \(index)/\(count)")
-    return Matrix(cases.enumerated().filter { $0.offset % count == index - 1 }.map(\.element))
+  /// The cases of one shard (`--shard 2/4`): every `count`-th case, starting at `index`.
+  public func shard(_ shard: MatrixShard) -> Matrix {
+    var part = Matrix(
+      cases.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element))
+    part.shard = shard
+    return part
   }
 }
 

@@ -33,12 +33,20 @@ public struct TrainingRun {
   public var lr: Double?
   /// SGD momentum.
   public var momentum: Double?
+  /// SGD dampening of the momentum (PyTorch's default 0 when nil).
+  public var dampening: Double?
+  /// SGD Nesterov momentum (needs momentum > 0 and zero dampening).
+  public var nesterov: Bool
   /// Weight decay.
   public var weightDecay: Double?
   /// Adam/AdamW betas.
   public var betas: (Double, Double)?
   /// Adam/AdamW eps.
   public var eps: Double?
+  /// Adam/AdamW AMSGrad (the maximum of the second moment).
+  public var amsgrad: Bool
+  /// Maximise the objective instead of minimising it (every optimizer).
+  public var maximize: Bool
   /// Total steps (K).
   public var steps: Int
   /// Data generator seed (D).
@@ -48,11 +56,12 @@ public struct TrainingRun {
   /// Autocast dtype (float16 adds a GradScaler), or nil.
   public var amp: DType?
 
-  /// Creates a run description.
+  /// Creates a run description; a nil hyper-parameter takes the optimizer's PyTorch default.
   public init(
     spec: String, seed: UInt64, optimizer: OptimizerKind, lr: Double? = nil,
-    momentum: Double? = nil,
-    weightDecay: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil, steps: Int,
+    momentum: Double? = nil, dampening: Double? = nil, nesterov: Bool = false,
+    weightDecay: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil,
+    amsgrad: Bool = false, maximize: Bool = false, steps: Int,
     dataSeed: UInt64, batch: Int = 8, amp: DType? = nil
   ) {
     self.spec = spec
@@ -60,9 +69,13 @@ public struct TrainingRun {
     self.optimizer = optimizer
     self.lr = lr
     self.momentum = momentum
+    self.dampening = dampening
+    self.nesterov = nesterov
     self.weightDecay = weightDecay
     self.betas = betas
     self.eps = eps
+    self.amsgrad = amsgrad
+    self.maximize = maximize
     self.steps = steps
     self.dataSeed = dataSeed
     self.batch = batch
@@ -102,17 +115,18 @@ public struct TrainingRun {
     case .sgd:
       opt = try SGD(
         params, lr: lr.map { .float($0) } ?? 1e-3, momentum: momentum.map { .float($0) } ?? 0,
-        weightDecay: weightDecay.map { .float($0) } ?? 0)
+        dampening: dampening.map { .float($0) } ?? 0,
+        weightDecay: weightDecay.map { .float($0) } ?? 0, nesterov: nesterov, maximize: maximize)
     case .adam:
       opt = try Adam(
         params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999),
         eps: eps.map { .float($0) } ?? 1e-8,
-        weightDecay: weightDecay.map { .float($0) } ?? 0)
+        weightDecay: weightDecay.map { .float($0) } ?? 0, amsgrad: amsgrad, maximize: maximize)
     case .adamw:
       opt = try AdamW(
         params, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999),
         eps: eps.map { .float($0) } ?? 1e-8,
-        weightDecay: weightDecay.map { .float($0) } ?? 1e-2)
+        weightDecay: weightDecay.map { .float($0) } ?? 1e-2, amsgrad: amsgrad, maximize: maximize)
     }
     let scaler = amp == .float16 ? try GradScaler(device: "cpu") : nil
     let data = Generator(seed: dataSeed)

@@ -1,0 +1,134 @@
+import Foundation
+import ReproTestSupport
+import Testing
+
+/// `repro convert` end to end against the built binary and torch.save's own bytes.
+@Suite struct ConvertCommandTests {
+  @Test func convertReSavesTorchFilesByteIdentically() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for name in ["seq_mlp_fp32.pt", "simple_sgd_checkpoint.pt", "all_dtypes.pt"] {
+      // Same base name: torch names the archive's folder after the file.
+      let out = dir.appendingPathComponent(name)
+      let source = Repository.golden("pytorch/interop/\(name)")
+      let r = try ReproBinary.run(["convert", source.path, out.path])
+      #expect(r.status == 0, "\(r.stderr)")
+      #expect(
+        try Data(contentsOf: out) == Data(contentsOf: source),
+        "\(name) differs from torch.save's bytes")
+    }
+  }
+
+  @Test func safetensorsConversionRefusesCheckpointsWithAClearMessage() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("x.safetensors")
+    let input = Repository.golden("pytorch/interop/simple_sgd_checkpoint.pt").path
+    let r = try ReproBinary.run(["convert", input, out.path])
+    #expect(r.status == 2)
+    // The message names the input (what is wrong is in it) and uses the right article.
+    #expect(
+      r.stderr
+        == "repro: \(input): unsupported: safetensors holds only tensors, but 'epoch' is an int; convert a flat state dict instead\n",
+      "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  @Test func safetensorsConversionNamesTheKindOfANestedValue() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let input = Repository.golden("pytorch/interop/mlp_adam_checkpoint.pt").path
+    let r = try ReproBinary.run([
+      "convert", input, dir.appendingPathComponent("x.safetensors").path,
+    ])
+    #expect(r.status == 2)
+    #expect(r.stderr.hasPrefix("repro: \(input): "), "\(r.stderr)")
+    #expect(r.stderr.contains("but 'model' is an OrderedDict;"), "\(r.stderr)")
+  }
+
+  /// Tied weights (Golden/pytorch/realworld/tied_gpt2.pt): deduplicated as
+  /// safetensors.torch.save_model does (its file, byte for byte), and the dropped key is printed.
+  @Test func safetensorsConversionDeduplicatesTiedWeightsLikeSaveModel() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("tied.safetensors")
+    let r = try ReproBinary.run([
+      "convert", Repository.golden("pytorch/realworld/tied_gpt2.pt").path, out.path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(
+      r.stdout
+        == "dropped 'transformer.wte.weight': it shares memory with 'lm_head.weight' (recorded in __metadata__, as safetensors.torch.save_model does)\n"
+    )
+    let want = try Data(
+      contentsOf: Repository.golden("pytorch/realworld/tied_gpt2.save_model.safetensors"))
+    #expect(try Data(contentsOf: out) == want)
+  }
+
+  @Test func safetensorsConversionRefusesSharedViewsItCannotDeduplicate() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("v.safetensors")
+    let input = Repository.golden("pytorch/interop/views_shared.pt").path
+    let r = try ReproBinary.run(["convert", input, out.path])
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.contains(
+        "\(input): invalidArgument: safetensors: tensors 'base', 'cols', 'expanded', 'flat', 'rows', 'scalar', 't' share memory"
+      ), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  @Test func usageErrorsExitWith64() throws {
+    let same = try ReproBinary.run(["convert", "a.pt", "a.pt"])
+    #expect(same.status == 64)
+    #expect(same.stderr.contains("IN and OUT must differ"))
+  }
+
+  /// A dtype outside the closed list is refused, never replaced by a default.
+  @Test func unknownDTypeIsRefusedNotDefaulted() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("x.pt")
+    let r = try ReproBinary.run([
+      "convert", Repository.golden("pytorch/interop/seq_mlp_fp32.pt").path, out.path,
+      "--dtype", "float8",
+    ])
+    #expect(r.status == 64)
+    #expect(
+      r.stderr.contains(
+        "Error: The value 'float8' is invalid for '--dtype <dtype>'. Please provide one of 'float32', 'float16', 'bfloat16' or 'float64'."
+      ), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  /// convert --dtype float16 casts as tensor.half() does: the result equals torch's own fp16 file.
+  @Test func castToFloat16EqualsTorchHalf() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("half.pt")
+    let r = try ReproBinary.run([
+      "convert", Repository.golden("pytorch/interop/seq_mlp_fp32.pt").path, out.path, "--dtype",
+      "float16",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let ours = try ReproBinary.run(["inspect", out.path, "--json"])
+    let theirs = try TestJSON.object(golden: "pytorch/interop/seq_mlp_fp16.expected.json")
+    let a =
+      try TestJSON.object(parsing: Data(ours.stdout.utf8))["entries"] as? [[String: Any]] ?? []
+    let b = theirs["entries"] as? [[String: Any]] ?? []
+    #expect(!a.isEmpty)
+    #expect(a.map { $0["sha256"] as? String } == b.map { $0["sha256"] as? String })
+    #expect(a.map { $0["dtype"] as? String } == b.map { $0["dtype"] as? String })
+  }
+
+  @Test func outputFormatChoicesAreTheWritableFormats() throws {
+    let input = Repository.golden("pytorch/interop/seq_mlp_fp32.pt").path
+    let legacy = try ReproBinary.run(["convert", input, "x.pt", "--to", "legacy"])
+    #expect(legacy.status == 64)
+    #expect(
+      legacy.stderr.contains(
+        "The value 'legacy' is invalid for '--to <to>'. Please provide one of 'torch' and 'safetensors'."
+      ), "\(legacy.stderr)")
+  }
+}

@@ -1,0 +1,174 @@
+// Exact help screens (80 columns): train, run, report and random.
+// A change here is a change users see: review it like an API change.
+
+extension HelpScreen {
+  /// `repro train --help`.
+  static let train = HelpScreen(
+    ["train"],
+    """
+    OVERVIEW: Train a model with PyTorch's recipe (randn data from --data-seed, MSE
+    loss) and save the result.
+
+    The loop is exactly: torch.manual_seed(SEED); model = SPEC; g =
+    torch.Generator().manual_seed(D); each step x = randn(batch, in, generator=g),
+    y = randn(batch, out, generator=g), zero_grad, loss = ((model(x) - y) **
+    2).mean(), backward, step. --amp runs forward and loss under CPU autocast
+    (float16 adds a GradScaler). The file holds {"model", "optimizer", "step",
+    "loss"} (+ "scaler"); --resume continues such a file to --steps, bit for bit as
+    an uninterrupted run. Options left out take the optimizer's PyTorch default.
+
+    USAGE: repro train [<options>] --model <model> --optimizer <optimizer> --steps <steps> \
+    --data-seed <data-seed> --output <output>
+
+    OPTIONS:
+      --model <model>         The model spec in PyTorch syntax or a zoo name (it
+                              must contain Linear layers).
+      --seed <seed>           The seed given to the generator before construction
+                              (torch.manual_seed): an integer in [-2^63, 2^64);
+                              negative values wrap modulo 2^64. (default: 0)
+      --optimizer <optimizer> The optimizer (torch.optim.SGD, Adam or AdamW).
+                              (values: sgd, adam, adamw)
+      --lr <lr>               Learning rate (default 0.001).
+      --momentum <momentum>   SGD momentum (default 0).
+      --dampening <dampening> SGD dampening of the momentum (default 0).
+      --nesterov              SGD Nesterov momentum (needs --momentum above 0 and
+                              no dampening).
+      --weight-decay <weight-decay>
+                              Weight decay (default 0; AdamW 0.01).
+      --betas <b1,b2>         Adam/AdamW betas (default 0.9,0.999).
+      --eps <eps>             Adam/AdamW eps (default 1e-8).
+      --amsgrad               Adam/AdamW AMSGrad: use the maximum of the second
+                              moment.
+      --maximize              Maximise the objective instead of minimising it
+                              (every optimizer).
+      --steps <steps>         Total optimizer steps (K).
+      --data-seed <data-seed> Seed of the data generator (D), as
+                              torch.Generator().manual_seed takes it; negative
+                              values wrap modulo 2^64.
+      --batch <batch>         Rows per batch. (default: 8)
+      --amp <amp>             Run forward and loss under CPU autocast in this
+                              dtype. (values: float16, bfloat16)
+      --resume <resume>       Continue training from a file written by repro train.
+      -o, --output <output>   Where to write the result (torch zip).
+      --version               Show the version.
+      -h, --help              Show help information.
+
+
+    """)
+
+  /// `repro run --help`.
+  static let run = HelpScreen(
+    ["run"],
+    """
+    OVERVIEW: Run the round-trip matrix against the goldens and write
+    JUnit/HTML/JSON reports.
+
+    Each case generates a model from a seed (bit-identical to PyTorch), runs a
+    forward pass, saves it (torch zip or safetensors; state_dict, training
+    checkpoint or whole module; cpu or cuda tags), reloads it (plain, mmap,
+    non-strict, DataParallel prefix, cast on load, map_location) and checks every
+    tensor bitwise, the forward output before/after reload and against its golden,
+    and that resumed training equals uninterrupted training. Goldens are compared,
+    never silently recorded under CI=true; REPRO_RECORD=missing|failed|all records.
+    Exit status: 0 all pass, 1 failures, 2 I/O errors, 64 usage errors.
+
+    USAGE: repro run [--junit <junit>] [--html <html>] [--json <json>] [--filter <filter>] \
+    [--shard <i/n>] [--threads <threads>] [--full] [--golden <golden>] [--record <mode>]
+
+    OPTIONS:
+      --junit <junit>         Write a JUnit XML report here.
+      --html <html>           Write a self-contained HTML report here.
+      --json <json>           Write the results as JSON here (for `repro report
+                              --from`).
+      --filter <filter>       Only cases matching axis=value[|value] terms,
+                              comma-separated (axes: model, seed, dtype, device,
+                              format, mode, route, backend).
+      --shard <i/n>           Run shard i of n (1-based), e.g. 2/4.
+      --threads <threads>     OpenBLAS threads for the blasN backend (default: the
+                              number of active CPUs).
+      --full                  Run the full matrix (every axis crossed) instead of
+                              the default one.
+      --golden <golden>       The golden folder. (default: Golden)
+      --record <mode>         Whether goldens are recorded (default: $REPRO_RECORD,
+                              else never under CI=true, else missing). (values:
+                              never, missing, failed, all)
+      --version               Show the version.
+      -h, --help              Show help information.
+
+
+    """)
+
+  /// `repro report --help`.
+  static let report = HelpScreen(
+    ["report"],
+    """
+    OVERVIEW: Write JUnit XML, HTML and JSON reports from saved results, merging
+    shards.
+
+    Reads the results JSON files that `repro run --json` writes (a folder stands
+    for the .json files in it), merges them (a case id may appear only once) and
+    writes the requested reports without running anything again. Prints a one-line
+    summary. Exit status: 0 when every case passed or was skipped, 1 when a case
+    failed or errored, 2 when a file cannot be read, merged or written, or no
+    results file is given.
+
+    USAGE: repro report [--from <file> ...] [--junit <file>] [--html <file>] [--json <file>]
+
+    OPTIONS:
+      --from <file>           Results JSON files or folders of them, e.g.
+                              results/*.json.
+      --junit <file>          Write a JUnit XML report here.
+      --html <file>           Write the self-contained HTML report here.
+      --json <file>           Write the merged results as JSON here.
+      --version               Show the version.
+      -h, --help              Show help information.
+
+
+    """)
+
+  /// `repro random --help`.
+  static let random = HelpScreen(
+    ["random"],
+    """
+    OVERVIEW: Draw random numbers exactly as PyTorch 2.13's CPU generator does.
+
+    Seeds a fresh generator with --seed and makes one call, as
+    `torch.manual_seed(S)` followed by `torch.rand`, `torch.randn`, `torch.randint`
+    or `torch.randperm` would. For example `repro random --seed 0 --dist normal
+    --shape 1000 --sha256` prints the SHA-256 of the bytes of
+    `torch.manual_seed(0); torch.randn(1000)`.
+
+    USAGE: repro random --seed <seed> --dist <dist> --shape <shape> [--dtype <dtype>] [--low \
+    <low>] [--high <high>] [--capability <capability>] [--sha256] [--json]
+
+    OPTIONS:
+      --seed <seed>           The seed, as torch.manual_seed takes it: an integer
+                              in [-2^63, 2^64); negative values wrap modulo 2^64.
+      --dist <dist>           The distribution: uniform (torch.rand), normal
+                              (torch.randn), randint (torch.randint) or randperm
+                              (torch.randperm). (values: uniform, normal, randint,
+                              randperm)
+      --shape <shape>         The shape as comma-separated sizes, e.g. 3,4. For
+                              randperm, the single length n.
+      --dtype <dtype>         The element type. Defaults to float32 for uniform and
+                              normal, int64 for randint and randperm. (values:
+                              float32, float64, float16, bfloat16, int64, int32,
+                              int16, int8, uint8)
+      --low <low>             The smallest value of randint (default 0).
+      --high <high>           One past the largest value of randint (required for
+                              randint).
+      --capability <capability>
+                              Which PyTorch kernel copy to reproduce: avx2 (any
+                              x86-64 with AVX2/AVX-512) or default
+                              (ATEN_CPU_CAPABILITY=default). (values: avx2,
+                              default; default: avx2)
+      --sha256                Print only the SHA-256 of the contiguous
+                              little-endian bytes.
+      --json                  Print a JSON object with shape, dtype, values and
+                              bits (each element's bit pattern in hex).
+      --version               Show the version.
+      -h, --help              Show help information.
+
+
+    """)
+}
