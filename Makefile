@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 TORCH_VERSION := 2.13.0+cpu
 
-.PHONY: test report check-report deps build venv crosscheck clean
+.PHONY: test lint report check-report deps build venv crosscheck clean
 
 ## Install the C libraries when a header or pkg-config entry is missing (Debian/Ubuntu).
 deps:
@@ -24,8 +24,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## Build and run every test (no PyTorch needed).
-test: deps
+## The style gate: swift-format's linter with the committed .swift-format, every finding an error.
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
+
+## Lint, then build and run every test (no PyTorch needed).
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

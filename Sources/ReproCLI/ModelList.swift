@@ -7,7 +7,7 @@ public enum ModelList {
   /// The listing, lines joined by newlines.
   public static var text: String {
     var lines = ["Zoo models (--model NAME):"]
-    for name in ["simple", "mlp", "cnn"] {
+    for name in ModelZoo.names where ModelZoo.spec(named: name) != nil {
       lines.append(
         "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0))\(ModelZoo.spec(named: name) ?? "")"
       )
@@ -19,7 +19,7 @@ public enum ModelList {
     lines.append("Constructors for specs (PyTorch's arguments and defaults):")
     lines.append(
       "  "
-        + ModelFactory.knownNames.filter { $0.first?.isUppercase == true }.joined(separator: ", "))
+        + ModelFactory.constructorNames.joined(separator: ", "))
     lines.append("")
     lines.append(
       "Example: --model 'Sequential(Conv2d(3, 4, 3), BatchNorm2d(4), ReLU(), Flatten(), Linear(144, 2))'"

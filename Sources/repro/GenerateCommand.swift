@@ -103,7 +103,7 @@ struct GenerateCommand: ParsableCommand {
       try generation.write(built, to: URL(fileURLWithPath: output))
     } catch {
       StandardError.report(error, file: output)
-      throw error.code == .io ? ReproExit.inputError : ReproExit.usage
+      throw (error as? FormatError)?.code == .io ? ReproExit.inputError : ReproExit.usage
     }
   }
 }

@@ -119,9 +119,7 @@ struct TrainCommand: ParsableCommand {
     let outcome: TrainingRun.Outcome
     do {
       outcome = try recipe.run(resumingFrom: resumed)
-    } catch let e as ModelSpecError {
-      throw ValidationError(e.description)
-    } catch let e as TrainingError where e.code == .invalidArgument {
+    } catch let e as NNError where e.code == .invalidSpec || e.code == .invalidArgument {
       throw ValidationError(e.description)
     } catch {
       StandardError.report(error, file: resume ?? model)

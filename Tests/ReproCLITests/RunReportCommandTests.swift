@@ -79,7 +79,7 @@ import Testing
       "report", "--from", dir.appendingPathComponent("nope.json").path,
     ])
     #expect(missing.status == 2)
-    #expect(missing.stderr == "repro report: \(dir.path)/nope.json: no such file or folder\n")
+    #expect(missing.stderr == "repro report: io: \(dir.path)/nope.json: no such file or folder\n")
     let none = try ReproBinary.run(["report", "--junit", "x.xml"])
     #expect(none.status == 2)
     #expect(none.stderr.hasPrefix("repro report: no results given"))

@@ -59,7 +59,7 @@ import Testing
     }
     #expect(r.target === box)
     #expect(root["step"]?.int64 == 5)
-    #expect(PythonText.repr(root).hasSuffix("'self': {...}}"))
+    #expect(root.pythonRepr.hasSuffix("'self': {...}}"))
   }
 
   @Test func aListReachedThroughATupleKeepsOneIdentity() throws {
@@ -230,7 +230,7 @@ extension UInt64 {
       return
     }
     #expect(r.target === box)
-    #expect(PythonText.repr(value) == "{...}")
+    #expect(value.pythonRepr == "{...}")
     let error = #expect(throws: FormatError.self) { try Pickler.pickle(value) }
     #expect(error?.code == .invalidArgument)
     #expect(error?.message.contains("cycle through set") == true, "\(error?.message ?? "")")

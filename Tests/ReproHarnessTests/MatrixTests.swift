@@ -41,7 +41,7 @@ import Testing
     }
     #expect(shards.map(\.count).reduce(0, +) == m.cases.count)
     #expect(Set(shards.flatMap { $0.map(\.id) }).count == m.cases.count)
-    #expect(throws: MatrixFilterError.self) { try m.filtered("colour=red") }
+    #expect(throws: HarnessError.self) { try m.filtered("colour=red") }
   }
 
   @Test(arguments: ["0/4", "5/4", "1/0", "2", "a/b", "1/2/3", "-1/4", " 1/4", "1/ 4", ""])

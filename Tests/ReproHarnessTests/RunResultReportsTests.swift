@@ -47,7 +47,7 @@ import Testing
     #expect {
       try RunResult.merged(contentsOf: [missing])
     } throws: { e in
-      (e as? HarnessError)?.description == "\(missing.path): no such file or folder"
+      (e as? HarnessError)?.description == "io: \(missing.path): no such file or folder"
     }
     #expect {
       try RunResult.merged(contentsOf: [scratch])

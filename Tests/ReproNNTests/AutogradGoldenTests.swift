@@ -32,7 +32,7 @@ import Testing
     }
     if c.mode == "eval" { model.eval() }
     if c.mode == "eval_after_train" {
-      _ = try GradMode.$isEnabled.withValue(false) { () throws(TensorError) in
+      _ = try GradMode.$isEnabled.withValue(false) { () throws in
         try model(Variable(x))
       }
       model.eval()

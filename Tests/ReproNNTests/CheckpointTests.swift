@@ -124,15 +124,15 @@ import Testing
     #expect(mine.metadata.map(\.version) == theirs.metadata.map(\.version))
     let keys = try model.loadStateDict(from: fromTorch)
     #expect(keys.missingKeys.isEmpty && keys.unexpectedKeys.isEmpty)
-    #expect(throws: StateDictError.self) { try model.loadStateDict(from: .list([])) }
+    #expect(throws: NNError.self) { try model.loadStateDict(from: .list([])) }
   }
 
   @Test func readingAMalformedCheckpointNamesTheKey() throws {
-    #expect(throws: TrainingError(.invalidStateDict, "checkpoint has no \"epoch\" key")) {
+    #expect(throws: NNError(.invalidStateDict, "checkpoint has no \"epoch\" key")) {
       try TrainingCheckpoint(.dict([]))
     }
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidStateDict, "checkpoint \"loss\" is str, expected a float or a tensor")
     ) {
       try TrainingCheckpoint(

@@ -188,11 +188,12 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     let p = Parameter(Tensor([Float(1), 2], shape: [2]))
     let opt = try SGD([p], lr: 0.1)
     let scaler = try GradScaler(device: "cpu")
-    #expect(throws: TrainingError.self) { try scaler.step(opt) }
+    #expect(throws: NNError.self) { try scaler.step(opt) }
     _ = try scaler.scale(Tensor(scalar: Float(1)))
-    #expect(throws: TrainingError(.invalidOrder, "No inf checks were recorded for this optimizer."))
-    { try scaler.step(opt) }
-    #expect(throws: TrainingError(.invalidOrder, "No inf checks were recorded prior to update.")) {
+    #expect(throws: NNError(.invalidOrder, "No inf checks were recorded for this optimizer.")) {
+      try scaler.step(opt)
+    }
+    #expect(throws: NNError(.invalidOrder, "No inf checks were recorded prior to update.")) {
       try scaler.update()
     }
     // As in PyTorch, the failed step left the optimizer UNSCALED: start over with a new scaler.
@@ -205,7 +206,7 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     p.grad = Tensor([Float(1), 2], shape: [2])
     try scaler.unscale(opt)
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidOrder,
         "unscale_() has already been called on this optimizer since the last update().")
     ) {
@@ -213,21 +214,21 @@ struct ScalerRun: Decodable, Sendable, CustomTestStringConvertible {
     }
     try scaler.step(opt)
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidOrder, "step() has already been called since the last update().")
     ) { try scaler.step(opt) }
     try scaler.update()
     p.grad = Tensor(zeros: [2], dtype: .float16)
-    #expect(throws: TrainingError(.unsupportedDType, "Attempting to unscale FP16 gradients.")) {
+    #expect(throws: NNError(.unsupportedDType, "Attempting to unscale FP16 gradients.")) {
       try scaler.unscale(opt)
     }
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidStateDict,
         "The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler."
       )
     ) { try scaler.loadStateDict(.dict([])) }
-    #expect(throws: TrainingError(.invalidArgument, "The growth factor must be > 1.0.")) {
+    #expect(throws: NNError(.invalidArgument, "The growth factor must be > 1.0.")) {
       try GradScaler(growthFactor: 1)
     }
   }

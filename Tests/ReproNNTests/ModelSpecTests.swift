@@ -63,8 +63,10 @@ import Testing
     #expect {
       try ModelSpec(parsing: text)
     } throws: { error in
-      guard let e = error as? ModelSpecError else { return false }
-      return "\(e.message) at column \(e.offset + 1)" == expected
+      guard let e = error as? NNError, e.code == .invalidSpec, let p = e.specPosition else {
+        return false
+      }
+      return "\(e.message) at column \(p.offset + 1)" == expected
     }
   }
 
@@ -82,6 +84,6 @@ import Testing
 
   @Test func deepNestingIsRefusedNotOverflowed() {
     let deep = String(repeating: "Sequential(", count: 500) + String(repeating: ")", count: 500)
-    #expect(throws: ModelSpecError.self) { try ModelSpec(parsing: deep) }
+    #expect(throws: NNError.self) { try ModelSpec(parsing: deep) }
   }
 }

@@ -113,7 +113,7 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
     #expect {
       _ = try model.wholeModuleValue()
     } throws: { error in
-      guard let e = error as? FormatError else { return false }
+      guard let e = error as? NNError else { return false }
       return e.code == .unsupported && e.message.contains("has no torch.nn class")
         && e.message.contains("--mode state-dict")
     }
@@ -129,8 +129,10 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
   }
 
   @Test func safetensorsModuleModeIsRefused() {
-    #expect(throws: FormatError.self) {
+    #expect {
       _ = try ModelGeneration(spec: "mlp", seed: 0, mode: .module, format: .safetensors)
+    } throws: { error in
+      (error as? NNError)?.code == .invalidArgument
     }
   }
 }

@@ -12,23 +12,23 @@ import Testing
 
   @Test func constructorsRefuseWhatPyTorchRefuses() throws {
     let p = try params()
-    #expect(throws: TrainingError(.invalidArgument, "Invalid learning rate: -0.1")) {
+    #expect(throws: NNError(.invalidArgument, "Invalid learning rate: -0.1")) {
       try SGD(p, lr: -0.1)
     }
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidArgument, "Nesterov momentum requires a momentum and zero dampening")
     ) {
       try SGD(p, lr: 0.1, nesterov: true)
     }
-    #expect(throws: TrainingError(.invalidArgument, "Invalid beta parameter at index 1: 1.0")) {
+    #expect(throws: NNError(.invalidArgument, "Invalid beta parameter at index 1: 1.0")) {
       try Adam(p, betas: (0.9, 1.0))
     }
-    #expect(throws: TrainingError(.invalidArgument, "optimizer got an empty parameter list")) {
+    #expect(throws: NNError(.invalidArgument, "optimizer got an empty parameter list")) {
       try AdamW([])
     }
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidArgument, "some parameters appear in more than one parameter group")
     ) {
       try Adam(groups: [ParamGroup(p), ParamGroup([p[0]])])
@@ -40,7 +40,7 @@ import Testing
     let opt = try Adam(p)
     p[0].grad = Tensor(zeros: [4], dtype: .float32)
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .shapeMismatch,
         "gradient of shape torch.Size([4]) for a parameter of shape torch.Size([2, 2])")
     ) {
@@ -48,22 +48,22 @@ import Testing
     }
     p[0].grad = Tensor(zeros: [2, 2], dtype: .float64)
     #expect(
-      throws: TrainingError(.unsupportedDType, "gradient is float64 but its parameter is float32")
+      throws: NNError(.unsupportedDType, "gradient is float64 but its parameter is float32")
     ) { try opt.step() }
     let q = Parameter(Tensor(zeros: [2], dtype: .int64))
     q.grad = Tensor(zeros: [2], dtype: .int64)
-    #expect(throws: TrainingError.self) { try SGD([q], lr: 0.1).step() }
+    #expect(throws: NNError.self) { try SGD([q], lr: 0.1).step() }
   }
 
   @Test func loadStateDictNamesTheProblem() throws {
     let opt = try Adam(try params())
     #expect(
-      throws: TrainingError(.invalidStateDict, "optimizer state dict has no \"param_groups\" key")
+      throws: NNError(.invalidStateDict, "optimizer state dict has no \"param_groups\" key")
     ) {
       try opt.loadStateDict(.dict([PicklePair(.string("state"), .dict([]))]))
     }
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidStateDict, "loaded state dict has a different number of parameter groups")
     ) {
       try opt.loadStateDict(
@@ -83,14 +83,14 @@ import Testing
     }
     sd = replacingGroup(sd, "betas", .string("x"))
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidStateDict, "param_groups[0][\"betas\"] is str, expected a tuple of 2 floats")
     ) {
       try opt.loadStateDict(sd)
     }
     let short = replacingGroup(try Adam(try params()).stateDict(), "params", .list([.int(0)]))
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .invalidStateDict,
         "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
       )
@@ -115,7 +115,7 @@ import Testing
       PicklePair(.string("param_groups"), opt.stateDict()["param_groups"] ?? .none),
     ])
     #expect(
-      throws: TrainingError(
+      throws: NNError(
         .shapeMismatch,
         "state[1][\"momentum_buffer\"] has shape torch.Size([5]), its parameter torch.Size([3])")
     ) {

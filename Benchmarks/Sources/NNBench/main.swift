@@ -56,10 +56,13 @@ for batch in [1, 8] {
 }
 
 let mlp = try ModelFactory.make("mlp", generator: Generator(seed: Int64(0)))
-let recipe = TrainingRecipe(steps: 1, dataSeed: 1, batchSize: 8, inFeatures: 16, outFeatures: 4)
+mlp.train()
+let sgd = try SGD(mlp.parameters(), lr: 0.1)
 try measure("mlp training step (batch 8)", repeats: 200) {
+  // One step of TrainingRun's loop: the batch drawn from the data generator, then TrainingStep.
+  let data = Generator(seed: UInt64(1))
+  let x = try data.randn(shape: [8, 16])
+  let y = try data.randn(shape: [8, 4])
   blackHole(
-    try recipe.run(model: mlp) { params in
-      for p in params { if let g = p.grad { p.value = try p.value.sub(g.mul(0.1)) } }
-    })
+    try TrainingStep.mse(model: mlp, optimizer: sgd, scaler: nil, autocast: nil, x: x, y: y))
 }

@@ -108,17 +108,7 @@ public struct Inventory: Sendable {
   }
 
   /// Python's `str(key)` for a dict key (`0` for an int key, the text for a str).
-  public static func keyString(_ key: PickleValue) -> String {
-    switch key.unshared {
-    case .string(let s): s
-    case .int(let i): String(i)
-    case .bigInt(let b): PythonText.decimal(b)
-    case .bool(let b): b ? "True" : "False"
-    case .float(let d): Scalar.pythonRepr(d)
-    case .none: "None"
-    default: PythonText.repr(key)
-    }
-  }
+  public static func keyString(_ key: PickleValue) -> String { key.pythonStr }
 
   /// The Python type name and JSON value of a non-tensor leaf.
   static func describe(_ value: PickleValue) -> (kind: String, json: String) {
@@ -126,30 +116,33 @@ public struct Inventory: Sendable {
     case .none: return ("NoneType", "null")
     case .bool(let b): return ("bool", b ? "true" : "false")
     case .int(let i): return ("int", String(i))
-    case .bigInt(let b): return ("int", PythonText.decimal(b))
+    case .bigInt(let b): return ("int", PythonRepr.int(twosComplementLittleEndian: b.bytes))
     case .float(let d):
       return ("float", d.isFinite ? Scalar.pythonRepr(d) : JSONText.string(Scalar.pythonRepr(d)))
     case .string(let s): return ("str", JSONText.string(s))
-    case .bytes(let b): return ("bytes", JSONText.string(b.map { PythonText.hexByte($0) }.joined()))
+    case .bytes(let b):
+      return (
+        "bytes", JSONText.string(b.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined())
+      )
     case .set(let items):
-      return ("set", JSONText.array(items.map(PythonText.repr).sorted().map(JSONText.string)))
+      return ("set", JSONText.array(items.map(\.pythonRepr).sorted().map(JSONText.string)))
     case .frozenSet(let items):
-      return ("frozenset", JSONText.array(items.map(PythonText.repr).sorted().map(JSONText.string)))
+      return ("frozenset", JSONText.array(items.map(\.pythonRepr).sorted().map(JSONText.string)))
     case .global(let module, let name) where module == "torch" && DType(pytorchName: name) != nil:
       return ("dtype", JSONText.string("torch.\(name)"))
     case .reduce(let callable, let args):
       if case .global("torch", "device") = callable.unshared, case .tuple(let a) = args.unshared {
-        let parts = a.map { PythonText.str($0) }
+        let parts = a.map(\.pythonStr)
         return ("device", JSONText.string(parts.joined(separator: ":")))
       }
       if case .global("torch", "Size") = callable.unshared, case .tuple(let a) = args.unshared,
         case .tuple(let dims)? = a.first?.unshared
       {
-        return ("Size", JSONText.array(dims.map { PythonText.str($0) }))
+        return ("Size", JSONText.array(dims.map(\.pythonStr)))
       }
-      return ("object", JSONText.string(PythonText.repr(value)))
-    case .object(let o): return (o.name, JSONText.string(PythonText.repr(value)))
-    default: return ("object", JSONText.string(PythonText.repr(value)))
+      return ("object", JSONText.string(value.pythonRepr))
+    case .object(let o): return (o.name, JSONText.string(value.pythonRepr))
+    default: return ("object", JSONText.string(value.pythonRepr))
     }
   }
 }

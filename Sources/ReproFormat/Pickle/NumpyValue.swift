@@ -180,7 +180,7 @@ public struct NumpyArray: Sendable {
     var count = 1
     for d in dims {
       guard let n = d.int64, n >= 0, n <= Int64(Int32.max) else {
-        throw NumpyValue.fail(place, "ndarray shape holds \(PythonText.repr(d))")
+        throw NumpyValue.fail(place, "ndarray shape holds \(d.pythonRepr)")
       }
       shape.append(Int(n))
       let (product, overflow) = count.multipliedReportingOverflow(by: Int(n))

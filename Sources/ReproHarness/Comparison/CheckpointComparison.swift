@@ -163,7 +163,7 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
           || (Swift.abs(x - y).isFinite
             && Swift.abs(x - y) <= tol.absolute + tol.relative * Swift.abs(y))
       }
-      if !equal { mismatch(p, "\(PythonText.float(x)) != \(PythonText.float(y))") }
+      if !equal { mismatch(p, "\(PythonRepr.float(x)) != \(PythonRepr.float(y))") }
     case (.object(let oa), .object(let oe)):
       if oa.qualifiedName != oe.qualifiedName {
         mismatch(p, "\(oa.qualifiedName) object != \(oe.qualifiedName) object")
@@ -199,49 +199,23 @@ public struct CheckpointComparison: Sendable, Hashable, Codable {
   /// A key as Python's `str([key])` writes it inside the brackets: `'fc.weight'`, `0`.
   static func keyText(_ key: PickleValue) -> String {
     switch key.unshared {
-    case .string(let s): PythonText.string(s)
+    case .string(let s): PythonRepr.string(s)
     default: leafText(key.unshared)
     }
   }
 
-  static func kind(_ v: PickleValue) -> String {
-    switch v.unshared {
-    case .none: "None"
-    case .bool: "bool"
-    case .int, .bigInt: "int"
-    case .float: "float"
-    case .string: "str"
-    case .bytes: "bytes"
-    case .tuple: "tuple"
-    case .list: "list"
-    case .set: "set"
-    case .frozenSet: "frozenset"
-    case .dict: "dict"
-    case .orderedDict: "OrderedDict"
-    case .global: "global"
-    case .reduce: "reduce"
-    case .build: "build"
-    case .persistentID: "persistent id"
-    case .object(let o): o.qualifiedName
-    case .storage: "storage"
-    case .tensor: "Tensor"
-    case .parameter: "Parameter"
-    case .shared: "shared"
-    case .backReference: "cycle"
-    }
-  }
+  /// The value's Python type name (`list`, `tuple`, `collections.OrderedDict`, a class).
+  static func kind(_ v: PickleValue) -> String { v.unshared.typeName }
 
   /// A leaf as Python would print it; containers and opaque values by kind and size.
   static func leafText(_ v: PickleValue) -> String {
     switch v.unshared {
     case .none: return "None"
-    case .bool(let b): return b ? "True" : "False"
-    case .int(let i): return String(i)
-    case .bigInt(let b):
-      return b.int64.map(String.init) ?? "int(0x"
-        + b.bytes.reversed().map { String($0, radix: 16) }.joined() + ")"
-    case .float(let d): return PythonText.float(d)
-    case .string(let s): return PythonText.string(s)
+    case .bool(let b): return PythonRepr.bool(b)
+    case .int(let i): return PythonRepr.int(i)
+    case .bigInt(let b): return PythonRepr.int(twosComplementLittleEndian: b.bytes)
+    case .float(let d): return PythonRepr.float(d)
+    case .string(let s): return PythonRepr.string(s)
     case .bytes(let b):
       return "bytes of length \(b.count) (sha256 \(SHA256Digest.hex(of: b).prefix(16)))"
     case .global(let m, let n): return "\(m).\(n)"

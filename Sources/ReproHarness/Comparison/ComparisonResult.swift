@@ -1,3 +1,5 @@
+import ReproTensor
+
 /// The outcome of comparing one tensor with its golden.
 ///
 /// `summary` is `torch.testing.assert_close`'s own message, word for word, for the same pair;
@@ -84,13 +86,13 @@ public struct ComparisonResult: Sendable, Hashable, Codable {
       line = "\(item)\(first) (\(f.bitwiseMismatchCount) / \(f.elementCount) differ"
     }
     if let g = f.greatestAbsoluteMismatch {
-      line += ", greatest absolute difference \(PythonText.float(g))"
+      line += ", greatest absolute difference \(PythonRepr.float(g))"
     }
     return line + ")"
   }
 
   /// A name that is already a path (`['a'][0]`) is kept, a plain key is quoted as PyTorch does.
   private func itemText(_ name: String) -> String {
-    name.hasPrefix("[") ? name : "[\(PythonText.string(name))]"
+    name.hasPrefix("[") ? name : "[\(PythonRepr.string(name))]"
   }
 }

@@ -58,7 +58,7 @@ struct ElementwiseDifference {
     /// Python's text of the value (`3`, `0.5`, `nan`).
     var text: String {
       switch self {
-      case .real(let d): PythonText.float(d)
+      case .real(let d): PythonRepr.float(d)
       case .integer(let i): String(i)
       }
     }

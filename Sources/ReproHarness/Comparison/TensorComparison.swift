@@ -1,3 +1,4 @@
+import Foundation
 public import ReproTensor
 
 /// Compares tensors bitwise or within tolerance, with `torch.testing.assert_close`'s rules,
@@ -36,10 +37,10 @@ public enum TensorComparison {
         summary: mismatch.message)
     }
     if actual.shape != expected.shape {
-      return fail("shape", PythonText.size(actual.shape), PythonText.size(expected.shape))
+      return fail("shape", PythonRepr.size(actual.shape), PythonRepr.size(expected.shape))
     }
     if (bitwise || options.checkStride) && actual.strides != expected.strides {
-      return fail("stride()", PythonText.tuple(actual.strides), PythonText.tuple(expected.strides))
+      return fail("stride()", PythonRepr.tuple(actual.strides), PythonRepr.tuple(expected.strides))
     }
     if (bitwise || options.checkDevice) && actual.device != expected.device {
       return fail("device", actual.device.description, expected.device.description)
@@ -92,8 +93,8 @@ public enum TensorComparison {
       greatestRelativeMismatch: hasMismatch ? d.greatestRelative : nil,
       greatestRelativeMismatchIndex: hasMismatch ? unravel(d.greatestRelativeIndex, shape) : nil,
       worstIndex: worstIndex,
-      worstActual: worstIndex.map { PythonText.scalar(actual[$0]) },
-      worstExpected: worstIndex.map { PythonText.scalar(expected[$0]) })
+      worstActual: worstIndex.map { PythonRepr.scalar(actual[$0]) },
+      worstExpected: worstIndex.map { PythonRepr.scalar(expected[$0]) })
   }
 
   /// A flat row-major index as a multi-dimensional one (`()` for 0-d tensors).
@@ -115,14 +116,14 @@ public enum TensorComparison {
   ) -> String {
     let equality = tolerance.isExact
     func allowed(_ tol: Double) -> String {
-      equality ? "" : " (up to \(PythonText.float(tol)) allowed)"
+      equality ? "" : " (up to \(PythonRepr.float(tol)) allowed)"
     }
     return """
       Tensor-likes are not \(equality ? "equal" : "close")!
 
-      Mismatched elements: \(d.mismatchCount) / \(d.count) (\(PythonText.percent(Double(d.mismatchCount) / Double(d.count))))
-      Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonText.tuple(unravel(d.greatestAbsoluteIndex, shape)))\(allowed(tolerance.absolute))
-      Greatest relative difference: \(PythonText.float(d.greatestRelative)) at index \(PythonText.tuple(unravel(d.greatestRelativeIndex, shape)))\(allowed(tolerance.relative))
+      Mismatched elements: \(d.mismatchCount) / \(d.count) (\(Self.percent(Double(d.mismatchCount) / Double(d.count))))
+      Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonRepr.tuple(unravel(d.greatestAbsoluteIndex, shape)))\(allowed(tolerance.absolute))
+      Greatest relative difference: \(PythonRepr.float(d.greatestRelative)) at index \(PythonRepr.tuple(unravel(d.greatestRelativeIndex, shape)))\(allowed(tolerance.relative))
       """
   }
 
@@ -132,7 +133,7 @@ public enum TensorComparison {
   {
     let equality = tolerance.isExact
     func allowed(_ tol: Double) -> String {
-      equality ? "" : " (up to \(PythonText.float(tol)) allowed)"
+      equality ? "" : " (up to \(PythonRepr.float(tol)) allowed)"
     }
     let absText: String
     let rel: Double
@@ -141,11 +142,11 @@ public enum TensorComparison {
       let (ar, ai) = parts(actual)
       let (er, ei) = parts(expected)
       let abs = ElementwiseDifference.hypotDouble(ar - er, ai - ei)
-      absText = PythonText.float(abs)
+      absText = PythonRepr.float(abs)
       rel = er == 0 && ei == 0 ? .infinity : abs / ElementwiseDifference.hypotDouble(er, ei)
     case (.float, _), (_, .float):
       let abs = Swift.abs(actual.doubleValue - expected.doubleValue)
-      absText = PythonText.float(abs)
+      absText = PythonRepr.float(abs)
       rel = expected.doubleValue == 0 ? .infinity : abs / Swift.abs(expected.doubleValue)
     default:
       // Python ints: exact magnitude of the difference, true division for the ratio.
@@ -158,9 +159,9 @@ public enum TensorComparison {
     return """
       Scalars are not \(equality ? "equal" : "close")!
 
-      Expected \(PythonText.scalar(expected)) but got \(PythonText.scalar(actual)).
+      Expected \(PythonRepr.scalar(expected)) but got \(PythonRepr.scalar(actual)).
       Absolute difference: \(absText)\(allowed(tolerance.absolute))
-      Relative difference: \(PythonText.float(rel))\(allowed(tolerance.relative))
+      Relative difference: \(PythonRepr.float(rel))\(allowed(tolerance.relative))
       """
   }
 
@@ -183,27 +184,34 @@ public enum TensorComparison {
   ) -> String {
     var lines = [
       "Tensor-likes are not bitwise equal!", "",
-      "Differing elements: \(d.bitwiseMismatchCount) / \(d.count) (\(PythonText.percent(Double(d.bitwiseMismatchCount) / Double(d.count))))",
+      "Differing elements: \(d.bitwiseMismatchCount) / \(d.count) (\(Self.percent(Double(d.bitwiseMismatchCount) / Double(d.count))))",
     ]
     if let first = d.firstBitwiseMismatch {
       let index = unravel(first, actual.shape)
       lines.append(
-        "First differing element at index \(PythonText.tuple(index)): "
-          + "\(PythonText.scalar(actual[index])) (0x\(hexBytes(actual, index))) != "
-          + "\(PythonText.scalar(expected[index])) (0x\(hexBytes(expected, index)))")
+        "First differing element at index \(PythonRepr.tuple(index)): "
+          + "\(PythonRepr.scalar(actual[index])) (0x\(hexBytes(actual, index))) != "
+          + "\(PythonRepr.scalar(expected[index])) (0x\(hexBytes(expected, index)))")
     }
     if d.mismatchCount > 0 {
       lines.append(
-        "Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonText.tuple(unravel(d.greatestAbsoluteIndex, actual.shape)))"
+        "Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonRepr.tuple(unravel(d.greatestAbsoluteIndex, actual.shape)))"
       )
       lines.append(
-        "Greatest relative difference: \(PythonText.float(d.greatestRelative)) at index \(PythonText.tuple(unravel(d.greatestRelativeIndex, actual.shape)))"
+        "Greatest relative difference: \(PythonRepr.float(d.greatestRelative)) at index \(PythonRepr.tuple(unravel(d.greatestRelativeIndex, actual.shape)))"
       )
     } else {
       lines.append(
         "All differing elements compare equal as numbers (signed zeros or NaN payloads).")
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// Python's `f"{x:.1%}"`: `x * 100` rounded to one decimal (glibc's `%.1f` rounds the exact
+  /// binary value to nearest-even, as CPython's formatter does) and a percent sign.
+  static func percent(_ x: Double) -> String {
+    let scaled = x * 100
+    return (scaled.isFinite ? String(format: "%.1f", scaled) : PythonRepr.float(scaled)) + "%"
   }
 
   /// The element's bytes as big-endian hex (the bit pattern as one reads it: `3c00` for 1.0 in
@@ -221,10 +229,10 @@ public enum TensorComparison {
     var out: [String] = []
     if let at = d.maxULPIndex {
       out.append(
-        "Greatest ULP distance: \(d.maxULP) at index \(PythonText.tuple(unravel(at, shape)))")
+        "Greatest ULP distance: \(d.maxULP) at index \(PythonRepr.tuple(unravel(at, shape)))")
     }
     if let index = figures.worstIndex, let a = figures.worstActual, let e = figures.worstExpected {
-      out.append("Worst element at index \(PythonText.tuple(index)): actual \(a), expected \(e)")
+      out.append("Worst element at index \(PythonRepr.tuple(index)): actual \(a), expected \(e)")
     }
     return out
   }

@@ -1,4 +1,5 @@
 import ReproFormat
+import ReproNN
 
 /// A list of matrix cases, with the default and full matrices, filters and sharding.
 public struct Matrix: Sendable {
@@ -19,7 +20,7 @@ public struct Matrix: Sendable {
     let storage: [(CheckpointFormat, MatrixCase.SaveMode)] = [
       (.torch, .stateDict), (.safetensors, .stateDict), (.torch, .checkpoint), (.torch, .module),
     ]
-    for model in ["simple", "mlp", "cnn", "resnet18"] {
+    for model in ModelZoo.names {
       for precision in MatrixCase.Precision.allCases {
         for device in MatrixCase.DeviceRoute.allCases {
           for (format, mode) in storage {
@@ -52,7 +53,7 @@ public struct Matrix: Sendable {
   /// The full matrix: every axis crossed, minus impossible combinations.
   public static var full: Matrix {
     var out: [MatrixCase] = []
-    for model in ["simple", "mlp", "cnn", "resnet18"] {
+    for model in ModelZoo.names {
       for precision in MatrixCase.Precision.allCases {
         for device in MatrixCase.DeviceRoute.allCases {
           for format in [CheckpointFormat.torch, .safetensors] {
@@ -77,19 +78,19 @@ public struct Matrix: Sendable {
   /// The cases matching every `axis=value[|value…]` term of a filter such as
   /// `dtype=float16,format=safetensors` (`|` separates alternatives).
   ///
-  /// - Throws: `MatrixFilterError` for a term without `=` or an unknown axis name.
-  public func filtered(_ filter: String) throws(MatrixFilterError) -> Matrix {
+  /// - Throws: `HarnessError` `.invalidFilter` for a term without `=` or an unknown axis name.
+  public func filtered(_ filter: String) throws(HarnessError) -> Matrix {
     let names = Set(MatrixCase(model: "mlp").axes.map(\.name))
     var terms: [(String, Set<String>)] = []
     for term in filter.split(separator: ",") {
       let parts = term.split(separator: "=", maxSplits: 1).map(String.init)
       guard parts.count == 2 else {
-        throw MatrixFilterError(message: "filter term '\(term)' is not axis=value")
+        throw HarnessError(.invalidFilter, "filter term '\(term)' is not axis=value")
       }
       guard names.contains(parts[0]) else {
-        throw MatrixFilterError(
-          message:
-            "unknown axis '\(parts[0])' in filter; axes: \(names.sorted().joined(separator: ", "))")
+        throw HarnessError(
+          .invalidFilter,
+          "unknown axis '\(parts[0])' in filter; axes: \(names.sorted().joined(separator: ", "))")
       }
       terms.append((parts[0], Set(parts[1].split(separator: "|").map(String.init))))
     }
@@ -107,12 +108,4 @@ public struct Matrix: Sendable {
     part.shard = shard
     return part
   }
-}
-
-/// A `--filter` that cannot be applied.
-public struct MatrixFilterError: Error, Sendable, CustomStringConvertible {
-  /// What is wrong.
-  public var message: String
-  /// The message.
-  public var description: String { message }
 }

@@ -33,17 +33,17 @@ final class MatrixModels: Sendable {
     return entry
   }
 
-  /// The input a model's forward pass is run on: `randn` from seed 10_000 + seed, batch 2
-  /// (resnet18 at 32×32 to keep the matrix fast; its adaptive pooling accepts any size).
+  /// The input a model's forward pass is run on: the zoo's example input
+  /// (`ModelZoo.exampleInput(named:seed:dtype:)`).
+  ///
+  /// - Throws: `HarnessError` `.unexpectedValue` for a model that is not in the zoo.
   static func input(for name: String, seed: UInt64, dtype: DType) throws -> Tensor {
-    let shape: [Int] =
-      switch name {
-      case "simple": [2, 10]
-      case "mlp": [2, 16]
-      case "cnn": [2, 3, 16, 16]
-      default: [1, 3, 32, 32]
-      }
-    let x = try Generator(seed: 10_000 + seed).randn(shape: shape)
-    return dtype == .float32 ? x : x.to(dtype)
+    guard let x = try ModelZoo.exampleInput(named: name, seed: seed, dtype: dtype) else {
+      throw HarnessError(
+        .unexpectedValue,
+        "model '\(name)' has no example input; zoo models: \(ModelZoo.names.joined(separator: ", "))"
+      )
+    }
+    return x
   }
 }

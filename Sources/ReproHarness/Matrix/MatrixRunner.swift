@@ -85,7 +85,8 @@ public struct MatrixRunner: Sendable {
     case .module:
       saved = try model.wholeModuleValue()
     case .checkpoint:
-      return checks + (try MatrixTraining.resumeChecks(c, scratch: scratch, dtype: dtype))
+      return checks
+        + (try MatrixTraining.resumeChecks(c, scratch: scratch, dtype: dtype, threads: threads))
     }
     var checkpoint = Checkpoint(root: saved)
     if let device { checkpoint = checkpoint.taggingTensors(with: device) }
@@ -114,18 +115,26 @@ public struct MatrixRunner: Sendable {
     var expected = checkpoint.taggingTensors(with: expectedDevice)
     if c.format == .safetensors {
       let byKey = Dictionary(
-        try Self.pairs(expected.root).map { (Inventory.keyString($0.key), $0) },
-        uniquingKeysWith: { a, _ in a })
+        try Self.pairs(expected.root, of: "the state dict saved to \(url.lastPathComponent)").map {
+          (Inventory.keyString($0.key), $0)
+        }, uniquingKeysWith: { a, _ in a })
       expected.root = .dict(
-        try Self.pairs(loaded.root).compactMap { byKey[Inventory.keyString($0.key)] })
+        try Self.pairs(loaded.root, of: "\(url.lastPathComponent) as loaded").compactMap {
+          byKey[Inventory.keyString($0.key)]
+        })
     }
     let tree = CheckpointComparison.compare(
       loaded.root, expected.root, options: .bitwise, golden: "the tensors saved by this case")
     checks += tree.tensors
-    if !tree.passed && tree.failedTensors.isEmpty { throw MatrixError(tree.message) }
+    if !tree.passed && tree.failedTensors.isEmpty {
+      throw HarnessError(.checkFailed, "\(url.lastPathComponent) as loaded: \(tree.message)")
+    }
 
-    // Load into the model (its values scrambled first, so the load must restore every one).
-    let stateDict = try StateDict(Self.stateDictValue(of: loaded.root, route: c.route))
+    // Load into the model (its values scrambled first, so the load must restore every one),
+    // through `consume_prefix_in_state_dict_if_present(sd, "module.")` on the DataParallel route.
+    let forModel =
+      c.route == .dataParallel ? loaded.renamingStateDictKeys(strippingPrefix: "module.") : loaded
+    let stateDict = try StateDict(Self.stateDictValue(of: forModel.root, file: url))
     if c.route == .castOnLoad {
       // `model.float().load_state_dict(sd)`: copy_ casts each value; compare with the saved
       // tensors cast by `to(float32)`, bitwise.
@@ -151,8 +160,9 @@ public struct MatrixRunner: Sendable {
         let missing = keys.missingKeys.first,
         let value = entry.pristine[missing]
       else {
-        throw MatrixError(
-          "load_state_dict(strict=False) reported missing \(keys.missingKeys) and unexpected \(keys.unexpectedKeys); expected one missing key and [\"extra.weight\"]"
+        throw HarnessError(
+          .checkFailed,
+          "\(url.lastPathComponent): load_state_dict(strict=False) reported missing \(keys.missingKeys) and unexpected \(keys.unexpectedKeys); expected one missing key and [\"extra.weight\"]"
         )
       }
       // The key left out of the file keeps the model's own value: put the original back.
@@ -168,9 +178,6 @@ public struct MatrixRunner: Sendable {
   }
 
   func forward(_ model: Module, _ x: Tensor, backend: MatrixCase.Backend) throws -> Tensor {
-    BLAS.setThreadCount(backend == .blasN ? threads : 1)
-    return try ComputeBackend.$current.withValue(backend == .reference ? .reference : .blas) {
-      try model(x)
-    }
+    try backend.withSettings(threads: threads) { try model(x) }
   }
 }

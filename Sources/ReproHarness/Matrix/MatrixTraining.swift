@@ -42,13 +42,12 @@ enum MatrixTraining {
       autocast: autocast, trainDType: trainDType, inputShape: x.shape, outputShape: outputShape)
   }
 
-  static func resumeChecks(_ c: MatrixCase, scratch: URL, dtype: DType) throws -> [ComparisonResult]
+  /// Trains with and without an interruption under the case's backend (`threads` OpenBLAS
+  /// threads for `blasN`, as the runner's forward passes) and compares the results bitwise.
+  static func resumeChecks(_ c: MatrixCase, scratch: URL, dtype: DType, threads: Int) throws
+    -> [ComparisonResult]
   {
-    BLAS.setThreadCount(
-      c.backend == .blasN ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1)
-    return try ComputeBackend.$current.withValue(c.backend == .reference ? .reference : .blas) {
-      try resume(c, scratch: scratch, dtype: dtype)
-    }
+    try c.backend.withSettings(threads: threads) { try resume(c, scratch: scratch, dtype: dtype) }
   }
 
   static func resume(_ c: MatrixCase, scratch: URL, dtype: DType) throws -> [ComparisonResult] {

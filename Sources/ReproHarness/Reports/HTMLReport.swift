@@ -1,4 +1,5 @@
 public import Foundation
+import ReproTensor
 
 /// Writes a run as one self-contained HTML page: no network, no external file; CSS, script and
 /// SVG plots are inline.
@@ -217,10 +218,10 @@ public enum HTMLReport {
         f.map { SVGPlot.scientific($0.maxAbsoluteError) } ?? "",
         f.map { SVGPlot.scientific($0.maxRelativeError) } ?? "",
         f.map { String($0.maxULPDistance) } ?? "",
-        f?.worstIndex.map { PythonText.tuple($0) } ?? "", f?.worstActual ?? "",
+        f?.worstIndex.map { PythonRepr.tuple($0) } ?? "", f?.worstActual ?? "",
         f?.worstExpected ?? "",
         f.map {
-          "\(PythonText.float($0.tolerance.relative)) / \(PythonText.float($0.tolerance.absolute))"
+          "\(PythonRepr.float($0.tolerance.relative)) / \(PythonRepr.float($0.tolerance.absolute))"
         } ?? "",
         t.golden ?? "",
       ]

@@ -9,7 +9,7 @@ public import ReproTensor
 public final class GradNode {
   /// The closure's signature: the output gradient and which inputs need a gradient, to one
   /// gradient (or nil) per input.
-  public typealias Backward = (_ gradOutput: Tensor, _ needs: [Bool]) throws(TensorError) ->
+  public typealias Backward = (_ gradOutput: Tensor, _ needs: [Bool]) throws ->
     [Tensor?]
 
   /// The operation's name, PyTorch style (`AddmmBackward0` → `linear`).

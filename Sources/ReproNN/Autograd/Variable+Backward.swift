@@ -6,25 +6,26 @@ extension Variable {
   ///
   /// - Parameter gradient: the gradient of the final objective with respect to this variable;
   ///   nil means 1, allowed only for a single-element variable (a loss), as in PyTorch.
-  /// - Throws: `TensorError` (`.invalidArgument`) when no gradient flows from this variable or
-  ///   `gradient` is nil for a non-scalar, `.invalidArgument` when a graph is walked a second
-  ///   time (its saved tensors were freed), or an error of a backward kernel.
-  public func backward(gradient: Tensor? = nil) throws(TensorError) {
+  /// - Throws: `NNError` `.invalidArgument` when no gradient flows from this variable or
+  ///   `gradient` is nil for a non-scalar, `.shapeMismatch` for a gradient of the wrong shape,
+  ///   `.invalidOrder` when a graph is walked a second time (its saved tensors were freed), or
+  ///   the `TensorError` of a backward kernel.
+  public func backward(gradient: Tensor? = nil) throws {
     guard let root = node else {
-      throw TensorError(
+      throw NNError(
         .invalidArgument, "element 0 of tensors does not require grad and does not have a grad_fn")
     }
     let seed: Tensor
     if let gradient {
       guard gradient.shape == value.shape else {
-        throw TensorError(
+        throw NNError(
           .shapeMismatch,
           "backward: gradient has shape \(gradient.shape) but the output has \(value.shape)")
       }
       seed = gradient
     } else {
       guard value.count == 1 else {
-        throw TensorError(
+        throw NNError(
           .invalidArgument,
           "grad can be implicitly created only for scalar outputs, got shape \(value.shape)")
       }
@@ -47,8 +48,8 @@ extension Variable {
         continue
       }
       guard let backward = node.backward else {
-        throw TensorError(
-          .invalidArgument,
+        throw NNError(
+          .invalidOrder,
           "Trying to backward through the graph a second time (\(node.name)): saved tensors were already freed"
         )
       }
@@ -59,14 +60,14 @@ extension Variable {
         guard let input, var ig else { continue }
         if ig.dtype != node.inputDTypes[i] { ig = ig.to(node.inputDTypes[i]) }
         let key = ObjectIdentifier(input)
-        grads[key] = try grads[key].map { (old) throws(TensorError) in try old.add(ig) } ?? ig
+        grads[key] = try grads[key].map { (old) throws in try old.add(ig) } ?? ig
       }
     }
     for (p, g) in leafGrads {
       let cast = g.dtype == p.value.dtype ? g : g.to(p.value.dtype)
       // The first gradient is copied so that no two parameters (or a parameter and an
       // intermediate) share gradient storage, as PyTorch's AccumulateGrad clones when needed.
-      p.grad = try p.grad.map { (old) throws(TensorError) in try old.add(cast) } ?? cast.copied()
+      p.grad = try p.grad.map { (old) throws in try old.add(cast) } ?? cast.copied()
     }
   }
 

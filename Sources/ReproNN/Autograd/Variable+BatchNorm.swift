@@ -9,7 +9,7 @@ extension Variable {
     _ input: Variable, weight: Variable?, bias: Variable?, runningMean: Tensor?,
     runningVar: Tensor?,
     momentum: Double, eps: Double
-  ) throws(TensorError) -> (output: Variable, runningMean: Tensor?, runningVar: Tensor?) {
+  ) throws -> (output: Variable, runningMean: Tensor?, runningVar: Tensor?) {
     let x = input.value
     let w = weight?.value
     let r = try Tensor.batchNormTraining(
@@ -20,7 +20,7 @@ extension Variable {
     if let weight, let bias { inputs += [weight, bias] }
     let hasAffine = inputs.count == 3
     let out = Variable.record(r.output, name: "NativeBatchNormBackward0", inputs: inputs) {
-      (g, needs) throws(TensorError) in
+      (g, needs) throws in
       let grads = try Tensor.batchNormBackward(
         gradOutput: g, input: x, weight: w, mean: mean, invstd: invstd,
         needs: (needs[0], hasAffine && needs[1], hasAffine && needs[2]))
@@ -36,7 +36,7 @@ extension Variable {
   public static func batchNormInference(
     _ input: Variable, weight: Variable?, bias: Variable?, runningMean: Tensor, runningVar: Tensor,
     eps: Double
-  ) throws(TensorError) -> Variable {
+  ) throws -> Variable {
     let y = try Tensor.batchNormInference(
       input.value, weight: weight?.value, bias: bias?.value, runningMean: runningMean,
       runningVar: runningVar, eps: eps)

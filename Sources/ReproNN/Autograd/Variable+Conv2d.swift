@@ -1,4 +1,4 @@
-public import ReproTensor
+import ReproTensor
 
 extension Variable {
   /// 2-d convolution (`F.conv2d`) of [N, Cin, H, W] input with weight [Cout, Cin/groups, kh, kw]
@@ -9,7 +9,7 @@ extension Variable {
     _ input: Variable, weight: Variable, bias: Variable? = nil, stride: [Int] = [1],
     padding: [Int] = [0],
     dilation: [Int] = [1], groups: Int = 1
-  ) throws(TensorError) -> Variable {
+  ) throws -> Variable {
     let x = input.value
     let w = weight.value
     let y = try Tensor.conv2d(
@@ -17,7 +17,7 @@ extension Variable {
       groups: groups)
     let inputs = [input, weight] + (bias.map { [$0] } ?? [])
     return Variable.record(y, name: "ConvolutionBackward0", inputs: inputs) {
-      (g, needs) throws(TensorError) in
+      (g, needs) throws in
       let r = try Tensor.conv2dBackward(
         gradOutput: g, input: x, weight: w, stride: stride, padding: padding, dilation: dilation,
         groups: groups,

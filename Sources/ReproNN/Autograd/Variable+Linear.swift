@@ -1,24 +1,24 @@
-public import ReproTensor
+import ReproTensor
 
 /// Matrix products: `matmul` of two matrices and `linear` (`F.linear`).
 extension Variable {
   /// The product of two 2-D variables (`torch.mm`): gradients `g·bᵀ` and `aᵀ·g`; inside an
   /// `Autocast` scope both operands are cast to the scope's dtype first.
   ///
-  /// - Throws: `.shapeMismatch` unless both are 2-D with matching inner sizes, plus the errors
+  /// - Throws: `NNError` `.shapeMismatch` unless both are 2-D with matching inner sizes, plus the errors
   ///   of `Tensor.matmul`.
-  public func matmul(_ other: Variable) throws(TensorError) -> Variable {
+  public func matmul(_ other: Variable) throws -> Variable {
     try Autocast.lowerPrecision(self).product(Autocast.lowerPrecision(other))
   }
 
-  private func product(_ other: Variable) throws(TensorError) -> Variable {
+  private func product(_ other: Variable) throws -> Variable {
     guard shape.count == 2, other.shape.count == 2 else {
-      throw TensorError(
+      throw NNError(
         .shapeMismatch, "Variable.matmul supports 2-D operands, got \(shape) and \(other.shape)")
     }
     let (a, b) = (value, other.value)
     return Variable.record(try a.matmul(b), name: "MmBackward0", inputs: [self, other]) {
-      (g, needs) throws(TensorError) in
+      (g, needs) throws in
       [
         needs[0] ? try g.matmul(b.transposed(0, 1)) : nil,
         needs[1] ? try a.transposed(0, 1).matmul(g) : nil,
@@ -33,7 +33,7 @@ extension Variable {
   /// `g` over them (as PyTorch's `addmm` backward).
   /// - Throws: the errors of `Tensor.linear`.
   public static func linear(_ input: Variable, weight: Variable, bias: Variable? = nil)
-    throws(TensorError) -> Variable
+    throws -> Variable
   {
     let x = input.value
     let w = weight.value
@@ -50,7 +50,7 @@ extension Variable {
     }
     let inputs = [input, weight] + (bias.map { [$0] } ?? [])
     return Variable.record(y, name: "AddmmBackward0", inputs: inputs) {
-      (g, needs) throws(TensorError) in
+      (g, needs) throws in
       let outFeatures = w.shape[0]
       let inFeatures = w.shape[1]
       let g2 = try g.reshaped([-1, outFeatures])

@@ -3,23 +3,23 @@ public import ReproTensor
 /// Shape operations: reshape, flatten, dtype casts.
 extension Variable {
   /// The same elements with a new shape (`reshape`); the gradient is reshaped back.
-  public func reshaped(_ newShape: [Int]) throws(TensorError) -> Variable {
+  public func reshaped(_ newShape: [Int]) throws -> Variable {
     let inShape = shape
     return Variable.record(try value.reshaped(newShape), name: "ViewBackward0", inputs: [self]) {
-      (g, _) throws(TensorError) in
+      (g, _) throws in
       [try g.reshaped(inShape)]
     }
   }
 
   /// Flattens dims `startDim...endDim` into one (`torch.flatten`).
   ///
-  /// - Throws: `.outOfBounds` for dims outside the rank or `startDim > endDim`.
-  public func flattened(startDim: Int = 0, endDim: Int = -1) throws(TensorError) -> Variable {
+  /// - Throws: `NNError` `.outOfBounds` for dims outside the rank or `startDim > endDim`.
+  public func flattened(startDim: Int = 0, endDim: Int = -1) throws -> Variable {
     let r = Swift.max(shape.count, 1)
     let s = startDim < 0 ? startDim + r : startDim
     let e = endDim < 0 ? endDim + r : endDim
     guard s >= 0, e < r, s <= e else {
-      throw TensorError(
+      throw NNError(
         .outOfBounds,
         "flatten: start_dim \(startDim) and end_dim \(endDim) do not fit a \(shape.count)-D tensor")
     }

@@ -47,26 +47,26 @@ public struct ModelGeneration: Sendable {
   ///   - device: the device tag (default `cpu`).
   ///   - mode: state dict (default) or whole module.
   ///   - format: `.torch` (default) or `.safetensors`.
-  /// - Throws: `ModelSpecError` when the spec does not parse; `FormatError.Code.invalidArgument`
-  ///   for a non-floating dtype or a whole module requested as safetensors,
-  ///   `FormatError.Code.unsupported` for a format Repro does not write (legacy).
+  /// - Throws: `NNError`: `.invalidSpec` when the spec does not parse, `.invalidArgument` for
+  ///   a non-floating dtype or a whole module requested as safetensors, `.unsupported` for a
+  ///   format Repro does not write (legacy).
   public init(
     spec: String, seed: UInt64, dtype: DType = .float32, device: Device = .cpu,
     mode: Mode = .stateDict, format: CheckpointFormat = .torch
-  ) throws {
+  ) throws(NNError) {
     guard dtype.isFloatingPoint, !dtype.isComplex else {
-      throw FormatError(
+      throw NNError(
         .invalidArgument,
         "models are cast to a floating dtype (float32, float16, bfloat16, float64), not \(dtype.pytorchName)"
       )
     }
     guard format.canWrite else {
-      throw FormatError(
+      throw NNError(
         .unsupported,
         "Repro does not write the \(format.rawValue) format; generate .torch or .safetensors")
     }
     if mode == .module && format == .safetensors {
-      throw FormatError(
+      throw NNError(
         .invalidArgument,
         "safetensors stores named tensors only: a whole module can only be saved as a torch file (use --mode state-dict for safetensors)"
       )
@@ -81,8 +81,8 @@ public struct ModelGeneration: Sendable {
 
   /// Builds the model: seeded generator, construction, cast, device tag.
   ///
-  /// - Throws: `ModelSpecError` naming the constructor and argument that is wrong.
-  public func makeModel() throws(ModelSpecError) -> Module {
+  /// - Throws: `NNError` naming the constructor and argument that is wrong.
+  public func makeModel() throws(NNError) -> Module {
     let model = try ModelFactory.make(spec, generator: Generator(seed: seed))
     model.cast(to: dtype)
     if device != .cpu { model.setDeviceTag(device) }
@@ -91,8 +91,8 @@ public struct ModelGeneration: Sendable {
 
   /// The object `torch.save` would be given: the state dict or the module tree.
   ///
-  /// - Throws: `FormatError.Code.unsupported` for a whole module without a torch.nn class.
-  public func pickleValue(of model: Module) throws(FormatError) -> PickleValue {
+  /// - Throws: `NNError` `.unsupported` for a whole module without a torch.nn class.
+  public func pickleValue(of model: Module) throws(NNError) -> PickleValue {
     switch mode {
     case .stateDict: model.stateDictValue()
     case .module: try model.wholeModuleValue()
@@ -102,8 +102,9 @@ public struct ModelGeneration: Sendable {
   /// The file's bytes, in memory (`archiveName` is the zip folder of torch files, which
   /// `torch.save` takes from the file name).
   ///
-  /// - Throws: `FormatError` when the model cannot be written in this mode and format.
-  public func serialized(_ model: Module, archiveName: String) throws(FormatError) -> [UInt8] {
+  /// - Throws: `NNError` `.unsupported` for a whole module without a torch.nn class,
+  ///   `FormatError` when the file cannot be encoded.
+  public func serialized(_ model: Module, archiveName: String) throws -> [UInt8] {
     try Checkpoint(root: try pickleValue(of: model)).serialized(
       format: format, archiveName: archiveName)
   }
@@ -111,9 +112,9 @@ public struct ModelGeneration: Sendable {
   /// Writes the file atomically (temporary file, fsync, rename): the previous file at `url`,
   /// if any, stays intact when anything fails.
   ///
-  /// - Throws: `FormatError` (`.unsupported` for a module without a torch.nn class, `.io` when
-  ///   the file cannot be written).
-  public func write(_ model: Module, to url: URL) throws(FormatError) {
+  /// - Throws: `NNError` `.unsupported` for a module without a torch.nn class, `FormatError`
+  ///   `.io` when the file cannot be written.
+  public func write(_ model: Module, to url: URL) throws {
     try Checkpoint.write(Checkpoint(root: try pickleValue(of: model)), to: url, format: format)
   }
 }

@@ -1,4 +1,4 @@
-public import ReproTensor
+import ReproTensor
 
 /// Activation layers: ReLU, Tanh, Sigmoid.
 
@@ -12,7 +12,7 @@ public final class ReLU: Module {
     super.init(typeName: "ReLU")
   }
   /// `relu(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     try input.relu()
   }
 }
@@ -22,7 +22,7 @@ public final class Tanh: Module {
   /// Creates the layer.
   public init() { super.init(typeName: "Tanh") }
   /// `tanh(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     try input.tanh()
   }
 }
@@ -32,7 +32,7 @@ public final class Sigmoid: Module {
   /// Creates the layer.
   public init() { super.init(typeName: "Sigmoid") }
   /// `sigmoid(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     try input.sigmoid()
   }
 }

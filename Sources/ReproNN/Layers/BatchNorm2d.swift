@@ -50,14 +50,14 @@ public final class BatchNorm2d: Module {
   /// stats with `momentum` (or `1/num_batches_tracked` when `momentum` is nil); in evaluation
   /// uses the running stats.
   ///
-  /// - Throws: `.shapeMismatch` unless the input is 4-D with `numFeatures` channels, plus the
+  /// - Throws: `NNError` `.shapeMismatch` unless the input is 4-D with `numFeatures` channels, plus the
   ///   kernels' errors (a channel with a single value in training).
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     guard input.shape.count == 4 else {
-      throw TensorError(.shapeMismatch, "expected 4D input (got \(input.shape.count)D input)")
+      throw NNError(.shapeMismatch, "expected 4D input (got \(input.shape.count)D input)")
     }
     guard input.shape[1] == numFeatures else {
-      throw TensorError(
+      throw NNError(
         .shapeMismatch, "BatchNorm2d(\(numFeatures)): input has \(input.shape[1]) channels")
     }
     let weight = parameter("weight").map { Variable($0) }

@@ -38,28 +38,16 @@ public final class Conv2d: Module {
     self.dilation = dilation
     self.groups = groups
     super.init(typeName: "Conv2d")
-    let weight = Tensor(
-      zeros: [outChannels, inChannels / groups, kernelSize.0, kernelSize.1], dtype: dtype)
-    Initializers.defaultWeightInit(weight, generator: generator)
-    registerParameter("weight", Parameter(weight))
-    if bias {
-      let b = Tensor(zeros: [outChannels], dtype: dtype)
-      Initializers.defaultBiasInit(
-        b, fanIn: (inChannels / groups) * kernelSize.0 * kernelSize.1, generator: generator)
-      registerParameter("bias", Parameter(b))
-    } else {
-      registerParameter("bias", nil)
-    }
+    registerDefaultWeightAndBias(
+      weightShape: [outChannels, inChannels / groups, kernelSize.0, kernelSize.1], bias: bias,
+      biasCount: outChannels, fanIn: (inChannels / groups) * kernelSize.0 * kernelSize.1,
+      dtype: dtype, generator: generator)
   }
 
   /// `F.conv2d(x, weight, bias, stride, padding, dilation, groups)`; inside an `Autocast` scope
   /// input, weight and bias are cast to the scope's dtype first.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
-    guard let weight = parameter("weight") else {
-      throw TensorError(.invalidArgument, "\(typeName) has no weight parameter")
-    }
-    let w = Autocast.lowerPrecision(Variable(weight))
-    let b = parameter("bias").map { Autocast.lowerPrecision(Variable($0)) }
+  public override func forward(_ input: Variable) throws -> Variable {
+    let (w, b) = try autocastWeightAndBias()
     return try Variable.conv2d(
       Autocast.lowerPrecision(input), weight: w, bias: b, stride: [stride.0, stride.1],
       padding: [padding.0, padding.1],

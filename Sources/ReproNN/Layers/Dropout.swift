@@ -22,7 +22,7 @@ public final class Dropout: Module {
   }
 
   /// `F.dropout(x, p, training)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     try input.dropout(p: p, training: isTraining, generator: generator)
   }
 }

@@ -1,4 +1,4 @@
-public import ReproTensor
+import ReproTensor
 
 /// `nn.Flatten(start_dim=1, end_dim=-1)`.
 public final class Flatten: Module {
@@ -14,7 +14,7 @@ public final class Flatten: Module {
   }
 
   /// `torch.flatten(x, startDim, endDim)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     try input.flattened(startDim: startDim, endDim: endDim)
   }
 }

@@ -18,26 +18,15 @@ public final class Linear: Module {
     self.inFeatures = inFeatures
     self.outFeatures = outFeatures
     super.init(typeName: "Linear")
-    let weight = Tensor(zeros: [outFeatures, inFeatures], dtype: dtype)
-    Initializers.defaultWeightInit(weight, generator: generator)
-    registerParameter("weight", Parameter(weight))
-    if bias {
-      let b = Tensor(zeros: [outFeatures], dtype: dtype)
-      Initializers.defaultBiasInit(b, fanIn: inFeatures, generator: generator)
-      registerParameter("bias", Parameter(b))
-    } else {
-      registerParameter("bias", nil)
-    }
+    registerDefaultWeightAndBias(
+      weightShape: [outFeatures, inFeatures], bias: bias, biasCount: outFeatures,
+      fanIn: inFeatures, dtype: dtype, generator: generator)
   }
 
   /// `F.linear(x, weight, bias)`; inside an `Autocast` scope input, weight and bias are cast to
   /// the scope's dtype first.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
-    guard let weight = parameter("weight") else {
-      throw TensorError(.invalidArgument, "\(typeName) has no weight parameter")
-    }
-    let w = Autocast.lowerPrecision(Variable(weight))
-    let b = parameter("bias").map { Autocast.lowerPrecision(Variable($0)) }
+  public override func forward(_ input: Variable) throws -> Variable {
+    let (w, b) = try autocastWeightAndBias()
     return try Variable.linear(Autocast.lowerPrecision(input), weight: w, bias: b)
   }
 }

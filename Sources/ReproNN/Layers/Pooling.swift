@@ -1,4 +1,4 @@
-public import ReproTensor
+import ReproTensor
 
 /// Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d.
 
@@ -31,7 +31,7 @@ public final class MaxPool2d: Module {
   }
 
   /// `F.max_pool2d`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     try input.maxPool2d(
       kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1],
       padding: [padding.0, padding.1],
@@ -56,7 +56,7 @@ public final class AvgPool2d: Module {
   }
 
   /// `F.avg_pool2d`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     try input.avgPool2d(
       kernelSize: [kernelSize.0, kernelSize.1], stride: [stride.0, stride.1],
       padding: [padding.0, padding.1])
@@ -74,7 +74,7 @@ public final class AdaptiveAvgPool2d: Module {
   }
 
   /// `F.adaptive_avg_pool2d`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     try input.adaptiveAvgPool2d(outputSize: [outputSize.0, outputSize.1])
   }
 }

@@ -1,4 +1,4 @@
-public import ReproTensor
+import ReproTensor
 
 /// `nn.Sequential`: children named `0`, `1`, … applied in order.
 public final class Sequential: Module {
@@ -12,7 +12,7 @@ public final class Sequential: Module {
   public var layers: [Module] { namedChildren.map(\.module) }
 
   /// Each layer's forward applied to the previous output.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     var x = input
     for (_, layer) in namedChildren { x = try layer.forward(x) }
     return x

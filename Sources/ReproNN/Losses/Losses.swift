@@ -9,13 +9,12 @@ public enum Losses {
   ///
   /// The training recipe writes `((out − y) ** 2).mean()` instead, which PyTorch differentiates
   /// op by op; both give the same forward value.
-  /// - Throws: `.shapeMismatch` when the shapes differ (PyTorch warns and broadcasts; here it is
+  /// - Throws: `NNError` `.shapeMismatch` when the shapes differ (PyTorch warns and broadcasts; here it is
   ///   refused), plus kernel errors.
-  public static func mseLoss(_ input: Variable, _ target: Variable) throws(TensorError) -> Variable
-  {
+  public static func mseLoss(_ input: Variable, _ target: Variable) throws -> Variable {
     let (input, target) = (Autocast.fullPrecision(input), Autocast.fullPrecision(target))
     guard input.shape == target.shape else {
-      throw TensorError(
+      throw NNError(
         .shapeMismatch, "mse_loss: input \(input.shape) and target \(target.shape) differ in shape")
     }
     let (a, b) = (input.value, target.value)
@@ -23,7 +22,7 @@ public enum Losses {
     let n = a.count
     let loss = try diff.mul(diff).mean()
     return Variable.record(loss, name: "MseLossBackward0", inputs: [input, target]) {
-      (g, needs) throws(TensorError) in
+      (g, needs) throws in
       let grad = try diff.mul(2.0 / Double(n)).mul(g)
       return [needs[0] ? grad : nil, needs[1] ? try grad.neg() : nil]
     }
@@ -33,27 +32,27 @@ public enum Losses {
   /// `log_softmax` then the negative log-likelihood averaged over the targets that are not
   /// `ignoreIndex` (-100, as PyTorch).
   ///
-  /// - Throws: `.shapeMismatch` for shapes other than [N, C] and [N], `.dtypeMismatch` for
+  /// - Throws: `NNError` `.shapeMismatch` for shapes other than [N, C] and [N], `.unsupportedDType` for
   ///   non-integer targets, `.outOfBounds` for a target outside `0..<C`.
   public static func crossEntropyLoss(_ logits: Variable, targets: Tensor, ignoreIndex: Int = -100)
-    throws(TensorError) -> Variable
+    throws -> Variable
   {
     let logits = Autocast.fullPrecision(logits)
     guard logits.shape.count == 2, targets.shape == [logits.shape[0]] else {
-      throw TensorError(
+      throw NNError(
         .shapeMismatch,
         "cross_entropy: expected logits [N, C] and targets [N], got \(logits.shape) and \(targets.shape)"
       )
     }
     guard targets.dtype.isInteger else {
-      throw TensorError(
-        .dtypeMismatch,
+      throw NNError(
+        .unsupportedDType,
         "cross_entropy: expected integer class targets, got \(targets.dtype.pytorchName)")
     }
     let (n, c) = (logits.shape[0], logits.shape[1])
     let t = targets.doubles().map { Int($0) }
     for (i, k) in t.enumerated() where k != ignoreIndex && (k < 0 || k >= c) {
-      throw TensorError(
+      throw NNError(
         .outOfBounds, "cross_entropy: target \(k) at index \(i) is out of bounds for \(c) classes")
     }
     let logp = try logits.value.logSoftmax()
@@ -69,7 +68,7 @@ public enum Losses {
     total = Double(count)
     let loss = try sum.div(total).to(logits.dtype)
     return Variable.record(loss, name: "NllLossBackward0", inputs: [logits]) {
-      (g, _) throws(TensorError) in
+      (g, _) throws in
       // nll backward: −g/total at each target; log_softmax backward: d − exp(logp)·Σd.
       let gv = try g.to(compute).neg().div(total).doubles()[0]
       var d = [Double](repeating: 0, count: n * c)

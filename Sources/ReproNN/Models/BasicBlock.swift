@@ -1,4 +1,4 @@
-public import ReproTensor
+import ReproTensor
 
 /// torchvision's `BasicBlock`: two 3×3 convs with batch norm and an optional downsample branch.
 ///
@@ -30,9 +30,9 @@ public final class BasicBlock: Module {
 
   /// `relu(bn2(conv2(relu(bn1(conv1(x))))) + downsample(x))`, identity when there is no
   /// downsample branch.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     let out = try bn2(conv2(relu(bn1(conv1(input)))))
-    let identity = try downsample.map { (d) throws(TensorError) in try d(input) } ?? input
+    let identity = try downsample.map { (d) throws in try d(input) } ?? input
     return try relu(out.add(identity))
   }
 }

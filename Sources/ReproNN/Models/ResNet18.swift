@@ -47,7 +47,7 @@ public final class ResNet18: Module {
 
   /// torchvision's `_forward_impl`: conv1, bn1, relu, maxpool, layer1…layer4, avgpool,
   /// `flatten(x, 1)`, fc.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable {
+  public override func forward(_ input: Variable) throws -> Variable {
     var x = input
     for (name, layer) in namedChildren {
       x = try layer.forward(name == "fc" ? x.flattened(startDim: 1) : x)

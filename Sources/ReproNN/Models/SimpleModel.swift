@@ -13,5 +13,5 @@ public final class SimpleModel: Module {
   }
 
   /// `fc(x)`.
-  public override func forward(_ input: Variable) throws(TensorError) -> Variable { try fc(input) }
+  public override func forward(_ input: Variable) throws -> Variable { try fc(input) }
 }

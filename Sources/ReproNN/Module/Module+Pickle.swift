@@ -44,21 +44,21 @@ extension Module {
   /// `__main__`.
   ///
   /// - Returns: an `.object` tree for `Checkpoint.write`.
-  /// - Throws: `FormatError.Code.unsupported` for a module without a `torch.nn` class
+  /// - Throws: `NNError` `.unsupported` for a module without a `torch.nn` class
   ///   (torchvision's `ResNet` and `BasicBlock`, custom modules): loading such a file needs the
   ///   Python class, so save its state dict instead.
-  public func wholeModuleValue() throws(FormatError) -> PickleValue {
+  public func wholeModuleValue() throws(NNError) -> PickleValue {
     var context = ModuleExportContext()
     return try exportValue(path: "", context: &context)
   }
 
-  private func exportValue(path: String, context: inout ModuleExportContext) throws(FormatError)
+  private func exportValue(path: String, context: inout ModuleExportContext) throws(NNError)
     -> PickleValue
   {
     if let done = context.modules[ObjectIdentifier(self)] { return .shared(done) }
     guard let (pythonModule, pythonClass) = torchClass else {
       let place = path.isEmpty ? "the root module" : "module '\(path)'"
-      throw FormatError(
+      throw NNError(
         .unsupported,
         "\(place) is a \(typeName), which has no torch.nn class: torch.load could not rebuild it without its Python definition; save the state dict instead (--mode state-dict)"
       )

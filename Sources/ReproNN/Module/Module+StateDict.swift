@@ -43,22 +43,6 @@ public struct IncompatibleKeys: Sendable, Equatable {
   public var unexpectedKeys: [String]
 }
 
-/// A state dict that does not fit the module: shape mismatches, or missing/unexpected keys in
-/// strict mode; the message lists every problem in PyTorch's words.
-public struct StateDictError: Error, Sendable, CustomStringConvertible {
-  /// Every problem found, one sentence each.
-  public var problems: [String]
-  /// The keys, as in non-strict mode.
-  public var keys: IncompatibleKeys
-  /// The module's class name.
-  public var typeName: String
-
-  /// PyTorch's format: `Error(s) in loading state_dict for Linear:` then one line per problem.
-  public var description: String {
-    "Error(s) in loading state_dict for \(typeName):\n\t" + problems.joined(separator: "\n\t")
-  }
-}
-
 extension Module {
   /// The state dict (`state_dict()`): parameters then persistent buffers of each module, pre-order,
   /// with the `_metadata` of every module.
@@ -92,10 +76,11 @@ extension Module {
   ///   - stateDict: the entries to load.
   ///   - strict: whether missing or unexpected keys are an error (PyTorch's default `true`).
   /// - Returns: the missing and unexpected keys (both empty when `strict` succeeds).
-  /// - Throws: `StateDictError` on any shape mismatch, and in strict mode on any missing or
+  /// - Throws: `NNError` `.stateDictMismatch` (PyTorch's `Error(s) in loading state_dict for
+  ///   …` with one line per problem) on any shape mismatch, and in strict mode on any missing or
   ///   unexpected key; nothing is modified when it throws.
   @discardableResult
-  public func loadStateDict(_ stateDict: StateDict, strict: Bool = true) throws(StateDictError)
+  public func loadStateDict(_ stateDict: StateDict, strict: Bool = true) throws(NNError)
     -> IncompatibleKeys
   {
     var targets: [(key: String, shape: [Int], assign: (Tensor) -> Void)] = []
@@ -110,8 +95,19 @@ extension Module {
           (keyPrefix + name, b.shape, { module.setBuffer(name, Module.copied($0, like: b)) }))
       }
     }
-    let provided = Dictionary(
+    var provided = Dictionary(
       stateDict.entries.map { ($0.key, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+    // BatchNorm's `_load_from_state_dict`: a state dict older than its `_version` 2 (or without
+    // `_metadata`) may lack `num_batches_tracked`; the module keeps its own value.
+    let versions = Dictionary(
+      stateDict.metadata.map { ($0.path, $0.version) }, uniquingKeysWith: { a, _ in a })
+    for (path, module) in namedModules() where module is BatchNorm2d {
+      guard (versions[path] ?? 0) < 2, let own = module.buffer("num_batches_tracked") else {
+        continue
+      }
+      let key = (path.isEmpty ? "" : path + ".") + "num_batches_tracked"
+      if provided[key] == nil { provided[key] = own }
+    }
     let targetKeys = Set(targets.map(\.key))
     let missing = targets.map(\.key).filter { provided[$0] == nil }
     let unexpected = stateDict.keys.filter { !targetKeys.contains($0) }
@@ -137,7 +133,11 @@ extension Module {
       }
     }
     if !problems.isEmpty {
-      throw StateDictError(problems: problems, keys: keys, typeName: typeName)
+      var error = NNError(
+        .stateDictMismatch,
+        "Error(s) in loading state_dict for \(typeName):\n\t" + problems.joined(separator: "\n\t"))
+      error.incompatibleKeys = keys
+      throw error
     }
     for t in targets { if let v = provided[t.key] { t.assign(v) } }
     return keys
@@ -156,53 +156,5 @@ extension Module {
     out.device = target.device
     out.requiresGrad = target.requiresGrad
     return out
-  }
-}
-
-/// Helpers for the `module.` prefix that `nn.DataParallel` and `DistributedDataParallel` add.
-public enum DataParallelPrefix {
-  /// The prefix DataParallel adds to every key.
-  public static let prefix = "module."
-
-  /// Whether every key of the state dict starts with `module.` (and there is at least one).
-  public static func isPresent(in stateDict: StateDict) -> Bool {
-    !stateDict.entries.isEmpty && stateDict.entries.allSatisfy { $0.key.hasPrefix(prefix) }
-  }
-
-  /// The state dict with `prefix` removed from every key that has it (PyTorch's
-  /// `consume_prefix_in_state_dict_if_present`), metadata paths included.
-  public static func stripped(_ stateDict: StateDict, prefix: String = DataParallelPrefix.prefix)
-    -> StateDict
-  {
-    func strip(_ s: String) -> String {
-      s.hasPrefix(prefix) ? String(s.dropFirst(prefix.count)) : s
-    }
-    let bare = String(prefix.dropLast(prefix.hasSuffix(".") ? 1 : 0))
-    // As PyTorch: the wrapper's root entry "" stays in place and takes the version of "module";
-    // "module.x" becomes "x".
-    var metadata: [(path: String, version: Int)] = []
-    for (path, version) in stateDict.metadata {
-      if path == bare, let root = metadata.firstIndex(where: { $0.path.isEmpty }) {
-        metadata[root].version = version
-      } else {
-        metadata.append((path.hasPrefix(prefix) || path == bare ? strip(path) : path, version))
-      }
-    }
-    return StateDict(
-      entries: stateDict.entries.map { StateDictEntry(key: strip($0.key), tensor: $0.tensor) },
-      metadata: metadata)
-  }
-
-  /// The state dict with `prefix` added to every key, as `nn.DataParallel(m).state_dict()` writes
-  /// it (metadata gets the wrapper's root entry `""` and `module`, `module.0`, …).
-  public static func added(_ stateDict: StateDict, prefix: String = DataParallelPrefix.prefix)
-    -> StateDict
-  {
-    let bare = String(prefix.dropLast(prefix.hasSuffix(".") ? 1 : 0))
-    var metadata: [(path: String, version: Int)] = [("", 1)]
-    metadata += stateDict.metadata.map { ($0.path.isEmpty ? bare : prefix + $0.path, $0.version) }
-    return StateDict(
-      entries: stateDict.entries.map { StateDictEntry(key: prefix + $0.key, tensor: $0.tensor) },
-      metadata: metadata)
   }
 }

@@ -6,26 +6,22 @@ extension StateDict {
   /// Reads a state dict from a loaded value: an `OrderedDict` (or dict) of str → tensor; the
   /// `_metadata` versions are read when present.
   ///
-  /// - Throws: `StateDictError` saying which key or value is not what a state dict holds.
-  public init(_ value: PickleValue) throws(StateDictError) {
+  /// - Throws: `NNError` (`.invalidStateDict`) saying which key or value is not what a state dict holds.
+  public init(_ value: PickleValue) throws(NNError) {
     guard let pairs = value.pairs else {
-      throw StateDictError(
-        problems: [
-          "expected a state dict (an OrderedDict of str to Tensor), got \(value.typeName)"
-        ],
-        keys: IncompatibleKeys(missingKeys: [], unexpectedKeys: []), typeName: "state_dict")
+      throw NNError(
+        .invalidStateDict,
+        "expected a state dict (an OrderedDict of str to Tensor), got \(value.typeName)")
     }
     var entries: [StateDictEntry] = []
     for p in pairs {
       guard let k = p.key.string else {
-        throw StateDictError(
-          problems: ["state dict key is \(p.key.typeName), expected str"],
-          keys: IncompatibleKeys(missingKeys: [], unexpectedKeys: []), typeName: "state_dict")
+        throw NNError(.invalidStateDict, "state dict key is \(p.key.typeName), expected str")
       }
       guard let t = p.value.tensor else {
-        throw StateDictError(
-          problems: ["state dict value for \"\(k)\" is \(p.value.typeName), expected a Tensor"],
-          keys: IncompatibleKeys(missingKeys: [], unexpectedKeys: []), typeName: "state_dict")
+        throw NNError(
+          .invalidStateDict,
+          "state dict value for \"\(k)\" is \(p.value.typeName), expected a Tensor")
       }
       entries.append(StateDictEntry(key: k, tensor: t))
     }
@@ -50,9 +46,9 @@ extension Module {
   ///   - value: an `OrderedDict` (or dict) of str → tensor.
   ///   - strict: whether missing or unexpected keys are an error.
   /// - Returns: the missing and unexpected keys.
-  /// - Throws: `StateDictError` when `value` is not a state dict, or as `loadStateDict(_:strict:)`.
+  /// - Throws: `NNError` (`.invalidStateDict`) when `value` is not a state dict, or as `loadStateDict(_:strict:)`.
   @discardableResult
-  public func loadStateDict(from value: PickleValue, strict: Bool = true) throws(StateDictError)
+  public func loadStateDict(from value: PickleValue, strict: Bool = true) throws(NNError)
     -> IncompatibleKeys
   {
     try loadStateDict(try StateDict(value), strict: strict)

@@ -131,19 +131,19 @@ open class Module {
   /// `GradMode.isEnabled`. Inputs are not cast: as in PyTorch, a float16 model takes float16
   /// input (kernels compute in float32 and round each result), and mismatched dtypes are an
   /// error, except inside an `Autocast` scope.
-  /// - Throws: `TensorError` from the kernels (shape or dtype mismatch), or `.invalidArgument`
-  ///   for a module without a forward.
-  open func forward(_ input: Variable) throws(TensorError) -> Variable {
-    throw TensorError(.invalidArgument, "\(typeName) has no forward")
+  /// - Throws: `TensorError` from the kernels (shape or dtype mismatch), or `NNError`
+  ///   (`.unsupported` for a module without a forward, and the layers' own checks).
+  open func forward(_ input: Variable) throws -> Variable {
+    throw NNError(.unsupported, "\(typeName) has no forward")
   }
 
   /// `forward(input)` (`module(input)`).
-  public func callAsFunction(_ input: Variable) throws(TensorError) -> Variable {
+  public func callAsFunction(_ input: Variable) throws -> Variable {
     try forward(input)
   }
 
   /// `forward` on a plain tensor, returning the output value (the graph, if any, is dropped).
-  public func callAsFunction(_ input: Tensor) throws(TensorError) -> Tensor {
+  public func callAsFunction(_ input: Tensor) throws -> Tensor {
     try forward(Variable(input)).value
   }
 

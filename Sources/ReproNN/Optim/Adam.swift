@@ -37,16 +37,16 @@ public class Adam: Optimizer {
   ///   - amsgrad: use the AMSGrad maximum of the second moment.
   ///   - maximize: maximise the objective.
   ///   - decoupledWeightDecay: AdamW's decoupled weight decay.
-  /// - Throws: `TrainingError.Code.invalidArgument` with PyTorch's message for a negative
+  /// - Throws: `NNError.Code.invalidArgument` with PyTorch's message for a negative
   ///   learning rate, epsilon or weight decay, a beta outside [0, 1), or no parameters.
   public convenience init(
     _ parameters: [Parameter], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999),
     eps: PythonNumber = 1e-8,
     weightDecay: PythonNumber = 0, amsgrad: Bool = false, maximize: Bool = false,
     decoupledWeightDecay: Bool = false
-  ) throws(TrainingError) {
+  ) throws(NNError) {
     if parameters.isEmpty {
-      throw TrainingError(.invalidArgument, "optimizer got an empty parameter list")
+      throw NNError(.invalidArgument, "optimizer got an empty parameter list")
     }
     try self.init(
       groups: [ParamGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
@@ -64,7 +64,7 @@ public class Adam: Optimizer {
     eps: PythonNumber = 1e-8,
     weightDecay: PythonNumber = 0, amsgrad: Bool = false, maximize: Bool = false,
     decoupledWeightDecay: Bool = false
-  ) throws(TrainingError) {
+  ) throws(NNError) {
     try self.init(
       typeName: "Adam", groups: groups, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
       amsgrad: amsgrad,
@@ -75,21 +75,21 @@ public class Adam: Optimizer {
     typeName: String, groups: [ParamGroup], lr: PythonNumber, betas: (Double, Double),
     eps: PythonNumber,
     weightDecay: PythonNumber, amsgrad: Bool, maximize: Bool, decoupledWeightDecay: Bool
-  ) throws(TrainingError) {
+  ) throws(NNError) {
     if !(lr.doubleValue >= 0) {
-      throw TrainingError(.invalidArgument, "Invalid learning rate: \(lr)")
+      throw NNError(.invalidArgument, "Invalid learning rate: \(lr)")
     }
     if !(eps.doubleValue >= 0) {
-      throw TrainingError(.invalidArgument, "Invalid epsilon value: \(eps)")
+      throw NNError(.invalidArgument, "Invalid epsilon value: \(eps)")
     }
     if !(0 <= betas.0 && betas.0 < 1) {
-      throw TrainingError(.invalidArgument, "Invalid beta parameter at index 0: \(betas.0)")
+      throw NNError(.invalidArgument, "Invalid beta parameter at index 0: \(betas.0)")
     }
     if !(0 <= betas.1 && betas.1 < 1) {
-      throw TrainingError(.invalidArgument, "Invalid beta parameter at index 1: \(betas.1)")
+      throw NNError(.invalidArgument, "Invalid beta parameter at index 1: \(betas.1)")
     }
     if !(weightDecay.doubleValue >= 0) {
-      throw TrainingError(.invalidArgument, "Invalid weight_decay value: \(weightDecay)")
+      throw NNError(.invalidArgument, "Invalid weight_decay value: \(weightDecay)")
     }
     let defaults: [(key: String, value: PickleValue)] = [
       ("lr", lr.pickleValue), ("betas", Adam.betasValue(betas)), ("eps", eps.pickleValue),
@@ -110,7 +110,7 @@ public class Adam: Optimizer {
   /// Adam's `__setstate__` defaults for groups saved by older PyTorch versions, and a check of
   /// every option `step` reads.
   override public func migrateLoadedGroup(_ group: inout ParamGroup, index: Int)
-    throws(TrainingError)
+    throws(NNError)
   {
     let fill: [(String, PickleValue)] = [
       ("amsgrad", .bool(false)), ("maximize", .bool(false)), ("foreach", .none),
@@ -124,14 +124,14 @@ public class Adam: Optimizer {
   /// Turns a saved number `step` (PyTorch < 1.12) into the float32 0-d tensor (`__setstate__`).
   override public func migrateLoadedState(
     _ state: inout ParameterState, parameter: Parameter, groupIndex: Int
-  ) throws(TrainingError) {
+  ) throws(NNError) {
     guard !state.entries.isEmpty else { return }
     guard let step = state["step"] else {
-      throw TrainingError(.invalidStateDict, "an Adam state has no \"step\"")
+      throw NNError(.invalidStateDict, "an Adam state has no \"step\"")
     }
     if step.tensor == nil {
       guard let n = PythonNumber(step) else {
-        throw TrainingError(
+        throw NNError(
           .invalidStateDict, "state \"step\" is \(step.typeName), expected a tensor or a number")
       }
       state["step"] = .tensor(Tensor(scalar: Float(n.doubleValue)))
@@ -141,7 +141,7 @@ public class Adam: Optimizer {
   struct Hyper {
     var lr, beta1, beta2, eps, weightDecay: Double
     var amsgrad, maximize, decoupled: Bool
-    init(_ g: ParamGroup, index: Int) throws(TrainingError) {
+    init(_ g: ParamGroup, index: Int) throws(NNError) {
       lr = try g.number("lr", group: index)
       (beta1, beta2) = try g.pair("betas", group: index)
       eps = try g.number("eps", group: index)
@@ -150,8 +150,8 @@ public class Adam: Optimizer {
       maximize = try g.flag("maximize", group: index)
       decoupled = try g.flag("decoupled_weight_decay", group: index)
       for k in ["capturable", "differentiable", "fused"] where try g.flag(k, group: index) {
-        throw TrainingError(
-          .unsupportedDType,
+        throw NNError(
+          .unsupported,
           "param_groups[\(index)]: \(k)=True is not supported (only the single-tensor path)")
       }
     }
@@ -159,48 +159,43 @@ public class Adam: Optimizer {
 
   /// One Adam step over every parameter with a gradient (`step()`).
   ///
-  /// - Throws: `TrainingError` for a gradient whose shape or dtype differs from its parameter,
+  /// - Throws: `NNError` for a gradient whose shape or dtype differs from its parameter,
   ///   a non-float32/float64 parameter, or malformed options or state.
-  override public func step() throws(TrainingError) {
-    for (gi, group) in paramGroups.enumerated() {
-      let h = try Hyper(group, index: gi)
-      for p in group.parameters {
-        guard let grad = p.grad else { continue }
-        try OptimizerKernels.checkDType(p.value.dtype, "parameter")
-        try SGD.checkGradient(grad, of: p)
-        try withState(for: p) { (state: inout ParameterState) throws(TrainingError) in
-          if state.entries.isEmpty {
-            state["step"] = .tensor(Tensor(scalar: Float(0)))
-            state["exp_avg"] = .tensor(
+  override public func step() throws(NNError) {
+    let hyper = { (g: ParamGroup, i: Int) throws(NNError) in try Hyper(g, index: i) }
+    try forEachGradient(hyper: hyper) { (p, grad, h) throws(NNError) in
+      try withState(for: p) { (state: inout ParameterState) throws(NNError) in
+        if state.entries.isEmpty {
+          state["step"] = .tensor(Tensor(scalar: Float(0)))
+          state["exp_avg"] = .tensor(
+            Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
+          state["exp_avg_sq"] = .tensor(
+            Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
+          if h.amsgrad {
+            state["max_exp_avg_sq"] = .tensor(
               Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
-            state["exp_avg_sq"] = .tensor(
-              Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
-            if h.amsgrad {
-              state["max_exp_avg_sq"] = .tensor(
-                Tensor(zeros: p.value.shape, dtype: p.value.dtype, device: p.value.device))
-            }
           }
-          func tensor(_ key: String) throws(TrainingError) -> Tensor {
-            guard let v = state[key] else {
-              throw TrainingError(.invalidStateDict, "Adam state has no \"\(key)\"")
-            }
-            guard let t = v.tensor else {
-              throw TrainingError(
-                .invalidStateDict, "state \"\(key)\" is \(v.typeName), expected a tensor")
-            }
-            if key != "step" { try SGD.checkState(t, key, of: p) }
-            return t
+        }
+        func tensor(_ key: String) throws(NNError) -> Tensor {
+          guard let v = state[key] else {
+            throw NNError(.invalidStateDict, "Adam state has no \"\(key)\"")
           }
-          let stepTensor = try tensor("step")
-          let steps = try Self.increment(stepTensor)
-          let tensors = AdamTensors(
-            param: p.value, grad: grad, expAvg: try tensor("exp_avg"),
-            expAvgSq: try tensor("exp_avg_sq"),
-            maxExpAvgSq: h.amsgrad ? try tensor("max_exp_avg_sq") : nil)
-          switch p.value.dtype {
-          case .float64: try Self.update(Double.self, tensors, step: steps, h)
-          default: try Self.update(Float.self, tensors, step: steps, h)
+          guard let t = v.tensor else {
+            throw NNError(
+              .invalidStateDict, "state \"\(key)\" is \(v.typeName), expected a tensor")
           }
+          if key != "step" { try SGD.checkState(t, key, of: p) }
+          return t
+        }
+        let stepTensor = try tensor("step")
+        let steps = try Self.increment(stepTensor)
+        let tensors = AdamTensors(
+          param: p.value, grad: grad, expAvg: try tensor("exp_avg"),
+          expAvgSq: try tensor("exp_avg_sq"),
+          maxExpAvgSq: h.amsgrad ? try tensor("max_exp_avg_sq") : nil)
+        switch p.value.dtype {
+        case .float64: try Self.update(Double.self, tensors, step: steps, h)
+        default: try Self.update(Float.self, tensors, step: steps, h)
         }
       }
     }
@@ -212,15 +207,15 @@ public class Adam: Optimizer {
   }
 
   /// `step_t += 1` in the step tensor's own dtype; returns `step_t.item()` as a Python float.
-  static func increment(_ step: Tensor) throws(TrainingError) -> Double {
+  static func increment(_ step: Tensor) throws(NNError) -> Double {
     guard step.count == 1, step.dtype.isFloatingPoint else {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict,
         "state \"step\" is a \(step.dtype.pytorchName) tensor of shape \(Module.torchSize(step.shape)), expected a 0-d float tensor"
       )
     }
     if step.storage.isReadOnly {
-      throw TrainingError(
+      throw NNError(
         .invalidArgument, "state \"step\" lives in a read-only storage; copy it first")
     }
     let i = step.storageOffset
@@ -237,7 +232,7 @@ public class Adam: Optimizer {
 
   private static func update<T: OptimizerFloat>(
     _: T.Type, _ t: AdamTensors, step: Double, _ h: Hyper
-  ) throws(TrainingError) {
+  ) throws(NNError) {
     typealias K = OptimizerKernels
     var g = K.elements(t.grad, as: T.self)
     if h.maximize { for i in g.indices { g[i] = -g[i] } }
@@ -291,14 +286,14 @@ public final class AdamW: Adam {
   /// Creates the optimizer over one group of parameters (defaults as PyTorch: `lr=1e-3`,
   /// `betas=(0.9, 0.999)`, `eps=1e-8`, `weight_decay=1e-2`).
   ///
-  /// - Throws: `TrainingError.Code.invalidArgument` as `Adam`.
+  /// - Throws: `NNError.Code.invalidArgument` as `Adam`.
   public convenience init(
     _ parameters: [Parameter], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999),
     eps: PythonNumber = 1e-8,
     weightDecay: PythonNumber = 1e-2, amsgrad: Bool = false, maximize: Bool = false
-  ) throws(TrainingError) {
+  ) throws(NNError) {
     if parameters.isEmpty {
-      throw TrainingError(.invalidArgument, "optimizer got an empty parameter list")
+      throw NNError(.invalidArgument, "optimizer got an empty parameter list")
     }
     try self.init(
       groups: [ParamGroup(parameters)], lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
@@ -308,12 +303,12 @@ public final class AdamW: Adam {
 
   /// Creates the optimizer over parameter groups.
   ///
-  /// - Throws: `TrainingError.Code.invalidArgument` as `Adam`.
+  /// - Throws: `NNError.Code.invalidArgument` as `Adam`.
   public init(
     groups: [ParamGroup], lr: PythonNumber = 1e-3, betas: (Double, Double) = (0.9, 0.999),
     eps: PythonNumber = 1e-8,
     weightDecay: PythonNumber = 1e-2, amsgrad: Bool = false, maximize: Bool = false
-  ) throws(TrainingError) {
+  ) throws(NNError) {
     try super.init(
       typeName: "AdamW", groups: groups, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay,
       amsgrad: amsgrad,
@@ -322,7 +317,7 @@ public final class AdamW: Adam {
 
   /// AdamW's `__setstate__`: `decoupled_weight_decay` is forced to true.
   override public func migrateLoadedGroup(_ group: inout ParamGroup, index: Int)
-    throws(TrainingError)
+    throws(NNError)
   {
     try super.migrateLoadedGroup(&group, index: index)
     group["decoupled_weight_decay"] = .bool(true)

@@ -54,57 +54,54 @@ extension Optimizer {
   /// cast to their parameter's dtype and device tag. Tensors are copied into fresh storages,
   /// so a memory-mapped file is never written to.
   ///
-  /// - Throws: `TrainingError.Code.invalidStateDict` naming the key that is missing or has the
+  /// - Throws: `NNError.Code.invalidStateDict` naming the key that is missing or has the
   ///   wrong type, a group count or size mismatch (PyTorch's messages), or a state tensor whose
   ///   shape differs from its parameter's; nothing is modified when it throws.
-  public func loadStateDict(_ value: PickleValue) throws(TrainingError) {
-    guard let root = value.pairs else {
-      throw TrainingError(
+  public func loadStateDict(_ value: PickleValue) throws(NNError) {
+    guard value.pairs != nil else {
+      throw NNError(
         .invalidStateDict, "optimizer state dict is \(value.typeName), expected a dict")
     }
-    func entry(_ key: String) throws(TrainingError) -> PickleValue {
-      guard let v = root.first(where: { $0.key.string == key })?.value else {
-        throw TrainingError(.invalidStateDict, "optimizer state dict has no \"\(key)\" key")
-      }
-      return v
+    func entry(_ key: String) throws(NNError) -> PickleValue {
+      try value.required(key, in: "optimizer state dict")
     }
     guard let savedGroups = try entry("param_groups").elements else {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict,
         "\"param_groups\" is \(try entry("param_groups").typeName), expected a list")
     }
     guard let savedState = try entry("state").pairs else {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict, "\"state\" is \(try entry("state").typeName), expected a dict")
     }
     if savedGroups.count != paramGroups.count {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict, "loaded state dict has a different number of parameter groups")
     }
     var idMap: [Int64: (parameter: Parameter, group: Int)] = [:]
     var newGroups: [ParamGroup] = []
     for (gi, saved) in savedGroups.enumerated() {
       guard let pairs = saved.pairs else {
-        throw TrainingError(
+        throw NNError(
           .invalidStateDict, "param_groups[\(gi)] is \(saved.typeName), expected a dict")
       }
       var options: [(key: String, value: PickleValue)] = []
       var ids: [Int64]?
       for p in pairs {
         guard let k = p.key.string else {
-          throw TrainingError(
+          throw NNError(
             .invalidStateDict, "param_groups[\(gi)] has a \(p.key.typeName) key, expected str")
         }
         if k == "params" {
           guard let list = p.value.elements else {
-            throw TrainingError(
+            throw NNError(
               .invalidStateDict,
               "param_groups[\(gi)][\"params\"] is \(p.value.typeName), expected a list of ints")
           }
           var out: [Int64] = []
           for (j, e) in list.enumerated() {
             guard let i = e.int64 else {
-              throw TrainingError(
+              throw NNError(
                 .invalidStateDict,
                 "param_groups[\(gi)][\"params\"][\(j)] is \(e.typeName), expected an int")
             }
@@ -116,11 +113,11 @@ extension Optimizer {
         }
       }
       guard let ids else {
-        throw TrainingError(.invalidStateDict, "param_groups[\(gi)] has no \"params\" key")
+        throw NNError(.invalidStateDict, "param_groups[\(gi)] has no \"params\" key")
       }
       let current = paramGroups[gi].parameters
       if ids.count != current.count {
-        throw TrainingError(
+        throw NNError(
           .invalidStateDict,
           "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
         )
@@ -143,13 +140,13 @@ extension Optimizer {
         continue
       }
       guard let entries = pair.value.pairs else {
-        throw TrainingError(
+        throw NNError(
           .invalidStateDict, "state[\(k)] is \(pair.value.typeName), expected a dict")
       }
       var state = ParameterState()
       for e in entries {
         guard let name = e.key.string else {
-          throw TrainingError(
+          throw NNError(
             .invalidStateDict, "state[\(k)] has a \(e.key.typeName) key, expected str")
         }
         state[name] = try Optimizer.castLoaded(
@@ -167,11 +164,11 @@ extension Optimizer {
   /// `step` stays as saved; other tensors take the parameter's dtype when it is floating, and
   /// its device tag. Always a fresh copy.
   static func castLoaded(_ value: PickleValue, key: String, like param: Tensor, context: String)
-    throws(TrainingError) -> PickleValue
+    throws(NNError) -> PickleValue
   {
     guard let t = value.tensor else { return value }
     if key != "step" && t.shape != param.shape {
-      throw TrainingError(
+      throw NNError(
         .shapeMismatch,
         "\(context) has shape \(Module.torchSize(t.shape)), its parameter \(Module.torchSize(param.shape))"
       )

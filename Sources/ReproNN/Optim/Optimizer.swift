@@ -53,28 +53,28 @@ open class Optimizer {
   /// Creates an optimizer over `groups`, filling each group's missing options from `defaults`
   /// (`add_param_group`).
   ///
-  /// - Throws: `TrainingError.Code.invalidArgument` for an empty parameter list or a parameter
+  /// - Throws: `NNError.Code.invalidArgument` for an empty parameter list or a parameter
   ///   that appears twice, with PyTorch's messages.
   public init(typeName: String, groups: [ParamGroup], defaults: [(key: String, value: PickleValue)])
-    throws(TrainingError)
+    throws(NNError)
   {
     self.typeName = typeName
     self.defaults = defaults
     self.paramGroups = []
     if groups.isEmpty {
-      throw TrainingError(.invalidArgument, "optimizer got an empty parameter list")
+      throw NNError(.invalidArgument, "optimizer got an empty parameter list")
     }
     for g in groups { try addParamGroup(g) }
   }
 
   /// Adds a group, filling its missing options from `defaults` (`add_param_group`).
   ///
-  /// - Throws: `TrainingError.Code.invalidArgument` when a parameter is already in a group.
-  public func addParamGroup(_ group: ParamGroup) throws(TrainingError) {
+  /// - Throws: `NNError.Code.invalidArgument` when a parameter is already in a group.
+  public func addParamGroup(_ group: ParamGroup) throws(NNError) {
     var g = group
     var seen = Set(paramGroups.flatMap { $0.parameters.map(ObjectIdentifier.init) })
     for p in g.parameters where !seen.insert(ObjectIdentifier(p)).inserted {
-      throw TrainingError(
+      throw NNError(
         .invalidArgument, "some parameters appear in more than one parameter group")
     }
     for (k, v) in defaults where g[k] == nil { g.options.append((k, v)) }
@@ -83,19 +83,37 @@ open class Optimizer {
 
   /// Performs one optimisation step (`step()`) over every parameter that has a gradient.
   ///
-  /// - Throws: `TrainingError` for a gradient whose shape or dtype differs from its parameter's,
+  /// - Throws: `NNError` for a gradient whose shape or dtype differs from its parameter's,
   ///   unsupported dtypes, or malformed hyper-parameters or state (after `loadStateDict`).
-  open func step() throws(TrainingError) {
+  open func step() throws(NNError) {
     preconditionFailure("\(typeName) must override step()")
+  }
+
+  /// The loop of every `step()`: for each group, its hyper-parameters read once by `hyper`,
+  /// then `body` for each parameter that has a gradient, after the checks every optimizer makes
+  /// (a float32 or float64 parameter, a gradient of its shape and dtype).
+  func forEachGradient<Hyper>(
+    hyper: (ParamGroup, Int) throws(NNError) -> Hyper,
+    _ body: (Parameter, Tensor, Hyper) throws(NNError) -> Void
+  ) throws(NNError) {
+    for (index, group) in paramGroups.enumerated() {
+      let h = try hyper(group, index)
+      for p in group.parameters {
+        guard let grad = p.grad else { continue }
+        try OptimizerKernels.checkDType(p.value.dtype, "parameter")
+        try SGD.checkGradient(grad, of: p)
+        try body(p, grad, h)
+      }
+    }
   }
 
   /// Checks and completes a group loaded by `loadStateDict`: subclasses fill options older
   /// PyTorch versions lacked (`__setstate__`) and check the types their `step` reads.
-  open func migrateLoadedGroup(_ group: inout ParamGroup, index: Int) throws(TrainingError) {}
+  open func migrateLoadedGroup(_ group: inout ParamGroup, index: Int) throws(NNError) {}
 
   /// Completes a parameter's loaded state (Adam turns a number `step` into a tensor).
   open func migrateLoadedState(_ state: inout ParameterState, parameter: Parameter, groupIndex: Int)
-    throws(TrainingError)
+    throws(NNError)
   {}
 
   /// Clears the gradients of every parameter (`zero_grad`).
@@ -129,8 +147,8 @@ open class Optimizer {
   /// The state of `parameter`, created empty (and ordered last) when absent, as PyTorch's
   /// `defaultdict` does on first access.
   func withState<R>(
-    for parameter: Parameter, _ body: (inout ParameterState) throws(TrainingError) -> R
-  ) throws(TrainingError) -> R {
+    for parameter: Parameter, _ body: (inout ParameterState) throws(NNError) -> R
+  ) throws(NNError) -> R {
     let id = ObjectIdentifier(parameter)
     let found = stateSlots.firstIndex { if case .parameter(id) = $0.key { true } else { false } }
     let index: Int

@@ -48,9 +48,9 @@ enum OptimizerKernels {
   }
 
   /// The float type an update of `dtype` computes in, or an error naming `what`.
-  static func checkDType(_ dtype: DType, _ what: String) throws(TrainingError) {
+  static func checkDType(_ dtype: DType, _ what: String) throws(NNError) {
     guard dtype == .float32 || dtype == .float64 else {
-      throw TrainingError(
+      throw NNError(
         .unsupportedDType,
         "\(what) is \(dtype.pytorchName); optimizers update float32 and float64 tensors")
     }
@@ -59,14 +59,14 @@ enum OptimizerKernels {
   /// Calls `body` with the elements of a contiguous, writable tensor of element type `T`.
   static func withMutableElements<T: OptimizerFloat, R>(
     _ t: Tensor, as _: T.Type, _ what: String, _ body: (UnsafeMutableBufferPointer<T>) -> R
-  ) throws(TrainingError) -> R {
+  ) throws(NNError) -> R {
     guard t.isContiguous else {
-      throw TrainingError(
+      throw NNError(
         .invalidArgument, "\(what) is not contiguous; optimizers update contiguous tensors in place"
       )
     }
     guard !t.storage.isReadOnly else {
-      throw TrainingError(
+      throw NNError(
         .invalidArgument, "\(what) lives in a read-only (memory-mapped) storage; copy it first")
     }
     let n = t.count

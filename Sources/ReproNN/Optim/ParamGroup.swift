@@ -51,38 +51,38 @@ public struct ParamGroup {
 
   // MARK: typed reads for the step functions
 
-  func number(_ key: String, group index: Int) throws(TrainingError) -> Double {
+  func number(_ key: String, group index: Int) throws(NNError) -> Double {
     guard let v = self[key] else {
-      throw TrainingError(.invalidStateDict, "param_groups[\(index)] has no \"\(key)\"")
+      throw NNError(.invalidStateDict, "param_groups[\(index)] has no \"\(key)\"")
     }
     guard let n = PythonNumber(v) else {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict, "param_groups[\(index)][\"\(key)\"] is \(v.typeName), expected a number")
     }
     return n.doubleValue
   }
 
-  func flag(_ key: String, group index: Int) throws(TrainingError) -> Bool {
+  func flag(_ key: String, group index: Int) throws(NNError) -> Bool {
     guard let v = self[key] else {
-      throw TrainingError(.invalidStateDict, "param_groups[\(index)] has no \"\(key)\"")
+      throw NNError(.invalidStateDict, "param_groups[\(index)] has no \"\(key)\"")
     }
     switch v.unshared {
     case .bool(let b): return b
     case .none: return false
     case .int(let i): return i != 0
     default:
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict, "param_groups[\(index)][\"\(key)\"] is \(v.typeName), expected a bool")
     }
   }
 
-  func pair(_ key: String, group index: Int) throws(TrainingError) -> (Double, Double) {
+  func pair(_ key: String, group index: Int) throws(NNError) -> (Double, Double) {
     guard let v = self[key] else {
-      throw TrainingError(.invalidStateDict, "param_groups[\(index)] has no \"\(key)\"")
+      throw NNError(.invalidStateDict, "param_groups[\(index)] has no \"\(key)\"")
     }
     guard let e = v.elements, e.count == 2, let a = PythonNumber(e[0]), let b = PythonNumber(e[1])
     else {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict,
         "param_groups[\(index)][\"\(key)\"] is \(v.typeName), expected a tuple of 2 floats")
     }

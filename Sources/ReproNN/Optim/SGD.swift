@@ -36,16 +36,16 @@ public final class SGD: Optimizer {
   ///   - weightDecay: L2 penalty (default int `0`).
   ///   - nesterov: Nesterov momentum (needs momentum > 0 and zero dampening).
   ///   - maximize: maximise the objective instead of minimising it.
-  /// - Throws: `TrainingError.Code.invalidArgument` with PyTorch's message for a negative
+  /// - Throws: `NNError.Code.invalidArgument` with PyTorch's message for a negative
   ///   learning rate, momentum or weight decay, Nesterov without momentum or with dampening, or
   ///   an empty parameter list.
   public convenience init(
     _ parameters: [Parameter], lr: PythonNumber = 1e-3, momentum: PythonNumber = 0,
     dampening: PythonNumber = 0,
     weightDecay: PythonNumber = 0, nesterov: Bool = false, maximize: Bool = false
-  ) throws(TrainingError) {
+  ) throws(NNError) {
     if parameters.isEmpty {
-      throw TrainingError(.invalidArgument, "optimizer got an empty parameter list")
+      throw NNError(.invalidArgument, "optimizer got an empty parameter list")
     }
     try self.init(
       groups: [ParamGroup(parameters)], lr: lr, momentum: momentum, dampening: dampening,
@@ -60,16 +60,16 @@ public final class SGD: Optimizer {
     groups: [ParamGroup], lr: PythonNumber = 1e-3, momentum: PythonNumber = 0,
     dampening: PythonNumber = 0,
     weightDecay: PythonNumber = 0, nesterov: Bool = false, maximize: Bool = false
-  ) throws(TrainingError) {
-    if lr.doubleValue < 0 { throw TrainingError(.invalidArgument, "Invalid learning rate: \(lr)") }
+  ) throws(NNError) {
+    if lr.doubleValue < 0 { throw NNError(.invalidArgument, "Invalid learning rate: \(lr)") }
     if momentum.doubleValue < 0 {
-      throw TrainingError(.invalidArgument, "Invalid momentum value: \(momentum)")
+      throw NNError(.invalidArgument, "Invalid momentum value: \(momentum)")
     }
     if weightDecay.doubleValue < 0 {
-      throw TrainingError(.invalidArgument, "Invalid weight_decay value: \(weightDecay)")
+      throw NNError(.invalidArgument, "Invalid weight_decay value: \(weightDecay)")
     }
     if nesterov && (momentum.doubleValue <= 0 || !dampening.isZero) {
-      throw TrainingError(
+      throw NNError(
         .invalidArgument, "Nesterov momentum requires a momentum and zero dampening")
     }
     let defaults: [(key: String, value: PickleValue)] = [
@@ -85,7 +85,7 @@ public final class SGD: Optimizer {
   /// SGD's `__setstate__` defaults for groups saved by older PyTorch versions, and a check of
   /// every option `step` reads.
   override public func migrateLoadedGroup(_ group: inout ParamGroup, index: Int)
-    throws(TrainingError)
+    throws(NNError)
   {
     let fill: [(String, PickleValue)] = [
       ("nesterov", .bool(false)), ("maximize", .bool(false)), ("foreach", .none),
@@ -99,7 +99,7 @@ public final class SGD: Optimizer {
   private struct Hyper {
     var lr, momentum, dampening, weightDecay: Double
     var nesterov, maximize: Bool
-    init(_ g: ParamGroup, index: Int) throws(TrainingError) {
+    init(_ g: ParamGroup, index: Int) throws(NNError) {
       lr = try g.number("lr", group: index)
       momentum = try g.number("momentum", group: index)
       dampening = try g.number("dampening", group: index)
@@ -107,8 +107,8 @@ public final class SGD: Optimizer {
       nesterov = try g.flag("nesterov", group: index)
       maximize = try g.flag("maximize", group: index)
       if try g.flag("fused", group: index) {
-        throw TrainingError(
-          .unsupportedDType,
+        throw NNError(
+          .unsupported,
           "param_groups[\(index)]: fused=True (the fused SGD kernel) is not supported")
       }
     }
@@ -116,59 +116,54 @@ public final class SGD: Optimizer {
 
   /// One SGD step over every parameter with a gradient (`step()`).
   ///
-  /// - Throws: `TrainingError` for a gradient whose shape or dtype differs from its parameter,
+  /// - Throws: `NNError` for a gradient whose shape or dtype differs from its parameter,
   ///   a non-float32/float64 parameter, or malformed options or state.
-  override public func step() throws(TrainingError) {
-    for (gi, group) in paramGroups.enumerated() {
-      let h = try Hyper(group, index: gi)
-      for p in group.parameters {
-        guard let grad = p.grad else { continue }
-        try OptimizerKernels.checkDType(p.value.dtype, "parameter")
-        try Self.checkGradient(grad, of: p)
-        if h.momentum == 0 {
-          _ = try Self.update(p, grad: grad, buffer: nil, h)
-          continue
+  override public func step() throws(NNError) {
+    let hyper = { (g: ParamGroup, i: Int) throws(NNError) in try Hyper(g, index: i) }
+    try forEachGradient(hyper: hyper) { (p, grad, h) throws(NNError) in
+      if h.momentum == 0 {
+        _ = try Self.update(p, grad: grad, buffer: nil, h)
+        return
+      }
+      try withState(for: p) { (state: inout ParameterState) throws(NNError) in
+        var buffer: Tensor?
+        if let v = state["momentum_buffer"] {
+          if case .none = v.unshared {
+            buffer = nil
+          } else if let t = v.tensor {
+            try Self.checkState(t, "momentum_buffer", of: p)
+            buffer = t
+          } else {
+            throw NNError(
+              .invalidStateDict, "state \"momentum_buffer\" is \(v.typeName), expected a tensor")
+          }
         }
-        try withState(for: p) { (state: inout ParameterState) throws(TrainingError) in
-          var buffer: Tensor?
-          if let v = state["momentum_buffer"] {
-            if case .none = v.unshared {
-              buffer = nil
-            } else if let t = v.tensor {
-              try Self.checkState(t, "momentum_buffer", of: p)
-              buffer = t
-            } else {
-              throw TrainingError(
-                .invalidStateDict, "state \"momentum_buffer\" is \(v.typeName), expected a tensor")
-            }
-          }
-          if let created = try Self.update(p, grad: grad, buffer: buffer, h) {
-            state["momentum_buffer"] = .tensor(created)
-          } else if let buffer {
-            state["momentum_buffer"] = .tensor(buffer)
-          }
+        if let created = try Self.update(p, grad: grad, buffer: buffer, h) {
+          state["momentum_buffer"] = .tensor(created)
+        } else if let buffer {
+          state["momentum_buffer"] = .tensor(buffer)
         }
       }
     }
   }
 
-  static func checkGradient(_ grad: Tensor, of p: Parameter) throws(TrainingError) {
+  static func checkGradient(_ grad: Tensor, of p: Parameter) throws(NNError) {
     if grad.shape != p.value.shape {
-      throw TrainingError(
+      throw NNError(
         .shapeMismatch,
         "gradient of shape \(Module.torchSize(grad.shape)) for a parameter of shape \(Module.torchSize(p.value.shape))"
       )
     }
     if grad.dtype != p.value.dtype {
-      throw TrainingError(
+      throw NNError(
         .unsupportedDType,
         "gradient is \(grad.dtype.pytorchName) but its parameter is \(p.value.dtype.pytorchName)")
     }
   }
 
-  static func checkState(_ t: Tensor, _ key: String, of p: Parameter) throws(TrainingError) {
+  static func checkState(_ t: Tensor, _ key: String, of p: Parameter) throws(NNError) {
     if t.shape != p.value.shape || t.dtype != p.value.dtype {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict,
         "state \"\(key)\" is \(t.dtype.pytorchName) \(Module.torchSize(t.shape)), its parameter \(p.value.dtype.pytorchName) \(Module.torchSize(p.value.shape))"
       )
@@ -177,7 +172,7 @@ public final class SGD: Optimizer {
 
   /// Updates `p` in place; returns the momentum buffer when this step created it.
   private static func update(_ p: Parameter, grad: Tensor, buffer: Tensor?, _ h: Hyper)
-    throws(TrainingError) -> Tensor?
+    throws(NNError) -> Tensor?
   {
     switch p.value.dtype {
     case .float64: try update(Double.self, p, grad: grad, buffer: buffer, h)
@@ -187,7 +182,7 @@ public final class SGD: Optimizer {
 
   private static func update<T: OptimizerFloat>(
     _: T.Type, _ p: Parameter, grad: Tensor, buffer: Tensor?, _ h: Hyper
-  ) throws(TrainingError) -> Tensor? {
+  ) throws(NNError) -> Tensor? {
     typealias K = OptimizerKernels
     var g = K.elements(grad, as: T.self)
     if h.maximize { for i in g.indices { g[i] = -g[i] } }

@@ -10,11 +10,11 @@ struct ArgumentBinder {
     self.source = source
   }
 
-  func error(_ message: String) -> ModelSpecError {
-    ModelSpecError("\(call.name)(): \(message)", source: source, offset: call.offset)
+  func error(_ message: String) -> NNError {
+    NNError.invalidSpec("\(call.name)(): \(message)", source: source, offset: call.offset)
   }
 
-  mutating func bind(_ names: [String], required: Int) throws(ModelSpecError) {
+  mutating func bind(_ names: [String], required: Int) throws(NNError) {
     guard call.positional.count <= names.count else {
       throw error(
         "takes \(names.count) positional arguments but \(call.positional.count) were given")
@@ -35,8 +35,7 @@ struct ArgumentBinder {
     }
   }
 
-  func int(_ name: String, default dflt: Int? = nil, min: Int? = nil) throws(ModelSpecError) -> Int
-  {
+  func int(_ name: String, default dflt: Int? = nil, min: Int? = nil) throws(NNError) -> Int {
     guard let v = bound[name] else {
       guard let dflt else { throw error("missing argument '\(name)'") }
       return dflt
@@ -46,7 +45,7 @@ struct ArgumentBinder {
     return i
   }
 
-  func double(_ name: String, default dflt: Double) throws(ModelSpecError) -> Double {
+  func double(_ name: String, default dflt: Double) throws(NNError) -> Double {
     switch bound[name] {
     case nil: return dflt
     case .int(let i)?: return Double(i)
@@ -55,12 +54,12 @@ struct ArgumentBinder {
     }
   }
 
-  func optionalDouble(_ name: String, default dflt: Double?) throws(ModelSpecError) -> Double? {
+  func optionalDouble(_ name: String, default dflt: Double?) throws(NNError) -> Double? {
     if case .none? = bound[name] { return nil }
     return bound[name] == nil ? dflt : try double(name, default: 0)
   }
 
-  func bool(_ name: String, default dflt: Bool) throws(ModelSpecError) -> Bool {
+  func bool(_ name: String, default dflt: Bool) throws(NNError) -> Bool {
     switch bound[name] {
     case nil: return dflt
     case .bool(let b)?: return b
@@ -68,7 +67,7 @@ struct ArgumentBinder {
     }
   }
 
-  func stringIfPresent(_ name: String) throws(ModelSpecError) -> String? {
+  func stringIfPresent(_ name: String) throws(NNError) -> String? {
     switch bound[name] {
     case nil: return nil
     case .string(let s)?: return s
@@ -93,7 +92,7 @@ struct ArgumentBinder {
   }
 
   /// An int or a 2-tuple of ints (`3` → (3, 3)), as PyTorch's `_pair`.
-  func pair(_ name: String, default dflt: (Int, Int)? = nil, min: Int) throws(ModelSpecError) -> (
+  func pair(_ name: String, default dflt: (Int, Int)? = nil, min: Int) throws(NNError) -> (
     Int, Int
   ) {
     guard let p = try optionalPair(name, min: min) ?? dflt else {
@@ -102,7 +101,7 @@ struct ArgumentBinder {
     return p
   }
 
-  func optionalPair(_ name: String, min: Int) throws(ModelSpecError) -> (Int, Int)? {
+  func optionalPair(_ name: String, min: Int) throws(NNError) -> (Int, Int)? {
     let p: (Int, Int)
     switch bound[name] {
     case nil, .none?: return nil

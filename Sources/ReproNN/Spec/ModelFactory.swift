@@ -12,25 +12,28 @@ public enum ModelFactory {
   /// - Parameters:
   ///   - spec: the parsed spec.
   ///   - generator: where initial values are drawn from (seed it first, as `torch.manual_seed`).
-  /// - Throws: `ModelSpecError` naming the constructor and argument that is wrong.
-  public static func make(_ spec: ModelSpec, generator: Generator) throws(ModelSpecError) -> Module
-  {
+  /// - Throws: `NNError` naming the constructor and argument that is wrong.
+  public static func make(_ spec: ModelSpec, generator: Generator) throws(NNError) -> Module {
     try make(spec.root, source: spec.source, generator: generator)
   }
 
   /// Parses and builds in one step.
-  public static func make(_ text: String, generator: Generator) throws(ModelSpecError) -> Module {
+  public static func make(_ text: String, generator: Generator) throws(NNError) -> Module {
     try make(ModelSpec(parsing: text), generator: generator)
   }
 
-  /// The constructor names the factory knows, for `--help` and error messages.
-  public static let knownNames = [
+  /// The constructors the factory knows (PyTorch's class names).
+  public static let constructorNames = [
     "Linear", "Conv2d", "BatchNorm2d", "ReLU", "Tanh", "Sigmoid", "MaxPool2d", "AvgPool2d",
-    "AdaptiveAvgPool2d", "Flatten", "Dropout", "Sequential", "simple", "mlp", "cnn", "resnet18",
+    "AdaptiveAvgPool2d", "Flatten", "Dropout", "Sequential",
   ]
 
+  /// The names the factory knows, constructors then `ModelZoo.names`, for `--help` and error
+  /// messages.
+  public static let knownNames = constructorNames + ModelZoo.names
+
   static func make(_ call: ModelSpec.Call, source: String, generator g: Generator)
-    throws(ModelSpecError) -> Module
+    throws(NNError) -> Module
   {
     var a = ArgumentBinder(call: call, source: source)
     switch call.name {
@@ -135,38 +138,9 @@ public enum ModelFactory {
       try a.bind(["num_classes"], required: 0)
       return ResNet18(numClasses: try a.int("num_classes", default: 1000, min: 1), generator: g)
     default:
-      throw ModelSpecError(
+      throw NNError.invalidSpec(
         "unknown module '\(call.name)'; known: \(knownNames.joined(separator: ", "))",
         source: source, offset: call.offset)
-    }
-  }
-}
-
-/// The named models of the zoo, as specs in PyTorch syntax (`resnet18` is built in code).
-public enum ModelZoo {
-  /// The spec text of a zoo model, or nil for an unknown name.
-  ///
-  /// - `simple`: the PyTorch guides' `SimpleModel` (`self.fc = nn.Linear(10, 1)`).
-  /// - `mlp`: `Sequential(Linear(16, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 4))`.
-  /// - `cnn`: a small conv net for 3×16×16 input.
-  public static func spec(named name: String) -> String? {
-    switch name {
-    case "simple": "SimpleModel: fc = Linear(10, 1)"
-    case "mlp": "Sequential(Linear(16, 32), ReLU(), Linear(32, 32), ReLU(), Linear(32, 4))"
-    case "cnn":
-      "Sequential(Conv2d(3, 8, 3, padding=1), BatchNorm2d(8), ReLU(), MaxPool2d(2), Conv2d(8, 16, 3, padding=1), BatchNorm2d(16), ReLU(), AdaptiveAvgPool2d(1), Flatten(), Linear(16, 10))"
-    default: nil
-    }
-  }
-
-  /// The input shape (without the batch dim) each zoo model expects.
-  public static func inputShape(named name: String) -> [Int]? {
-    switch name {
-    case "simple": [10]
-    case "mlp": [16]
-    case "cnn": [3, 16, 16]
-    case "resnet18": [3, 224, 224]
-    default: nil
     }
   }
 }

@@ -1,3 +1,5 @@
+import ReproTensor
+
 /// A model description in PyTorch's own constructor syntax.
 ///
 /// ```swift
@@ -65,11 +67,11 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
     /// The value in Python syntax.
     public var description: String {
       switch self {
-      case .int(let i): String(i)
-      case .float(let d): d.description
-      case .bool(let b): b ? "True" : "False"
+      case .int(let i): PythonRepr.int(i)
+      case .float(let d): PythonRepr.float(d)
+      case .bool(let b): PythonRepr.bool(b)
       case .none: "None"
-      case .string(let s): "'\(s)'"
+      case .string(let s): PythonRepr.string(s)
       case .tuple(let items):
         items.count == 1
           ? "(\(items[0]),)" : "(\(items.map(\.description).joined(separator: ", ")))"
@@ -80,8 +82,8 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
 
   /// Parses a spec.
   ///
-  /// - Throws: `ModelSpecError` pointing at the offending character.
-  public init(parsing text: String) throws(ModelSpecError) {
+  /// - Throws: `NNError` pointing at the offending character.
+  public init(parsing text: String) throws(NNError) {
     var parser = ModelSpecParser(text)
     root = try parser.parseSpec()
     source = text
@@ -89,30 +91,4 @@ public struct ModelSpec: Sendable, Equatable, CustomStringConvertible {
 
   /// The spec written back in canonical form.
   public var description: String { root.description }
-}
-
-/// A spec that does not parse or does not describe a model, with the position of the problem.
-public struct ModelSpecError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// What is wrong.
-  public var message: String
-  /// The spec text.
-  public var source: String
-  /// The character offset of the problem.
-  public var offset: Int
-
-  /// Creates an error.
-  public init(_ message: String, source: String, offset: Int) {
-    self.message = message
-    self.source = source
-    self.offset = offset
-  }
-
-  /// The message followed by the spec and a caret under the problem.
-  ///
-  ///     invalid model spec: expected ')' or ',' at column 17
-  ///       Sequential(Linear(5 7))
-  ///                           ^
-  public var description: String {
-    "invalid model spec: \(message) at column \(offset + 1)\n  \(source)\n  \(String(repeating: " ", count: max(0, offset)))^"
-  }
 }

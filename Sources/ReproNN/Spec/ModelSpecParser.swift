@@ -11,8 +11,8 @@ struct ModelSpecParser {
     chars = Array(text)
   }
 
-  private func error(_ message: String, at offset: Int? = nil) -> ModelSpecError {
-    ModelSpecError(message, source: source, offset: offset ?? pos)
+  private func error(_ message: String, at offset: Int? = nil) -> NNError {
+    NNError.invalidSpec(message, source: source, offset: offset ?? pos)
   }
 
   private mutating func skipSpaces() {
@@ -26,7 +26,7 @@ struct ModelSpecParser {
     return "'\(c)'"
   }
 
-  mutating func parseSpec() throws(ModelSpecError) -> ModelSpec.Call {
+  mutating func parseSpec() throws(NNError) -> ModelSpec.Call {
     skipSpaces()
     guard peek() != nil else { throw error("empty model spec") }
     let start = pos
@@ -41,7 +41,7 @@ struct ModelSpecParser {
     return call
   }
 
-  private mutating func parseValue() throws(ModelSpecError) -> ModelSpec.Value {
+  private mutating func parseValue() throws(NNError) -> ModelSpec.Value {
     skipSpaces()
     guard let c = peek() else { throw error("expected a value but the spec ended") }
     if c.isLetter || c == "_" { return try parseNameOrCall() }
@@ -61,7 +61,7 @@ struct ModelSpecParser {
     return String(chars[start..<pos])
   }
 
-  private mutating func parseNameOrCall() throws(ModelSpecError) -> ModelSpec.Value {
+  private mutating func parseNameOrCall() throws(NNError) -> ModelSpec.Value {
     let start = pos
     let dotted = parseIdentifier()
     if dotted.hasSuffix(".") || dotted.contains("..") {
@@ -134,7 +134,7 @@ struct ModelSpecParser {
     }
   }
 
-  private mutating func parseNumber() throws(ModelSpecError) -> ModelSpec.Value {
+  private mutating func parseNumber() throws(NNError) -> ModelSpec.Value {
     let start = pos
     if peek() == "-" || peek() == "+" { pos += 1 }
     var isFloat = false
@@ -151,7 +151,7 @@ struct ModelSpecParser {
     throw error("invalid number '\(text)'", at: start)
   }
 
-  private mutating func parseString() throws(ModelSpecError) -> String {
+  private mutating func parseString() throws(NNError) -> String {
     let quote = chars[pos]
     let start = pos
     pos += 1
@@ -164,7 +164,7 @@ struct ModelSpecParser {
     throw error("unterminated string", at: start)
   }
 
-  private mutating func parseTuple() throws(ModelSpecError) -> ModelSpec.Value {
+  private mutating func parseTuple() throws(NNError) -> ModelSpec.Value {
     let open = chars[pos]
     let close: Character = open == "(" ? ")" : "]"
     pos += 1

@@ -22,34 +22,34 @@ extension GradScaler {
   /// Restores a state dict written by `stateDict()` or PyTorch (`load_state_dict`); a disabled
   /// scaler ignores it.
   ///
-  /// - Throws: `TrainingError.Code.invalidStateDict` for an empty dict (PyTorch's message about
+  /// - Throws: `NNError.Code.invalidStateDict` for an empty dict (PyTorch's message about
   ///   a disabled scaler) or a key that is missing or has the wrong type, naming it; nothing is
   ///   modified when it throws.
-  public func loadStateDict(_ value: PickleValue) throws(TrainingError) {
+  public func loadStateDict(_ value: PickleValue) throws(NNError) {
     guard isEnabled else { return }
     guard let pairs = value.pairs else {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict, "GradScaler state dict is \(value.typeName), expected a dict")
     }
     if pairs.isEmpty {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict,
         "The source state dict is empty, possibly because it was saved from a disabled instance of GradScaler."
       )
     }
-    func number(_ key: String) throws(TrainingError) -> PythonNumber {
+    func number(_ key: String) throws(NNError) -> PythonNumber {
       guard let v = value[key] else {
-        throw TrainingError(.invalidStateDict, "GradScaler state dict has no \"\(key)\"")
+        throw NNError(.invalidStateDict, "GradScaler state dict has no \"\(key)\"")
       }
       guard let n = PythonNumber(v) else {
-        throw TrainingError(
+        throw NNError(
           .invalidStateDict, "GradScaler state dict \"\(key)\" is \(v.typeName), expected a number")
       }
       return n
     }
-    func integer(_ key: String) throws(TrainingError) -> Int64 {
+    func integer(_ key: String) throws(NNError) -> Int64 {
       guard case .int(let i) = try number(key) else {
-        throw TrainingError(
+        throw NNError(
           .invalidStateDict, "GradScaler state dict \"\(key)\" is float, expected an int")
       }
       return i

@@ -56,20 +56,20 @@ public final class GradScaler {
   /// Creates a scaler (PyTorch's defaults: `init_scale=2.**16`, `growth_factor=2.0`,
   /// `backoff_factor=0.5`, `growth_interval=2000`).
   ///
-  /// - Throws: `TrainingError.Code.invalidArgument` when enabled with a growth factor ≤ 1 or a
+  /// - Throws: `NNError.Code.invalidArgument` when enabled with a growth factor ≤ 1 or a
   ///   backoff factor ≥ 1 (PyTorch's messages).
   public init(
     device: String = "cuda", initScale: PythonNumber = 65536.0, growthFactor: PythonNumber = 2.0,
     backoffFactor: PythonNumber = 0.5, growthInterval: Int64 = 2000, enabled: Bool = true
-  ) throws(TrainingError) {
+  ) throws(NNError) {
     self.device = device
     self.isEnabled = enabled
     if enabled {
       if growthFactor.doubleValue <= 1 {
-        throw TrainingError(.invalidArgument, "The growth factor must be > 1.0.")
+        throw NNError(.invalidArgument, "The growth factor must be > 1.0.")
       }
       if backoffFactor.doubleValue >= 1 {
-        throw TrainingError(.invalidArgument, "The backoff factor must be < 1.0.")
+        throw NNError(.invalidArgument, "The backoff factor must be < 1.0.")
       }
     }
     self.initScale = initScale
@@ -81,9 +81,9 @@ public final class GradScaler {
   private static let fix =
     "This may indicate your script did not use scaler.scale(loss or outputs) earlier in the iteration."
 
-  private func checkScale(_ function: String) throws(TrainingError) -> Float {
+  private func checkScale(_ function: String) throws(NNError) -> Float {
     guard let s = scaleTensorValue else {
-      throw TrainingError(
+      throw NNError(
         .invalidOrder, "Attempted \(function) but _scale is None.  " + GradScaler.fix)
     }
     return s
@@ -95,9 +95,9 @@ public final class GradScaler {
   /// The product follows PyTorch's type promotion with a float32 0-d tensor (a float16 loss of
   /// dimension > 0 stays float16; a 0-d float16 loss becomes float32).
   ///
-  /// - Throws: `TrainingError.Code.unsupportedDType` when the multiplication is not defined
+  /// - Throws: `NNError.Code.unsupportedDType` when the multiplication is not defined
   ///   for `outputs`' dtype.
-  public func scale(_ outputs: Tensor) throws(TrainingError) -> Tensor {
+  public func scale(_ outputs: Tensor) throws(NNError) -> Tensor {
     guard isEnabled else { return outputs }
     if scaleTensorValue == nil {
       scaleTensorValue = Float(initScale.doubleValue)
@@ -108,7 +108,7 @@ public final class GradScaler {
     do {
       return try outputs.mul(factor)
     } catch {
-      throw TrainingError(.unsupportedDType, "scale: \(error.message)")
+      throw NNError(.unsupportedDType, "scale: \(error.message)", cause: error)
     }
   }
 
@@ -130,21 +130,21 @@ public final class GradScaler {
   /// Records whether any gradient is inf or NaN. Optional: `step` calls it when it has not
   /// been called.
   ///
-  /// - Throws: `TrainingError.Code.invalidOrder` before any `scale(_:)`, when called twice
+  /// - Throws: `NNError.Code.invalidOrder` before any `scale(_:)`, when called twice
   ///   before `update()` or after `step`; `.unsupportedDType` for float16 gradients
   ///   (`Attempting to unscale FP16 gradients.`) or non-float ones.
-  public func unscale(_ optimizer: Optimizer) throws(TrainingError) {
+  public func unscale(_ optimizer: Optimizer) throws(NNError) {
     guard isEnabled else { return }
     let scale = try checkScale("unscale_")
     let id = ObjectIdentifier(optimizer)
     var record = records[id] ?? OptimizerRecord()
     switch record.stage {
     case .unscaled:
-      throw TrainingError(
+      throw NNError(
         .invalidOrder,
         "unscale_() has already been called on this optimizer since the last update().")
     case .stepped:
-      throw TrainingError(.invalidOrder, "unscale_() is being called after step().")
+      throw NNError(.invalidOrder, "unscale_() is being called after step().")
     case .ready: break
     }
     let invScale = Float(1.0 / Double(scale))  // _scale.double().reciprocal().float()
@@ -152,7 +152,7 @@ public final class GradScaler {
       for p in group.parameters {
         guard let grad = p.grad else { continue }
         if grad.dtype == .float16 {
-          throw TrainingError(.unsupportedDType, "Attempting to unscale FP16 gradients.")
+          throw NNError(.unsupportedDType, "Attempting to unscale FP16 gradients.")
         }
         let found = try GradScaler.unscaleInPlace(grad, invScale: invScale)
         if let i = record.foundInf.firstIndex(where: { $0.device == grad.device }) {
@@ -170,11 +170,11 @@ public final class GradScaler {
   /// gradient was inf or NaN (`step(optimizer)`); a disabled scaler just steps.
   ///
   /// - Returns: whether the optimizer stepped.
-  /// - Throws: `TrainingError.Code.invalidOrder` before any `scale(_:)`, when called twice
+  /// - Throws: `NNError.Code.invalidOrder` before any `scale(_:)`, when called twice
   ///   before `update()`, or when no parameter had a gradient; errors of `unscale` and of the
   ///   optimizer step.
   @discardableResult
-  public func step(_ optimizer: Optimizer) throws(TrainingError) -> Bool {
+  public func step(_ optimizer: Optimizer) throws(NNError) -> Bool {
     guard isEnabled else {
       try optimizer.step()
       return true
@@ -183,11 +183,11 @@ public final class GradScaler {
     let id = ObjectIdentifier(optimizer)
     let stage = records[id]?.stage ?? .ready
     if stage == .stepped {
-      throw TrainingError(.invalidOrder, "step() has already been called since the last update().")
+      throw NNError(.invalidOrder, "step() has already been called since the last update().")
     }
     if stage == .ready { try unscale(optimizer) }
     guard let record = records[id], !record.foundInf.isEmpty else {
-      throw TrainingError(.invalidOrder, "No inf checks were recorded for this optimizer.")
+      throw NNError(.invalidOrder, "No inf checks were recorded for this optimizer.")
     }
     let skip = record.foundInf.contains { $0.found }
     if !skip { try optimizer.step() }
@@ -199,9 +199,9 @@ public final class GradScaler {
   /// optimizer saw an inf/NaN gradient, growth after `growthInterval` clean steps in a row; or
   /// sets `newScale` (rounded to float32).
   ///
-  /// - Throws: `TrainingError.Code.invalidOrder` before any `scale(_:)`, or when no `step`/
+  /// - Throws: `NNError.Code.invalidOrder` before any `scale(_:)`, or when no `step`/
   ///   `unscale` recorded an inf check since the last update.
-  public func update(newScale: Double? = nil) throws(TrainingError) {
+  public func update(newScale: Double? = nil) throws(NNError) {
     guard isEnabled else { return }
     let scale = try checkScale("update")
     if let newScale {
@@ -209,7 +209,7 @@ public final class GradScaler {
     } else {
       let flags = records.values.flatMap { $0.foundInf.map(\.found) }
       if flags.isEmpty {
-        throw TrainingError(.invalidOrder, "No inf checks were recorded prior to update.")
+        throw NNError(.invalidOrder, "No inf checks were recorded prior to update.")
       }
       let (s, t) = GradScaler.updatedScale(
         scale, tracker: growthTrackerValue ?? 0, foundInf: flags.contains(true),
@@ -253,12 +253,12 @@ public final class GradScaler {
   /// `_amp_foreach_non_finite_check_and_unscale_` on one gradient: multiplies every element by
   /// `invScale` in the gradient's opmath type (float32, or float64 for float64 gradients) unless
   /// it is 1, and reports whether any element was inf or NaN.
-  static func unscaleInPlace(_ grad: Tensor, invScale: Float) throws(TrainingError) -> Bool {
+  static func unscaleInPlace(_ grad: Tensor, invScale: Float) throws(NNError) -> Bool {
     guard grad.dtype.isFloatingPoint, grad.dtype != .complex64, grad.dtype != .complex128 else {
-      throw TrainingError(.unsupportedDType, "cannot unscale a \(grad.dtype.pytorchName) gradient")
+      throw NNError(.unsupportedDType, "cannot unscale a \(grad.dtype.pytorchName) gradient")
     }
     if grad.storage.isReadOnly {
-      throw TrainingError(
+      throw NNError(
         .invalidArgument, "gradient lives in a read-only (memory-mapped) storage; copy it first")
     }
     var found = false

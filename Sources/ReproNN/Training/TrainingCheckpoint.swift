@@ -95,20 +95,17 @@ public struct TrainingCheckpoint: Sendable {
 
   /// Reads a checkpoint from a loaded value.
   ///
-  /// - Throws: `TrainingError.Code.invalidStateDict` naming a missing key or a value of the
+  /// - Throws: `NNError.Code.invalidStateDict` naming a missing key or a value of the
   ///   wrong type.
-  public init(_ value: PickleValue) throws(TrainingError) {
+  public init(_ value: PickleValue) throws(NNError) {
     guard let pairs = value.pairs else {
-      throw TrainingError(.invalidStateDict, "checkpoint is \(value.typeName), expected a dict")
+      throw NNError(.invalidStateDict, "checkpoint is \(value.typeName), expected a dict")
     }
-    func required(_ key: String) throws(TrainingError) -> PickleValue {
-      guard let v = value[key] else {
-        throw TrainingError(.invalidStateDict, "checkpoint has no \"\(key)\" key")
-      }
-      return v
+    func required(_ key: String) throws(NNError) -> PickleValue {
+      try value.required(key, in: "checkpoint")
     }
     guard let epoch = try required("epoch").int64 else {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict,
         "checkpoint \"epoch\" is \(try required("epoch").typeName), expected an int")
     }
@@ -119,14 +116,14 @@ public struct TrainingCheckpoint: Sendable {
     } else if let n = PythonNumber(lossValue) {
       loss = .float(n.doubleValue)
     } else {
-      throw TrainingError(
+      throw NNError(
         .invalidStateDict,
         "checkpoint \"loss\" is \(lossValue.typeName), expected a float or a tensor")
     }
     var rng: [UInt8]?
     if let r = value["rng_state"] {
       guard let t = r.tensor, t.dtype == .uint8 else {
-        throw TrainingError(
+        throw NNError(
           .invalidStateDict, "checkpoint \"rng_state\" is \(r.typeName), expected a uint8 tensor")
       }
       rng = t.contiguousBytes()
@@ -158,7 +155,7 @@ public struct TrainingCheckpoint: Sendable {
 
   /// Loads a checkpoint file written by `save(to:)` or by torch.save.
   ///
-  /// - Throws: `FormatError` when the file cannot be read, `TrainingError` when it is not a
+  /// - Throws: `FormatError` when the file cannot be read, `NNError` when it is not a
   ///   tutorial checkpoint.
   public static func load(contentsOf url: URL) throws -> TrainingCheckpoint {
     try TrainingCheckpoint(try Checkpoint.load(contentsOf: url).root)
@@ -167,24 +164,29 @@ public struct TrainingCheckpoint: Sendable {
   /// Restores a training run from the checkpoint: the model's weights, the optimizer's state,
   /// and when given and present the scaler's state and the generator's state.
   ///
-  /// - Throws: `StateDictError` (model), `TrainingError` (optimizer, scaler, or a scaler or
-  ///   generator asked for but not saved), `TensorError` (a malformed generator state).
+  /// - Throws: `NNError`: `.stateDictMismatch` or `.invalidStateDict` (model, optimizer,
+  ///   scaler, a scaler or generator asked for but not saved, a malformed generator state, with
+  ///   ReproTensor's `TensorError` as `cause`).
   public func restore(
     model: Module, optimizer: Optimizer, scaler: GradScaler? = nil, generator: Generator? = nil
-  ) throws {
+  ) throws(NNError) {
     try model.loadStateDict(from: modelStateDict)
     try optimizer.loadStateDict(optimizerStateDict)
     if let scaler {
       guard let s = scalerStateDict else {
-        throw TrainingError(.invalidStateDict, "checkpoint has no \"scaler_state_dict\" key")
+        throw NNError(.invalidStateDict, "checkpoint has no \"scaler_state_dict\" key")
       }
       try scaler.loadStateDict(s)
     }
     if let generator {
       guard let r = rngState else {
-        throw TrainingError(.invalidStateDict, "checkpoint has no \"rng_state\" key")
+        throw NNError(.invalidStateDict, "checkpoint has no \"rng_state\" key")
       }
-      try generator.setState(r)
+      do {
+        try generator.setState(r)
+      } catch {
+        throw NNError(.invalidStateDict, "checkpoint \"rng_state\": \(error.message)", cause: error)
+      }
     }
   }
 }

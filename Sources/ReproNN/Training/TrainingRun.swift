@@ -98,13 +98,27 @@ public struct TrainingRun {
 
   /// Runs the recipe, optionally from a file written by an earlier run.
   ///
-  /// - Throws: `ModelSpecError`, `TensorError`, `TrainingError`, `StateDictError`, or
-  ///   `FormatError` for a spec without Linear layers or a malformed resume file.
-  public func run(resumingFrom resume: PickleValue? = nil) throws -> Outcome {
+  /// - Parameters:
+  ///   - resume: a value saved by an earlier run (`{"model", "optimizer", "step", "loss"}`).
+  ///   - onStep: called after each step this call runs with the step's index (counted from 0
+  ///     over the whole run, resumed steps included) and its loss.
+  /// - Returns: the trained model, optimizer, scaler, last loss and the value to save.
+  /// - Throws: `NNError`: `.invalidSpec` for a bad spec, `.invalidArgument` for a negative step
+  ///   count, a batch below 1 or a spec without Linear layers, `.invalidStateDict` or
+  ///   `.stateDictMismatch` for a resume value that does not fit; `TensorError` from the
+  ///   forward and backward passes.
+  public func run(
+    resumingFrom resume: PickleValue? = nil, onStep: (Int, Double) -> Void = { _, _ in }
+  ) throws -> Outcome {
+    guard steps >= 0, batch >= 1 else {
+      throw NNError(
+        .invalidArgument,
+        "training run: steps (\(steps)) must be >= 0 and batch (\(batch)) >= 1")
+    }
     let model = try ModelFactory.make(spec, generator: Generator(seed: seed))
     let linears = model.namedModules().compactMap { $0.module as? Linear }
     guard let first = linears.first, let last = linears.last else {
-      throw FormatError(
+      throw NNError(
         .invalidArgument,
         "repro train feeds randn(batch, in_features): the model needs Linear layers (\(spec) has none)"
       )
@@ -135,8 +149,8 @@ public struct TrainingRun {
     if let resume {
       guard let m = resume["model"], let o = resume["optimizer"], let s = resume["step"]?.int64
       else {
-        throw FormatError(
-          .invalidArgument,
+        throw NNError(
+          .invalidStateDict,
           "resume file must hold {\"model\", \"optimizer\", \"step\", \"loss\"} as `repro train` writes it"
         )
       }
@@ -151,11 +165,12 @@ public struct TrainingRun {
       }
     }
     model.train()
-    for _ in done..<max(done, steps) {
+    for step in done..<max(done, steps) {
       let x = try data.randn(shape: [batch, first.inFeatures])
       let y = try data.randn(shape: [batch, last.outFeatures])
       loss = try TrainingStep.mse(
         model: model, optimizer: opt, scaler: scaler, autocast: amp, x: x, y: y)
+      onStep(step, loss)
     }
     var pairs = [
       PicklePair(.string("model"), model.stateDictValue()),

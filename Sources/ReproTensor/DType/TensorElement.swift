@@ -63,15 +63,10 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  /// Python's repr of the value (`True`, `3`, `0.5`, `nan`, `inf`, `(1+2j)`).
+  /// Python's repr of the value (`True`, `3`, `0.5`, `nan`, `inf`, `(1+2j)`), as
+  /// `PythonRepr.scalar(_:)`.
   public var description: String {
-    switch self {
-    case .bool(let b): b ? "True" : "False"
-    case .int(let i): String(i)
-    case .float(let d): Scalar.pythonRepr(d)
-    case .complex(let re, let im):
-      "(\(Scalar.pythonRepr(re))\(im.sign == .minus ? "-" : "+")\(Scalar.pythonRepr(abs(im)))j)"
-    }
+    PythonRepr.scalar(self)
   }
 
   /// Python's `repr(float)`: shortest round-trip digits, `nan`, `inf`, `-inf`, `1.0`, `1e-05`.

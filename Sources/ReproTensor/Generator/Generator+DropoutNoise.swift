@@ -8,15 +8,7 @@ extension Generator {
   /// - Throws: `.invalidArgument` when `p` is outside [0, 1], `.unsupportedDType` for dtypes
   ///   other than float32 and float64.
   public func dropoutNoise(like x: Tensor, p: Double) throws(TensorError) -> Tensor {
-    guard p >= 0 && p <= 1 else {
-      throw TensorError(
-        .invalidArgument, "dropout probability has to be between 0 and 1, but got \(p)")
-    }
-    guard x.dtype == .float32 || x.dtype == .float64 else {
-      throw TensorError(
-        .unsupportedDType,
-        "dropout is implemented for float32 and float64, not \(x.dtype.pytorchName)")
-    }
+    try Generator.checkDropout(p: p, dtype: x.dtype)
     let strides = x.isNonOverlappingAndDense ? x.strides : Tensor.contiguousStrides(for: x.shape)
     let mask = Tensor(
       unchecked: Storage(byteCount: x.count * x.dtype.elementSize), dtype: x.dtype, shape: x.shape,
@@ -24,5 +16,18 @@ extension Generator {
     if p == 1 || x.count == 0 { return mask }
     try fillBernoulli(mask, p: 1 - p)
     return try mask.div(1 - p)
+  }
+
+  /// The checks of `dropout` and `dropoutNoise`: `p` in [0, 1], a float32 or float64 input.
+  static func checkDropout(p: Double, dtype: DType) throws(TensorError) {
+    guard p >= 0 && p <= 1 else {
+      throw TensorError(
+        .invalidArgument, "dropout probability has to be between 0 and 1, but got \(p)")
+    }
+    guard dtype == .float32 || dtype == .float64 else {
+      throw TensorError(
+        .unsupportedDType,
+        "dropout is implemented for float32 and float64, not \(dtype.pytorchName)")
+    }
   }
 }

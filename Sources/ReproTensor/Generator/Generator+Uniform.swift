@@ -111,15 +111,7 @@ extension Generator {
   /// - Throws: `TensorError` (`invalidArgument` when `p` is outside [0, 1], `unsupportedDType`
   ///   for dtypes other than float32 and float64).
   public func dropout(_ x: Tensor, p: Double, training: Bool = true) throws(TensorError) -> Tensor {
-    guard p >= 0 && p <= 1 else {
-      throw TensorError(
-        .invalidArgument, "dropout probability has to be between 0 and 1, but got \(p)")
-    }
-    guard x.dtype == .float32 || x.dtype == .float64 else {
-      throw TensorError(
-        .unsupportedDType,
-        "dropout is implemented for float32 and float64, not \(x.dtype.pytorchName)")
-    }
+    try Generator.checkDropout(p: p, dtype: x.dtype)
     if p == 0 || !training || x.count == 0 { return x.copied() }
     let n = x.count
     // empty_like(x) keeps x's strides when x is non-overlapping and dense, so the mask is drawn

@@ -39,10 +39,11 @@ extension Tensor {
     return (input.shape[0], input.shape[1], input.shape.dropFirst(2).reduce(1, *))
   }
 
-  private static func checkChannels(_ t: Tensor?, _ c: Int, _ name: String, _ op: String)
+  /// Checks that each of the named per-channel tensors present has `c` elements.
+  private static func checkChannels(_ tensors: [(Tensor?, String)], _ c: Int, _ op: String)
     throws(TensorError)
   {
-    if let t, t.count != c {
+    for case (let t?, let name) in tensors where t.count != c {
       throw TensorError(
         .shapeMismatch, "\(op): \(name) has \(t.count) elements, expected \(c) (one per channel)")
     }
@@ -62,12 +63,12 @@ extension Tensor {
   ) throws(TensorError) -> BatchNormResult {
     let op = "batch_norm"
     let (n, c, inner) = try batchNormLayout(input, op)
-    for (t, name) in [
-      (weight, "weight"), (bias, "bias"), (runningMean, "running_mean"),
-      (runningVar, "running_var"),
-    ] {
-      try checkChannels(t, c, name, op)
-    }
+    try checkChannels(
+      [
+        (weight, "weight"), (bias, "bias"), (runningMean, "running_mean"),
+        (runningVar, "running_var"),
+      ],
+      c, op)
     let count = n * inner
     guard count > 1 else {
       throw TensorError(
@@ -131,12 +132,12 @@ extension Tensor {
   ) throws(TensorError) -> Tensor {
     let op = "batch_norm"
     let (n, c, inner) = try batchNormLayout(input, op)
-    for (t, name) in [
-      (weight, "weight"), (bias, "bias"), (runningMean, "running_mean"),
-      (runningVar, "running_var"),
-    ] {
-      try checkChannels(t, c, name, op)
-    }
+    try checkChannels(
+      [
+        (weight, "weight"), (bias, "bias"), (runningMean, "running_mean"),
+        (runningVar, "running_var"),
+      ],
+      c, op)
     func run<C: KernelFloat>(_: C.Type) -> Tensor {
       let mean = runningMean.kernelValues(C.self)
       let invstd = runningVar.kernelValues(C.self).map {
@@ -197,9 +198,7 @@ extension Tensor {
       throw TensorError(
         .shapeMismatch, "\(op): grad_output \(gradOutput.shape) differs from input \(input.shape)")
     }
-    try checkChannels(weight, c, "weight", op)
-    try checkChannels(mean, c, "mean", op)
-    try checkChannels(invstd, c, "invstd", op)
+    try checkChannels([(weight, "weight"), (mean, "mean"), (invstd, "invstd")], c, op)
     let count = n * inner
     func run<C: KernelFloat>(_: C.Type) -> (Tensor?, Tensor?, Tensor?) {
       let m = mean.kernelValues(C.self)
