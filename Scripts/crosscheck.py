@@ -12,7 +12,8 @@ For every file of Golden/pytorch/interop, Golden/pytorch/gpu and Golden/pytorch/
   3. flat state dicts: `repro convert FILE OUT.safetensors --to safetensors` loads with
      safetensors.torch.load_file to the same tensors, and is byte-identical to safetensors' own save_file;
      where save_file refuses shared tensors, Repro does what save_model does (same bytes, or a refusal);
-  4. `repro convert FILE OUT.pt --dtype float16|bfloat16` equals torch's own `.half()`/`.bfloat16()` bitwise;
+  4. `repro convert FILE OUT.pt --dtype float16|bfloat16|float8_e4m3fn|float8_e8m0fnu` equals torch's own
+     `.to(dtype)` of every floating tensor bitwise;
   5. whole-module files re-saved by Repro load with weights_only=False into a module that runs forward
      and gives the source module's outputs.
 Prints one line per failure and ends with `crosscheck: N passed, M failed`.
@@ -249,7 +250,7 @@ def check_case(c: Checker, path: str, expected: dict, tmp: str) -> None:
 
     # 4. dtype casts
     if not whole and any(e.get("dtype") == "float32" for e in expected["entries"]):
-        for dtype in ["float16", "bfloat16"]:
+        for dtype in ["float16", "bfloat16", "float8_e4m3fn", "float8_e8m0fnu"]:
             out = os.path.join(tmp, f"cast_{dtype}_{os.path.basename(src)}")
             if fmt == "safetensors":
                 out += ".safetensors"

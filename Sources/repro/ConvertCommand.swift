@@ -30,7 +30,7 @@ struct ConvertCommand: ParsableCommand {
   var to: CheckpointFormat?
 
   @Option(help: "Cast every floating-point tensor to this dtype, as tensor.to(dtype) does.")
-  var dtype: FloatingDTypeChoice?
+  var dtype: CastDTypeChoice?
 
   @Option(
     help: ArgumentHelp(

@@ -95,9 +95,14 @@ import Testing
       "--dtype", "float8",
     ])
     #expect(r.status == 64)
+    let choices = [
+      "float32", "float16", "bfloat16", "float64", "float8_e4m3fn", "float8_e5m2",
+      "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu",
+    ]
     #expect(
       r.stderr.contains(
-        "Error: The value 'float8' is invalid for '--dtype <dtype>'. Please provide one of 'float32', 'float16', 'bfloat16' or 'float64'."
+        "Error: The value 'float8' is invalid for '--dtype <dtype>'. Please provide one of the following:\n"
+          + choices.map { "  - \($0)\n" }.joined()
       ), "\(r.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out.path))
   }

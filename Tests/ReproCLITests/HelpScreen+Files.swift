@@ -69,7 +69,8 @@ extension HelpScreen {
                               safetensors)
       --dtype <dtype>         Cast every floating-point tensor to this dtype, as
                               tensor.to(dtype) does. (values: float32, float16,
-                              bfloat16, float64)
+                              bfloat16, float64, float8_e4m3fn, float8_e5m2,
+                              float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
       --strip-prefix <prefix> Remove this prefix from state-dict keys (e.g. module.
                               left by DataParallel).
       --add-prefix <prefix>   Add this prefix to every state-dict key.

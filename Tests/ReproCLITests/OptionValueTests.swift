@@ -54,6 +54,8 @@ import Testing
     #expect(
       Set(FloatingDTypeChoice.allCases.map(\.dtype)).count == FloatingDTypeChoice.allCases.count)
     #expect(FloatingDTypeChoice.allCases.allSatisfy { $0.dtype.pytorchName == $0.rawValue })
+    #expect(Set(CastDTypeChoice.allCases.map(\.dtype)).count == CastDTypeChoice.allCases.count)
+    #expect(CastDTypeChoice.allCases.allSatisfy { $0.dtype.pytorchName == $0.rawValue })
     #expect(AutocastDTypeChoice.allCases.allSatisfy { $0.dtype.pytorchName == $0.rawValue })
     #expect(RandomDTypeChoice.allCases.allSatisfy { $0.dtype.pytorchName == $0.rawValue })
     #expect(Set(RandomDTypeChoice.allCases.map(\.dtype)).count == RandomDTypeChoice.allCases.count)

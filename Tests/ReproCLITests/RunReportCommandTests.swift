@@ -85,7 +85,7 @@ import Testing
     #expect(none.stderr.hasPrefix("repro report: no results given"))
     let empty = try ReproBinary.run(["report", "--from", dir.path])
     #expect(empty.status == 2)
-    #expect(empty.stderr == "repro report: \(dir.path): the folder holds no .json results\n")
+    #expect(empty.stderr == "repro report: io: \(dir.path): the folder holds no .json results\n")
   }
 
   @Test func badShardsAndThreadsAreUsageErrors() throws {

@@ -101,9 +101,9 @@ import Testing
     },
     Case(
       name: "valid dtype ReproTensor lacks", code: .unsupported,
-      message: p + "tensor `0.bias` has dtype F8_E4M3, which ReproTensor does not support"
+      message: p + "tensor `0.bias` has dtype F4, which ReproTensor does not support"
     ) { h, d in
-      file(replacing(h, "\"F32\",\"shape\":[4]", "\"F8_E4M3\",\"shape\":[16]"), d)
+      file(replacing(h, "\"F32\",\"shape\":[4]", "\"F4\",\"shape\":[32]"), d)
     },
     Case(
       name: "negative shape", code: .corrupt,

@@ -57,14 +57,18 @@ struct AssertCloseVectors: Decodable {
   var torch: String
   var pairs: [AssertClosePair]
 
-  static let all: [AssertClosePair] = {
-    let url = Repository.golden("pytorch/comparison/assert_close.json")
+  /// The pairs of Scripts/make_comparison_vectors.py (assert_close.json, the 12 classic dtypes)
+  /// and of Scripts/make_float8_vectors.py (assert_close_new_dtypes.json: float8, uint16/32/64,
+  /// complex32).
+  static let all: [AssertClosePair] = ["assert_close", "assert_close_new_dtypes"].flatMap {
+    name -> [AssertClosePair] in
+    let url = Repository.golden("pytorch/comparison/\(name).json")
     do {
       return try TestJSON.decode(AssertCloseVectors.self, from: url).pairs
     } catch {
       fatalError("cannot read \(url.path): \(error)")
     }
-  }()
+  }
 }
 
 @Suite("torch.testing.assert_close as the oracle")

@@ -52,7 +52,7 @@ import Testing
     #expect {
       try RunResult.merged(contentsOf: [scratch])
     } throws: { e in
-      (e as? HarnessError)?.description == "\(scratch.path): the folder holds no .json results"
+      (e as? HarnessError)?.description == "io: \(scratch.path): the folder holds no .json results"
     }
     let shards = try SampleResults.writeShards(
       to: scratch.appendingPathComponent("r"), scratch: scratch)
@@ -67,7 +67,7 @@ import Testing
     #expect {
       try run.writeReports(html: unwritable)
     } throws: { e in
-      (e as? HarnessError)?.code == .io && "\(e)".hasPrefix("\(unwritable.path): ")
+      (e as? HarnessError)?.code == .io && "\(e)".hasPrefix("io: \(unwritable.path): ")
     }
   }
 }

@@ -18,6 +18,7 @@ extension Inventory {
           d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : Scalar.pythonRepr(d)
         )
       case .int(let v): out.append(String(v))
+      case .uint(let v): out.append(String(v))
       case .bool(let b): out.append(b ? "1" : "0")
       case .complex(let re, _): out.append(Scalar.pythonRepr(re))
       }

@@ -503,30 +503,41 @@ public struct Pickler {
     put()
   }
 
+  /// Writes the persistent id of `t`'s storage.
+  ///
+  /// The classic dtypes name their typed storage
+  /// class (`torch.FloatStorage`, element count in the dtype's elements); the dtypes of
+  /// `DType.usesUntypedStorage` name `torch.storage.UntypedStorage` with the byte count, and
+  /// count as uint8 when torch checks that views of one storage share a dtype.
   private mutating func saveStoragePID(_ t: Tensor) throws(FormatError) {
     let id = ObjectIdentifier(t.storage)
+    let storageDType: DType = t.dtype.usesUntypedStorage ? .uint8 : t.dtype
     var entry: (key: String, memoIndex: Int?, dtype: DType)
     if let e = storageKeys[id] {
-      guard e.dtype == t.dtype else {
+      guard e.dtype == storageDType else {
         throw FormatError(
           .invalidArgument,
-          "Cannot save multiple tensors or storages that view the same data as different types (\(e.dtype.pytorchName) and \(t.dtype.pytorchName), storage key \(e.key))"
+          "Cannot save multiple tensors or storages that view the same data as different types (\(e.dtype.pytorchName) and \(storageDType.pytorchName), storage key \(e.key))"
         )
       }
       entry = e
     } else {
-      guard t.storage.byteCount % t.dtype.elementSize == 0 else {
+      guard t.storage.byteCount % storageDType.elementSize == 0 else {
         throw FormatError(
           .invalidArgument,
           "storage of \(t.storage.byteCount) bytes is not a whole number of \(t.dtype.pytorchName) elements"
         )
       }
-      entry = (String(storageKeys.count), nil, t.dtype)
+      entry = (String(storageKeys.count), nil, storageDType)
       storageOrder.append(t.storage)
     }
     out.append(0x28)  // MARK
     saveString("storage", shared: true)
-    saveGlobal("torch", t.dtype.storageClassName)
+    if t.dtype.usesUntypedStorage {
+      saveGlobal("torch.storage", "UntypedStorage")
+    } else {
+      saveGlobal("torch", t.dtype.storageClassName)
+    }
     if let idx = entry.memoIndex {
       get(idx)
     } else {
@@ -536,7 +547,7 @@ public struct Pickler {
     storageKeys[id] = entry
     let location = t.device.description
     saveString(location, shared: !location.contains(":") || options.memoizesDeviceLocations)
-    saveInt(Int64(t.storage.byteCount / t.dtype.elementSize))
+    saveInt(Int64(t.storage.byteCount / storageDType.elementSize))
     out.append(0x74)  // TUPLE
     put()
     out.append(0x51)  // BINPERSID
@@ -545,7 +556,10 @@ public struct Pickler {
   private mutating func saveTensor(_ t: Tensor, requiresGrad: Bool? = nil) throws(FormatError)
     -> Int
   {
-    saveGlobal("torch._utils", "_rebuild_tensor_v2")
+    // torch 2.13's Tensor.__reduce_ex__: `_rebuild_tensor_v3(..., dtype)` for the dtypes it
+    // stores untyped, `_rebuild_tensor_v2` for the others.
+    let untyped = t.dtype.usesUntypedStorage
+    saveGlobal("torch._utils", untyped ? "_rebuild_tensor_v3" : "_rebuild_tensor_v2")
     out.append(0x28)
     try saveStoragePID(t)
     saveInt(Int64(t.storageOffset))
@@ -553,6 +567,7 @@ public struct Pickler {
     _ = try saveTuple(t.strides.map { .int(Int64($0)) })
     out.append((requiresGrad ?? t.requiresGrad) ? 0x88 : 0x89)
     newOrderedDict()  // backward_hooks
+    if untyped { saveGlobal("torch", t.dtype.pytorchName) }
     out.append(0x74)
     put()
     out.append(0x52)

@@ -89,7 +89,7 @@ extension SafeTensorsFile {
       guard e.end - e.begin == e.byteCount else {
         throw FormatError(
           .corrupt,
-          "safetensors: invalid shape, data type, or offset for tensor `\(e.name)`: shape \(e.shape) of \(e.dtype.safetensorsName) needs \(e.byteCount) bytes but data_offsets [\(e.begin), \(e.end)] hold \(e.end - e.begin)"
+          "safetensors: invalid shape, data type, or offset for tensor `\(e.name)`: shape \(e.shape) of \(e.dtype.safetensorsName ?? e.dtype.pytorchName) needs \(e.byteCount) bytes but data_offsets [\(e.begin), \(e.end)] hold \(e.end - e.begin)"
         )
       }
       expectedBegin = e.end

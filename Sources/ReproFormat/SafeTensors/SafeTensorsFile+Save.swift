@@ -10,8 +10,9 @@ extension SafeTensorsFile {
   /// Layout: the 8-byte little-endian header length; the compact JSON header (`__metadata__`
   /// first when not empty, then each tensor as `{"dtype":…,"shape":[…],"data_offsets":[b,e]}`),
   /// padded with spaces to a multiple of 8; then the tensors' bytes. Tensors are ordered by dtype
-  /// (safetensors' enum order, descending: I64, F64, C64, F32, I32, BF16, F16, I16, I8, U8,
-  /// BOOL), then by name compared as UTF-8 bytes.
+  /// (safetensors' enum order, descending: U64, I64, F64, C64, F32, U32, I32, BF16, F16, U16,
+  /// I16, F8_E5M2FNUZ, F8_E4M3FNUZ, F8_E8M0, F8_E4M3, F8_E5M2, I8, U8, BOOL), then by name
+  /// compared as UTF-8 bytes.
   ///
   /// Differences from `save_file`, on purpose: non-contiguous tensors are written as their
   /// contiguous copy (save_file raises `ValueError`; its `save_model` does the same as here);
@@ -21,7 +22,7 @@ extension SafeTensorsFile {
   /// - Returns: the bytes of the file.
   /// - Throws: `FormatError.Code.invalidArgument` for duplicate names or tensors whose
   ///   storage bytes overlap (safetensors refuses shared memory), `.unsupported` for complex128
-  ///   (safetensors has no such dtype).
+  ///   and complex32 (safetensors has no such dtype).
   public func serialized() throws(FormatError) -> [UInt8] {
     let (header, ordered, dataSize) = try layout()
     var out: [UInt8] = []
@@ -66,7 +67,8 @@ extension SafeTensorsFile {
       let size = tensor.count * tensor.dtype.elementSize
       separator()
       SafeTensorsFile.appendJSONString(name, to: &header)
-      header += Array(":{\"dtype\":\"\(tensor.dtype.safetensorsName)\",\"shape\":[".utf8)
+      header += Array(
+        ":{\"dtype\":\"\(tensor.dtype.safetensorsName ?? "")\",\"shape\":[".utf8)
       header += Array(tensor.shape.map(String.init).joined(separator: ",").utf8)
       header += Array("],\"data_offsets\":[\(offset),\(offset + size)]}".utf8)
       offset += size

@@ -20,6 +20,8 @@ struct ElementwiseDifference {
   var bitwiseMismatchCount = 0
   /// Flat index of the first element whose bytes differ.
   var firstBitwiseMismatch: Int?
+  /// The first element that is not close (or not equal), in row-major order.
+  var firstMismatch: Int?
 
   /// PyTorch's greatest absolute difference over the mismatches (matches count as 0; NaN wins).
   var greatestAbsolute: Difference = .real(0)
@@ -96,8 +98,12 @@ struct ElementwiseDifference {
           unsafe compareComplex(ra, re, single: true, tolerance: tolerance, equalNaN: equalNaN)
         case .complex128:
           unsafe compareComplex(ra, re, single: false, tolerance: tolerance, equalNaN: equalNaN)
-        case .int8, .uint8, .int16, .int32, .int64, .bool:
+        case .int8, .uint8, .int16, .int32, .int64, .bool, .uint16, .uint32, .uint64:
           compareIntegers(actual: actual, expected: expected, tolerance: tolerance)
+        case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU:
+          unsafe compareFloat8(ra, re, dtype: dtype, tolerance: tolerance, equalNaN: equalNaN)
+        case .complex32:
+          unsafe compareComplexHalf(ra, re, tolerance: tolerance, equalNaN: equalNaN)
         }
       }
     }
@@ -116,7 +122,10 @@ struct ElementwiseDifference {
     index i: Int, matches: Bool, absolute: Difference, relative: Double, bothNaN: Bool, ulp: UInt64?
   ) {
     // assert_close zeroes the matches, then takes torch.max over every element.
-    if !matches { mismatchCount += 1 }
+    if !matches {
+      mismatchCount += 1
+      if firstMismatch == nil { firstMismatch = i }
+    }
     let maskedAbsolute: Difference =
       matches ? (absolute.integerValue == nil ? .real(0) : .integer(0)) : absolute
     let maskedRelative = matches ? 0 : relative
@@ -198,6 +207,39 @@ struct ElementwiseDifference {
     }
   }
 
+  /// float8 values compared as their float32 values (exact in float32); the ULP distance counts
+  /// the 8-bit patterns between them (sign-magnitude; e8m0fnu has no sign).
+  private mutating func compareFloat8(
+    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, dtype: DType,
+    tolerance: Tolerance, equalNaN: Bool
+  ) {
+    let rtol = Float(tolerance.relative)
+    let atol = Float(tolerance.absolute)
+    let signMask: UInt64 = dtype == .float8E8M0FNU ? 0 : 0x80
+    for i in 0..<count {
+      let (xb, yb) = unsafe (ra[i], re[i])
+      let x = Float8Codec.float(fromBits: xb, of: dtype)
+      let y = Float8Codec.float(fromBits: yb, of: dtype)
+      let bothNaN = x.isNaN && y.isNaN
+      var close = x == y || (equalNaN && bothNaN)
+      let absDiff = Swift.abs(x - y)
+      if !close && !tolerance.isExact {
+        close = absDiff.isFinite && absDiff <= Swift.abs(rtol * y) + atol
+      }
+      let ulp: UInt64?
+      if x.isNaN || y.isNaN {
+        ulp = bothNaN ? 0 : nil
+      } else {
+        let (a, b) = (UInt64(xb), UInt64(yb))
+        let (ma, mb) = (a & ~signMask, b & ~signMask)
+        ulp = (a & signMask) == (b & signMask) ? (ma > mb ? ma - mb : mb - ma) : ma + mb
+      }
+      record(
+        index: i, matches: close, absolute: .real(Double(absDiff)),
+        relative: Double(absDiff / Swift.abs(y)), bothNaN: bothNaN, ulp: ulp)
+    }
+  }
+
   private mutating func compareDoubles(
     _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, tolerance: Tolerance, equalNaN: Bool
   ) {
@@ -265,6 +307,47 @@ struct ElementwiseDifference {
     }
   }
 
+  /// complex32 as torch computes on it: every operation in float32, rounded to float16
+  /// (`|a - e|`, `|e|` and their ratio are float16 values; the allowed error
+  /// `atol + |rtol * e|` likewise, with rtol rounded to float16).
+  private mutating func compareComplexHalf(
+    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, tolerance: Tolerance,
+    equalNaN: Bool
+  ) {
+    func h(_ x: Float) -> Float {
+      HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: x))
+    }
+    func part(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> (Float, UInt64) {
+      let bits = unsafe raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+      return (HalfPrecision.float(fromFloat16Bits: bits), UInt64(bits))
+    }
+    let layout = FloatLayout(.float16)
+    for i in 0..<count {
+      let (xr, xrBits) = unsafe part(ra, i * 4)
+      let (xi, xiBits) = unsafe part(ra, i * 4 + 2)
+      let (yr, yrBits) = unsafe part(re, i * 4)
+      let (yi, yiBits) = unsafe part(re, i * 4 + 2)
+      let xNaN = xr.isNaN || xi.isNaN
+      let yNaN = yr.isNaN || yi.isNaN
+      var close = (xr == yr && xi == yi) || (equalNaN && xNaN && yNaN)
+      let d = h(Self.hypotFloat(h(xr - yr), h(xi - yi)))
+      let magnitude = h(Self.hypotFloat(yr, yi))
+      if !close && !tolerance.isExact {
+        let rtol = h(Float(tolerance.relative))
+        let allowed = h(Float(tolerance.absolute) + h(Self.hypotFloat(h(rtol * yr), h(rtol * yi))))
+        close = d.isFinite && d <= allowed
+      }
+      let ulp: UInt64? =
+        switch (layout.ulpDistance(xrBits, yrBits), layout.ulpDistance(xiBits, yiBits)) {
+        case (let r?, let m?): Swift.max(r, m)
+        default: nil
+        }
+      record(
+        index: i, matches: close, absolute: .real(Double(d)), relative: Double(h(d / magnitude)),
+        bothNaN: xNaN && yNaN, ulp: ulp)
+    }
+  }
+
   private static func loadComplex(
     _ raw: UnsafeRawBufferPointer, _ i: Int, single: Bool
   ) -> (Double, Double, UInt64, UInt64) {
@@ -319,6 +402,8 @@ struct ElementwiseDifference {
       switch $0 {
       case .bool(let b): b ? 1 : 0
       case .int(let i): i
+      // assert_close upcasts integers with `.to(torch.int64)`: uint64 wraps.
+      case .uint(let u): Int64(bitPattern: u)
       case .float(let d): Int64(d)
       case .complex(let re, _): Int64(re)
       }

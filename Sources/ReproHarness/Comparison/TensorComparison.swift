@@ -69,7 +69,7 @@ public enum TensorComparison {
     } else if a.rank == 0 {
       result.summary = scalarSummary(actual: a.item(), expected: e.item(), tolerance: tolerance)
     } else {
-      result.summary = tensorSummary(diff, shape: a.shape, tolerance: tolerance)
+      result.summary = tensorSummary(diff, dtype: a.dtype, shape: a.shape, tolerance: tolerance)
     }
     result.details = details(diff, figures: figures, shape: a.shape)
     return result
@@ -110,10 +110,20 @@ public enum TensorComparison {
 
   // MARK: - Messages
 
-  /// `make_tensor_mismatch_msg`.
+  /// `make_tensor_mismatch_msg`; for float8 tensors its `_make_bitwise_mismatch_msg` (torch
+  /// reports no differences for 1-byte floats, only the first mismatched index).
   private static func tensorSummary(
-    _ d: ElementwiseDifference, shape: [Int], tolerance: Tolerance
+    _ d: ElementwiseDifference, dtype: DType, shape: [Int], tolerance: Tolerance
   ) -> String {
+    if dtype.isFloat8 {
+      let first = d.firstMismatch.map { PythonRepr.tuple(unravel($0, shape)) } ?? "()"
+      return """
+        Tensor-likes are not 'equal'!
+
+        Mismatched elements: \(d.mismatchCount) / \(d.count) (\(Self.percent(Double(d.mismatchCount) / Double(d.count))))
+        The first mismatched element is at index \(first).
+        """
+    }
     let equality = tolerance.isExact
     func allowed(_ tol: Double) -> String {
       equality ? "" : " (up to \(PythonRepr.float(tol)) allowed)"
@@ -152,7 +162,7 @@ public enum TensorComparison {
       // Python ints: exact magnitude of the difference, true division for the ratio.
       let x = integer(actual)
       let y = integer(expected)
-      let magnitude = x >= y ? UInt64(bitPattern: x &- y) : UInt64(bitPattern: y &- x)
+      let magnitude = x >= y ? x - y : y - x
       absText = String(magnitude)
       rel = y == 0 ? .infinity : Double(magnitude) / Double(y.magnitude)
     }
@@ -170,11 +180,13 @@ public enum TensorComparison {
     return (s.doubleValue, 0)
   }
 
-  private static func integer(_ s: Scalar) -> Int64 {
+  /// A scalar as a Python int (uint64 values above `Int64.max` included).
+  private static func integer(_ s: Scalar) -> Int128 {
     switch s {
     case .bool(let b): b ? 1 : 0
-    case .int(let i): i
-    default: Int64(s.doubleValue)
+    case .int(let i): Int128(i)
+    case .uint(let u): Int128(u)
+    default: Int128(Int64(s.doubleValue))
     }
   }
 

@@ -13,6 +13,15 @@ public import ReproTensor
 /// | float32, complex64    | 1.3e-6 | 1e-5  |
 /// | float64, complex128   | 1e-7   | 1e-7  |
 /// | integers, bool        | 0      | 0     |
+/// | complex32             | 1e-3   | 1e-5  |
+/// | float8 (5 formats), uint16/32/64 | 0 | 0 |
+///
+/// torch's table has no entry for the float8 formats and the wide unsigned types, so its
+/// `default_tolerances` gives them `(0.0, 0.0)`: `assert_close` compares them for equality (NaN
+/// equal to NaN with `equal_nan`), and reports float8 mismatches as "Tensor-likes are not
+/// 'equal'!" with the first mismatched index and no differences. Repro follows that rather than
+/// invent a tolerance; pass one explicitly to compare float8 values approximately (the values
+/// are then compared as float32, `|a - e| <= atol + rtol * |e|`).
 ///
 /// ```swift
 /// Tolerance.default(for: .float16)               // rtol 0.001, atol 1e-05
@@ -48,7 +57,9 @@ public struct Tolerance: Sendable, Hashable, Codable {
     case .bfloat16: Tolerance(relative: 0.016, absolute: 1e-5)
     case .float32, .complex64: Tolerance(relative: 1.3e-6, absolute: 1e-5)
     case .float64, .complex128: Tolerance(relative: 1e-7, absolute: 1e-7)
-    case .int8, .uint8, .int16, .int32, .int64, .bool: .exact
+    case .complex32: Tolerance(relative: 0.001, absolute: 1e-5)
+    case .int8, .uint8, .int16, .int32, .int64, .bool, .uint16, .uint32, .uint64: .exact
+    case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU: .exact
     }
   }
 

@@ -127,6 +127,7 @@ public enum PythonRepr {
     switch s {
     case .bool(let b): bool(b)
     case .int(let i): String(i)
+    case .uint(let u): String(u)
     case .float(let d): float(d)
     case .complex(let re, let im): complex(real: re, imaginary: im)
     }

@@ -50,6 +50,27 @@ public enum ScalarCodec {
     case .bool:
       unsafe raw.storeBytes(
         of: UInt8(bool(value) ? 1 : 0), toByteOffset: byteOffset, as: UInt8.self)
+    case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU:
+      // c10's float8 constructors take a float: every source rounds to float32 first.
+      unsafe raw.storeBytes(
+        of: Float8Codec.bits(from: float(value), as: dtype), toByteOffset: byteOffset,
+        as: UInt8.self)
+    case .uint16:
+      unsafe raw.storeBytes(
+        of: UInt16(truncatingIfNeeded: int32(value)), toByteOffset: byteOffset, as: UInt16.self)
+    case .uint32:
+      unsafe raw.storeBytes(
+        of: UInt32(truncatingIfNeeded: int64(value)), toByteOffset: byteOffset, as: UInt32.self)
+    case .uint64:
+      unsafe raw.storeBytes(of: uint64(value), toByteOffset: byteOffset, as: UInt64.self)
+    case .complex32:
+      // Each part rounds to float32, then to float16 (c10::complex<c10::Half>).
+      var (re, im) = (float(value), Float(0))
+      if case .complex(let r, let i) = value { (re, im) = (Float(r), Float(i)) }
+      unsafe raw.storeBytes(
+        of: HalfPrecision.float16Bits(from: re), toByteOffset: byteOffset, as: UInt16.self)
+      unsafe raw.storeBytes(
+        of: HalfPrecision.float16Bits(from: im), toByteOffset: byteOffset + 2, as: UInt16.self)
     }
   }
 
@@ -84,6 +105,20 @@ public enum ScalarCodec {
     case .int32: return unsafe .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: Int32.self)))
     case .int64: return unsafe .int(raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
     case .bool: return unsafe .bool(raw.loadUnaligned(fromByteOffset: at, as: UInt8.self) != 0)
+    case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU:
+      let bits = unsafe raw.loadUnaligned(fromByteOffset: at, as: UInt8.self)
+      return .float(Double(Float8Codec.float(fromBits: bits, of: dtype)))
+    case .uint16: return unsafe .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+    case .uint32: return unsafe .int(Int64(raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+    case .uint64:
+      let u = unsafe raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+      return u <= UInt64(Int64.max) ? .int(Int64(u)) : .uint(u)
+    case .complex32:
+      let re = unsafe raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)
+      let im = unsafe raw.loadUnaligned(fromByteOffset: at + 2, as: UInt16.self)
+      return .complex(
+        real: Double(HalfPrecision.float(fromFloat16Bits: re)),
+        imaginary: Double(HalfPrecision.float(fromFloat16Bits: im)))
     }
   }
 
@@ -93,6 +128,7 @@ public enum ScalarCodec {
     switch v {
     case .float(let d): d
     case .int(let i): Double(i)
+    case .uint(let u): Double(u)
     case .bool(let b): b ? 1 : 0
     case .complex(let re, _): re
     }
@@ -104,6 +140,7 @@ public enum ScalarCodec {
     switch v {
     case .float(let d): Float(d)
     case .int(let i): Float(i)
+    case .uint(let u): Float(u)
     case .bool(let b): b ? 1 : 0
     case .complex(let re, _): Float(re)
     }
@@ -120,6 +157,7 @@ public enum ScalarCodec {
   public static func int64(_ v: Scalar) -> Int64 {
     switch v {
     case .int(let i): return i
+    case .uint(let u): return Int64(bitPattern: u)
     case .bool(let b): return b ? 1 : 0
     case .float(let d), .complex(let d, _):
       // Exactly representable bounds: [-2^63, 2^63).
@@ -136,11 +174,42 @@ public enum ScalarCodec {
   public static func int32(_ v: Scalar) -> Int32 {
     switch v {
     case .int(let i): return Int32(truncatingIfNeeded: i)
+    case .uint(let u): return Int32(truncatingIfNeeded: u)
     case .bool(let b): return b ? 1 : 0
     case .float(let d), .complex(let d, _):
       guard d.isFinite, d > -2_147_483_649.0, d < 2_147_483_648.0 else { return .min }
       return Int32(d.rounded(.towardZero))
     }
+  }
+
+  /// The value as a uint64, as x86-64's `static_cast<uint64_t>` of a double: integers keep their
+  /// 64 low bits; a float below 2^63 (NaN and negatives included) truncates as `int64(_:)` and
+  /// keeps the bits (NaN → 2^63); from 2^63 up it subtracts 2^63, truncates and flips the top
+  /// bit (2^64 and above, +inf → 0).
+  @inlinable
+  public static func uint64(_ v: Scalar) -> UInt64 {
+    switch v {
+    case .uint(let u): return u
+    case .float(let d), .complex(let d, _):
+      let twoTo63 = 9_223_372_036_854_775_808.0
+      if d >= twoTo63 {
+        return UInt64(bitPattern: int64(.float(d - twoTo63))) ^ (1 << 63)
+      }
+      return UInt64(bitPattern: int64(v))
+    default: return UInt64(bitPattern: int64(v))
+    }
+  }
+
+  /// The value as a uint32 the way PyTorch's vectorised float → uint32 copy computes it (AVX2):
+  /// below 2^31 (NaN included) a 32-bit truncation whose invalid result is `0x80000000`; from
+  /// 2^31 up the truncation of `x - 2^31` with the top bit flipped, so 2^32 and above give 0.
+  @inlinable
+  public static func uint32Vectorized(_ v: Scalar) -> UInt32 {
+    let d = double(v)
+    if d >= 2_147_483_648.0 {
+      return UInt32(bitPattern: int32(.float(d - 2_147_483_648.0))) ^ 0x8000_0000
+    }
+    return UInt32(bitPattern: int32(.float(d)))
   }
 
   /// The value as a bool: `x != 0`; NaN is true, -0.0 is false.
@@ -149,6 +218,7 @@ public enum ScalarCodec {
     switch v {
     case .bool(let b): b
     case .int(let i): i != 0
+    case .uint(let u): u != 0
     case .float(let d): d != 0 || d.isNaN
     case .complex(let re, let im): re != 0 || im != 0 || re.isNaN || im.isNaN
     }

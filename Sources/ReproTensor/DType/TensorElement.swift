@@ -44,12 +44,27 @@ extension Bool: TensorElement {
   /// `.bool`.
   public static var dtype: DType { .bool }
 }
+extension UInt16: TensorElement {
+  /// `.uint16`.
+  public static var dtype: DType { .uint16 }
+}
+extension UInt32: TensorElement {
+  /// `.uint32`.
+  public static var dtype: DType { .uint32 }
+}
+extension UInt64: TensorElement {
+  /// `.uint64`.
+  public static var dtype: DType { .uint64 }
+}
 
-/// One element of any dtype, widened losslessly: floats to `Double` (float16, bfloat16 and
-/// float32 are exact in a double), integers to `Int64`, complex as a pair of doubles.
+/// One element of any dtype, widened losslessly: floats to `Double` (float8, float16, bfloat16
+/// and float32 are exact in a double), integers to `Int64` (uint64 values above `Int64.max` to
+/// `UInt64`), complex as a pair of doubles.
 public enum Scalar: Sendable, Hashable, CustomStringConvertible {
   case bool(Bool)
   case int(Int64)
+  /// A uint64 element above `Int64.max` (smaller ones are `.int`), a Python int.
+  case uint(UInt64)
   case float(Double)
   case complex(real: Double, imaginary: Double)
 
@@ -58,6 +73,7 @@ public enum Scalar: Sendable, Hashable, CustomStringConvertible {
     switch self {
     case .bool(let b): b ? 1 : 0
     case .int(let i): Double(i)
+    case .uint(let u): Double(u)
     case .float(let d): d
     case .complex(let re, _): re
     }

@@ -70,7 +70,8 @@ extension Generator {
   /// - Throws: `TensorError` (`invalidArgument` when `p` is outside [0, 1], `unsupportedDType`
   ///   for complex tensors).
   public func fillBernoulli(_ tensor: Tensor, p: Double) throws(TensorError) {
-    let dtypes: Set<DType> = Set(DType.allCases.filter { !$0.isComplex })
+    let dtypes: Set<DType> = Set(
+      DType.allCases.filter { !$0.isComplex && !$0.usesUntypedStorage })
     try tensor.checkRandomOutput("bernoulli_", dtypes: dtypes)
     guard p >= 0 && p <= 1 else {
       throw TensorError(.invalidArgument, "bernoulli_ expects p to be in [0, 1], but got p=\(p)")

@@ -222,8 +222,9 @@ extension Tensor {
       case .bool:
         let p = unsafe base.assumingMemoryBound(to: UInt8.self)
         forEachStorageIndex { unsafe out.append(C(kernelInt: p[$0] != 0 ? 1 : 0)) }
-      case .complex64, .complex128:
-        preconditionFailure("kernelValues on a complex tensor; callers must check first")
+      case .complex64, .complex128, .complex32, .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ,
+        .float8E5M2FNUZ, .float8E8M0FNU, .uint16, .uint32, .uint64:
+        preconditionFailure("kernelValues on a \(dtype) tensor; callers must check first")
       }
     }
     if let rounding, rounding != dtype, C.self == Float.self, var floats = out as? [Float] {
@@ -243,11 +244,19 @@ extension Tensor {
     return out
   }
 
-  /// Throws unless kernels can compute on this dtype (complex is not supported).
+  /// Throws unless kernels can compute on this dtype: complex, float8 and uint16/32/64 tensors
+  /// are storage-only here (PyTorch's CPU kernels also refuse most operations on float8 and the
+  /// wide unsigned types: "not implemented for 'Float8_e4m3fn'").
   func checkComputable(_ op: String) throws(TensorError) {
     if dtype.isComplex {
       throw TensorError(
         .unsupportedDType, "\(op): complex dtype \(dtype) is not supported by the CPU kernels here")
+    }
+    if dtype.usesUntypedStorage {
+      throw TensorError(
+        .unsupportedDType,
+        "\(op): \(dtype) is a storage dtype here (load, save, compare and cast with to(_:)); convert it to float32 first"
+      )
     }
   }
 

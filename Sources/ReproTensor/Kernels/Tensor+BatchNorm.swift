@@ -31,7 +31,7 @@ extension Tensor {
       throw TensorError(
         .shapeMismatch, "\(op): expected at least 2-D input [N, C, ...], got \(input.shape)")
     }
-    guard input.dtype.isFloatingPoint else {
+    guard input.dtype.isFloatingPoint, !input.dtype.isFloat8 else {
       throw TensorError(
         .unsupportedDType,
         "\(op): dtype \(input.dtype.pytorchName) is not supported (floating dtypes only)")

@@ -56,7 +56,7 @@ extension Tensor {
         "Input type (\(input.dtype.pytorchName)) and weight type (\(weight.dtype.pytorchName))\(bias.map { " and bias type (\($0.dtype.pytorchName))" } ?? "") should be the same"
       )
     }
-    guard input.dtype.isFloatingPoint else {
+    guard input.dtype.isFloatingPoint, !input.dtype.isFloat8 else {
       throw TensorError(
         .unsupportedDType,
         "conv2d: dtype \(input.dtype.pytorchName) is not supported (floating dtypes only)")

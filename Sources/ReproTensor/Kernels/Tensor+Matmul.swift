@@ -26,7 +26,7 @@ extension Tensor {
         "expected m1 and m2 to have the same dtype, but got: \(dtype.pytorchName) != \(other.dtype.pytorchName)"
       )
     }
-    guard dtype != .bool && !dtype.isComplex else {
+    guard dtype != .bool && !dtype.isComplex && !dtype.usesUntypedStorage else {
       throw TensorError(.unsupportedDType, "matmul: dtype \(dtype.pytorchName) is not supported")
     }
     var a = rank == 1 ? try unsqueezed(0) : self

@@ -10,7 +10,7 @@ extension Tensor {
       throw TensorError(
         .invalidArgument, "log_softmax: expected at least 1-D input, got a 0-d tensor")
     }
-    guard dtype.isFloatingPoint else {
+    guard dtype.isFloatingPoint, !dtype.isFloat8 else {
       throw TensorError(
         .unsupportedDType,
         "log_softmax: dtype \(dtype.pytorchName) is not supported (floating dtypes only)")
