@@ -3,13 +3,15 @@
 
     .venv/bin/python Scripts/crosscheck.py --repro .build/debug/repro
 
-For every file of Golden/pytorch/interop and Golden/pytorch/gpu:
+For every file of Golden/pytorch/interop, Golden/pytorch/gpu and Golden/pytorch/realworld:
   1. `repro inspect FILE --json` equals the PyTorch-made inventory (NAME.expected.json) field by field;
   2. `repro convert FILE OUT.pt` loads in torch (weights_only=True where torch accepts the source) with
      every tensor equal to the source, and OUT is compared byte for byte with the source when the source
      was written by torch.save 2.13 (the byte-identity figure);
+     (realworld files: OUT is byte-identical to the file their NAME.expected.json names in `convert_equals`);
   3. flat state dicts: `repro convert FILE OUT.safetensors --to safetensors` loads with
      safetensors.torch.load_file to the same tensors, and is byte-identical to safetensors' own save_file;
+     where save_file refuses shared tensors, Repro does what save_model does (same bytes, or a refusal);
   4. `repro convert FILE OUT.pt --dtype float16|bfloat16|float8_e4m3fn|float8_e8m0fnu` equals torch's own
      `.to(dtype)` of every floating tensor bitwise;
   5. whole-module files re-saved by Repro load with weights_only=False into a module that runs forward
@@ -76,7 +78,12 @@ def compare_entries(got: list, want: list) -> str:
         gp, wp = [e["path"] for e in got], [e["path"] for e in want]
         return f"paths differ: got {gp[:8]}... ({len(gp)}), want {wp[:8]}... ({len(wp)})"
     for g, w in zip(got, want):
-        fields = TENSOR_FIELDS + ["head"] if w["kind"] == "tensor" else ["kind", "value", "class"]
+        if w["kind"] == "tensor":
+            fields = TENSOR_FIELDS + ["head"]
+        elif w["kind"] == "ndarray":
+            fields = ["kind", "dtype", "shape", "sha256"]
+        else:
+            fields = ["kind", "value", "class"]
         for f in fields:
             if f in w and not same_value(g.get(f), w[f]):
                 return f"{w['path']}: {f} is {g.get(f)!r}, PyTorch says {w[f]!r}"
@@ -101,25 +108,50 @@ def load_any(path: str, weights_only: bool):
     return torch.load(path, map_location="cpu", weights_only=weights_only)
 
 
-def tensors_of(obj, prefix=""):
+def tensors_of(obj, prefix="", enclosing=None):
+    """Every tensor by path; a container met again inside itself (a reference cycle) is not re-entered."""
+    enclosing = set() if enclosing is None else enclosing
     out = {}
     if isinstance(obj, torch.Tensor):
         out[prefix] = obj
-    elif isinstance(obj, torch.nn.Module):
+        return out
+    if id(obj) in enclosing:
+        return out
+    enclosing.add(id(obj))
+    if isinstance(obj, torch.nn.Module):
         for k, v in obj.state_dict().items():
             out[f"{prefix}/{k}" if prefix else k] = v
     elif isinstance(obj, dict):
         for k, v in obj.items():
-            out.update(tensors_of(v, f"{prefix}/{k}" if prefix else str(k)))
+            out.update(tensors_of(v, f"{prefix}/{k}" if prefix else str(k), enclosing))
     elif isinstance(obj, (list, tuple)):
         for i, v in enumerate(obj):
-            out.update(tensors_of(v, f"{prefix}/{i}" if prefix else str(i)))
+            out.update(tensors_of(v, f"{prefix}/{i}" if prefix else str(i), enclosing))
+    enclosing.discard(id(obj))
     return out
 
 
 def bitwise_equal(a: torch.Tensor, b: torch.Tensor) -> bool:
     return (a.dtype == b.dtype and a.shape == b.shape
             and inv.tensor_bytes(a.detach().cpu()) == inv.tensor_bytes(b.detach().cpu()))
+
+
+def save_model_bytes(tensors: dict, metadata, tmp: str):
+    """What safetensors.torch.save_model writes for a module whose state_dict() is `tensors` (its own
+    deduplication, then save_file), as (bytes, metadata, error)."""
+    from safetensors.torch import _remove_duplicate_names, save_file
+    sd = dict(tensors)
+    meta = dict(metadata or {})
+    try:
+        for kept, removed in _remove_duplicate_names(sd).items():
+            for name in removed:
+                meta.setdefault(name, kept)
+                del sd[name]
+        out = os.path.join(tmp, "save_model.safetensors")
+        save_file({k: v.contiguous() for k, v in sd.items()}, out, metadata=meta or None)
+        return open(out, "rb").read(), meta, ""
+    except Exception as e:  # noqa: BLE001 - the refusal is the answer
+        return None, meta, f"{type(e).__name__}: {str(e).splitlines()[0][:80]}"
 
 
 def safetensors_refusal(tensors: dict, tmp: str) -> str:
@@ -167,7 +199,11 @@ def check_case(c: Checker, path: str, expected: dict, tmp: str) -> None:
                         not bad and len(ta) == len(tb), f"differ: {bad[:5]}")
             except Exception as e:  # noqa: BLE001
                 c.check(f"{name} torch loads Repro's file", False, f"{type(e).__name__}: {inv.key_line(e)}")
-            if expected.get("torch", "").startswith("2.13") and fmt == "zip" and not whole:
+            if expected.get("convert_equals"):
+                want = os.path.join(os.path.dirname(path), expected["convert_equals"])
+                c.check(f"{name} convert writes the bytes of {expected['convert_equals']}",
+                        open(out, "rb").read() == open(want, "rb").read(), "bytes differ")
+            elif expected.get("torch", "").startswith("2.13") and fmt == "zip" and not whole:
                 c.identity_candidates += 1
                 same = open(out, "rb").read() == open(src, "rb").read()
                 c.identical += same
@@ -182,9 +218,23 @@ def check_case(c: Checker, path: str, expected: dict, tmp: str) -> None:
         a = tensors_of(load_any(src, expected["weights_only_ok"]))
         refusal = safetensors_refusal(a, tmp)
         if refusal:
-            # safetensors itself cannot store this dict: Repro must refuse too, with a message.
-            c.check(f"{name} convert to safetensors refused like save_file ({refusal})",
-                    r.returncode == 2 and "safetensors" in r.stderr, f"rc={r.returncode} {r.stderr.strip()[:200]}")
+            # save_file refuses shared tensors: Repro deduplicates them as save_model does, or refuses
+            # where save_model does.
+            meta = json.loads(c.run("inspect", src, "--json").stdout).get("metadata") or None
+            want, want_meta, model_refusal = save_model_bytes(a, meta, tmp)
+            if model_refusal:
+                c.check(f"{name} convert to safetensors refused like save_model ({model_refusal})",
+                        r.returncode == 2 and "safetensors" in r.stderr, f"rc={r.returncode} {r.stderr.strip()[:200]}")
+            elif c.check(f"{name} convert to safetensors deduplicates like save_model", r.returncode == 0,
+                         r.stderr.strip()[:400]):
+                from safetensors import safe_open
+                with safe_open(out, "pt") as f:
+                    got_meta = f.metadata() or {}
+                c.check(f"{name} dropped keys recorded as save_model does", got_meta == want_meta,
+                        f"{got_meta} != {want_meta}")
+                if len(want_meta) <= 1:  # 2+ metadata keys: safetensors orders them by a random hash
+                    c.check(f"{name} safetensors bytes identical to save_model", open(out, "rb").read() == want,
+                            "bytes differ")
         elif c.check(f"{name} convert to safetensors", r.returncode == 0, r.stderr.strip()[:400]):
             from safetensors.torch import load_file
             b = load_file(out)
@@ -204,7 +254,7 @@ def check_case(c: Checker, path: str, expected: dict, tmp: str) -> None:
             out = os.path.join(tmp, f"cast_{dtype}_{os.path.basename(src)}")
             if fmt == "safetensors":
                 out += ".safetensors"
-            r = c.run("convert", src, out, "--dtype", dtype, "--map-location", "cpu")
+            r = c.run("convert", src, out, "--dtype", dtype, "--map-location", "cpu", *trust)
             if c.check(f"{name} convert --dtype {dtype}", r.returncode == 0, r.stderr.strip()[:400]):
                 a = tensors_of(load_any(src, expected["weights_only_ok"]))
                 b = tensors_of(load_any(out, expected["weights_only_ok"]))
@@ -232,7 +282,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repro", default=os.path.join(ROOT, ".build", "debug", "repro"))
     ap.add_argument("--corpus", nargs="*", default=[os.path.join(ROOT, "Golden", "pytorch", "interop"),
-                                                     os.path.join(ROOT, "Golden", "pytorch", "gpu")])
+                                                     os.path.join(ROOT, "Golden", "pytorch", "gpu"),
+                                                     os.path.join(ROOT, "Golden", "pytorch", "realworld")])
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     assert torch.__version__.startswith("2.13.0"), torch.__version__

@@ -28,7 +28,17 @@ Contract (identical to shared/interop/pytorch-2.15/*.expected.json, plus the ext
   `"-inf"`); ints of any size are JSON integers. Empty dicts/lists/tuples give no entry at all (as in
   the shared corpus, whose `containers.pt` holds `'empty': {}`). Extensions for values the shared
   corpus does not contain: `bytes`/`bytearray` give the hex string; `complex` gives `[real, imag]`; `torch.Size` a list;
-  `torch.dtype` / `torch.device` their `str`; sets a sorted list of reprs; anything else its `repr`.
+  `torch.dtype` / `torch.device` their `str`; sets a sorted list of reprs; instances of classes defined
+  outside `builtins` (loaded with weights_only=False) `"<module.QualName object>"` (their repr is
+  their own code's business); anything else its `repr`.
+* numpy values (loaded with weights_only=False; numpy is not on torch's allowlist): an array gives
+  `{"kind": "ndarray", "dtype": dtype.name, "shape": [...], "sha256": ...}` (sha256 of the C-order
+  bytes of the loaded array, `np.ascontiguousarray(a).tobytes()`: numpy 2.4 unpickles a big-endian
+  array as a native one, so these are little-endian bytes on x86/arm64); a scalar gives `kind` its type
+  name (`float64`, `int64`, `bool`) and `value` its `item()` (complex as `[real, imag]`); a
+  `numpy.dtype` gives `{"kind": "dtype", "value": dtype.name}`.
+* reference cycles: a dict, list, tuple or module met again inside itself gives
+  `{"kind": "cycle", "value": P}` where P is the path of that container (`""` for the root).
 * whole modules (loaded with weights_only=False): one entry `{"path": P, "kind": "module", "class":
   "<module>.<QualName>"}`, then the entries of `module.state_dict(keep_vars=True)` (the Parameters and
   persistent buffers themselves, so `parameter`/`requires_grad` are as saved) at `P/<key>` (just
@@ -208,7 +218,38 @@ def _join(prefix: str, key: str) -> str:
     return key if prefix == "" else prefix + "/" + key
 
 
+def _numpy():
+    """numpy, if this process has already imported it (a file holding numpy values makes torch.load
+    import it); never imported just for the inventory."""
+    return sys.modules.get("numpy")
+
+
+def _numpy_entry(path: str, v: Any):
+    """The entry of a numpy array, scalar or dtype, or None if `v` is none of them."""
+    np = _numpy()
+    if np is None:
+        return None
+    if isinstance(v, np.ndarray) and v.dtype.kind in "biufc":
+        return {"path": path, "kind": "ndarray", "dtype": v.dtype.name, "shape": list(v.shape),
+                "sha256": hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest()}
+    if isinstance(v, np.generic) and v.dtype.kind in "biufc":
+        x = v.item()
+        if isinstance(x, complex):
+            value = [_float_value(x.real), _float_value(x.imag)]
+        elif isinstance(x, float):
+            value = _float_value(x)
+        else:
+            value = x
+        return {"path": path, "kind": type(v).__name__, "value": value}
+    if isinstance(v, np.dtype) and v.kind in "biufc":
+        return {"path": path, "kind": "dtype", "value": v.name}
+    return None
+
+
 def _value_entry(path: str, v: Any) -> dict:
+    numpy_entry = _numpy_entry(path, v)
+    if numpy_entry is not None:
+        return numpy_entry
     kind = type(v).__name__
     if isinstance(v, bool) or v is None or isinstance(v, (int, str)):
         value = v
@@ -224,26 +265,44 @@ def _value_entry(path: str, v: Any) -> dict:
         value = str(v)
     elif isinstance(v, (set, frozenset)):
         value = sorted(repr(x) for x in v)
+    elif type(v).__module__ != "builtins":
+        value = f"<{type(v).__module__}.{type(v).__qualname__} object>"
     else:
         value = repr(v)
     return {"path": path, "kind": kind, "value": value}
 
 
-def walk(obj: Any, path: str, device_of, out: list) -> None:
-    """Append the entries of `obj` (at `path`) to `out`, depth first in container order."""
+def walk(obj: Any, path: str, device_of, out: list, enclosing: dict | None = None) -> None:
+    """Append the entries of `obj` (at `path`) to `out`, depth first in container order.
+    `enclosing` maps the id of each container being walked to its path (reference cycles)."""
+    enclosing = {} if enclosing is None else enclosing
+    if not isinstance(obj, (dict, list, tuple, torch.nn.Module)):
+        _walk_children(obj, path, device_of, out, enclosing)
+        return
+    if id(obj) in enclosing:
+        out.append({"path": path, "kind": "cycle", "value": enclosing[id(obj)]})
+        return
+    enclosing[id(obj)] = path
+    try:
+        _walk_children(obj, path, device_of, out, enclosing)
+    finally:
+        del enclosing[id(obj)]
+
+
+def _walk_children(obj: Any, path: str, device_of, out: list, enclosing: dict) -> None:
     if isinstance(obj, torch.Tensor):
         out.append(tensor_entry(path, obj, device_of(obj)))
     elif isinstance(obj, torch.nn.Module):
         cls = type(obj)
         out.append({"path": path, "kind": "module", "class": f"{cls.__module__}.{cls.__qualname__}"})
         for k, v in obj.state_dict(keep_vars=True).items():
-            walk(v, _join(path, k), device_of, out)
+            walk(v, _join(path, k), device_of, out, enclosing)
     elif isinstance(obj, dict):
         for k, v in obj.items():
-            walk(v, _join(path, str(k)), device_of, out)
+            walk(v, _join(path, str(k)), device_of, out, enclosing)
     elif isinstance(obj, (list, tuple)) and not isinstance(obj, torch.Size):
         for i, v in enumerate(obj):
-            walk(v, _join(path, str(i)), device_of, out)
+            walk(v, _join(path, str(i)), device_of, out, enclosing)
     else:
         out.append(_value_entry(path, v=obj))
 

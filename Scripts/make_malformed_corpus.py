@@ -47,12 +47,17 @@ CMD = "echo repro-malformed-corpus"
 FILES = []  # dicts: file, data, broken, code, alt_codes, message_contains, derived_from
 
 
-def add(name, data, broken, code, contains, derived_from, alt=()):
+def add(name, data, broken, code, contains, derived_from, alt=(), trust=False):
+    """`trust`: Repro reads the file with opaque objects allowed (`--trust`, torch's weights_only=False),
+    to reach an error behind a global that the weights-only policy refuses first (numpy)."""
     assert code in CODES and all(a in CODES for a in alt), (name, code, alt)
     assert contains == contains.lower() and contains, name
     assert name not in {f["file"] for f in FILES}, name
-    FILES.append({"file": name, "data": bytes(data), "broken": broken, "code": code, "alt_codes": list(alt),
-                  "message_contains": contains, "derived_from": derived_from})
+    entry = {"file": name, "data": bytes(data), "broken": broken, "code": code, "alt_codes": list(alt),
+             "message_contains": contains, "derived_from": derived_from}
+    if trust:
+        entry["trust"] = True
+    FILES.append(entry)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -523,6 +528,25 @@ def build():
     assert main_pk.endswith(b"b.") and recorded_calls(pk)[-1][0] == "os.system"
     add("legacy_global_os_system.pt", legacy[:ends[2]] + pk + legacy[ends[3]:], "legacy file whose main pickle also "
         "sets 'payload' = os.system('" + CMD + "')", "forbiddenGlobal", "os.system", BASE_LEGACY)
+
+    # ---- issue 10: cycles and numpy values ---------------------------------------------------------
+    # A reference cycle 100 000 lists long: each list holds the next, the innermost holds the first
+    # again (BINGET 0). Cycles are legal (torch loads `d["self"] = d`), but the nesting depth limit
+    # still bounds them, and the cyclic node graph must be freed without deep recursion.
+    pk = b"\x80\x02]q\x00" + b"]" * (depth - 1) + b"h\x00a" + b"a" * (depth - 1) + b"."
+    pk_file("pickle_deep_cycle.pt", pk, f"a cycle of {depth} nested lists (the innermost appends the outermost, "
+            "BINGET 0)", "limitExceeded", "depth")
+    # A numpy array whose shape says 7 float32 elements over 24 bytes of data.
+    import numpy as np
+    arr_pk = torchzip.parse(torch_bytes({"stats": {"mean": np.arange(6, dtype=np.float32)}}, "malformed")) \
+        .entry("data.pkl").data()
+    ops = ops_with_pos(arr_pk)
+    build_state = next(i for i, o in enumerate(ops) if o[0] == "MARK" and ops[i + 1][:2] == ("BININT1", 1)
+                       and ops[i + 2][:2] == ("BININT1", 6) and ops[i + 3][0] == "TUPLE1")
+    bad = replace_ops(arr_pk, {build_state + 2: int_op(7)})
+    add("numpy_reconstruct_short_data.pt", torchzip.rewrite(one, {"data.pkl": bad}), "stats/mean is a numpy "
+        "_reconstruct whose BUILD state says shape (7,) float32 (28 bytes) over 24 bytes of data (read with --trust: "
+        "numpy is not on the weights-only allowlist)", "corrupt", "stats/mean", BASE_ONE, trust=True)
 
 
 # ---------------------------------------------------------------------------------------------------

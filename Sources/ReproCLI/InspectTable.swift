@@ -56,6 +56,12 @@ public struct InspectTable: Sendable {
           "[" + t.strides.map(String.init).joined(separator: ", ") + "]", String(t.storageOffset),
           t.device.description, flags.joined(separator: ","), String(t.sha256Hex().prefix(16)),
         ])
+      } else if let a = e.array {
+        rows.append([
+          e.path, e.kind, a.dtype.name,
+          "[" + a.shape.map(String.init).joined(separator: ", ") + "]",
+          "", "", "", a.isFortranOrder ? "fortran" : "", String(a.sha256Hex.prefix(16)),
+        ])
       } else {
         rows.append([e.path, e.kind, "", "", "", "", "", "", e.className ?? e.valueJSON ?? ""])
       }

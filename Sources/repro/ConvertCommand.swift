@@ -13,8 +13,12 @@ struct ConvertCommand: ParsableCommand {
       Reads IN (zip, legacy or safetensors), applies --map-location, --dtype and the prefix \
       options, and writes OUT atomically (a temporary file renamed over OUT). torch output is \
       what torch.save writes for the same object; safetensors output is what \
-      safetensors.torch.save_file writes and needs a flat name → tensor dict. IN may also be a \
-      sharded checkpoint (its *.index.json or its folder), a torch.distributed.checkpoint folder \
+      safetensors.torch.save_file writes and needs a flat name → tensor dict. Tensors that \
+      share memory (tied weights) are deduplicated as safetensors.torch.save_model does: the \
+      first name in sorted order that covers the whole storage is kept, the others are dropped \
+      (each is printed) and recorded in __metadata__ as {dropped: kept}; where save_model would \
+      refuse, convert refuses and names the shared keys. IN may also be a sharded \
+      checkpoint (its *.index.json or its folder), a torch.distributed.checkpoint folder \
       or a TorchScript archive (read as its state dict). With --max-shard-size (or --to \
       sharded-safetensors / sharded-torch, 5GB shards), OUT is a folder and the state dict is \
       written as huggingface_hub.save_torch_state_dict(state_dict, OUT, max_shard_size=SIZE) \
@@ -84,6 +88,27 @@ struct ConvertCommand: ParsableCommand {
       checkpoint = checkpoint.renamingStateDictKeys(
         strippingPrefix: stripPrefix, addingPrefix: addPrefix)
     }
+    let format = to ?? CheckpointFormat(forWritingTo: output)
+    var written = checkpoint
+    if format == .safetensors {
+      // What the input holds decides whether it fits safetensors: errors name the input.
+      do {
+        let flat = try SharedTensorDeduplication(
+          tensors: try checkpoint.flatTensors(), metadata: checkpoint.metadata)
+        for d in flat.dropped {
+          print(
+            "dropped '\(d.name)': it shares memory with '\(d.keptName)' (recorded in __metadata__, as safetensors.torch.save_model does)"
+          )
+        }
+        written = Checkpoint(
+          format: .safetensors,
+          root: .dict(flat.tensors.map { PicklePair(.string($0.name), .tensor($0.tensor)) }),
+          metadata: flat.metadata)
+      } catch {
+        StandardError.report(error, file: input)
+        throw ReproExit.inputError
+      }
+    }
     do {
       if let maxShardSize {
         try ShardedCheckpoint.save(
@@ -92,9 +117,7 @@ struct ConvertCommand: ParsableCommand {
           safeSerialization: ![.torch, .shardedTorch].contains(to ?? .safetensors))
         return
       }
-      try Checkpoint.write(
-        checkpoint, to: URL(fileURLWithPath: output),
-        format: to ?? CheckpointFormat(forWritingTo: output))
+      try Checkpoint.write(written, to: URL(fileURLWithPath: output), format: format)
     } catch {
       StandardError.report(error, file: output)
       throw ReproExit.inputError

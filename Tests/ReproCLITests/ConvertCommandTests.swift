@@ -23,12 +23,59 @@ import Testing
     let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("x.safetensors")
+    let input = Repository.golden("pytorch/interop/simple_sgd_checkpoint.pt").path
+    let r = try ReproBinary.run(["convert", input, out.path])
+    #expect(r.status == 2)
+    // The message names the input (what is wrong is in it) and uses the right article.
+    #expect(
+      r.stderr
+        == "repro: \(input): unsupported: safetensors holds only tensors, but 'epoch' is an int; convert a flat state dict instead\n",
+      "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
+  @Test func safetensorsConversionNamesTheKindOfANestedValue() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let input = Repository.golden("pytorch/interop/mlp_adam_checkpoint.pt").path
     let r = try ReproBinary.run([
-      "convert", Repository.golden("pytorch/interop/simple_sgd_checkpoint.pt").path, out.path,
+      "convert", input, dir.appendingPathComponent("x.safetensors").path,
     ])
     #expect(r.status == 2)
+    #expect(r.stderr.hasPrefix("repro: \(input): "), "\(r.stderr)")
+    #expect(r.stderr.contains("but 'model' is an OrderedDict;"), "\(r.stderr)")
+  }
+
+  /// Tied weights (Golden/pytorch/realworld/tied_gpt2.pt): deduplicated as
+  /// safetensors.torch.save_model does (its file, byte for byte), and the dropped key is printed.
+  @Test func safetensorsConversionDeduplicatesTiedWeightsLikeSaveModel() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("tied.safetensors")
+    let r = try ReproBinary.run([
+      "convert", Repository.golden("pytorch/realworld/tied_gpt2.pt").path, out.path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
     #expect(
-      r.stderr.contains("safetensors holds only tensors, but 'epoch' is a int"), "\(r.stderr)")
+      r.stdout
+        == "dropped 'transformer.wte.weight': it shares memory with 'lm_head.weight' (recorded in __metadata__, as safetensors.torch.save_model does)\n"
+    )
+    let want = try Data(
+      contentsOf: Repository.golden("pytorch/realworld/tied_gpt2.save_model.safetensors"))
+    #expect(try Data(contentsOf: out) == want)
+  }
+
+  @Test func safetensorsConversionRefusesSharedViewsItCannotDeduplicate() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("v.safetensors")
+    let input = Repository.golden("pytorch/interop/views_shared.pt").path
+    let r = try ReproBinary.run(["convert", input, out.path])
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.contains(
+        "\(input): invalidArgument: safetensors: tensors 'base', 'cols', 'expanded', 'flat', 'rows', 'scalar', 't' share memory"
+      ), "\(r.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out.path))
   }
 

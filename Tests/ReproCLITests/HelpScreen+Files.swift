@@ -55,17 +55,20 @@ extension HelpScreen {
     prefix options, and writes OUT atomically (a temporary file renamed over OUT).
     torch output is what torch.save writes for the same object; safetensors output
     is what safetensors.torch.save_file writes and needs a flat name → tensor dict.
-    IN may also be a sharded checkpoint (its *.index.json or its folder), a
-    torch.distributed.checkpoint folder or a TorchScript archive (read as its state
-    dict). With --max-shard-size (or --to sharded-safetensors / sharded-torch, 5GB
-    shards), OUT is a folder and the state dict is written as
-    huggingface_hub.save_torch_state_dict(state_dict, OUT, max_shard_size=SIZE)
-    writes it: safetensors shards (torch shards with --to torch or sharded-torch)
-    and, for more than one shard, the index.
+    Tensors that share memory (tied weights) are deduplicated as
+    safetensors.torch.save_model does: the first name in sorted order that covers
+    the whole storage is kept, the others are dropped (each is printed) and
+    recorded in __metadata__ as {dropped: kept}; where save_model would refuse,
+    convert refuses and names the shared keys. IN may also be a sharded checkpoint
+    (its *.index.json or its folder), a torch.distributed.checkpoint folder or a
+    TorchScript archive (read as its state dict). With --max-shard-size (or --to
+    sharded-safetensors / sharded-torch, 5GB shards), OUT is a folder and the state
+    dict is written as huggingface_hub.save_torch_state_dict(state_dict, OUT,
+    max_shard_size=SIZE) writes it: safetensors shards (torch shards with --to
+    torch or sharded-torch) and, for more than one shard, the index.
 
-    USAGE: repro convert <input> <output> [--to <to>] [--dtype <dtype>] [--strip-prefix \
-    <prefix>] [--add-prefix <prefix>] [--max-shard-size <size>] [--map-location \
-    <location>] [--trust] [--mmap]
+    USAGE: repro convert <input> <output> [--to <to>] [--dtype <dtype>] [--strip-prefix <prefix>] \
+    [--add-prefix <prefix>] [--max-shard-size <size>] [--map-location <location>] [--trust] [--mmap]
 
     ARGUMENTS:
       <input>                 The checkpoint to read: a file, a shard index or its

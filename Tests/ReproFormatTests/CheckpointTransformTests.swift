@@ -59,6 +59,6 @@ import Testing
   @Test func flatTensorsRefusesNonTensorValues() throws {
     let checkpoint = try Self.load("simple_sgd_checkpoint.pt")
     let err = #expect(throws: FormatError.self) { try checkpoint.flatTensors() }
-    #expect(err?.message.contains("'epoch' is a int") == true, "\(err?.message ?? "")")
+    #expect(err?.message.contains("'epoch' is an int;") == true, "\(err?.message ?? "")")
   }
 }

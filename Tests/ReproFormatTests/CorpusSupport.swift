@@ -68,7 +68,7 @@ enum Corpus {
   /// Every interop case with a file (inventory-only cases such as resnet18 are left out).
   static func interopCases() -> [InteropCase] {
     var out: [InteropCase] = []
-    for folder in ["interop", "gpu"] {
+    for folder in ["interop", "gpu", "realworld"] {
       let dir = Repository.golden("pytorch/\(folder)")
       let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
       for file in names.sorted() where file.hasSuffix(".expected.json") {

@@ -12,6 +12,8 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
   let broken: String
   let codes: [String]
   let messageContains: String
+  /// Read with opaque objects allowed (`--trust`), to reach an error behind a refused global.
+  let trust: Bool
   var testDescription: String { file }
 
   static func all() -> [MalformedCase] {
@@ -23,7 +25,8 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
       MalformedCase(
         file: $0["file"] as? String ?? "", broken: $0["broken"] as? String ?? "",
         codes: [$0["code"] as? String ?? ""] + ($0["alt_codes"] as? [String] ?? []),
-        messageContains: $0["message_contains"] as? String ?? "")
+        messageContains: $0["message_contains"] as? String ?? "",
+        trust: $0["trust"] as? Bool ?? false)
     }
   }
 }
@@ -41,7 +44,8 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
   func malformedFileGivesATypedError(_ c: MalformedCase) {
     let url = Repository.golden("malformed/\(c.file)")
     do {
-      let checkpoint = try Checkpoint.load(contentsOf: url)
+      let checkpoint = try Checkpoint.load(
+        contentsOf: url, policy: c.trust ? .trusted : .weightsOnly)
       _ = Inventory(of: checkpoint).jsonText()
       #expect(c.codes == ["loads"], "\(c.file) loaded without error; broken: \(c.broken)")
     } catch {

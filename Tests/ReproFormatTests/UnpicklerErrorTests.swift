@@ -94,12 +94,17 @@ import Testing
     #expect(err?.code == .limitExceeded)
   }
 
-  @Test func referenceCycleIsRefused() {
-    // l = []; l.append(l)
-    let err = #expect(throws: FormatError.self) {
-      try Unpickler.unpickle([0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E])
-    }
-    #expect(err?.message.contains("cycle") == true)
+  /// Cycles are legal (torch loads `l.append(l)`), but a cycle through 100,000 nested lists is
+  /// still bounded by the nesting depth limit.
+  @Test func deepReferenceCycleHitsTheDepthLimit() {
+    let depth = 100_000
+    // EMPTY_LIST BINPUT 0, EMPTY_LIST x (depth - 1), BINGET 0, APPEND x depth.
+    let bytes: [UInt8] =
+      [0x80, 0x02, 0x5D, 0x71, 0x00] + [UInt8](repeating: 0x5D, count: depth - 1)
+      + [0x68, 0x00] + [UInt8](repeating: 0x61, count: depth) + [0x2E]
+    let err = #expect(throws: FormatError.self) { try Unpickler.unpickle(bytes) }
+    #expect(err?.code == .limitExceeded)
+    #expect(err?.message.contains("depth") == true)
   }
 
   @Test func memoLimitIsEnforced() {

@@ -77,4 +77,19 @@ import Testing
     let bitwise = CheckpointComparison.compare(nudged, g.root, options: .bitwise)
     #expect(bitwise.failedTensors.first?.figures?.maxULPDistance == 1)
   }
+
+  /// Self-referencing checkpoints (Golden/pytorch/realworld, made by real torch) compare and the
+  /// walk ends: back-references are compared as leaves, never followed.
+  @Test func cyclicCheckpointsCompareAndTheWalkEnds() throws {
+    let folder = Repository.golden("pytorch/realworld")
+    let dict = try Checkpoint.load(contentsOf: folder.appendingPathComponent("cycle_self_dict.pt"))
+    let again = try Checkpoint.load(contentsOf: folder.appendingPathComponent("cycle_self_dict.pt"))
+    let same = CheckpointComparison.compare(again, dict, options: .bitwise)
+    #expect(same.passed, "\(same.message)")
+    #expect(same.tensors.count == 1)
+    let list = try Checkpoint.load(contentsOf: folder.appendingPathComponent("cycle_list.pt"))
+    let diff = CheckpointComparison.compare(list, dict)
+    #expect(diff.missingKeys == ["['w']", "['step']", "['self']"])
+    #expect(diff.unexpectedKeys == ["['items']", "['tuple']"])
+  }
 }

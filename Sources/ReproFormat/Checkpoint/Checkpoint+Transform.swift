@@ -7,8 +7,9 @@ extension Checkpoint {
   /// A tensor referenced from several places stays one shared tensor.
   public func castingFloatingTensors(to dtype: DType) -> Checkpoint {
     var copy = self
-    var memo: [ObjectIdentifier: PickleShared] = [:]
-    copy.root = Checkpoint.map(root, memo: &memo) { t in t.dtype.isFloatingPoint ? t.to(dtype) : t }
+    copy.root = Checkpoint.map(root, memo: PickleSharedMap()) { t in
+      t.dtype.isFloatingPoint ? t.to(dtype) : t
+    }
     return copy
   }
 
@@ -18,8 +19,7 @@ extension Checkpoint {
   /// A tensor referenced from several places stays one shared tensor.
   public func taggingTensors(with device: Device) -> Checkpoint {
     var copy = self
-    var memo: [ObjectIdentifier: PickleShared] = [:]
-    copy.root = Checkpoint.map(root, memo: &memo) { $0.tagged(device) }
+    copy.root = Checkpoint.map(root, memo: PickleSharedMap()) { $0.tagged(device) }
     return copy
   }
 
@@ -32,34 +32,35 @@ extension Checkpoint {
     strippingPrefix strip: String? = nil, addingPrefix add: String? = nil
   ) -> Checkpoint {
     var copy = self
-    copy.root = Checkpoint.renaming(root, strip: strip, add: add)
+    copy.root = Checkpoint.renaming(root, strip: strip, add: add, memo: PickleSharedMap())
     return copy
   }
 
   static func map(
-    _ v: PickleValue, memo: inout [ObjectIdentifier: PickleShared], _ f: (Tensor) -> Tensor
+    _ v: PickleValue, memo: PickleSharedMap, _ f: (Tensor) -> Tensor
   ) -> PickleValue {
     switch v {
     case .tensor(let t): return .tensor(f(t))
     case .parameter(let t): return .parameter(f(t))
     case .shared(let s):
-      if let done = memo[ObjectIdentifier(s)] { return .shared(done) }
-      let new = PickleShared(map(s.value, memo: &memo, f))
-      memo[ObjectIdentifier(s)] = new
+      if let done = memo.rebuilt(s) { return .shared(done) }
+      let new = PickleShared(map(s.value, memo: memo, f))
+      memo.record(s, as: new)
       return .shared(new)
+    case .backReference(let r): return memo.reference(r)
     case .dict(let pairs):
-      return .dict(pairs.map { PicklePair($0.key, map($0.value, memo: &memo, f)) })
+      return .dict(pairs.map { PicklePair($0.key, map($0.value, memo: memo, f)) })
     case .orderedDict(let pairs, let attributes):
       return .orderedDict(
-        pairs.map { PicklePair($0.key, map($0.value, memo: &memo, f)) },
-        attributes: attributes.map { PicklePair($0.key, map($0.value, memo: &memo, f)) })
-    case .list(let items): return .list(items.map { map($0, memo: &memo, f) })
-    case .tuple(let items): return .tuple(items.map { map($0, memo: &memo, f) })
+        pairs.map { PicklePair($0.key, map($0.value, memo: memo, f)) },
+        attributes: attributes.map { PicklePair($0.key, map($0.value, memo: memo, f)) })
+    case .list(let items): return .list(items.map { map($0, memo: memo, f) })
+    case .tuple(let items): return .tuple(items.map { map($0, memo: memo, f) })
     case .object(var o):
-      o.state = o.state.map { map($0, memo: &memo, f) }
+      o.state = o.state.map { map($0, memo: memo, f) }
       return .object(o)
     case .build(let obj, let state):
-      return .build(map(obj, memo: &memo, f), state: map(state, memo: &memo, f))
+      return .build(map(obj, memo: memo, f), state: map(state, memo: memo, f))
     default: return v
     }
   }
@@ -124,9 +125,16 @@ extension Checkpoint {
     return .orderedDict(out, attributes: attrs)
   }
 
-  static func renaming(_ v: PickleValue, strip: String?, add: String?) -> PickleValue {
+  static func renaming(_ v: PickleValue, strip: String?, add: String?, memo: PickleSharedMap)
+    -> PickleValue
+  {
     switch v {
-    case .shared(let s): return .shared(PickleShared(renaming(s.value, strip: strip, add: add)))
+    case .shared(let s):
+      if let done = memo.rebuilt(s) { return .shared(done) }
+      let new = PickleShared(renaming(s.value, strip: strip, add: add, memo: memo))
+      memo.record(s, as: new)
+      return .shared(new)
+    case .backReference(let r): return memo.reference(r)
     case .orderedDict(let pairs, let attributes) where isStateDict(pairs, attributes: attributes):
       let attrs = attributes.map { a -> PicklePair in
         if case .string("_metadata") = a.key {
@@ -140,15 +148,25 @@ extension Checkpoint {
     case .dict(let pairs) where isStateDict(pairs, attributes: nil):
       return .dict(pairs.map { PicklePair(renamed($0.key, strip: strip, add: add), $0.value) })
     case .dict(let pairs):
-      return .dict(pairs.map { PicklePair($0.key, renaming($0.value, strip: strip, add: add)) })
+      return .dict(
+        pairs.map { PicklePair($0.key, renaming($0.value, strip: strip, add: add, memo: memo)) })
     case .orderedDict(let pairs, let attributes):
       return .orderedDict(
-        pairs.map { PicklePair($0.key, renaming($0.value, strip: strip, add: add)) },
+        pairs.map { PicklePair($0.key, renaming($0.value, strip: strip, add: add, memo: memo)) },
         attributes: attributes)
-    case .list(let items): return .list(items.map { renaming($0, strip: strip, add: add) })
-    case .tuple(let items): return .tuple(items.map { renaming($0, strip: strip, add: add) })
+    case .list(let items):
+      return .list(items.map { renaming($0, strip: strip, add: add, memo: memo) })
+    case .tuple(let items):
+      return .tuple(items.map { renaming($0, strip: strip, add: add, memo: memo) })
     default: return v
     }
+  }
+
+  /// A type name with its English article: "a dict", "an int", "an OrderedDict".
+  static func withArticle(_ name: String) -> String {
+    let shown = name == "collections.OrderedDict" ? "OrderedDict" : name
+    let vowel = shown.first.map { "aeiouAEIOU".contains($0) } ?? false
+    return (vowel ? "an " : "a ") + shown
   }
 
   /// The tensors of a flat name → tensor dict, for formats that hold nothing else (safetensors).
@@ -171,7 +189,7 @@ extension Checkpoint {
       default:
         throw FormatError(
           .unsupported,
-          "safetensors holds only tensors, but '\(name)' is a \(Inventory.describe(p.value).kind); convert a flat state dict instead"
+          "safetensors holds only tensors, but '\(name)' is \(Checkpoint.withArticle(p.value.typeName)); convert a flat state dict instead"
         )
       }
     }

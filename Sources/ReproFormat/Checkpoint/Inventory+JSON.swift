@@ -42,6 +42,12 @@ extension Inventory {
         "\"sha256\": \"\(t.sha256Hex())\"",
       ]
       if hasHead(t.dtype) { fields.append("\"head\": [\(headJSON(t).joined(separator: ", "))]") }
+    } else if let a = e.array {
+      fields += [
+        "\"dtype\": \(JSONText.string(a.dtype.name))",
+        "\"shape\": [\(a.shape.map(String.init).joined(separator: ", "))]",
+        "\"sha256\": \"\(a.sha256Hex)\"",
+      ]
     } else if let cls = e.className {
       fields.append("\"class\": \(JSONText.string(cls))")
     } else {

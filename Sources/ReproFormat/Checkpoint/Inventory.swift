@@ -5,7 +5,11 @@ public import ReproTensor
 ///
 /// Paths join dict keys (`str(key)`) and list/tuple indices with `/`, depth first in each
 /// container's order. Empty containers give no entry. A whole module gives one `module` entry
-/// followed by its `state_dict(keep_vars=True)` entries under its path.
+/// followed by its `state_dict(keep_vars=True)` entries under its path. A container met again
+/// inside itself (a reference cycle) gives a `cycle` entry whose value is the path of that
+/// container. numpy arrays give `ndarray` entries (dtype, shape, sha256 of the C-order bytes),
+/// numpy scalars an entry whose kind is their type (`float64`) and `numpy.dtype` objects a
+/// `dtype` entry with numpy's name (`float64`).
 public struct Inventory: Sendable {
   /// One reachable value.
   public struct Entry: Sendable {
@@ -21,6 +25,8 @@ public struct Inventory: Sendable {
     public var valueJSON: String?
     /// The module class (`torch.nn.modules.linear.Linear`), for `module` entries.
     public var className: String?
+    /// The array, for `ndarray` entries (numpy arrays).
+    public var array: NumpyArray?
   }
 
   /// The file's format.
@@ -41,7 +47,8 @@ public struct Inventory: Sendable {
     weightsOnlyRefusal = checkpoint.weightsOnlyRefusal
     metadata = checkpoint.metadata
     var out: [Entry] = []
-    Inventory.walk(checkpoint.root, path: "", into: &out)
+    var enclosing: [ObjectIdentifier: String] = [:]
+    Inventory.walk(checkpoint.root, path: "", enclosing: &enclosing, into: &out)
     entries = out
   }
 
@@ -49,20 +56,50 @@ public struct Inventory: Sendable {
     prefix.isEmpty ? key : prefix + "/" + key
   }
 
-  static func walk(_ value: PickleValue, path: String, into out: inout [Entry]) {
+  /// Appends the entries of `value`; `enclosing` maps the shared nodes being walked to their
+  /// paths, for the entries of back-references.
+  static func walk(
+    _ value: PickleValue, path: String, enclosing: inout [ObjectIdentifier: String],
+    into out: inout [Entry]
+  ) {
     switch value {
-    case .shared(let s): walk(s.value, path: path, into: &out)
+    case .shared(let s):
+      let id = ObjectIdentifier(s)
+      let outer = enclosing[id]
+      enclosing[id] = path
+      walk(s.value, path: path, enclosing: &enclosing, into: &out)
+      enclosing[id] = outer
+    case .backReference(let r):
+      let target = r.target.flatMap { enclosing[ObjectIdentifier($0)] }
+      out.append(
+        Entry(path: path, kind: "cycle", valueJSON: target.map(JSONText.string) ?? "null"))
     case .tensor(let t): out.append(Entry(path: path, kind: "tensor", tensor: t))
     case .parameter(let t):
       out.append(Entry(path: path, kind: "tensor", tensor: t, isParameter: true))
     case .dict(let pairs), .orderedDict(let pairs, _):
-      for p in pairs { walk(p.value, path: join(path, keyString(p.key)), into: &out) }
+      for p in pairs {
+        walk(p.value, path: join(path, keyString(p.key)), enclosing: &enclosing, into: &out)
+      }
     case .list(let items), .tuple(let items):
-      for (i, v) in items.enumerated() { walk(v, path: join(path, String(i)), into: &out) }
+      for (i, v) in items.enumerated() {
+        walk(v, path: join(path, String(i)), enclosing: &enclosing, into: &out)
+      }
     case .object(let object) where ModuleTree.isModule(object):
       out.append(Entry(path: path, kind: "module", className: object.qualifiedName))
       for (key, v) in ModuleTree.stateDict(of: object, keepVars: true) {
-        walk(v, path: join(path, key), into: &out)
+        walk(v, path: join(path, key), enclosing: &enclosing, into: &out)
+      }
+    case .object:
+      // Validated when the file was loaded; a value that fails here is shown as an object.
+      switch try? NumpyValue.decode(value, at: path) {
+      case .array(let a)?: out.append(Entry(path: path, kind: "ndarray", array: a))
+      case .scalar(let x)?:
+        out.append(Entry(path: path, kind: x.dtype.name, valueJSON: x.jsonValue))
+      case .dtype(let d)?:
+        out.append(Entry(path: path, kind: "dtype", valueJSON: JSONText.string(d.name)))
+      case nil:
+        let (kind, json) = describe(value)
+        out.append(Entry(path: path, kind: kind, valueJSON: json))
       }
     default:
       let (kind, json) = describe(value)

@@ -15,6 +15,35 @@ struct PickleMachine {
 
   // MARK: helpers
 
+  /// Empties every node reachable from the stacks, the memo and `extra`.
+  ///
+  /// Self-referencing pickles (a list appended to itself) make reference cycles between nodes;
+  /// emptying the nodes breaks them so that ARC frees the graph. Iterative: the graph may be
+  /// deep and cyclic.
+  mutating func releaseNodes(_ extra: PickleItem? = nil) {
+    var pending: [PickleNode] = []
+    var seen: Set<ObjectIdentifier> = []
+    func visit(_ item: PickleItem) {
+      if case .node(let n) = item, seen.insert(ObjectIdentifier(n)).inserted { pending.append(n) }
+    }
+    if let extra { visit(extra) }
+    for item in stack { visit(item) }
+    for frame in metastack {
+      for item in frame { visit(item) }
+    }
+    for item in memo.values { visit(item) }
+    stack = []
+    metastack = []
+    memo = [:]
+    while let n = pending.popLast() {
+      for item in n.items + n.attributes { visit(item) }
+      n.items = []
+      n.attributes = []
+      n.frozen = nil
+      n.backReferences = []
+    }
+  }
+
   /// Records a weights-only violation; throws when opaque objects are not allowed.
   mutating func violate(_ why: String, code: FormatError.Code = .forbiddenGlobal)
     throws(FormatError)
@@ -396,11 +425,16 @@ struct PickleMachine {
         switch src.kind {
         case .dict, .orderedDict: node.items = src.items
         case .list, .tuple:
+          // Pairs are tuples, or lists in the files of Python 2.7, whose OrderedDict.__reduce__
+          // wrote `OrderedDict([[k, v], ...])` (torch's weights-only loader accepts both).
           for pair in src.items {
-            guard case .node(let p) = pair, case .tuple = p.kind, p.items.count == 2 else {
+            guard case .node(let p) = pair, p.items.count == 2 else {
               throw reader.error(.corrupt, "\(name) argument is not a sequence of pairs")
             }
-            node.items += p.items
+            switch p.kind {
+            case .tuple, .list: node.items += p.items
+            default: throw reader.error(.corrupt, "\(name) argument is not a sequence of pairs")
+            }
           }
         default: throw reader.error(.corrupt, "unsupported \(name) argument")
         }
@@ -429,14 +463,14 @@ struct PickleMachine {
           }
           out.append(UInt8(u.value))
         }
-        return .value(.bytes(out))
-      case "utf-8", "utf8": return .value(.bytes(Array(s.utf8)))
+        return .node(PickleNode(.leaf(.bytes(out))))
+      case "utf-8", "utf8": return .node(PickleNode(.leaf(.bytes(Array(s.utf8)))))
       default: throw reader.error(.unsupported, "_codecs.encode with encoding '\(enc)'")
       }
     case ("builtins", "bytes"), ("builtins", "bytearray"):
       guard let a else { throw reader.error(.corrupt, "\(name) arguments are not a tuple") }
       if a.isEmpty { return .value(.bytes([])) }
-      if a.count == 1, case .value(.bytes(let b)) = a[0] { return .value(.bytes(b)) }
+      if a.count == 1, case .bytes(let b)? = a[0].leafValue { return .value(.bytes(b)) }
       return .node(PickleNode(.reduce, [callable, args]))
     default:
       if WeightsOnlyPolicy.refusal(module: module, name: name) != nil {

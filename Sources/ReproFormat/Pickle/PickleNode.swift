@@ -14,6 +14,9 @@ final class PickleNode {
     case persistentID
     /// items: [args] then optionally [state]
     case object(module: String, name: String, creation: PickleObject.Creation)
+    /// An immutable value made by a call (`_codecs.encode` bytes) that keeps the identity the
+    /// pickle gives it: memoized and fetched again, it becomes `.shared`. No items.
+    case leaf(PickleValue)
   }
 
   var kind: Kind
@@ -27,6 +30,8 @@ final class PickleNode {
   var counted = false
   var frozen: PickleValue?
   var freezing = false
+  /// The back-references made while this node was being frozen (the places of a cycle).
+  var backReferences: [PickleBackReference] = []
 
   init(_ kind: Kind, _ items: [PickleItem] = []) {
     self.kind = kind
@@ -67,6 +72,7 @@ final class PickleNode {
     case .frozenSet: "<class 'frozenset'>"
     case .reduce, .build, .persistentID: "<object>"
     case .object(let m, let n, _): "<class '\(m).\(n)'>"
+    case .leaf(let v): "<class '\(v.typeName)'>"
     }
   }
 }
@@ -87,10 +93,19 @@ enum PickleItem {
     if case .value(.string(let s)) = self { return s }
     return nil
   }
+
+  /// The value of an immutable item (a value, or a `.leaf` node).
+  var leafValue: PickleValue? {
+    switch self {
+    case .value(let v): v
+    case .node(let n): if case .leaf(let v) = n.kind { v } else { nil }
+    }
+  }
 }
 
-/// Turns the node graph into an immutable `PickleValue` tree: nodes referenced more than once
-/// become `.shared`, cycles and nesting beyond the limit are errors.
+/// Turns the node graph into an immutable `PickleValue` graph: nodes referenced more than once
+/// become `.shared`, a node met again while it is being frozen (a cycle) becomes a
+/// `.backReference` to its `.shared` value, nesting beyond the limit is an error.
 struct PickleFreezer {
   let maxDepth: Int
   let context: String
@@ -122,16 +137,22 @@ struct PickleFreezer {
     case .value(let v): return v
     case .node(let n):
       if let f = n.frozen { return f }
-      guard !n.freezing else {
-        throw FormatError(
-          .unsupported,
-          "\(context): the pickle contains a reference cycle (an object that contains itself)")
+      if n.freezing {
+        // A cycle: the node contains itself. Point back at it; its box is made below.
+        let r = PickleBackReference()
+        n.backReferences.append(r)
+        return .backReference(r)
       }
       guard depth <= maxDepth else { throw tooDeep() }
       n.freezing = true
       defer { n.freezing = false }
       var v = try build(n, depth: depth)
-      if n.parentCount > 1 { v = .shared(PickleShared(v)) }
+      if n.parentCount > 1 || !n.backReferences.isEmpty {
+        let box = PickleShared(v)
+        for r in n.backReferences { r.point(to: box) }
+        n.backReferences = []
+        v = .shared(box)
+      }
       n.frozen = v
       return v
     }
@@ -181,6 +202,7 @@ struct PickleFreezer {
         PickleObject(
           module: module, name: name, args: v[0], state: v.count > 1 ? v[1] : nil,
           creation: creation))
+    case .leaf(let v): return v
     }
   }
 }

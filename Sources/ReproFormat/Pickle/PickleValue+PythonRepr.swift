@@ -32,6 +32,13 @@ extension PickleValue {
     case .build(let o, _): o.pythonRepr
     case .persistentID(let p): "persistent_id(\(p.pythonRepr))"
     case .shared(let s): s.value.pythonRepr
+    case .backReference(let r):
+      // Python's recursive repr: `{...}` for a dict, `[...]` for a list.
+      switch r.target?.value {
+      case .dict?: "{...}"
+      case .list?: "[...]"
+      default: "..."
+      }
     }
   }
 

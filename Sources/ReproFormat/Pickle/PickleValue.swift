@@ -15,6 +15,11 @@ public import ReproTensor
 /// tuple shared by several Adam parameter groups. Strings are never wrapped: their identity is
 /// derived from their value by the pickler's string policy (see `Pickler`).
 ///
+/// Cycles: a container that contains itself (`d["self"] = d`, a list appended to itself, the
+/// parent pointers of an omegaconf config) is a `.shared` node, and the place inside it that
+/// points back is a `.backReference` to that node. A back-reference holds its target weakly, so
+/// a value graph is freed like a tree; walkers never follow back-references, so every walk ends.
+///
 /// ```swift
 /// let loaded = try TorchFile.load(contentsOf: url)
 /// let w = loaded.root["model_state_dict"]?["fc.weight"]?.tensor   // Tensor?
@@ -64,6 +69,8 @@ public indirect enum PickleValue: Sendable {
   case parameter(Tensor)
   /// A node referenced from several places of the pickle (see the type's discussion).
   case shared(PickleShared)
+  /// A reference to a `.shared` node that encloses this place: a reference cycle.
+  case backReference(PickleBackReference)
 }
 
 /// One key/value pair of a pickled dict, in insertion order.
@@ -89,6 +96,25 @@ public final class PickleShared: Sendable {
 
   /// Wraps `value` so that it can be placed in several places of a tree and written once.
   public init(_ value: PickleValue) { self.value = value }
+}
+
+/// The place of a reference cycle: a pointer back to a `.shared` node that encloses it.
+///
+/// The target is held weakly (the enclosing node owns the place, not the other way round), so
+/// a graph with cycles is freed when its root is. A back-reference whose target was freed (a
+/// subtree kept after its root was dropped) has a nil `target`.
+///
+/// Sendable invariant: `target` is written once, by whoever builds the graph (the unpickler or a
+/// transformation), before the graph is handed out; afterwards it is only read.
+public final class PickleBackReference: @unchecked Sendable {
+  /// The enclosing shared node, or nil if it no longer exists.
+  public private(set) weak var target: PickleShared?
+
+  /// Creates a back-reference to `target`; nil leaves it to be set by `point(to:)`.
+  public init(to target: PickleShared? = nil) { self.target = target }
+
+  /// Sets the target once, while the graph is being built.
+  func point(to target: PickleShared) { self.target = target }
 }
 
 /// An instance of a Python class that Repro does not execute: whole-model files
@@ -303,6 +329,7 @@ extension PickleValue {
     case .tensor: "Tensor"
     case .parameter: "Parameter"
     case .shared(let s): s.value.typeName
+    case .backReference(let r): r.target?.value.typeName ?? "cycle"
     }
   }
 }

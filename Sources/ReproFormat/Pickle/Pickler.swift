@@ -81,6 +81,8 @@ public struct Pickler {
   private var memoCount = 0
   private var storageKeys: [ObjectIdentifier: (key: String, memoIndex: Int?, dtype: DType)] = [:]
   private var storageOrder: [Storage] = []
+  /// How many times each shared node is being written right now (cycles, see `save`).
+  private var inProgress: [MemoKey: Int] = [:]
 
   private init(options: Options) { self.options = options }
 
@@ -180,25 +182,28 @@ public struct Pickler {
       get(idx)
       return
     }
-    let written: String
-    switch module {
-    case "builtins": written = "__builtin__"
-    case "copyreg": written = "copy_reg"
-    case "queue": written = "Queue"
-    default: written = module
-    }
+    let written = PythonTwoNames.written(module: module, name: name)
     out.append(0x63)  // GLOBAL
-    out += Array(written.utf8) + [0x0A] + Array(name.utf8) + [0x0A]
+    out += Array(written.module.utf8) + [0x0A] + Array(written.name.utf8) + [0x0A]
     put(.global(module, name))
   }
 
   // MARK: dispatch
 
+  /// Registers the memo index of a shared container as soon as the container itself is
+  /// memoized (before its items), as CPython does: an item that refers back to it (a cycle) is
+  /// then written as a `BINGET`.
+  private mutating func claim(_ identity: MemoKey?, _ idx: Int) {
+    if let identity { memo[identity] = idx }
+  }
+
   /// Writes `value`; returns the memo index of the object written, if it was memoized.
+  ///
+  /// `identity` is the memo key of the `.shared` node whose value this is.
   @discardableResult
-  private mutating func save(_ value: PickleValue, strings: StringIdentity) throws(FormatError)
-    -> Int?
-  {
+  private mutating func save(
+    _ value: PickleValue, strings: StringIdentity, identity: MemoKey? = nil
+  ) throws(FormatError) -> Int? {
     switch value {
     case .none: out.append(0x4E)
     case .bool(let b): out.append(b ? 0x88 : 0x89)
@@ -212,10 +217,11 @@ public struct Pickler {
       }
     case .string(let s): saveString(s, identity: strings)
     case .bytes(let b): return saveBytes(b)
-    case .tuple(let items): return try saveTuple(items)
+    case .tuple(let items): return try saveTuple(items, identity: identity)
     case .list(let items):
       out.append(0x5D)  // EMPTY_LIST
       let idx = put()
+      claim(identity, idx)
       try batchList(items)
       return idx
     case .set(let items), .frozenSet(let items):
@@ -231,10 +237,12 @@ public struct Pickler {
       put()
       out.append(0x52)  // REDUCE
       return put()
-    case .dict(let pairs): return try saveDict(pairs, keys: .byValue, modulesDict: false)
+    case .dict(let pairs):
+      return try saveDict(pairs, keys: .byValue, modulesDict: false, identity: identity)
     case .orderedDict(let pairs, let attributes):
       return try saveOrderedDict(
-        pairs, attributes: attributes, keys: strings == .metadataKey ? .metadataKey : .byValue)
+        pairs, attributes: attributes, keys: strings == .metadataKey ? .metadataKey : .byValue,
+        identity: identity)
     case .global(let m, let n): saveGlobal(m, n)
     case .reduce(let callable, let args):
       try save(callable, strings: .byValue)
@@ -243,13 +251,14 @@ public struct Pickler {
       return put()
     case .build(let object, let state):
       let idx = try save(object, strings: .byValue)
+      if let idx { claim(identity, idx) }
       try save(state, strings: .byValue)
       out.append(0x62)  // BUILD
       return idx
     case .persistentID(let pid):
       try save(pid, strings: .byValue)
       out.append(0x51)  // BINPERSID
-    case .object(let o): return try saveObject(o)
+    case .object(let o): return try saveObject(o, identity: identity)
     case .storage(let s):
       throw FormatError(
         .invalidArgument, "cannot pickle a bare storage (key \(s.key)); wrap it in a tensor")
@@ -261,9 +270,33 @@ public struct Pickler {
         get(idx)
         return idx
       }
-      let idx = try save(box.value, strings: strings)
+      // A node met again before it is memoized: legal only for a tuple, once (CPython writes a
+      // recursive tuple again inside itself); anything else (a set that contains itself, which
+      // only a hand-made pickle can hold) would recurse forever.
+      let entered = inProgress[key, default: 0]
+      if entered > 0 {
+        guard case .tuple = box.value, entered == 1 else {
+          throw FormatError(
+            .invalidArgument,
+            "cannot pickle a reference cycle through \(box.value.typeName): Python's pickler can only write cycles through lists, dicts, objects and tuples"
+          )
+        }
+      }
+      inProgress[key] = entered + 1
+      defer { inProgress[key] = entered }
+      let idx = try save(box.value, strings: strings, identity: key)
       if let idx { memo[key] = idx }
       return idx
+    case .backReference(let ref):
+      guard let target = ref.target else {
+        throw FormatError(
+          .invalidArgument,
+          "cannot pickle a reference cycle whose container no longer exists (a subtree kept after its root was released)"
+        )
+      }
+      // Met before the target is memoized only through a tuple (CPython then writes the tuple
+      // again inside itself and `saveTuple` pops the outer copy); otherwise this is a BINGET.
+      return try save(.shared(target), strings: strings)
     }
     return nil
   }
@@ -276,7 +309,8 @@ public struct Pickler {
       saveGlobal("_codecs", "encode")
       var latin1 = String.UnicodeScalarView()
       for c in b { latin1.append(Unicode.Scalar(c)) }
-      saveString(String(latin1), shared: false)
+      // `str(b, 'latin1')` of one byte is CPython's cached one-character string.
+      saveString(String(latin1), shared: b.count == 1)
       saveString("latin1", shared: true)
       out.append(0x86)  // TUPLE2
       put()
@@ -285,17 +319,30 @@ public struct Pickler {
     return put()
   }
 
-  private mutating func saveTuple(_ items: [PickleValue]) throws(FormatError) -> Int? {
+  private mutating func saveTuple(_ items: [PickleValue], identity: MemoKey? = nil)
+    throws(FormatError) -> Int?
+  {
     if items.isEmpty {
       out.append(0x29)  // EMPTY_TUPLE, never memoized
       return nil
     }
     if items.count <= 3 {
       for x in items { try save(x, strings: .byValue) }
+      if let identity, let idx = memo[identity] {
+        // A recursive tuple was written inside its own items: drop this copy (CPython's save_tuple).
+        out += [UInt8](repeating: 0x30, count: items.count)  // POP
+        get(idx)
+        return idx
+      }
       out.append(0x84 + UInt8(items.count))  // TUPLE1/2/3
     } else {
       out.append(0x28)  // MARK
       for x in items { try save(x, strings: .byValue) }
+      if let identity, let idx = memo[identity] {
+        out.append(0x31)  // POP_MARK
+        get(idx)
+        return idx
+      }
       out.append(0x74)  // TUPLE
     }
     return put()
@@ -319,11 +366,12 @@ public struct Pickler {
   }
 
   @discardableResult
-  private mutating func saveDict(_ pairs: [PicklePair], keys: StringIdentity, modulesDict: Bool)
-    throws(FormatError) -> Int
-  {
+  private mutating func saveDict(
+    _ pairs: [PicklePair], keys: StringIdentity, modulesDict: Bool, identity: MemoKey? = nil
+  ) throws(FormatError) -> Int {
     out.append(0x7D)  // EMPTY_DICT
     let idx = put()
+    claim(identity, idx)
     try batchDictExact(pairs, keys: keys, modulesDict: modulesDict)
     return idx
   }
@@ -367,11 +415,12 @@ public struct Pickler {
   /// OrderedDict through `__reduce__`: CPython's iterator `batch_dict`, where a last batch of
   /// exactly one pair is `SETITEM` without MARK; then `BUILD` with the attributes, if any.
   private mutating func saveOrderedDict(
-    _ pairs: [PicklePair], attributes: [PicklePair], keys: StringIdentity
+    _ pairs: [PicklePair], attributes: [PicklePair], keys: StringIdentity, identity: MemoKey?
   ) throws(FormatError) -> Int {
     saveGlobal("collections", "OrderedDict")
     out += [0x29, 0x52]  // EMPTY_TUPLE REDUCE
     let idx = put()
+    claim(identity, idx)
     var start = 0
     while start < pairs.count {
       if start + 1 == pairs.count {
@@ -416,11 +465,25 @@ public struct Pickler {
     return idx
   }
 
-  private mutating func saveObject(_ o: PickleObject) throws(FormatError) -> Int {
+  private mutating func saveObject(_ o: PickleObject, identity: MemoKey?) throws(FormatError)
+    -> Int
+  {
     saveGlobal(o.module, o.name)
-    try save(o.args, strings: .byValue)
+    if o.module == "numpy", o.name == "dtype", case .tuple(let a) = o.args, a.count == 3,
+      case .string(let code) = a[0]
+    {
+      // numpy.dtype.__reduce__ formats its type code ('f8') afresh on every call.
+      saveString(code, shared: false)
+      try save(a[1], strings: .byValue)
+      try save(a[2], strings: .byValue)
+      out.append(0x87)  // TUPLE3
+      put()
+    } else {
+      try save(o.args, strings: .byValue)
+    }
     out.append(o.creation == .newObject ? 0x81 : 0x52)  // NEWOBJ / REDUCE
     let idx = put()
+    claim(identity, idx)
     if let state = o.state {
       if case .dict(let pairs) = state {
         try saveDict(pairs, keys: .byValue, modulesDict: true)

@@ -67,7 +67,10 @@ public enum Unpickler {
     options: Options = .weightsOnly
   ) throws(FormatError) -> Result {
     var vm = PickleMachine(bytes: bytes, offset: offset, context: context, options: options)
-    let root = try vm.run()
+    var root: PickleItem?
+    defer { vm.releaseNodes(root) }
+    root = try vm.run()
+    guard let root else { throw FormatError(.corrupt, "\(context): the pickle has no value") }
     let value = try PickleFreezer(maxDepth: options.maxDepth, context: context).freeze(root)
     return Result(value: value, weightsOnlyRefusal: vm.refusal, endOffset: vm.reader.position)
   }

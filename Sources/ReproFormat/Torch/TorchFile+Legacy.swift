@@ -145,6 +145,7 @@ extension TorchFile {
       if let s = o.state { try collectStorageIDs(s, into: &ids) }
     case .shared(let s): try collectStorageIDs(s.value, into: &ids)
     case .none, .bool, .int, .bigInt, .float, .string, .bytes, .global, .storage, .tensor,
+      .backReference,
       .parameter:
       break
     }

@@ -17,7 +17,9 @@ struct TensorResolver {
 
   let context: String
   let loadStorage: (StorageID) throws(FormatError) -> TypedStorage
-  private var memo: [ObjectIdentifier: PickleValue] = [:]
+  private let memo = PickleSharedMap()
+  /// The dict keys and indices leading to the value being resolved (for error messages).
+  private var path: [String] = []
 
   init(context: String, loadStorage: @escaping (StorageID) throws(FormatError) -> TypedStorage) {
     self.context = context
@@ -68,12 +70,11 @@ struct TensorResolver {
       .parameter:
       return v
     case .shared(let box):
-      let id = ObjectIdentifier(box)
-      if let done = memo[id] { return done }
-      let r = try resolve(box.value)
-      let shared = PickleValue.shared(PickleShared(r))
-      memo[id] = shared
-      return shared
+      if let done = memo.rebuilt(box) { return .shared(done) }
+      let new = PickleShared(try resolve(box.value))
+      memo.record(box, as: new)
+      return .shared(new)
+    case .backReference(let r): return memo.reference(r)
     case .tuple(let x): return .tuple(try resolveAll(x))
     case .list(let x): return .list(try resolveAll(x))
     case .set(let x): return .set(try resolveAll(x))
@@ -86,6 +87,8 @@ struct TensorResolver {
     case .object(var o):
       o.args = try resolve(o.args)
       if let s = o.state { o.state = try resolve(s) }
+      // numpy arrays and scalars are decoded lazily; a broken one is refused here, by path.
+      _ = try NumpyValue.decode(.object(o), at: path.joined(separator: "/"))
       return .object(o)
     case .build(let obj, let state):
       let inner = try resolve(obj)
@@ -108,14 +111,23 @@ struct TensorResolver {
   private mutating func resolveAll(_ x: [PickleValue]) throws(FormatError) -> [PickleValue] {
     var out: [PickleValue] = []
     out.reserveCapacity(x.count)
-    for e in x { out.append(try resolve(e)) }
+    for (i, e) in x.enumerated() {
+      path.append(String(i))
+      defer { path.removeLast() }
+      out.append(try resolve(e))
+    }
     return out
   }
 
   private mutating func resolvePairs(_ p: [PicklePair]) throws(FormatError) -> [PicklePair] {
     var out: [PicklePair] = []
     out.reserveCapacity(p.count)
-    for e in p { out.append(PicklePair(try resolve(e.key), try resolve(e.value))) }
+    for e in p {
+      let key = try resolve(e.key)
+      path.append(Inventory.keyString(key))
+      defer { path.removeLast() }
+      out.append(PicklePair(key, try resolve(e.value)))
+    }
     return out
   }
 

@@ -43,7 +43,8 @@ public enum TorchFile {
       forEachTensor(in: o.args, body)
       if let s = o.state { forEachTensor(in: s, body) }
     case .shared(let s): forEachTensor(in: s.value, body)
-    case .none, .bool, .int, .bigInt, .float, .string, .bytes, .global, .storage: break
+    case .none, .bool, .int, .bigInt, .float, .string, .bytes, .global, .storage, .backReference:
+      break
     }
   }
 

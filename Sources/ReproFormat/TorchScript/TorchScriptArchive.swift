@@ -138,6 +138,8 @@ public enum TorchScriptArchive {
     case .shared(let s): try check(s.value)
     case .none, .bool, .int, .bigInt, .float, .string, .bytes, .storage, .tensor, .parameter:
       break
+    case .backReference:
+      break  // points to an enclosing container, checked where it was reached first
     }
   }
 }
