@@ -52,8 +52,8 @@ check-report: venv
 venv: $(VENV)/.ok
 $(VENV)/.ok:
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet "torch==$(TORCH_VERSION)" numpy safetensors junitparser "omegaconf==2.4.0" \
-	  || $(VENV)/bin/pip install --quiet "torch==2.13.0" numpy safetensors junitparser "omegaconf==2.4.0"
+	$(VENV)/bin/pip install --quiet "torch==$(TORCH_VERSION)" numpy safetensors junitparser "omegaconf==2.4.0" "huggingface_hub==2.4.0" \
+	  || $(VENV)/bin/pip install --quiet "torch==2.13.0" numpy safetensors junitparser "omegaconf==2.4.0" "huggingface_hub==2.4.0"
 	touch $@
 
 ## Check Repro against real PyTorch 2.13 on the committed corpus (needs the venv; CI runs it).
