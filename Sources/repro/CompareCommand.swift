@@ -32,7 +32,7 @@ struct CompareCommand: ParsableCommand {
   @Flag(help: "Bytes, dtype, shape, stride and device must be equal.")
   var bitwise = false
 
-  @Flag(help: "Two NaNs at the same index count as equal.")
+  @Flag(name: .customLong("equal-nan"), help: "Two NaNs at the same index count as equal.")
   var equalNaN = false
 
   @Flag(help: "A dtype difference fails the key.")
