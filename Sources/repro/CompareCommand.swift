@@ -53,6 +53,9 @@ struct CompareCommand: ParsableCommand {
     help: ArgumentHelp("Leave out the keys matching this glob (repeatable).", valueName: "glob"))
   var ignore: [String] = []
 
+  @Flag(help: "List the passing keys too, with their errors.")
+  var verbose = false
+
   @Flag(help: "Print the result as JSON.")
   var json = false
 
@@ -86,7 +89,7 @@ struct CompareCommand: ParsableCommand {
       stripPrefixes: stripPrefix, only: only, ignore: ignore)
     let result = FileComparison.compare(
       loaded[0], loaded[1], options: options, referenceName: reference, candidateName: candidate)
-    print(json ? result.jsonText() : result.render())
+    print(json ? result.jsonText() : result.render(verbose: verbose))
     if !result.passed { throw ReproExit.failure }
   }
 }

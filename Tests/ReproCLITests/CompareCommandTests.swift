@@ -180,6 +180,31 @@ import Testing
     #expect(try ReproBinary.run(["compare", reference, candidate, "--only", "2.*"]).status == 0)
   }
 
+  @Test func deviceTagsDifferUntilMapLocation() throws {
+    // torch.load(map_location="cpu") of seq_mlp_cuda_tagged.pt equals seq_mlp_fp32.pt (the
+    // corpus's inventories: same sha256 per tensor, devices cuda:0 in the file).
+    let reference = Self.interop("seq_mlp_fp32.pt")
+    let candidate = Self.interop("seq_mlp_cuda_tagged.pt")
+    let tagged = try ReproBinary.run(["compare", reference, candidate])
+    #expect(tagged.status == 1)
+    #expect(
+      tagged.stdout.contains(
+        "0.weight: float32 -> float32 device differs: reference cpu, candidate cuda:0"))
+    let mapped = try ReproBinary.run(["compare", reference, candidate, "--map-location", "cpu"])
+    #expect(mapped.status == 0, "\(mapped.stdout)\(mapped.stderr)")
+  }
+
+  @Test func wholeModuleFileNeedsTrust() throws {
+    // whole_mlp_module.expected.json: weights_only_ok false (torch.load refuses it by default).
+    let file = Self.interop("whole_mlp_module.pt")
+    let refused = try ReproBinary.run(["compare", file, file])
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("torch.nn.modules.container.Sequential"))
+    let trusted = try ReproBinary.run(["compare", file, file, "--trust", "--verbose"])
+    #expect(trusted.status == 0, "\(trusted.stderr)")
+    #expect(trusted.stdout.contains("0.weight: ok float32 -> float32, mismatched 0 / "))
+  }
+
   @Test func missingFileExitsTwo() throws {
     let missing = Repository.golden("pytorch/compare/no_such_file.pt").path
     let r = try ReproBinary.run(["compare", Self.interop("seq_mlp_fp32.pt"), missing])

@@ -32,6 +32,7 @@ extension HelpScreen {
       --only <glob>           Compare only the keys matching this glob (* and ?;
                               repeatable).
       --ignore <glob>         Leave out the keys matching this glob (repeatable).
+      --verbose               List the passing keys too, with their errors.
       --json                  Print the result as JSON.
       --map-location <location>
                               Where storages go, as torch.load's map_location: a

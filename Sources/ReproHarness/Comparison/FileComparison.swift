@@ -125,8 +125,9 @@ public struct FileComparison: Sendable, Codable {
     return result
   }
 
-  /// The summary line, then one line per missing or unexpected key and per failing key.
-  public func render() -> String {
+  /// The summary line, then one line per missing or unexpected key and per failing key (per
+  /// key with `verbose`).
+  public func render(verbose: Bool = false) -> String {
     let tensorRows = rows.filter { $0.referenceDtype != nil }
     let failed = failedRows
     var summary: String
@@ -140,7 +141,7 @@ public struct FileComparison: Sendable, Codable {
     var lines = [summary]
     for k in missingKeys { lines.append("\(k): missing in the candidate") }
     for k in unexpectedKeys { lines.append("\(k): unexpected (not in the reference)") }
-    for r in failed { lines.append(Self.rowText(r)) }
+    for r in verbose ? rows : failed { lines.append(Self.rowText(r)) }
     return lines.joined(separator: "\n")
   }
 
@@ -161,7 +162,7 @@ public struct FileComparison: Sendable, Codable {
   // MARK: - Rows
 
   static func rowText(_ r: Row) -> String {
-    var line = r.key + ":"
+    var line = (r.key.isEmpty ? "(root)" : r.key) + (r.passed ? ": ok" : ":")
     if let a = r.referenceDtype, let b = r.candidateDtype { line += " \(a) -> \(b)" }
     if let p = r.problem { return line + " " + p }
     if let m = r.mismatchCount, let n = r.elementCount { line += ", mismatched \(m) / \(n)" }
