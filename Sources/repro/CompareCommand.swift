@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ReproCLI
 import ReproFormat
 import ReproHarness
@@ -56,6 +57,12 @@ struct CompareCommand: ParsableCommand {
   @Flag(help: "List the passing keys too, with their errors.")
   var verbose = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Also write JUnit XML: one testcase per compared, missing or unexpected key.",
+      valueName: "file"))
+  var junit: String?
+
   @Flag(help: "Print the result as JSON.")
   var json = false
 
@@ -89,6 +96,14 @@ struct CompareCommand: ParsableCommand {
       stripPrefixes: stripPrefix, only: only, ignore: ignore)
     let result = FileComparison.compare(
       loaded[0], loaded[1], options: options, referenceName: reference, candidateName: candidate)
+    if let junit {
+      do {
+        try result.junitData().write(to: URL(fileURLWithPath: junit), options: .atomic)
+      } catch {
+        StandardError.report(error, file: junit)
+        throw ReproExit.inputError
+      }
+    }
     print(json ? result.jsonText() : result.render(verbose: verbose))
     if !result.passed { throw ReproExit.failure }
   }

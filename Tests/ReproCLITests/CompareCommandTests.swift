@@ -205,6 +205,26 @@ import Testing
     #expect(trusted.stdout.contains("0.weight: ok float32 -> float32, mismatched 0 / "))
   }
 
+  @Test func junitHasOneTestcasePerKey() throws {
+    let golden = try Self.golden("fp32_vs_perturbed")
+    let folder = try Repository.makeTemporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let junit = folder.appendingPathComponent("compare.xml")
+    let r = try ReproBinary.run([
+      "compare", Self.interop("seq_mlp_fp32.pt"),
+      Repository.golden("pytorch/compare/seq_mlp_fp32_perturbed.pt").path, "--junit", junit.path,
+    ])
+    #expect(r.status == 1)
+    let text = try String(contentsOf: junit, encoding: .utf8)
+    let names = golden.keys.keys.sorted()
+    #expect(text.components(separatedBy: "<testcase ").count - 1 == names.count)
+    for name in names { #expect(text.contains("name=\"\(name)\"")) }
+    let failing = golden.keys.filter { !$0.value.torchPassed }.map(\.key)
+    #expect(failing == ["0.weight"])
+    #expect(text.components(separatedBy: "<failure ").count - 1 == failing.count)
+    #expect(text.contains("failures=\"1\""))
+  }
+
   @Test func missingFileExitsTwo() throws {
     let missing = Repository.golden("pytorch/compare/no_such_file.pt").path
     let r = try ReproBinary.run(["compare", Self.interop("seq_mlp_fp32.pt"), missing])

@@ -33,6 +33,8 @@ extension HelpScreen {
                               repeatable).
       --ignore <glob>         Leave out the keys matching this glob (repeatable).
       --verbose               List the passing keys too, with their errors.
+      --junit <file>          Also write JUnit XML: one testcase per compared,
+                              missing or unexpected key.
       --json                  Print the result as JSON.
       --map-location <location>
                               Where storages go, as torch.load's map_location: a
