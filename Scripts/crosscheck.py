@@ -250,7 +250,14 @@ def check_case(c: Checker, path: str, expected: dict, tmp: str) -> None:
 
     # 4. dtype casts
     if not whole and any(e.get("dtype") == "float32" for e in expected["entries"]):
+        # torch 2.13 cannot load a float8 tensor that requires grad and is not a Parameter: its own
+        # torch.save writes `_rebuild_tensor_v3(..., requires_grad=True, ...)`, whose load fails
+        # with "a leaf Variable that requires grad is being used in an in-place operation".
+        # Repro writes what torch.save writes, so torch.load is no oracle for those files.
+        grad_plain = any(e.get("requires_grad") and not e.get("parameter") for e in expected["entries"])
         for dtype in ["float16", "bfloat16", "float8_e4m3fn", "float8_e8m0fnu"]:
+            if grad_plain and dtype.startswith("float8"):
+                continue
             out = os.path.join(tmp, f"cast_{dtype}_{os.path.basename(src)}")
             if fmt == "safetensors":
                 out += ".safetensors"
