@@ -9,7 +9,8 @@ struct Repro: ParsableCommand {
     abstract: "Make PyTorch checkpoints verifiable: inspect, generate, compare and convert them.",
     version: ReproVersion.string,
     subcommands: [
-      InspectCommand.self, ConvertCommand.self, GenerateCommand.self, DiffCommand.self,
+      InspectCommand.self, ConvertCommand.self, GenerateCommand.self, CompareCommand.self,
+      DiffCommand.self,
       GoldenCommand.self,
       TrainCommand.self, RunCommand.self, ReportCommand.self, RandomCommand.self,
     ]

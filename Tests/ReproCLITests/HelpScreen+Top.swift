@@ -23,6 +23,8 @@ extension HelpScreen {
                               safetensors, dtypes and key prefixes.
       generate                Build a model from a spec and a seed, exactly as
                               PyTorch would, and save it.
+      compare                 Compare two checkpoints tensor by tensor, matched by
+                              key path, within tolerance.
       diff                    Explain the difference between two checkpoint files
                               (records, pickle opcodes, tensors, values).
       golden                  Verify, record or update the golden files (Golden/

@@ -17,7 +17,8 @@ struct HelpScreen: Sendable, CustomTestStringConvertible {
 
   /// Every screen; `HelpScreenTests` checks that no subcommand is missing.
   static let all: [HelpScreen] = [
-    repro, inspect, convert, generate, diff, golden, goldenVerify, goldenRecord, goldenUpdate,
+    repro, inspect, convert, generate, compare, diff, golden, goldenVerify, goldenRecord,
+    goldenUpdate,
     train, run, report, random,
   ]
 }

@@ -142,7 +142,7 @@ public enum JUnitReport {
 
 extension XMLElement {
   /// Adds attributes in the given order, with XML-safe values.
-  fileprivate func addAttributes(_ pairs: [(String, String)]) {
+  func addAttributes(_ pairs: [(String, String)]) {
     for (name, value) in pairs {
       if let node = XMLNode.attribute(withName: name, stringValue: JUnitReport.xmlSafe(value))
         as? XMLNode
