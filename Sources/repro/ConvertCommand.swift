@@ -90,8 +90,9 @@ struct ConvertCommand: ParsableCommand {
     }
     let format = to ?? CheckpointFormat(forWritingTo: output)
     var written = checkpoint
-    if format == .safetensors {
-      // What the input holds decides whether it fits safetensors: errors name the input.
+    if format == .safetensors && maxShardSize == nil {
+      // What the input holds decides whether it fits safetensors: errors name the input. (Shards
+      // refuse shared storages themselves, so there is nothing to deduplicate for them.)
       do {
         let flat = try SharedTensorDeduplication(
           tensors: try checkpoint.flatTensors(), metadata: checkpoint.metadata)
