@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import ReproFormat
-public import ReproTensor
+import ReproTensor
 
 /// Compares two checkpoint files tensor by tensor, matched by key path: the engine of
 /// `repro compare REFERENCE CANDIDATE`.
