@@ -22,6 +22,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     .systemLibrary(
@@ -45,7 +46,9 @@ let package = Package(
       swiftSettings: librarySettings),
     .target(
       name: "ReproHarness",
-      dependencies: ["ReproTensor", "ReproFormat", "ReproNN"],
+      dependencies: [
+        "ReproTensor", "ReproFormat", "ReproNN", .product(name: "TOMLKit", package: "TOMLKit"),
+      ],
       swiftSettings: librarySettings),
     // What the command line needs beyond argument declarations: option value types, closed
     // choices, exit codes, output rendering.

@@ -11,7 +11,7 @@ public struct HarnessError: Error, Sendable, Equatable, CustomStringConvertible 
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Kind: String, Sendable {
       case io, invalidResults, duplicateCase, invalidReport, invalidFilter, unexpectedValue
-      case checkFailed
+      case checkFailed, invalidSuite
     }
     private let kind: Kind
     /// A file could not be read or written.
@@ -29,6 +29,9 @@ public struct HarnessError: Error, Sendable, Equatable, CustomStringConvertible 
     public static let unexpectedValue = Code(kind: .unexpectedValue)
     /// A check of a matrix case failed in a way no tensor comparison records.
     public static let checkFailed = Code(kind: .checkFailed)
+    /// A suite file that is not valid TOML, holds an unknown key or a value of the wrong type,
+    /// or names something Repro does not know (a dtype, a format, a model spec).
+    public static let invalidSuite = Code(kind: .invalidSuite)
     /// The code's name.
     public var description: String { kind.rawValue }
   }

@@ -12,7 +12,7 @@ struct Repro: ParsableCommand {
       InspectCommand.self, ConvertCommand.self, GenerateCommand.self, CompareCommand.self,
       DiffCommand.self,
       GoldenCommand.self,
-      TrainCommand.self, RunCommand.self, ReportCommand.self, RandomCommand.self,
+      TrainCommand.self, RunCommand.self, SuiteCommand.self, ReportCommand.self, RandomCommand.self,
     ]
   )
 }

@@ -3,19 +3,29 @@ import Foundation
 import ReproCLI
 import ReproHarness
 
-/// `repro run`: the round-trip matrix, with JUnit, HTML and JSON reports.
+/// `repro run`: the round-trip matrix or a suite file, with JUnit, HTML and JSON reports.
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run the round-trip matrix against the goldens and write JUnit/HTML/JSON reports.",
+    abstract:
+      "Run the round-trip matrix or a suite file against the goldens and write JUnit/HTML/JSON reports.",
     discussion: """
       Each case generates a model from a seed (bit-identical to PyTorch), runs a forward pass, \
       saves it (torch zip or safetensors; state_dict, training checkpoint or whole module; cpu or \
       cuda tags), reloads it (plain, mmap, non-strict, DataParallel prefix, cast on load, \
       map_location) and checks every tensor bitwise, the forward output before/after reload and \
-      against its golden, and that resumed training equals uninterrupted training. Goldens are \
-      compared, never silently recorded under CI=true; REPRO_RECORD=missing|failed|all records. \
-      Exit status: 0 all pass, 1 failures, 2 I/O errors, 64 usage errors.
+      against its golden, and that resumed training equals uninterrupted training.
+
+      --suite repro.toml runs the user's own checks instead ([[compare]], [[roundtrip]], \
+      [[golden]], [[generate]]; `repro suite init` writes a starter file); --filter and --shard \
+      apply to its cases (axes: kind, name, key, seed, dtype, ...).
+
+      Goldens are compared, never recorded under CI=true (a missing golden fails); \
+      REPRO_RECORD=missing|failed|all or --record records, and a run that records still fails. \
+      Without --shard, CI_NODE_INDEX/CI_NODE_TOTAL (GitLab's parallel:, 1-based) pick the shard.
+
+      Exit status: 0 all pass, 1 failures, 2 I/O errors or an invalid suite file (its \
+      file:line and key are named), 64 usage errors.
       """)
 
   @Option(help: "Write a JUnit XML report here.")
@@ -28,12 +38,21 @@ struct RunCommand: ParsableCommand {
   var json: String?
 
   @Option(
+    help: ArgumentHelp(
+      "Run the checks of this suite file (TOML) instead of the round-trip matrix.",
+      valueName: "file"))
+  var suite: String?
+
+  @Option(
     help:
-      "Only cases matching axis=value[|value] terms, comma-separated (axes: model, seed, dtype, device, format, mode, route, backend)."
+      "Only cases matching axis=value[|value] terms, comma-separated (matrix axes: model, seed, dtype, device, format, mode, route, backend)."
   )
   var filter: String?
 
-  @Option(help: ArgumentHelp("Run shard i of n (1-based), e.g. 2/4.", valueName: "i/n"))
+  @Option(
+    help: ArgumentHelp(
+      "Run shard i of n (1-based), e.g. 2/4 (default: $CI_NODE_INDEX/$CI_NODE_TOTAL when set).",
+      valueName: "i/n"))
   var shard: MatrixShard?
 
   @Option(help: "OpenBLAS threads for the blasN backend (default: the number of active CPUs).")
@@ -42,7 +61,7 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Run the full matrix (every axis crossed) instead of the default one.")
   var full = false
 
-  @Option(help: "The golden folder.")
+  @Option(help: "The matrix's golden folder (a suite file names its own: golden_dir).")
   var golden = "Golden"
 
   @Option(
@@ -53,25 +72,26 @@ struct RunCommand: ParsableCommand {
 
   func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    if full && suite != nil { throw ValidationError("--full runs the matrix; it takes no --suite") }
   }
 
   func run() throws {
-    var matrix = full ? Matrix.full : Matrix.standard
-    if let filter {
-      do { matrix = try matrix.filtered(filter) } catch { throw ValidationError("\(error)") }
+    let plan: RunPlan
+    do {
+      plan = try RunPlan.make(
+        suite: suite.map { URL(fileURLWithPath: $0) }, full: full, filter: filter, shard: shard,
+        goldenFolder: URL(fileURLWithPath: golden), record: record,
+        threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+        environment: ProcessInfo.processInfo.environment)
+    } catch {
+      if error.code == .invalidFilter { throw ValidationError("\(error)") }
+      StandardError.print("repro run: \(error)")
+      throw ReproExit.inputError
     }
-    if let shard { matrix = matrix.shard(shard) }
-    let store = GoldenStore(
-      root: URL(fileURLWithPath: golden),
-      mode: record ?? .fromEnvironment(ProcessInfo.processInfo.environment),
-      artifactRoot: URL(fileURLWithPath: "Reports/golden-actual"))
-    let runner = MatrixRunner(
-      golden: store, scratch: FileManager.default.temporaryDirectory,
-      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
     let bar = ProgressBar()
     let result: RunResult
     do {
-      result = try runner.run(matrix, progress: bar.advance)
+      result = try plan.run(progress: bar.advance)
       bar.finish()
       try result.writeReports(
         junit: junit.map { URL(fileURLWithPath: $0) }, html: html.map { URL(fileURLWithPath: $0) },

@@ -80,31 +80,18 @@ public struct Matrix: Sendable {
   ///
   /// - Throws: `HarnessError` `.invalidFilter` for a term without `=` or an unknown axis name.
   public func filtered(_ filter: String) throws(HarnessError) -> Matrix {
-    let names = Set(MatrixCase(model: "mlp").axes.map(\.name))
-    var terms: [(String, Set<String>)] = []
-    for term in filter.split(separator: ",") {
-      let parts = term.split(separator: "=", maxSplits: 1).map(String.init)
-      guard parts.count == 2 else {
-        throw HarnessError(.invalidFilter, "filter term '\(term)' is not axis=value")
-      }
-      guard names.contains(parts[0]) else {
-        throw HarnessError(
-          .invalidFilter,
-          "unknown axis '\(parts[0])' in filter; axes: \(names.sorted().joined(separator: ", "))")
-      }
-      terms.append((parts[0], Set(parts[1].split(separator: "|").map(String.init))))
-    }
+    let parsed = try SuiteFilter(parsing: filter)
+    try parsed.validate(axes: Set(MatrixCase(model: "mlp").axes.map(\.name)))
     return Matrix(
       cases.filter { c in
-        let axes = Dictionary(c.axes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-        return terms.allSatisfy { $0.1.contains(axes[$0.0] ?? "") }
+        parsed.matches(
+          Dictionary(c.axes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }))
       })
   }
 
   /// The cases of one shard (`--shard 2/4`): every `count`-th case, starting at `index`.
   public func shard(_ shard: MatrixShard) -> Matrix {
-    var part = Matrix(
-      cases.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element))
+    var part = Matrix(shard.select(cases))
     part.shard = shard
     return part
   }

@@ -1,12 +1,21 @@
 import Foundation
 
 extension MatrixRunner {
-  /// Runs every case of a matrix in order, in a fresh scratch folder, and returns the results.
+  /// The matrix's cases as suite cases, sharing this runner's model and output caches: the
+  /// built-in matrix is the default suite, run by `SuiteRunner` like any other.
   ///
-  /// The files the cases write go to a new folder inside `scratch`, removed at the end. The
-  /// result's environment records `threads` and `ReproVersion.string`; its `shards` holds the
-  /// matrix's shard (`2/4`) when it is one. A case that throws becomes an `error` result; the
-  /// run itself goes on.
+  /// Each case runs with the golden store, scratch folder and threads of the context it is run
+  /// in (`SuiteRunner.run(_:context:shards:progress:)`).
+  public func suiteCases(_ matrix: Matrix) -> [any SuiteCase] {
+    matrix.cases.map { MatrixSuiteCase(matrixCase: $0, runner: self) }
+  }
+
+  /// Runs every case of a matrix in order, in a fresh scratch folder, and returns the results:
+  /// `SuiteRunner.run` of `suiteCases(matrix)` in this runner's golden store, scratch folder and
+  /// threads.
+  ///
+  /// The result's `shards` holds the matrix's shard (`2/4`) when it is one. A case that throws
+  /// becomes an `error` result; the run itself goes on.
   ///
   /// ```swift
   /// let runner = MatrixRunner(golden: store, scratch: FileManager.default.temporaryDirectory, threads: 4)
@@ -22,29 +31,8 @@ extension MatrixRunner {
   public func run(
     _ matrix: Matrix, progress: (MatrixProgress) -> Void = { _ in }
   ) throws(HarnessError) -> RunResult {
-    let folder = scratch.appendingPathComponent("repro-run-\(UUID().uuidString)")
-    do {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    } catch {
-      throw HarnessError(.io, "\(folder.path): cannot create the scratch folder", cause: error)
-    }
-    defer { try? FileManager.default.removeItem(at: folder) }
-    var runner = self
-    runner.scratch = folder
-    let start = Date()
-    var results: [CaseResult] = []
-    var failed = 0
-    for c in matrix.cases {
-      let result = runner.run(c)
-      results.append(result)
-      if result.status == .fail || result.status == .error { failed += 1 }
-      progress(
-        MatrixProgress(
-          done: results.count, total: matrix.cases.count, failed: failed, last: result))
-    }
-    return RunResult(
-      environment: .current(openBLASThreads: threads, reproVersion: ReproVersion.string),
-      cases: results, startedAt: start, duration: Date().timeIntervalSince(start),
-      shards: matrix.shard.map { [$0.description] } ?? [])
+    try SuiteRunner.run(
+      suiteCases(matrix), context: SuiteContext(golden: golden, scratch: scratch, threads: threads),
+      shards: matrix.shard.map { [$0.description] } ?? [], progress: progress)
   }
 }

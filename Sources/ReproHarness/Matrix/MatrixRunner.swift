@@ -13,14 +13,26 @@ public struct MatrixRunner: Sendable {
   public var scratch: URL
   /// OpenBLAS threads for the `blasN` backend.
   public var threads: Int
-  private let models = MatrixModels()
-  private let outputs = OutputGoldens()
+  /// The models built so far, shared by the runner's copies (and its suite cases).
+  let models = MatrixModels()
+  /// The reference outputs computed so far, shared the same way.
+  let outputs = OutputGoldens()
 
   /// Creates a runner.
   public init(golden: GoldenStore, scratch: URL, threads: Int) {
     self.golden = golden
     self.scratch = scratch
     self.threads = threads
+  }
+
+  /// The runner with another context's golden store, scratch folder and threads, sharing this
+  /// runner's model and output caches.
+  func with(_ context: SuiteContext) -> MatrixRunner {
+    var copy = self
+    copy.golden = context.golden
+    copy.scratch = context.scratch
+    copy.threads = context.threads
+    return copy
   }
 
   /// Runs one case; any thrown error becomes an `error` result naming it.

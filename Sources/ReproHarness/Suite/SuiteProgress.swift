@@ -1,8 +1,9 @@
-/// Where a matrix run stands after a case, as `MatrixRunner.run(_:progress:)` reports it.
-public struct MatrixProgress: Sendable {
+/// Where a suite run stands after a case, as `SuiteRunner.run(_:context:shards:progress:)`
+/// reports it.
+public struct SuiteProgress: Sendable {
   /// Cases finished so far, this one included.
   public var done: Int
-  /// Cases in the matrix.
+  /// Cases in the run.
   public var total: Int
   /// Cases that failed or errored so far.
   public var failed: Int
@@ -17,3 +18,6 @@ public struct MatrixProgress: Sendable {
     self.last = last
   }
 }
+
+/// The progress of a matrix run: the matrix is one suite, so it reports as every suite does.
+public typealias MatrixProgress = SuiteProgress
