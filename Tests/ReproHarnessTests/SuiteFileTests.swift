@@ -147,7 +147,7 @@ import Testing
       ),
       (
         "[[roundtrip]]\ncheckpoint = \"a.pt\"\nformats = [\"onnx\"]\n",
-        "repro.toml:3: key 'formats' in [[roundtrip]] #1: unknown value 'onnx'; one of torch, safetensors"
+        "repro.toml:3: key 'formats' in [[roundtrip]] #1: unknown value 'onnx'; one of torch, safetensors, sharded-safetensors, sharded-torch"
       ),
       (
         "[[compare]]\nreference = \"a\"\ncandidate = \"b\"\nrtol = 0.1\n",

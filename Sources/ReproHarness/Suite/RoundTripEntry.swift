@@ -20,13 +20,17 @@ public struct RoundTripEntry: Sendable, Hashable, Decodable {
   public var devices: [String]
   /// Ways to load back; empty takes the check's default.
   public var routes: [String]
+  /// Relative tolerance of casts (with `atol`); nil takes `assert_close`'s default.
+  public var rtol: Double?
+  /// Absolute tolerance of casts (with `rtol`).
+  public var atol: Double?
   /// `map_location` in `--map-location` syntax.
   public var mapLocation: String?
   /// Read whole-model files' classes as opaque objects.
   public var trust: Bool
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case name, checkpoint, formats, dtypes, devices, routes, trust
+    case name, checkpoint, formats, dtypes, devices, routes, rtol, atol, trust
     case mapLocation = "map_location"
   }
 
@@ -39,6 +43,8 @@ public struct RoundTripEntry: Sendable, Hashable, Decodable {
     dtypes = try c.decodeIfPresent([String].self, forKey: .dtypes) ?? []
     devices = try c.decodeIfPresent([String].self, forKey: .devices) ?? []
     routes = try c.decodeIfPresent([String].self, forKey: .routes) ?? []
+    rtol = try c.decodeNumber(forKey: .rtol)
+    atol = try c.decodeNumber(forKey: .atol)
     mapLocation = try c.decodeMapLocation(forKey: .mapLocation)
     trust = try c.decodeIfPresent(Bool.self, forKey: .trust) ?? false
   }

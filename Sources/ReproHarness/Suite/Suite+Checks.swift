@@ -28,7 +28,7 @@ struct PendingCase: SuiteCase {
   func run(in context: SuiteContext) -> CaseResult {
     CaseResult(
       id: id, model: model, axes: axes, status: .error,
-      failure: CaseResult.Failure(message: "\(id): \(reason)", type: "Unsupported"))
+      failure: CaseResult.Failure(message: reason, type: "Unsupported"))
   }
 }
 

@@ -4,7 +4,7 @@ import ReproTensor
 
 extension Suite {
   /// The formats a `[[roundtrip]]` entry may name.
-  static let roundTripFormats = ["torch", "safetensors"]
+  static let roundTripFormats = CheckpointFormat.allCases.filter(\.canWrite).map(\.rawValue)
   /// The load routes a `[[roundtrip]]` entry may name.
   static let roundTripRoutes = ["plain", "mmap", "non_strict", "data_parallel"]
   /// The dtypes a model may be cast to.
@@ -44,20 +44,27 @@ extension Suite {
       }
     }
 
-    let d = definition
-    for (i, e) in d.compare.enumerated() {
-      if (e.rtol == nil) != (e.atol == nil) {
-        throw fail("compare", i, e.rtol == nil ? "atol" : "rtol", "rtol and atol go together")
+    func checkTolerance(_ table: String, _ index: Int, _ rtol: Double?, _ atol: Double?)
+      throws(HarnessError)
+    {
+      if (rtol == nil) != (atol == nil) {
+        throw fail(table, index, rtol == nil ? "atol" : "rtol", "rtol and atol go together")
       }
-      for (key, v) in [("rtol", e.rtol), ("atol", e.atol)] {
+      for (key, v) in [("rtol", rtol), ("atol", atol)] {
         if let v, !(v >= 0 && v.isFinite) {
-          throw fail("compare", i, key, "must be finite and not negative")
+          throw fail(table, index, key, "must be finite and not negative")
         }
       }
+    }
+
+    let d = definition
+    for (i, e) in d.compare.enumerated() {
+      try checkTolerance("compare", i, e.rtol, e.atol)
       if e.bitwise && e.rtol != nil { throw fail("compare", i, "bitwise", "takes no tolerance") }
       try checkLocation("compare", i, e.mapLocation)
     }
     for (i, e) in d.roundtrip.enumerated() {
+      try checkTolerance("roundtrip", i, e.rtol, e.atol)
       try check("roundtrip", i, "formats", e.formats, in: Self.roundTripFormats)
       try check("roundtrip", i, "dtypes", e.dtypes, in: Self.modelDtypes)
       try check("roundtrip", i, "routes", e.routes, in: Self.roundTripRoutes)

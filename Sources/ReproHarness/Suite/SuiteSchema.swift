@@ -66,6 +66,8 @@ public enum SuiteSchema {
       Key("dtypes", list, "dtypes to cast to; same-dtype trips are bitwise, casts within tolerance"),
       Key("devices", list, "device tags to save with (cpu, cuda:0, ...)"),
       Key("routes", list, "ways to load back (plain, mmap, non_strict, data_parallel)"),
+      Key("rtol", float, "relative tolerance of casts (with atol)"),
+      Key("atol", float, "absolute tolerance of casts (with rtol)"),
     ] + loading,
     "golden": [
       Key("name", string, "the golden's name (default: the file's path)"),
