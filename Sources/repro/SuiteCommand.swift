@@ -48,7 +48,9 @@ struct SuiteCommand: ParsableCommand {
         StandardError.print("repro suite init: \(error)")
         throw ReproExit.inputError
       }
-      print("wrote \(output): \(files.count) checkpoint\(files.count == 1 ? "" : "s"); run it with `repro run --suite \(output)`")
+      print(
+        "wrote \(output): \(files.count) checkpoint\(files.count == 1 ? "" : "s"); run it with `repro run --suite \(output)`"
+      )
     }
   }
 }

@@ -60,35 +60,51 @@ extension HelpScreen {
   static let run = HelpScreen(
     ["run"],
     """
-    OVERVIEW: Run the round-trip matrix against the goldens and write
-    JUnit/HTML/JSON reports.
+    OVERVIEW: Run the round-trip matrix or a suite file against the goldens and
+    write JUnit/HTML/JSON reports.
 
     Each case generates a model from a seed (bit-identical to PyTorch), runs a
     forward pass, saves it (torch zip or safetensors; state_dict, training
     checkpoint or whole module; cpu or cuda tags), reloads it (plain, mmap,
     non-strict, DataParallel prefix, cast on load, map_location) and checks every
     tensor bitwise, the forward output before/after reload and against its golden,
-    and that resumed training equals uninterrupted training. Goldens are compared,
-    never silently recorded under CI=true; REPRO_RECORD=missing|failed|all records.
-    Exit status: 0 all pass, 1 failures, 2 I/O errors, 64 usage errors.
+    and that resumed training equals uninterrupted training.
 
-    USAGE: repro run [--junit <junit>] [--html <html>] [--json <json>] [--filter <filter>] \
-    [--shard <i/n>] [--threads <threads>] [--full] [--golden <golden>] [--record <mode>]
+    --suite repro.toml runs the user's own checks instead ([[compare]],
+    [[roundtrip]], [[golden]], [[generate]]; `repro suite init` writes a starter
+    file); --filter and --shard apply to its cases (axes: kind, name, key, seed,
+    dtype, ...).
+
+    Goldens are compared, never recorded under CI=true (a missing golden fails);
+    REPRO_RECORD=missing|failed|all or --record records, and a run that records
+    still fails. Without --shard, CI_NODE_INDEX/CI_NODE_TOTAL (GitLab's parallel:,
+    1-based) pick the shard.
+
+    Exit status: 0 all pass, 1 failures, 2 I/O errors or an invalid suite file (its
+    file:line and key are named), 64 usage errors.
+
+    USAGE: repro run [--junit <junit>] [--html <html>] [--json <json>] [--suite <file>] \
+    [--filter <filter>] [--shard <i/n>] [--threads <threads>] [--full] [--golden <golden>] \
+    [--record <mode>]
 
     OPTIONS:
       --junit <junit>         Write a JUnit XML report here.
       --html <html>           Write a self-contained HTML report here.
       --json <json>           Write the results as JSON here (for `repro report
                               --from`).
+      --suite <file>          Run the checks of this suite file (TOML) instead of
+                              the round-trip matrix.
       --filter <filter>       Only cases matching axis=value[|value] terms,
-                              comma-separated (axes: model, seed, dtype, device,
-                              format, mode, route, backend).
-      --shard <i/n>           Run shard i of n (1-based), e.g. 2/4.
+                              comma-separated (matrix axes: model, seed, dtype,
+                              device, format, mode, route, backend).
+      --shard <i/n>           Run shard i of n (1-based), e.g. 2/4 (default:
+                              $CI_NODE_INDEX/$CI_NODE_TOTAL when set).
       --threads <threads>     OpenBLAS threads for the blasN backend (default: the
                               number of active CPUs).
       --full                  Run the full matrix (every axis crossed) instead of
                               the default one.
-      --golden <golden>       The golden folder. (default: Golden)
+      --golden <golden>       The matrix's golden folder (a suite file names its
+                              own: golden_dir). (default: Golden)
       --record <mode>         Whether goldens are recorded (default: $REPRO_RECORD,
                               else never under CI=true, else missing). (values:
                               never, missing, failed, all)
@@ -166,6 +182,54 @@ extension HelpScreen {
                               little-endian bytes.
       --json                  Print a JSON object with shape, dtype, values and
                               bits (each element's bit pattern in hex).
+      --version               Show the version.
+      -h, --help              Show help information.
+
+
+    """)
+
+  /// `repro suite --help`.
+  static let suite = HelpScreen(
+    ["suite"],
+    """
+    OVERVIEW: Write suite files: the user's own checks, run by `repro run --suite
+    FILE`.
+
+    USAGE: repro suite <subcommand>
+
+    OPTIONS:
+      --version               Show the version.
+      -h, --help              Show help information.
+
+    SUBCOMMANDS:
+      init                    Write a commented starter repro.toml for the given
+                              checkpoints.
+
+      See 'repro help suite <subcommand>' for detailed help.
+
+    """)
+
+  /// `repro suite init --help`.
+  static let suiteInit = HelpScreen(
+    ["suite", "init"],
+    """
+    OVERVIEW: Write a commented starter repro.toml for the given checkpoints.
+
+    Each file is read (nothing is executed) to sniff its format and dtypes; the
+    suite gets one [[golden]] entry (the file must keep matching its recorded
+    inventory) and one [[roundtrip]] entry (formats and dtypes fitting the file)
+    per file, and commented [[compare]] and [[generate]] examples. Paths are
+    written relative to the suite file. Exit status: 0 written, 2 a file cannot be
+    read or written, 64 the suite file exists (without --force).
+
+    USAGE: repro suite init [<file> ...] [--output <file>] [--force]
+
+    ARGUMENTS:
+      <file>                  Checkpoints the suite should check.
+
+    OPTIONS:
+      -o, --output <file>     The suite file to write. (default: repro.toml)
+      --force                 Overwrite the suite file if it exists.
       --version               Show the version.
       -h, --help              Show help information.
 

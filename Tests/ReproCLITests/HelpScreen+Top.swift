@@ -31,8 +31,10 @@ extension HelpScreen {
                               and its MANIFEST.json).
       train                   Train a model with PyTorch's recipe (randn data from
                               --data-seed, MSE loss) and save the result.
-      run                     Run the round-trip matrix against the goldens and
-                              write JUnit/HTML/JSON reports.
+      run                     Run the round-trip matrix or a suite file against the
+                              goldens and write JUnit/HTML/JSON reports.
+      suite                   Write suite files: the user's own checks, run by
+                              `repro run --suite FILE`.
       report                  Write JUnit XML, HTML and JSON reports from saved
                               results, merging shards.
       random                  Draw random numbers exactly as PyTorch 2.13's CPU

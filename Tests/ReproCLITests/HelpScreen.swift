@@ -19,6 +19,6 @@ struct HelpScreen: Sendable, CustomTestStringConvertible {
   static let all: [HelpScreen] = [
     repro, inspect, convert, generate, compare, diff, golden, goldenVerify, goldenRecord,
     goldenUpdate,
-    train, run, report, random,
+    train, run, suite, suiteInit, report, random,
   ]
 }

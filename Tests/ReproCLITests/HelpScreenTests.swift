@@ -21,10 +21,11 @@ import Testing
     #expect(r.stdout == screen.text)
   }
 
-  /// Every subcommand listed by `repro --help` and `repro golden --help` has a screen here.
+  /// Every subcommand listed by `repro --help`, `repro golden --help` and `repro suite --help`
+  /// has a screen here.
   @Test func everySubcommandHasAScreen() throws {
     var listed: [[String]] = [[]]
-    for parent in [[], ["golden"]] {
+    for parent in [[], ["golden"], ["suite"]] {
       let text = try ReproBinary.run(parent + ["--help"]).stdout
       let section = try #require(text.components(separatedBy: "SUBCOMMANDS:\n").last)
       for line in section.split(separator: "\n")

@@ -61,14 +61,16 @@ import Testing
     defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
     let toml = copy.appendingPathComponent("repro.toml")
     let text = try String(contentsOf: toml, encoding: .utf8)
-    try text.replacingOccurrences(of: "strip_prefix = \"module.\"", with: "strip_prefixes = \"module.\"")
-      .write(to: toml, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(
+      of: "strip_prefix = \"module.\"", with: "strip_prefixes = \"module.\""
+    )
+    .write(to: toml, atomically: true, encoding: .utf8)
     let r = try ReproBinary.run(["run", "--suite", "repro.toml"], currentDirectory: copy)
     #expect(r.status == 2)
     #expect(r.stdout == "")
     #expect(
       r.stderr.hasPrefix(
-        "repro run: invalidSuite: repro.toml:15: unknown key 'strip_prefixes' in [[compare]] #2; known keys: "
+        "repro run: invalidSuite: repro.toml:14: unknown key 'strip_prefixes' in [[compare]] #2; known keys: "
       ), "\(r.stderr)")
   }
 
@@ -83,7 +85,7 @@ import Testing
     #expect(r.status == 2)
     #expect(
       r.stderr
-        == "repro run: invalidSuite: repro.toml:48: key 'seeds' in [[generate]] #1 must be a list of integers, not a string (0, 1)\n"
+        == "repro run: invalidSuite: repro.toml:44: key 'seeds' in [[generate]] #1 must be a list of integers, not a string (\"0, 1\")\n"
     )
   }
 
@@ -133,11 +135,60 @@ import Testing
     let unreadable = try ReproBinary.run(
       ["suite", "init", "missing.pt", "-o", "other.toml"], currentDirectory: copy)
     #expect(unreadable.status == 2)
-    #expect(unreadable.stderr.hasPrefix("repro suite init: io: missing.pt: cannot read it as a checkpoint"))
+    #expect(
+      unreadable.stderr.hasPrefix(
+        "repro suite init: io: missing.pt: cannot read it as a checkpoint"))
   }
 
   /// What `repro suite init model.pt checkpoint.pt` writes for the example's files.
   static let starter = """
-    PLACEHOLDER
+    # A Repro suite: run it with `repro run --suite repro.toml`.
+    # Paths are relative to this file. The first run records the goldens (REPRO_RECORD=missing)
+    # and still fails, so nothing passes silently: run again, then commit the golden folder.
+    # Under CI=true nothing is recorded and a missing golden fails. Every key is listed in the
+    # README's "Suite files" section.
+
+    golden_dir = "golden"                 # this suite's golden folder
+
+    # model.pt: torch, 4 tensors (float32), state dict
+    # It must keep matching its recorded inventory (every tensor's dtype, shape, sha256).
+    [[golden]]
+    name = "model.pt unchanged"
+    file = "model.pt"
+
+    # Saved and reloaded by Repro: same-dtype trips bitwise, casts within tolerance.
+    [[roundtrip]]
+    name = "model.pt round trips"
+    checkpoint = "model.pt"
+    formats = ["torch", "safetensors"]
+    dtypes = ["float32", "float16", "bfloat16"]
+
+    # checkpoint.pt: torch, 16 tensors (float32), nested checkpoint
+    # It must keep matching its recorded inventory (every tensor's dtype, shape, sha256).
+    [[golden]]
+    name = "checkpoint.pt unchanged"
+    file = "checkpoint.pt"
+
+    # Saved and reloaded by Repro: same-dtype trips bitwise, casts within tolerance.
+    [[roundtrip]]
+    name = "checkpoint.pt round trips"
+    checkpoint = "checkpoint.pt"
+    formats = ["torch", "safetensors"]
+    dtypes = ["float32", "float16", "bfloat16"]
+
+    # Reference vs candidate, key by key, as `repro compare`:
+    # [[compare]]
+    # name = "fp16 export stays close"
+    # reference = "model.pt"
+    # candidate = "model.fp16.safetensors"
+    # strip_prefix = "module."            # also: rtol, atol, bitwise, equal_nan, strict_dtype,
+    #                                     # only, ignore, mmap, map_location, trust
+
+    # Your architecture from a seed, as PyTorch builds it (the golden: each tensor's sha256):
+    # [[generate]]
+    # model = "Sequential(Linear(4, 8), ReLU(), Linear(8, 2))"
+    # seeds = [0, 1]
+    # dtypes = ["float32", "bfloat16"]
+
     """
 }

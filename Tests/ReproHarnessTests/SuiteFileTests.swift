@@ -31,7 +31,10 @@ import Testing
     let suite = try Suite.load(from: Self.example)
     let d = suite.definition
     #expect(d.goldenDir == "golden")
-    #expect(d.compare.map(\.displayName) == ["fp16 export stays close", "DataParallel copy is the same model"])
+    #expect(
+      d.compare.map(\.displayName) == [
+        "fp16 export stays close", "DataParallel copy is the same model",
+      ])
     #expect(d.compare[1].stripPrefix == ["module."] && d.compare[1].bitwise)
     #expect(d.roundtrip.map(\.checkpoint) == ["model.pt", "checkpoint.pt"])
     #expect(d.roundtrip[0].formats == ["torch", "safetensors"])
@@ -110,7 +113,8 @@ import Testing
     #expect(error.code == .invalidSuite)
     #expect(
       error.message
-        == "repro.toml:7: key 'bitwise' in [[compare]] #1 must be a boolean, not a string (\"yes\")")
+        == "repro.toml:7: key 'bitwise' in [[compare]] #1 must be a boolean, not a string (\"yes\")"
+    )
   }
 
   @Test func aWrongItemInAListIsRefused() throws {

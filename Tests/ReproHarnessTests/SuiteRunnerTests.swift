@@ -24,20 +24,25 @@ import Testing
     let first = try #require(cases.first)
     #expect(first.axes["model"] == "simple" && first.axes["backend"] == "blas1")
     let filtered = try SuiteFilter(parsing: "model=mlp,dtype=bfloat16").apply(to: cases)
-    #expect(filtered.map(\.id) == (try Matrix.standard.filtered("model=mlp,dtype=bfloat16")).cases.map(\.id))
+    #expect(
+      filtered.map(\.id)
+        == (try Matrix.standard.filtered("model=mlp,dtype=bfloat16")).cases.map(\.id))
   }
 
   @Test func theExampleSuiteExpandsIntoOneCasePerKeySeedAndDtype() throws {
     let suite = try Suite.load(from: Self.example)
     let ids = suite.cases().map(\.id)
     let keys = ["0.weight", "0.bias", "2.weight", "2.bias"]
-    #expect(ids.prefix(8) == ArraySlice(
-      keys.map { "compare/fp16 export stays close/\($0)" }
-        + keys.map { "compare/DataParallel copy is the same model/\($0)" }))
-    #expect(ids.suffix(4) == [
-      "generate/mlp/s0/float32", "generate/mlp/s0/bfloat16", "generate/mlp/s1/float32",
-      "generate/mlp/s1/bfloat16",
-    ])
+    #expect(
+      ids.prefix(8)
+        == ArraySlice(
+          keys.map { "compare/fp16 export stays close/\($0)" }
+            + keys.map { "compare/DataParallel copy is the same model/\($0)" }))
+    #expect(
+      ids.suffix(4) == [
+        "generate/mlp/s0/float32", "generate/mlp/s0/bfloat16", "generate/mlp/s1/float32",
+        "generate/mlp/s1/bfloat16",
+      ])
   }
 
   @Test func filtersAndShardsSelectSuiteCases() throws {
@@ -47,8 +52,14 @@ import Testing
     #expect(bf16.map(\.id) == ["generate/mlp/s0/bfloat16", "generate/mlp/s1/bfloat16"])
     let one = try SuiteFilter(parsing: "key=0.bias|2.bias,name=fp16 export stays close").apply(
       to: cases)
-    #expect(one.map(\.id) == ["compare/fp16 export stays close/0.bias", "compare/fp16 export stays close/2.bias"])
-    #expect(throws: HarnessError(.invalidFilter, "unknown axis 'knd' in filter; axes: dtype, key, kind, name, seed")) {
+    #expect(
+      one.map(\.id) == [
+        "compare/fp16 export stays close/0.bias", "compare/fp16 export stays close/2.bias",
+      ])
+    #expect(
+      throws: HarnessError(
+        .invalidFilter, "unknown axis 'knd' in filter; axes: dtype, key, kind, name, seed")
+    ) {
       try SuiteFilter(parsing: "knd=compare").validate(axes: suite.axisNames)
     }
     let shards = (1...3).map { MatrixShard(index: $0, count: 3)!.select(cases).map(\.id) }
@@ -62,9 +73,10 @@ import Testing
     #expect(
       try MatrixShard.fromEnvironment(["CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "3"])
         == MatrixShard(index: 2, count: 3))
-    for bad in [["CI_NODE_INDEX": "0", "CI_NODE_TOTAL": "3"], ["CI_NODE_TOTAL": "3"],
-      ["CI_NODE_INDEX": "4", "CI_NODE_TOTAL": "3"], ["CI_NODE_INDEX": "x", "CI_NODE_TOTAL": "3"]]
-    {
+    for bad in [
+      ["CI_NODE_INDEX": "0", "CI_NODE_TOTAL": "3"], ["CI_NODE_TOTAL": "3"],
+      ["CI_NODE_INDEX": "4", "CI_NODE_TOTAL": "3"], ["CI_NODE_INDEX": "x", "CI_NODE_TOTAL": "3"],
+    ] {
       #expect(throws: HarnessError.self) { try MatrixShard.fromEnvironment(bad) }
     }
     let plan = try RunPlan.make(
@@ -106,7 +118,10 @@ import Testing
     #expect(c.status == .fail)
     #expect(c.failure?.type == "GoldenMismatch")
     // The first tensor in the document's sorted order is 0.bias.
-    #expect(c.failure?.message.contains("generate/mlp-s1-float32.json differs in 1 place: tensors/0.bias/sha256: golden") == true, "\(c.failure?.message ?? "")")
+    #expect(
+      c.failure?.message.contains(
+        "generate/mlp-s1-float32.json differs in 1 place: tensors/0.bias/sha256: golden") == true,
+      "\(c.failure?.message ?? "")")
   }
 
   @Test func aMissingGoldenFailsWhenNothingRecords() throws {
@@ -147,8 +162,9 @@ import Testing
     let dir = try Repository.makeTemporaryFolder(prefix: "repro-suite")
     defer { try? FileManager.default.removeItem(at: dir) }
     let toml = dir.appendingPathComponent("repro.toml")
-    try Data("[[compare]]\nname = \"gone\"\nreference = \"a.pt\"\ncandidate = \"b.pt\"\n".utf8).write(
-      to: toml)
+    try Data("[[compare]]\nname = \"gone\"\nreference = \"a.pt\"\ncandidate = \"b.pt\"\n".utf8)
+      .write(
+        to: toml)
     let cases = try Suite.load(from: toml).cases()
     #expect(cases.map(\.id) == ["compare/gone"])
     let result = cases[0].run(in: Self.context(try Suite.load(from: toml)))

@@ -40,7 +40,9 @@ public struct CompareEntry: Sendable, Hashable, Decodable {
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case name, reference, candidate, rtol, atol, bitwise, only, ignore, mmap, trust
-    case stripPrefix = "strip_prefix", equalNaN = "equal_nan", strictDtype = "strict_dtype"
+    case stripPrefix = "strip_prefix"
+    case equalNaN = "equal_nan"
+    case strictDtype = "strict_dtype"
     case mapLocation = "map_location"
   }
 

@@ -50,7 +50,9 @@ public struct CompareKeyCase: SuiteCase {
         ]
       }
     }
-    let tolerance = entry.rtol.flatMap { r in entry.atol.map { Tolerance(relative: r, absolute: $0) } }
+    let tolerance = entry.rtol.flatMap { r in
+      entry.atol.map { Tolerance(relative: r, absolute: $0) }
+    }
     let options = FileComparison.Options(
       tolerance: tolerance, bitwise: entry.bitwise, equalNaN: entry.equalNaN,
       strictDtype: entry.strictDtype, stripPrefixes: entry.stripPrefix, only: entry.only,
@@ -62,10 +64,16 @@ public struct CompareKeyCase: SuiteCase {
       ($0.key.isEmpty ? "(root)" : $0.key, $0.passed ? nil : FileComparison.rowText($0))
     }
     verdicts += result.missingKeys.map {
-      ($0, "\($0): missing in the candidate \(entry.candidate) (in the reference \(entry.reference))")
+      (
+        $0,
+        "\($0): missing in the candidate \(entry.candidate) (in the reference \(entry.reference))"
+      )
     }
     verdicts += result.unexpectedKeys.map {
-      ($0, "\($0): unexpected in the candidate \(entry.candidate) (not in the reference \(entry.reference))")
+      (
+        $0,
+        "\($0): unexpected in the candidate \(entry.candidate) (not in the reference \(entry.reference))"
+      )
     }
     var seen = Set<String>()
     return verdicts.map { v in

@@ -12,8 +12,7 @@ extension Suite {
   ///   - url: the suite file.
   ///   - displayPath: how messages name the file (default: the URL's relative path).
   /// - Throws: `HarnessError.Code.io` when the file cannot be read, `.invalidSuite` otherwise.
-  public static func load(from url: URL, displayPath: String? = nil) throws(HarnessError) -> Suite
-  {
+  public static func load(from url: URL, displayPath: String? = nil) throws(HarnessError) -> Suite {
     let shown = displayPath ?? url.relativePath
     let text: String
     do {
@@ -68,8 +67,9 @@ extension Suite {
       let keyName = key ?? "?"
       let known = SuiteSchema.tables[table]?.map(\.name) ?? []
       let line = locator.line(table: table, index: index, key: keyName)
-      let where_ = table.isEmpty && index == nil ? "at the top level" : "in \(entryTitle(table, index))"
-      var text = "\(shown):\(line): unknown key '\(keyName)' \(where_)"
+      let location =
+        table.isEmpty && index == nil ? "at the top level" : "in \(entryTitle(table, index))"
+      var text = "\(shown):\(line): unknown key '\(keyName)' \(location)"
       if !known.isEmpty { text += "; known keys: \(known.joined(separator: ", "))" }
       return (line, text)
     }.sorted { $0.line < $1.line }
@@ -82,7 +82,8 @@ extension Suite {
     let path: [any CodingKey]
     switch error {
     case .keyNotFound(let key, let context):
-      path = context.codingPath.last?.stringValue == key.stringValue
+      path =
+        context.codingPath.last?.stringValue == key.stringValue
         ? context.codingPath : context.codingPath + [key]
     case .typeMismatch(_, let context), .valueNotFound(_, let context),
       .dataCorrupted(let context):

@@ -25,7 +25,8 @@ extension Suite {
       throws(HarnessError)
     {
       for v in values where !known.contains(v) {
-        throw fail(table, index, key, "unknown value '\(v)'; one of \(known.joined(separator: ", "))")
+        throw fail(
+          table, index, key, "unknown value '\(v)'; one of \(known.joined(separator: ", "))")
       }
     }
     func checkLocation(_ table: String, _ index: Int, _ text: String?) throws(HarnessError) {

@@ -68,7 +68,8 @@ struct SuiteFileLocator: Sendable {
       return mark.line
     }
     if !table.isEmpty {
-      if let header = marks.first(where: { $0.table == table && $0.index == index && $0.key == nil }) {
+      if let header = marks.first(where: { $0.table == table && $0.index == index && $0.key == nil }
+      ) {
         return header.line
       }
       if let inline = marks.first(where: { $0.table == "" && $0.key == table }) {

@@ -32,7 +32,8 @@ public struct SuiteFilter: Sendable, Hashable {
       guard parts.count == 2 else {
         throw HarnessError(.invalidFilter, "filter term '\(term)' is not axis=value")
       }
-      terms.append(Term(axis: parts[0], values: Set(parts[1].split(separator: "|").map(String.init))))
+      terms.append(
+        Term(axis: parts[0], values: Set(parts[1].split(separator: "|").map(String.init))))
     }
     self.terms = terms
   }

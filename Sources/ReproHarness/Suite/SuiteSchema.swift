@@ -39,7 +39,8 @@ public enum SuiteSchema {
   /// The keys of each table, by table name (`""` for the top level).
   public static let tables: [String: [Key]] = [
     "": [
-      Key("golden_dir", string, "this suite's golden folder, relative to the file (default golden)"),
+      Key(
+        "golden_dir", string, "this suite's golden folder, relative to the file (default golden)"),
       Key("compare", "an array of tables", "[[compare]] entries"),
       Key("roundtrip", "an array of tables", "[[roundtrip]] entries"),
       Key("golden", "an array of tables", "[[golden]] entries"),
@@ -63,7 +64,8 @@ public enum SuiteSchema {
       Key("name", string, "the entry's name in case ids (default: the checkpoint's path)"),
       Key("checkpoint", string, required: true, "the file sent through save and reload"),
       Key("formats", list, "formats to save in (torch, safetensors)"),
-      Key("dtypes", list, "dtypes to cast to; same-dtype trips are bitwise, casts within tolerance"),
+      Key(
+        "dtypes", list, "dtypes to cast to; same-dtype trips are bitwise, casts within tolerance"),
       Key("devices", list, "device tags to save with (cpu, cuda:0, ...)"),
       Key("routes", list, "ways to load back (plain, mmap, non_strict, data_parallel)"),
       Key("rtol", float, "relative tolerance of casts (with atol)"),
@@ -71,7 +73,8 @@ public enum SuiteSchema {
     ] + loading,
     "golden": [
       Key("name", string, "the golden's name (default: the file's path)"),
-      Key("file", string, required: true, "the file that must keep matching its recorded inventory"),
+      Key(
+        "file", string, required: true, "the file that must keep matching its recorded inventory"),
     ] + loading,
     "generate": [
       Key("name", string, "the entry's name in case ids and golden files (default: the model)"),

@@ -42,15 +42,17 @@ public enum SuiteStarter {
     for s in sniffed {
       lines += [
         "", "# \(s.path): \(s.summary)",
-        "[[golden]]                            # must keep matching its recorded inventory",
+        "# It must keep matching its recorded inventory (every tensor's dtype, shape, sha256).",
+        "[[golden]]",
         "name = \(quoted("\(s.path) unchanged"))",
         "file = \(quoted(s.path))",
       ]
       if s.needsTrust { lines.append("trust = true                          # a whole-model file") }
       lines += [
         "",
-        "[[roundtrip]]                         # saved and reloaded by Repro: same dtype bitwise,",
-        "name = \(quoted("\(s.path) round trips"))   # casts within tolerance",
+        "# Saved and reloaded by Repro: same-dtype trips bitwise, casts within tolerance.",
+        "[[roundtrip]]",
+        "name = \(quoted("\(s.path) round trips"))",
         "checkpoint = \(quoted(s.path))",
         "formats = \(list(s.formats))",
       ]
@@ -58,17 +60,19 @@ public enum SuiteStarter {
       if s.needsTrust { lines.append("trust = true") }
     }
     let reference = sniffed.first?.path ?? "model.pt"
-    let candidate = sniffed.count > 1 ? sniffed[1].path : "model.fp16.safetensors"
+    let stem = (reference as NSString).deletingPathExtension
     lines += [
       "",
-      "# [[compare]]                         # reference vs candidate, key by key, as `repro compare`",
-      "# name = \"export stays close\"",
+      "# Reference vs candidate, key by key, as `repro compare`:",
+      "# [[compare]]",
+      "# name = \"fp16 export stays close\"",
       "# reference = \(quoted(reference))",
-      "# candidate = \(quoted(candidate))",
+      "# candidate = \(quoted(stem + ".fp16.safetensors"))",
       "# strip_prefix = \"module.\"            # also: rtol, atol, bitwise, equal_nan, strict_dtype,",
       "#                                     # only, ignore, mmap, map_location, trust",
       "",
-      "# [[generate]]                        # your architecture from a seed, as PyTorch builds it",
+      "# Your architecture from a seed, as PyTorch builds it (the golden: each tensor's sha256):",
+      "# [[generate]]",
       "# model = \"Sequential(Linear(4, 8), ReLU(), Linear(8, 2))\"",
       "# seeds = [0, 1]",
       "# dtypes = [\"float32\", \"bfloat16\"]",
@@ -83,8 +87,8 @@ public enum SuiteStarter {
   ///   - files: the checkpoints.
   ///   - output: the suite file to write.
   ///   - overwriting: replace an existing file (`--force`).
-  /// - Throws: `HarnessError`: `.invalidArgument`-like `.io` when `output` exists and
-  ///   `overwriting` is false, or when a file cannot be read or the output written.
+  /// - Throws: `HarnessError.Code.io` when `output` exists and `overwriting` is false, or when a
+  ///   file cannot be read or the output written.
   public static func write(files: [URL], to output: URL, overwriting: Bool) throws(HarnessError) {
     if !overwriting && FileManager.default.fileExists(atPath: output.path) {
       throw HarnessError(
@@ -107,8 +111,12 @@ public enum SuiteStarter {
     }
     let tensors = checkpoint.tensors
     var counts: [DType: Int] = [:]
-    for t in tensors where t.dtype.isFloatingPoint && !t.dtype.isComplex { counts[t.dtype, default: 0] += 1 }
-    let main = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }?.key
+    for t in tensors where t.dtype.isFloatingPoint && !t.dtype.isComplex {
+      counts[t.dtype, default: 0] += 1
+    }
+    let main = counts.max {
+      $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue)
+    }?.key
     var dtypes: [String] = []
     if let main {
       dtypes.append(main.pytorchName)
@@ -139,7 +147,8 @@ public enum SuiteStarter {
   }
 
   static func quoted(_ s: String) -> String {
-    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    "\""
+      + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
       + "\""
   }
 
