@@ -98,7 +98,7 @@ import Testing
     #expect(r.stdout.hasPrefix("repro run: 2 cases: 2 passed, 0 failed, 0 errors, 0 skipped in "))
     let bad = try ReproBinary.run(["run", "--suite", toml, "--filter", "backend=blas1"])
     #expect(bad.status == 64)
-    #expect(bad.stderr.contains("unknown axis 'backend' in filter; axes: dtype, "))
+    #expect(bad.stderr.contains("unknown axis 'backend' in filter; axes: device, dtype, file, "))
     let ci = try ReproBinary.run(
       ["run", "--suite", toml, "--filter", "kind=generate"],
       environment: ["CI_NODE_INDEX": "3", "CI_NODE_TOTAL": "2"])

@@ -58,7 +58,9 @@ import Testing
       ])
     #expect(
       throws: HarnessError(
-        .invalidFilter, "unknown axis 'knd' in filter; axes: dtype, key, kind, name, seed")
+        .invalidFilter,
+        "unknown axis 'knd' in filter; axes: device, dtype, file, format, key, kind, name, route, seed"
+      )
     ) {
       try SuiteFilter(parsing: "knd=compare").validate(axes: suite.axisNames)
     }

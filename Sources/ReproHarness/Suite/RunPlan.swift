@@ -57,7 +57,8 @@ public struct RunPlan: Sendable {
       store = loaded.goldenStore(mode: mode, artifactRoot: artifacts)
       // A filter naming an unknown axis is refused before the files are compared.
       if let parsedFilter { try parsedFilter.validate(axes: loaded.axisNames) }
-      cases = loaded.cases()
+      let kinds = parsedFilter?.terms.first { $0.axis == "kind" }?.values
+      cases = loaded.cases(kinds: kinds)
       if let parsedFilter { cases = parsedFilter.select(cases) }
     } else {
       store = GoldenStore(root: goldenFolder, mode: mode, artifactRoot: artifacts)

@@ -46,11 +46,20 @@ public struct Suite: Sendable {
   /// Every case of the suite, entry by entry in the order of the file's tables: `[[compare]]`
   /// (one case per key, the files compared while expanding), `[[roundtrip]]`, `[[golden]]`,
   /// then `[[generate]]` (one case per seed and dtype).
-  public func cases() -> [any SuiteCase] {
+  ///
+  /// - Parameter kinds: only the entries of these tables (`compare`, `roundtrip`, `golden`,
+  ///   `generate`), so that a `--filter kind=generate` reads no `[[compare]]` file; nil expands
+  ///   every table.
+  public func cases(kinds: Set<String>? = nil) -> [any SuiteCase] {
+    let all = kinds ?? ["compare", "roundtrip", "golden", "generate"]
     var out: [any SuiteCase] = []
-    for entry in definition.compare { out += CompareKeyCase.cases(of: entry, in: self) }
-    out += extraCases()
-    for entry in definition.generate { out += GenerateCase.cases(of: entry) }
+    if all.contains("compare") {
+      for entry in definition.compare { out += CompareKeyCase.cases(of: entry, in: self) }
+    }
+    out += extraCases().filter { all.contains($0.axes["kind"] ?? "") }
+    if all.contains("generate") {
+      for entry in definition.generate { out += GenerateCase.cases(of: entry) }
+    }
     return out
   }
 }
