@@ -117,6 +117,15 @@ import Testing
     )
   }
 
+  @Test func aTopLevelTypeErrorUsesTheRightArticle() throws {
+    let error = try Self.refusal("# comment\ngolden_dir = 3\n")
+    #expect(error.message == "repro.toml:2: key 'golden_dir' must be a string, not an integer (3)")
+    let tables = try Self.refusal("compare = \"model.pt\"\n")
+    #expect(
+      tables.message
+        == "repro.toml:1: key 'compare' must be an array of tables, not a string (\"model.pt\")")
+  }
+
   @Test func aWrongItemInAListIsRefused() throws {
     let error = try Self.refusal("[[generate]]\nmodel = \"mlp\"\nseeds = [0, \"one\"]\n")
     #expect(

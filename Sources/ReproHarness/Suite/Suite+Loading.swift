@@ -80,13 +80,16 @@ extension Suite {
     _ error: DecodingError, in shown: String, table: TOMLTable, locator: SuiteFileLocator
   ) -> HarnessError {
     let path: [any CodingKey]
+    var explanation: String?
     switch error {
     case .keyNotFound(let key, let context):
       path =
         context.codingPath.last?.stringValue == key.stringValue
         ? context.codingPath : context.codingPath + [key]
-    case .typeMismatch(_, let context), .valueNotFound(_, let context),
-      .dataCorrupted(let context):
+    case .dataCorrupted(let context):
+      path = context.codingPath
+      explanation = context.debugDescription
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
       path = context.codingPath
     @unknown default:
       return HarnessError(.invalidSuite, "\(shown): \(error)")
@@ -95,6 +98,10 @@ extension Suite {
     let keyName = key ?? tableName
     let line = locator.line(table: tableName, index: index, key: key)
     let owner = index == nil ? "" : " in \(entryTitle(tableName, index))"
+    if let explanation {
+      return HarnessError(
+        .invalidSuite, "\(shown):\(line): key '\(keyName)'\(owner): \(explanation)")
+    }
     guard let actual = value(at: path, in: table) else {
       return HarnessError(
         .invalidSuite, "\(shown):\(line): missing the required key '\(keyName)'\(owner)")
@@ -108,7 +115,7 @@ extension Suite {
     }
     return HarnessError(
       .invalidSuite,
-      "\(shown):\(line): key '\(keyName)'\(owner) must be \(expected), not a \(found) (\(actual.debugDescription))"
+      "\(shown):\(line): key '\(keyName)'\(owner) must be \(expected), not \(found.first.map { "aeiou".contains($0) } == true ? "an" : "a") \(found) (\(actual.debugDescription))"
     )
   }
 
