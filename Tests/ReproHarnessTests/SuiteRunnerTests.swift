@@ -29,6 +29,26 @@ import Testing
         == (try Matrix.standard.filtered("model=mlp,dtype=bfloat16")).cases.map(\.id))
   }
 
+  /// `repro run` without `--suite` plans the standard matrix, filtered and sharded as before.
+  @Test func theRunPlanWithoutASuiteIsTheMatrix() throws {
+    let plan = try RunPlan.make(
+      suite: nil, filter: nil, shard: nil, record: .never, threads: 1, environment: [:])
+    #expect(plan.cases.map(\.id) == Matrix.standard.cases.map(\.id))
+    #expect(plan.context.golden.mode == .never && plan.shard == nil)
+    let shard = try #require(MatrixShard("2/4"))
+    let part = try RunPlan.make(
+      suite: nil, filter: "model=cnn", shard: shard, record: nil, threads: 1,
+      environment: ["CI": "true"])
+    #expect(
+      part.cases.map(\.id)
+        == (try Matrix.standard.filtered("model=cnn")).shard(shard).cases.map(\.id))
+    #expect(part.context.golden.mode == .never)
+    #expect(throws: HarnessError.self) {
+      try RunPlan.make(
+        suite: nil, filter: "modle=cnn", shard: nil, record: nil, threads: 1, environment: [:])
+    }
+  }
+
   @Test func theExampleSuiteExpandsIntoOneCasePerKeySeedAndDtype() throws {
     let suite = try Suite.load(from: Self.example)
     let ids = suite.cases().map(\.id)
