@@ -114,15 +114,12 @@ public enum SuiteStarter {
     for t in tensors where t.dtype.isFloatingPoint && !t.dtype.isComplex {
       counts[t.dtype, default: 0] += 1
     }
-    let main = counts.max {
-      $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue)
-    }?.key
+    // The most common floating dtype (ties: the first name), then the usual casts from it.
+    let main = counts.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }.first?
+      .key
     var dtypes: [String] = []
-    if let main {
-      dtypes.append(main.pytorchName)
-      let others: [DType] = main == .float32 ? [.float16, .bfloat16] : [.float32]
-      dtypes += others.filter { Suite.modelDtypes.contains($0.pytorchName) }.map(\.pytorchName)
-      dtypes = dtypes.filter { Suite.modelDtypes.contains($0) }
+    if let main, Suite.modelDtypes.contains(main.pytorchName) {
+      dtypes = [main.pytorchName] + (main == .float32 ? ["float16", "bfloat16"] : ["float32"])
     }
     let needsTrust = !checkpoint.weightsOnlyOK
     let isFlat = (try? checkpoint.flatTensors()) != nil
