@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "ReproFormat", targets: ["ReproFormat"]),
     .library(name: "ReproNN", targets: ["ReproNN"]),
     .library(name: "ReproHarness", targets: ["ReproHarness"]),
+    .library(name: "ReproTesting", targets: ["ReproTesting"]),
     .executable(name: "repro", targets: ["repro"]),
   ],
   dependencies: [
@@ -49,6 +50,12 @@ let package = Package(
       dependencies: [
         "ReproTensor", "ReproFormat", "ReproNN", .product(name: "TOMLKit", package: "TOMLKit"),
       ],
+      swiftSettings: librarySettings),
+    // Assertions for users' own `swift test`: expectCheckpoint, expectRoundTrip, expectGolden
+    // (Swift Testing issues, XCTest failures).
+    .target(
+      name: "ReproTesting",
+      dependencies: ["ReproTensor", "ReproFormat", "ReproHarness"],
       swiftSettings: librarySettings),
     // What the command line needs beyond argument declarations: option value types, closed
     // choices, exit codes, output rendering.
@@ -87,6 +94,14 @@ let package = Package(
       name: "ReproHarnessTests",
       dependencies: ["ReproTestSupport", "ReproHarness", "ReproFormat", "ReproTensor", "CLibXML2"],
       exclude: ["Resources"],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "ReproTestingTests",
+      dependencies: [
+        "ReproTesting", "ReproHarness", "ReproFormat", "ReproTensor", "ReproTestSupport",
+      ],
+      // The goldens expectGolden records next to the test files (committed, not resources).
+      exclude: ["__Goldens__"],
       swiftSettings: strictSettings),
     .testTarget(
       name: "ReproCLITests",
