@@ -1,38 +1,48 @@
+import ReproFormat
+import ReproTensor
+
 extension Suite {
-  /// The cases of the `[[roundtrip]]` and `[[golden]]` entries.
-  ///
-  /// Until `RoundTripCheck` and `GoldenFileCheck` are in this build, each entry is one `error`
-  /// case saying so, never a silent pass.
-  func extraCases() -> [any SuiteCase] {
-    let pending = "needs RoundTripCheck / GoldenFileCheck, not in this build of Repro"
-    return definition.roundtrip.map {
-      PendingCase(
-        id: "roundtrip/\($0.displayName)", model: $0.checkpoint,
-        axes: ["kind": "roundtrip", "name": $0.displayName], reason: pending)
+  /// The `[[roundtrip]]` entry as a `RoundTripCheck`: paths resolved against the suite file,
+  /// names parsed (`validate` checked them), empty lists taking the check's defaults (torch and
+  /// safetensors, the file's own dtypes, `cpu`, `plain`).
+  public func roundTripCheck(_ entry: RoundTripEntry) -> RoundTripCheck {
+    let tolerance = entry.rtol.flatMap { r in
+      entry.atol.map { Tolerance(relative: r, absolute: $0) }
     }
-      + definition.golden.map {
-        PendingCase(
-          id: "golden/\($0.displayName)", model: $0.file,
-          axes: ["kind": "golden", "name": $0.displayName], reason: pending)
-      }
+    return RoundTripCheck(
+      name: entry.displayName, checkpoint: resolve(entry.checkpoint),
+      formats: entry.formats.isEmpty
+        ? [.torch, .safetensors] : entry.formats.compactMap(CheckpointFormat.init(rawValue:)),
+      dtypes: entry.dtypes.compactMap(DType.init(pytorchName:)),
+      devices: entry.devices.isEmpty
+        ? [.cpu] : entry.devices.compactMap { try? Device(parsing: $0) },
+      routes: entry.routes.isEmpty
+        ? [.plain] : entry.routes.compactMap(RoundTripCheck.Route.init(rawValue:)),
+      policy: entry.trust ? .trusted : .weightsOnly,
+      mapLocation: entry.mapLocation.flatMap(Suite.mapLocation), tolerance: tolerance)
   }
-}
 
-/// A case that cannot run in this build: an `error` result with the reason.
-struct PendingCase: SuiteCase {
-  var id: String
-  var model: String
-  var axes: [String: String]
-  var reason: String
-
-  func run(in context: SuiteContext) -> CaseResult {
-    CaseResult(
-      id: id, model: model, axes: axes, status: .error,
-      failure: CaseResult.Failure(message: reason, type: "Unsupported"))
+  /// The `[[golden]]` entry as a `GoldenFileCheck`, its golden under `<golden_dir>/files/`.
+  public func goldenFileCheck(_ entry: GoldenEntry) -> GoldenFileCheck {
+    GoldenFileCheck(
+      name: entry.displayName, file: resolve(entry.file),
+      policy: entry.trust ? .trusted : .weightsOnly,
+      mapLocation: entry.mapLocation.flatMap(Suite.mapLocation))
   }
-}
 
-extension Suite {
-  /// The axes of the `[[roundtrip]]` and `[[golden]]` cases beyond `kind` and `name`.
-  func extraAxisNames() -> Set<String> { [] }
+  /// The cases of the `[[roundtrip]]` and `[[golden]]` entries.
+  func extraCases() -> [any SuiteCase] {
+    definition.roundtrip.flatMap { roundTripCheck($0).cases() }
+      + definition.golden.flatMap { goldenFileCheck($0).cases() }
+  }
+
+  /// The axes of the `[[roundtrip]]` and `[[golden]]` cases beyond `kind`.
+  func extraAxisNames() -> Set<String> {
+    var names: Set<String> = []
+    if !definition.roundtrip.isEmpty {
+      names.formUnion(["file", "format", "dtype", "device", "route"])
+    }
+    if !definition.golden.isEmpty { names.insert("file") }
+    return names
+  }
 }
