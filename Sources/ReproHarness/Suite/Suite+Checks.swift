@@ -30,10 +30,15 @@ extension Suite {
       mapLocation: entry.mapLocation.flatMap(Suite.mapLocation))
   }
 
-  /// The cases of the `[[roundtrip]]` and `[[golden]]` entries.
+  /// The cases of the `[[roundtrip]]` and `[[golden]]` entries, each with the entry's `name`
+  /// axis added (as every suite case has).
   func extraCases() -> [any SuiteCase] {
-    definition.roundtrip.flatMap { roundTripCheck($0).cases() }
-      + definition.golden.flatMap { goldenFileCheck($0).cases() }
+    definition.roundtrip.flatMap { entry in
+      roundTripCheck(entry).cases().map { NamedCase(base: $0, name: entry.displayName) }
+    }
+      + definition.golden.flatMap { entry in
+        goldenFileCheck(entry).cases().map { NamedCase(base: $0, name: entry.displayName) }
+      }
   }
 
   /// The axes of the `[[roundtrip]]` and `[[golden]]` cases beyond `kind`.
