@@ -288,6 +288,12 @@ def values_case(sd):
             entry["reference_value"], entry["candidate_value"] = a, b
             entry["abs_diff"] = abs(b - a)
             entry["rel_diff"] = abs(b - a) / abs(a)
+            # ULPs in the less precise of the stored dtypes (float64 for a Python float).
+            rt = torch.tensor([a], dtype=torch.float32 if isinstance(r, np.float32) else torch.float64)
+            ct = torch.tensor([b], dtype=torch.float32 if isinstance(c, np.float32) else torch.float64)
+            dtype, ulps = ulp_distances(rt, ct)
+            entry["ulp_dtype"] = str(dtype).replace("torch.", "")
+            entry["max_ulp"] = int(ulps.max())
         keys[k] = entry
     write("values", {
         "reference": "values_reference.pt", "candidate": "values_candidate.pt",
