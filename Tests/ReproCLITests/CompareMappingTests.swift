@@ -95,7 +95,8 @@ import Testing
     #expect(below.status == 1)
     // With --max-ulp the errors are taken in the ULP dtype's arithmetic (here float32's).
     #expect(
-      below.stdout.contains("0.weight: float32 -> float32, mismatched 1 / 4, max abs \(g.maxAbs), "))
+      below.stdout.contains("0.weight: float32 -> float32, mismatched 1 / 4, max abs \(g.maxAbs), ")
+    )
     #expect(
       below.stdout.contains(
         ", max ULP \(g.maxUlp) (float32), worst index \(g.worstFlatIndex): reference \(g.worstReference), candidate \(g.worstCandidate)"
@@ -158,7 +159,9 @@ import Testing
     ])
     #expect(status == 0)
     #expect(
-      output.result.rows.map(\.key) == ["model/0.weight", "model/0.bias", "model/2.weight", "model/2.bias"])
+      output.result.rows.map(\.key) == [
+        "model/0.weight", "model/0.bias", "model/2.weight", "model/2.bias",
+      ])
   }
 
   @Test func keysMappedOntoOneAnotherFailAsDuplicates() throws {

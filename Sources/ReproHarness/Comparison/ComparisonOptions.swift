@@ -33,11 +33,13 @@ public struct ComparisonOptions: Sendable, Hashable, Codable {
   ///
   /// Always true in `.bitwise`.
   public var checkStride: Bool
-  /// In `.close` mode, judge floating elements by their distance in units in the last place
-  /// instead of a tolerance: an element passes when it equals the expected one (NaN with
-  /// `equalNaN`) or lies at most this many representable values away (`repro compare
-  /// --max-ulp`); NaN against a number fails. nil (the default) uses the tolerance. Integer and
-  /// bool tensors still compare exactly; ignored in `.bitwise` mode.
+  /// The largest distance in units in the last place a floating element may have (`repro
+  /// compare --max-ulp`), in place of the tolerance.
+  ///
+  /// In `.close` mode an element then passes when it equals the expected one (NaN with
+  /// `equalNaN`) or lies at most this many representable values away; NaN against a number
+  /// fails. nil (the default) uses the tolerance. Integer and bool tensors still compare
+  /// exactly; ignored in `.bitwise` mode.
   public var maxULP: UInt64?
 
   /// Creates options; the defaults are `assert_close`'s.
