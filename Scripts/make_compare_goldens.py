@@ -17,6 +17,8 @@ The key-mapping and non-tensor cases (see `main`):
   through the int32 view; ulp_shifted.json has per key the max ULP and, for N in ULP_LIMITS, the
   number of elements more than N ULPs away.
 - seq_mlp_renamed.pt: seq_mlp_fp32.pt with keys 0.* renamed fc1.*, 2.* renamed fc2.*.
+- seq_mlp_layout.pt: 0.weight saved with stride (1, 2), 2.weight reshaped to [2]; layout.json
+  has the shapes, strides and assert_close's verdicts with and without check_stride.
 - values_reference.pt / values_candidate.pt: a training checkpoint (model state dict, epoch,
   loss, hyper-parameters, optimizer state, numpy scalars and arrays) and a copy whose non-tensor
   values move by less and by more than assert_close's tolerance, or change type; values.json
@@ -200,6 +202,32 @@ def renamed_case(sd):
     })
 
 
+def layout_case(sd):
+    layout = type(sd)((k, v.clone()) for k, v in sd.items())
+    layout["0.weight"] = sd["0.weight"].t().contiguous().t()  # same values, stride (1, 2)
+    layout["2.weight"] = sd["2.weight"].reshape(2)             # shape [1, 2] -> [2]
+    torch.save(layout, os.path.join(OUT, "seq_mlp_layout.pt"))
+    back = torch.load(os.path.join(OUT, "seq_mlp_layout.pt"), weights_only=True)
+    keys = {}
+    for k, r in sd.items():
+        c = back[k]
+        entry = {
+            "reference_shape": list(r.shape), "candidate_shape": list(c.shape),
+            "reference_stride": list(r.stride()), "candidate_stride": list(c.stride()),
+        }
+        for name, kwargs in [("torch", {}), ("torch_check_stride", {"check_stride": True})]:
+            try:
+                torch.testing.assert_close(c, r, **kwargs)
+                entry[name + "_passed"], entry[name + "_message"] = True, None
+            except AssertionError as e:
+                entry[name + "_passed"], entry[name + "_message"] = False, str(e)
+        keys[k] = entry
+    write("layout", {
+        "reference": "seq_mlp_fp32.pt", "candidate": "seq_mlp_layout.pt",
+        "torch_version": torch.__version__, "keys": keys,
+    })
+
+
 def flatten(value, path, out):
     """The inventory's paths: dict keys and sequence indices joined with '/', leaves only."""
     if isinstance(value, dict):
@@ -322,6 +350,7 @@ def main():
     case("fp32_vs_perturbed", "seq_mlp_fp32.pt", PERTURBED)
     ulp_case(sd)
     renamed_case(sd)
+    layout_case(sd)
     values_case(sd)
 
 

@@ -29,6 +29,19 @@ import Testing
     var keys: [String: Key]
   }
 
+  /// layout.json: shapes, strides and assert_close's verdicts with and without check_stride.
+  struct LayoutGolden: Decodable {
+    struct Key: Decodable {
+      var referenceStride: [Int]
+      var candidateStride: [Int]
+      var torchPassed: Bool
+      var torchMessage: String?
+      var torchCheckStridePassed: Bool
+      var torchCheckStrideMessage: String?
+    }
+    var keys: [String: Key]
+  }
+
   static func decode<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -173,5 +186,44 @@ import Testing
     #expect(r.stdout.hasPrefix("FAIL: 0 of 3 keys differ, 0 missing, 0 unexpected, 2 duplicate"))
     #expect(r.stdout.contains("w: 2 keys of the reference map to it: 0.weight, 0.bias"))
     #expect(r.stdout.contains("w: 2 keys of the candidate map to it: 0.weight, 0.bias"))
+  }
+
+  @Test func shapeFailsAndStrideIsStatedWithoutFailing() throws {
+    let golden = try Self.decode(LayoutGolden.self, "layout")
+    let reference = C.interop("seq_mlp_fp32.pt")
+    let candidate = C.compareFile("seq_mlp_layout.pt")
+    let (status, output) = try C.compareJSON([reference, candidate])
+    #expect(status == 1)
+    for row in output.result.rows {
+      let g = try #require(golden.keys[row.key])
+      #expect(row.passed == g.torchPassed, "\(row.key)")
+      #expect(row.message == g.torchMessage, "\(row.key)")
+      let strideNote =
+        "stride() differs: reference \(Self.tuple(g.referenceStride)), candidate \(Self.tuple(g.candidateStride))"
+      if g.torchPassed && g.referenceStride != g.candidateStride {
+        #expect(row.differences == [strideNote], "\(row.key)")
+      }
+    }
+    let text = try ReproBinary.run(["compare", reference, candidate, "--verbose"])
+    #expect(
+      text.stdout.contains(
+        "2.weight: float32 -> float32 shape differs: reference torch.Size([1, 2]), candidate torch.Size([2])"
+      ))
+    #expect(
+      text.stdout.split(separator: "\n").contains {
+        $0.hasPrefix("0.weight: ok float32 -> float32, mismatched 0 / 4, max abs 0.0, ")
+          && $0.hasSuffix("; stride() differs: reference (2, 1), candidate (1, 2)")
+      })
+    // --bitwise checks strides, as assert_close(check_stride=True) does.
+    let (_, bitwise) = try C.compareJSON([reference, candidate, "--bitwise"])
+    for row in bitwise.result.rows {
+      let g = try #require(golden.keys[row.key])
+      #expect(row.passed == g.torchCheckStridePassed, "\(row.key)")
+      #expect(row.message == g.torchCheckStrideMessage, "\(row.key)")
+    }
+  }
+
+  static func tuple(_ values: [Int]) -> String {
+    "(" + values.map(String.init).joined(separator: ", ") + (values.count == 1 ? ",)" : ")")
   }
 }
