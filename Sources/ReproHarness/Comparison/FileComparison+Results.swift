@@ -88,3 +88,9 @@ extension FileComparison {
       duration: duration ?? cases.reduce(0) { $0 + $1.duration })
   }
 }
+
+extension FileComparison {
+  /// The comparison as JUnit XML (`JUnitReport.data(for: runResult())`): one `testcase` per
+  /// compared, missing, unexpected and duplicate key.
+  public func junitData() -> Data { JUnitReport.data(for: runResult()) }
+}
