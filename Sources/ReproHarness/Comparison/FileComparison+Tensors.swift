@@ -68,7 +68,7 @@ extension FileComparison {
         if ulpIsFigured {
           row.maxULP = f.maxULPDistance
         } else {
-          figureULP(of: &row, &result, rt.to(u), ct.to(u), maxAbsolute: f.maxAbsoluteError)
+          figureULP(of: &row, &result, rt, ct, in: u, maxAbsolute: f.maxAbsoluteError)
         }
       }
     }
@@ -80,7 +80,7 @@ extension FileComparison {
   /// precise dtype (a second pass, only when some value differs).
   private static func figureULP(
     of row: inout Row, _ result: inout ComparisonResult, _ reference: Tensor, _ candidate: Tensor,
-    maxAbsolute: Double
+    in dtype: DType, maxAbsolute: Double
   ) {
     guard maxAbsolute != 0 else {
       row.maxULP = 0
@@ -88,7 +88,8 @@ extension FileComparison {
       return
     }
     let d = ElementwiseDifference(
-      actual: candidate, expected: reference, tolerance: .exact, equalNaN: false)
+      actual: candidate.to(dtype), expected: reference.to(dtype), tolerance: .exact,
+      equalNaN: false)
     row.maxULP = d.maxULP
     result.figures?.maxULPDistance = d.maxULP
     let prefix = "Greatest ULP distance:"
@@ -96,7 +97,7 @@ extension FileComparison {
     if !result.passed, let at = d.maxULPIndex {
       let index = PythonRepr.tuple(TensorComparison.unravel(at, reference.shape))
       result.details.insert(
-        "Greatest ULP distance (\(reference.dtype.rawValue)): \(d.maxULP) at index \(index)", at: 0)
+        "Greatest ULP distance (\(dtype.rawValue)): \(d.maxULP) at index \(index)", at: 0)
     }
   }
 
