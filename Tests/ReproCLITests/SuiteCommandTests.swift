@@ -181,8 +181,9 @@ import Testing
     # name = "fp16 export stays close"
     # reference = "model.pt"
     # candidate = "model.fp16.safetensors"
-    # strip_prefix = "module."            # also: rtol, atol, bitwise, equal_nan, strict_dtype,
-    #                                     # only, ignore, mmap, map_location, trust
+    # strip_prefix = "module."
+    # Also: add_prefix, rename, rtol, atol, max_ulp, bitwise, equal_nan, strict_dtype, only,
+    # ignore, mmap, map_location, trust.
 
     # Your architecture from a seed, as PyTorch builds it (the golden: each tensor's sha256):
     # [[generate]]

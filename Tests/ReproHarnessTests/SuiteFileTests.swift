@@ -87,7 +87,7 @@ import Testing
     #expect(error.code == .invalidSuite)
     #expect(
       error.message
-        == "repro.toml:10: unknown key 'rtl' in [[compare]] #2; known keys: name, reference, candidate, strip_prefix, rtol, atol, bitwise, equal_nan, strict_dtype, only, ignore, mmap, map_location, trust"
+        == "repro.toml:10: unknown key 'rtl' in [[compare]] #2; known keys: name, reference, candidate, strip_prefix, rtol, atol, bitwise, equal_nan, strict_dtype, max_ulp, add_prefix, rename, only, ignore, mmap, map_location, trust"
     )
   }
 
@@ -180,6 +180,43 @@ import Testing
     }
     let spec = try Self.refusal("[[generate]]\nmodel = \"Sequential(Linear(4, 8)\"\n")
     #expect(spec.message.hasPrefix("repro.toml:2: key 'model' in [[generate]] #1: "))
+  }
+
+  @Test func keyMappingAndULPKeysDecode() throws {
+    let suite = try Self.load(
+      """
+      [[compare]]
+      reference = "a.pt"
+      candidate = "b.pt"
+      max_ulp = 4
+      add_prefix = "module."
+      rename = ["0=fc1", "2.=fc2."]
+
+      [[compare]]
+      name = "table"
+      reference = "a.pt"
+      candidate = "b.pt"
+      rename = { "2" = "fc2", "0" = "fc1" }
+      """)
+    let (list, table) = (suite.definition.compare[0], suite.definition.compare[1])
+    #expect(list.maxULP == 4 && list.addPrefix == "module.")
+    #expect(list.renames.map(\.from) == ["0", "2."] && list.renames.map(\.to) == ["fc1", "fc2."])
+    #expect(table.renames.map(\.from) == ["0", "2"])
+    #expect(list.options.maxULP == 4 && list.options.renames.count == 2)
+    let negative = try Self.refusal(
+      "[[compare]]\nreference = \"a\"\ncandidate = \"b\"\nmax_ulp = -1\n")
+    #expect(
+      negative.message
+        == "repro.toml:4: key 'max_ulp' in [[compare]] #1: must not be negative, not -1")
+    let rename = try Self.refusal(
+      "[[compare]]\nreference = \"a\"\ncandidate = \"b\"\nrename = [\"fc\"]\n")
+    #expect(
+      rename.message == "repro.toml:4: key 'rename' in [[compare]] #1: item 1 'fc' is not FROM=TO")
+    let both = try Self.refusal(
+      "[[compare]]\nreference = \"a\"\ncandidate = \"b\"\nmax_ulp = 1\nbitwise = true\n")
+    #expect(
+      both.message
+        == "repro.toml:4: key 'max_ulp' in [[compare]] #1: takes neither bitwise nor rtol/atol")
   }
 
   @Test func anUnreadableSuiteFileIsAnIOError() throws {

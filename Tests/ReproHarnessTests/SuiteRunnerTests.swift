@@ -176,8 +176,45 @@ import Testing
     #expect(result.cases.first?.id == "compare/p/0.weight")
     #expect(
       result.cases.first?.failure?.message
-        == "\(candidate) vs \(reference): 0.weight: float32 -> float32, mismatched 1 / 4, max abs 0.5, max rel 0.8591349236692234, worst index 2: reference -0.5819807648658752, candidate -0.08198076486587524"
+        == "\(candidate) vs \(reference): 0.weight: float32 -> float32, mismatched 1 / 4, max abs 0.5, max rel 0.8591349236692234, max ULP 23926569 (float32), worst index 2: reference -0.5819807648658752, candidate -0.08198076486587524"
     )
+  }
+
+  /// `rename`, `add_prefix` and `max_ulp` on the files `Scripts/make_compare_goldens.py` wrote
+  /// (its `ulp_shifted.json`: torch counts 5 ULPs at `2.weight`, at most 3 elsewhere).
+  @Test func keyMappingAndULPEntriesCompareAsReproCompareDoes() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-suite")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let toml = dir.appendingPathComponent("repro.toml")
+    func path(_ p: String) -> String { Repository.golden(p).path }
+    try Data(
+      """
+      [[compare]]
+      name = "renamed"
+      reference = "\(path("pytorch/interop/seq_mlp_fp32.pt"))"
+      candidate = "\(path("pytorch/compare/seq_mlp_renamed.pt"))"
+      rename = ["0=fc1", "2=fc2"]
+
+      [[compare]]
+      name = "prefixed"
+      reference = "\(path("pytorch/interop/dataparallel_prefix.pt"))"
+      candidate = "\(path("pytorch/interop/seq_mlp_fp32.pt"))"
+      add_prefix = "module."
+
+      [[compare]]
+      name = "ulp"
+      reference = "\(path("pytorch/interop/seq_mlp_fp32.pt"))"
+      candidate = "\(path("pytorch/compare/seq_mlp_ulp_shifted.pt"))"
+      max_ulp = 4
+      """.utf8
+    ).write(to: toml)
+    let suite = try Suite.load(from: toml)
+    let result = try SuiteRunner.run(suite.cases(), context: Self.context(suite))
+    let failed = result.cases.filter { $0.status != .pass }
+    #expect(result.cases.count == 12)
+    #expect(failed.map(\.id) == ["compare/ulp/2.weight"])
+    #expect(failed.first?.failure?.message.contains("max ULP 5 (float32)") == true)
+    #expect(result.cases.first?.id == "compare/renamed/fc1.weight")
   }
 
   @Test func anUnreadableCompareFileIsOneErrorCase() throws {

@@ -27,6 +27,14 @@ public struct CompareEntry: Sendable, Hashable, Decodable {
   public var equalNaN: Bool
   /// A dtype difference fails the key (`strict_dtype`).
   public var strictDtype: Bool
+  /// Pass when every element is within this many units in the last place of the less precise
+  /// dtype (`max_ulp`), instead of the tolerance.
+  public var maxULP: UInt64?
+  /// A prefix put before every candidate key, after stripping (`add_prefix`).
+  public var addPrefix: String?
+  /// Key renames (`rename = ["fc=classifier"]`, or a table `{ fc = "classifier" }`), the first
+  /// that applies to a key wins.
+  public var renames: [FileComparison.KeyRename]
   /// Globs of the keys compared; empty compares every key.
   public var only: [String]
   /// Globs of the keys left out.
@@ -44,6 +52,9 @@ public struct CompareEntry: Sendable, Hashable, Decodable {
     case equalNaN = "equal_nan"
     case strictDtype = "strict_dtype"
     case mapLocation = "map_location"
+    case rename
+    case maxULP = "max_ulp"
+    case addPrefix = "add_prefix"
   }
 
   /// Decodes an entry (see `SuiteSchema.tables["compare"]`).
@@ -58,11 +69,29 @@ public struct CompareEntry: Sendable, Hashable, Decodable {
     bitwise = try c.decodeIfPresent(Bool.self, forKey: .bitwise) ?? false
     equalNaN = try c.decodeIfPresent(Bool.self, forKey: .equalNaN) ?? false
     strictDtype = try c.decodeIfPresent(Bool.self, forKey: .strictDtype) ?? false
+    // Decoded as a signed integer: TOMLKit traps converting a negative one to UInt64.
+    let ulp = try c.decodeIfPresent(Int64.self, forKey: .maxULP)
+    if let ulp, ulp < 0 {
+      throw DecodingError.dataCorruptedError(
+        forKey: .maxULP, in: c, debugDescription: "must not be negative, not \(ulp)")
+    }
+    maxULP = ulp.map { UInt64($0) }
+    addPrefix = try c.decodeIfPresent(String.self, forKey: .addPrefix)
+    renames = try c.decodeRenames(forKey: .rename)
     only = try c.decodeStrings(forKey: .only)
     ignore = try c.decodeStrings(forKey: .ignore)
     mmap = try c.decodeIfPresent(Bool.self, forKey: .mmap) ?? false
     mapLocation = try c.decodeMapLocation(forKey: .mapLocation)
     trust = try c.decodeIfPresent(Bool.self, forKey: .trust) ?? false
+  }
+
+  /// The options of `FileComparison.compare` this entry asks for.
+  public var options: FileComparison.Options {
+    FileComparison.Options(
+      tolerance: rtol.flatMap { r in atol.map { Tolerance(relative: r, absolute: $0) } },
+      bitwise: bitwise, equalNaN: equalNaN, strictDtype: strictDtype, maxULP: maxULP,
+      stripPrefixes: stripPrefix, addPrefix: addPrefix, renames: renames, only: only,
+      ignore: ignore)
   }
 
   /// The name used in case ids.

@@ -6,33 +6,31 @@ import ReproFormat
 /// (`compare/<name>/<key>`).
 ///
 /// The two files are loaded and compared once, by `cases(of:in:)`, while the suite expands
-/// (the keys are only known then); each case carries its key's verdict. A file that cannot be
+/// (the keys are only known then); each case carries its key's result
+/// (`FileComparison.caseResults`: figures, `assert_close`'s message). A file that cannot be
 /// read gives one `error` case for the whole entry (`compare/<name>`).
 public struct CompareKeyCase: SuiteCase {
-  /// `compare/<name>/<key>`.
-  public var id: String
-  /// The candidate file, as written in the suite.
-  public var model: String
-  /// `kind` (`compare`), `name` and `key`.
-  public var axes: [String: String]
-  /// The key's verdict: nil passes; otherwise the failure to report.
-  var failure: CaseResult.Failure?
-  /// The status when `failure` is set (`fail`, or `error` for an unreadable file).
-  var failedStatus: CaseResult.Status = .fail
+  /// The key's result, computed when the suite expanded.
+  public var result: CaseResult
 
-  /// Returns the key's verdict, computed when the suite expanded.
-  public func run(in context: SuiteContext) -> CaseResult {
-    CaseResult(
-      id: id, model: model, axes: axes, status: failure == nil ? .pass : failedStatus,
-      failure: failure)
-  }
+  /// `compare/<name>/<key>`.
+  public var id: String { result.id }
+  /// The candidate file's name.
+  public var model: String { result.model }
+  /// `kind` (`compare`), `name`, `key` and `dtype`.
+  public var axes: [String: String] { result.axes }
+
+  /// Returns the key's result, computed when the suite expanded.
+  public func run(in context: SuiteContext) -> CaseResult { result }
 
   /// Loads both files of an entry, compares them (as `repro compare` with the entry's options)
-  /// and returns one case per key, in the reference's order, then the unexpected keys.
+  /// and returns one case per key, in the reference's order, then the missing, unexpected and
+  /// duplicate keys.
   public static func cases(of entry: CompareEntry, in suite: Suite) -> [any SuiteCase] {
     let name = entry.displayName
     let base = ["kind": "compare", "name": name]
     let location = entry.mapLocation.flatMap(Suite.mapLocation)
+    let start = Date()
     var loaded: [Checkpoint] = []
     for path in [entry.reference, entry.candidate] {
       do {
@@ -45,48 +43,25 @@ public struct CompareKeyCase: SuiteCase {
           message: "\(path): \(error)", type: String(describing: type(of: error)))
         return [
           CompareKeyCase(
-            id: "compare/\(name)", model: entry.candidate, axes: base, failure: failure,
-            failedStatus: .error)
+            result: CaseResult(
+              id: "compare/\(name)", model: entry.candidate, axes: base, status: .error,
+              failure: failure, startedAt: start))
         ]
       }
     }
-    let tolerance = entry.rtol.flatMap { r in
-      entry.atol.map { Tolerance(relative: r, absolute: $0) }
-    }
-    let options = FileComparison.Options(
-      tolerance: tolerance, bitwise: entry.bitwise, equalNaN: entry.equalNaN,
-      strictDtype: entry.strictDtype, stripPrefixes: entry.stripPrefix, only: entry.only,
-      ignore: entry.ignore)
-    let result = FileComparison.compare(
-      loaded[0], loaded[1], options: options, referenceName: entry.reference,
+    let comparison = FileComparison.compare(
+      loaded[0], loaded[1], options: entry.options, referenceName: entry.reference,
       candidateName: entry.candidate)
-    var verdicts: [(key: String, failure: String?)] = result.rows.map {
-      ($0.key.isEmpty ? "(root)" : $0.key, $0.passed ? nil : FileComparison.rowText($0))
-    }
-    verdicts += result.missingKeys.map {
-      (
-        $0,
-        "\($0): missing in the candidate \(entry.candidate) (in the reference \(entry.reference))"
-      )
-    }
-    verdicts += result.unexpectedKeys.map {
-      (
-        $0,
-        "\($0): unexpected in the candidate \(entry.candidate) (not in the reference \(entry.reference))"
-      )
-    }
-    var seen = Set<String>()
-    return verdicts.map { v in
-      var id = "compare/\(name)/\(v.key)"
-      while !seen.insert(id).inserted { id += "'" }
-      var axes = base
-      axes["key"] = v.key
-      return CompareKeyCase(
-        id: id, model: entry.candidate, axes: axes,
-        failure: v.failure.map {
-          CaseResult.Failure(
-            message: "\(entry.candidate) vs \(entry.reference): \($0)", type: "ComparisonFailure")
-        })
+    return comparison.caseResults(
+      model: entry.candidate, idPrefix: "compare/\(name)/", axes: base, startedAt: start
+    ).map { c in
+      var c = c
+      c.axes["key"] = String(c.id.dropFirst("compare/\(name)/".count))
+      if var f = c.failure {
+        f.message = "\(entry.candidate) vs \(entry.reference): \(f.message)"
+        c.failure = f
+      }
+      return CompareKeyCase(result: c)
     }
   }
 }

@@ -26,4 +26,23 @@ extension KeyedDecodingContainer {
     let table = try decode([String: String].self, forKey: key)
     return table.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
   }
+
+  /// `rename` as a list of `FROM=TO` strings (in order) or a table `{ FROM = "TO" }` (in key
+  /// order); empty when absent.
+  func decodeRenames(forKey key: Key) throws -> [FileComparison.KeyRename] {
+    guard contains(key) else { return [] }
+    if let table = try? decode([String: String].self, forKey: key) {
+      return table.sorted { $0.key < $1.key }.map {
+        FileComparison.KeyRename(from: $0.key, to: $0.value)
+      }
+    }
+    let texts = try decode([String].self, forKey: key)
+    return try texts.enumerated().map { i, text in
+      guard let rename = FileComparison.KeyRename(parsing: text) else {
+        throw DecodingError.dataCorruptedError(
+          forKey: key, in: self, debugDescription: "item \(i + 1) '\(text)' is not FROM=TO")
+      }
+      return rename
+    }
+  }
 }

@@ -62,6 +62,9 @@ extension Suite {
     for (i, e) in d.compare.enumerated() {
       try checkTolerance("compare", i, e.rtol, e.atol)
       if e.bitwise && e.rtol != nil { throw fail("compare", i, "bitwise", "takes no tolerance") }
+      if e.maxULP != nil && (e.bitwise || e.rtol != nil) {
+        throw fail("compare", i, "max_ulp", "takes neither bitwise nor rtol/atol")
+      }
       try checkLocation("compare", i, e.mapLocation)
     }
     for (i, e) in d.roundtrip.enumerated() {

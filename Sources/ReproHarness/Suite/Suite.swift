@@ -69,7 +69,7 @@ extension Suite {
   /// `seed`, `dtype`, and whatever the round-trip and golden checks add).
   public var axisNames: Set<String> {
     var names: Set<String> = ["kind", "name"]
-    if !definition.compare.isEmpty { names.insert("key") }
+    if !definition.compare.isEmpty { names.formUnion(["key", "dtype"]) }
     if !definition.generate.isEmpty { names.formUnion(["seed", "dtype"]) }
     names.formUnion(extraAxisNames())
     return names

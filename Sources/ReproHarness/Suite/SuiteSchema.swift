@@ -56,6 +56,11 @@ public enum SuiteSchema {
       Key("bitwise", bool, "bytes, dtype, shape, stride and device must be equal"),
       Key("equal_nan", bool, "two NaNs at the same index are equal"),
       Key("strict_dtype", bool, "a dtype difference fails the key"),
+      Key("max_ulp", "an integer", "pass within this many ULPs of the less precise dtype"),
+      Key("add_prefix", string, "a prefix put before every candidate key, after stripping"),
+      Key(
+        "rename", "a list of FROM=TO strings or a table of FROM = TO",
+        "key renames after the prefixes; the first that applies wins"),
       Key("only", strings, "compare only the keys matching these globs (* and ?)"),
       Key("ignore", strings, "leave out the keys matching these globs"),
       Key("mmap", bool, "memory-map both files"),
