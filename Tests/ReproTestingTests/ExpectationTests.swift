@@ -35,12 +35,14 @@ import Testing
       var maxAbs: Double
       var maxRel: Double
       var worstFlatIndex: Int
+      var maxULP: Int
       var worstReference: Double
       var worstCandidate: Double
       enum CodingKeys: String, CodingKey {
         case maxAbs = "max_abs"
         case maxRel = "max_rel"
         case worstFlatIndex = "worst_flat_index"
+        case maxULP = "max_ulp"
         case worstReference = "worst_reference"
         case worstCandidate = "worst_candidate"
       }
@@ -50,7 +52,7 @@ import Testing
       Figures.self, golden: "pytorch/compare/fp32_vs_perturbed.json")
     let row = try #require(figures.keys["0.weight"])
     let expectedLine =
-      "0.weight: float32 -> float32, mismatched 1 / 4, max abs \(Scalar.pythonRepr(row.maxAbs)), max rel \(Scalar.pythonRepr(row.maxRel)), worst index \(row.worstFlatIndex): reference \(Scalar.pythonRepr(row.worstReference)), candidate \(Scalar.pythonRepr(row.worstCandidate))"
+      "0.weight: float32 -> float32, mismatched 1 / 4, max abs \(Scalar.pythonRepr(row.maxAbs)), max rel \(Scalar.pythonRepr(row.maxRel)), max ULP \(row.maxULP) (float32), worst index \(row.worstFlatIndex): reference \(Scalar.pythonRepr(row.worstReference)), candidate \(Scalar.pythonRepr(row.worstCandidate))"
     var result: FileComparison?
     try withKnownIssue {
       result = try expectCheckpoint(Self.perturbed, matches: Self.fp32)
