@@ -10,7 +10,8 @@ extension FailurePolicy: ExpressibleByArgument {}
 /// ```swift
 /// @OptionGroup var baseline: BaselineOptions
 /// let previous = try baseline.load(command: "repro run")   // before running anything
-/// let comparison = previous.map { BaselineComparison(result, baseline: $0, source: ...) }
+/// let result = try runner.run(matrix)
+/// let comparison = baseline.compare(result, with: previous)
 /// try baseline.conclude(result, comparison, command: "repro run")
 /// ```
 public struct BaselineOptions: ParsableArguments {
