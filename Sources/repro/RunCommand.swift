@@ -22,10 +22,11 @@ struct RunCommand: ParsableCommand {
 
       Goldens are compared, never recorded under CI=true (a missing golden fails); \
       REPRO_RECORD=missing|failed|all or --record records, and a run that records still fails. \
-      Without --shard, CI_NODE_INDEX/CI_NODE_TOTAL (GitLab's parallel:, 1-based) pick the shard.
+      Without --shard, CI_NODE_INDEX/CI_NODE_TOTAL (GitLab's parallel:, 1-based) pick the shard. \
+      With --baseline, each case is marked against a previous run.
 
-      Exit status: 0 all pass, 1 failures, 2 I/O errors or an invalid suite file (its \
-      file:line and key are named), 64 usage errors.
+      Exit status: 0 all pass, 1 failures (with --fail-on new-failures: new failures only), 2 I/O \
+      errors or an invalid suite file (its file:line and key are named), 64 usage errors.
       """)
 
   @Option(help: "Write a JUnit XML report here.")
@@ -70,6 +71,8 @@ struct RunCommand: ParsableCommand {
       valueName: "mode"))
   var record: RecordMode?
 
+  @OptionGroup var baseline: BaselineOptions
+
   func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     if full && suite != nil { throw ValidationError("--full runs the matrix; it takes no --suite") }
@@ -88,14 +91,17 @@ struct RunCommand: ParsableCommand {
       StandardError.print("repro run: \(error)")
       throw ReproExit.inputError
     }
+    let previous = try baseline.load(command: "repro run")
     let bar = ProgressBar()
     let result: RunResult
+    let comparison: BaselineComparison?
     do {
       result = try plan.run(progress: bar.advance)
       bar.finish()
+      comparison = baseline.compare(result, with: previous)
       try result.writeReports(
         junit: junit.map { URL(fileURLWithPath: $0) }, html: html.map { URL(fileURLWithPath: $0) },
-        json: json.map { URL(fileURLWithPath: $0) })
+        json: json.map { URL(fileURLWithPath: $0) }, baseline: comparison)
     } catch {
       bar.finish()
       StandardError.print("repro run: \(error)")
@@ -103,6 +109,6 @@ struct RunCommand: ParsableCommand {
     }
     for line in result.failureLines { print(line) }
     print("repro run: \(result.summaryLine)")
-    if !result.summary.isSuccess { throw ReproExit.failure }
+    try baseline.conclude(result, comparison, command: "repro run")
   }
 }

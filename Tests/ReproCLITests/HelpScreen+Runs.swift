@@ -78,14 +78,16 @@ extension HelpScreen {
     Goldens are compared, never recorded under CI=true (a missing golden fails);
     REPRO_RECORD=missing|failed|all or --record records, and a run that records
     still fails. Without --shard, CI_NODE_INDEX/CI_NODE_TOTAL (GitLab's parallel:,
-    1-based) pick the shard.
+    1-based) pick the shard. With --baseline, each case is marked against a
+    previous run.
 
-    Exit status: 0 all pass, 1 failures, 2 I/O errors or an invalid suite file (its
-    file:line and key are named), 64 usage errors.
+    Exit status: 0 all pass, 1 failures (with --fail-on new-failures: new failures
+    only), 2 I/O errors or an invalid suite file (its file:line and key are named),
+    64 usage errors.
 
     USAGE: repro run [--junit <junit>] [--html <html>] [--json <json>] [--suite <file>] \
     [--filter <filter>] [--shard <i/n>] [--threads <threads>] [--full] [--golden <golden>] \
-    [--record <mode>]
+    [--record <mode>] [--baseline <file>] [--fail-on <which>]
 
     OPTIONS:
       --junit <junit>         Write a JUnit XML report here.
@@ -108,6 +110,12 @@ extension HelpScreen {
       --record <mode>         Whether goldens are recorded (default: $REPRO_RECORD,
                               else never under CI=true, else missing). (values:
                               never, missing, failed, all)
+      --baseline <file>       Mark each case against a previous run's results (a
+                              --json file or a folder of them) as new failure,
+                              fixed, unchanged or new, and list the gone cases.
+      --fail-on <which>       Exit 1 on any failed case, or only on new failures
+                              against --baseline. (values: failures, new-failures;
+                              default: failures)
       --version               Show the version.
       -h, --help              Show help information.
 
@@ -124,11 +132,14 @@ extension HelpScreen {
     Reads the results JSON files that `repro run --json` writes (a folder stands
     for the .json files in it), merges them (a case id may appear only once) and
     writes the requested reports without running anything again. Prints a one-line
-    summary. Exit status: 0 when every case passed or was skipped, 1 when a case
-    failed or errored, 2 when a file cannot be read, merged or written, or no
-    results file is given.
+    summary. With --baseline, each case is marked against a previous run. Exit
+    status: 0 when every case passed or was skipped, 1 when a case failed or
+    errored (with --fail-on new-failures: when a case failed that had not failed in
+    the baseline), 2 when a file cannot be read, merged or written, or no results
+    file is given.
 
-    USAGE: repro report [--from <file> ...] [--junit <file>] [--html <file>] [--json <file>]
+    USAGE: repro report [--from <file> ...] [--junit <file>] [--html <file>] [--json <file>] \
+    [--baseline <file>] [--fail-on <which>]
 
     OPTIONS:
       --from <file>           Results JSON files or folders of them, e.g.
@@ -136,6 +147,12 @@ extension HelpScreen {
       --junit <file>          Write a JUnit XML report here.
       --html <file>           Write the self-contained HTML report here.
       --json <file>           Write the merged results as JSON here.
+      --baseline <file>       Mark each case against a previous run's results (a
+                              --json file or a folder of them) as new failure,
+                              fixed, unchanged or new, and list the gone cases.
+      --fail-on <which>       Exit 1 on any failed case, or only on new failures
+                              against --baseline. (values: failures, new-failures;
+                              default: failures)
       --version               Show the version.
       -h, --help              Show help information.
 
