@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 TORCH_VERSION := 2.13.0+cpu
 
-.PHONY: test lint report check-report check-ci-examples deps build venv crosscheck clean
+.PHONY: test lint report check-report check-ci-examples deps build venv crosscheck clean examples
 
 ## Install the C libraries when a header or pkg-config entry is missing (Debian/Ubuntu).
 deps:
@@ -26,12 +26,19 @@ build: deps
 
 ## The style gate: swift-format's linter with the committed .swift-format, every finding an error.
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks \
+	  Examples/Package.swift Examples/Tests
 
-## Lint, then build and run every test (no PyTorch needed).
+## Lint, then build and run every test (no PyTorch needed), then the Examples package's tests.
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) examples
+
+## The Examples package (its own Package.swift, Repro by path `..`): ReproTesting's
+## expectCheckpoint / expectRoundTrip / expectGolden in a user's own `swift test`.
+examples: deps
+	cd Examples && $(SWIFT) build --build-tests && $(SWIFT) test --skip-build
 
 ## Run the round-trip matrix on the committed goldens; write Reports/junit.xml, report.html, results.json.
 ## The BLAS cases' 16-bit tolerance was measured with OpenBLAS's AVX2/AVX-512 kernels. Debian 12's

@@ -143,6 +143,25 @@ import Testing
         == "the data_parallel route renames state-dict keys: grad_scaler.pt holds no state dict")
   }
 
+  /// `torch.save(model)` read as opaque objects: torch keeps the module (where the DataParallel
+  /// route finds no state dict to rename), safetensors gets its state dict's tensors (renamed).
+  @Test func wholeModuleRoundTripsUnderTheTrustedPolicy() throws {
+    let file = "pytorch/interop/whole_mlp_module.pt"
+    let inventory = try TestJSON.object(
+      from: Repository.golden(file.replacingOccurrences(of: ".pt", with: ".expected.json")))
+    let entries = try #require(inventory["entries"] as? [[String: Any]])
+    let tensors = entries.filter { $0["kind"] as? String == "tensor" }.count
+    let check = RoundTripCheck(
+      checkpoint: Repository.golden(file), formats: [.torch, .safetensors], dtypes: [.float16],
+      routes: [.plain, .dataParallel], policy: .trusted)
+    let results = try Self.run(check)
+    #expect(
+      results.map(\.status) == [.pass, .skip, .pass, .pass],
+      "\(results.map { $0.failure?.message ?? "" })")
+    #expect(results[2].axes["flattened"]?.hasPrefix("flattened \(tensors) tensors") == true)
+    #expect(results[0].tensors.count == 2 * tensors)  // bitwise, then assert_close per tensor
+  }
+
   @Test func unreadableInputIsAnErrorNamingTheFile() throws {
     let check = RoundTripCheck(
       checkpoint: Repository.golden("malformed/zip_bad_crc_data.pt"), formats: [.torch])
