@@ -114,13 +114,17 @@ public struct FileComparison: Sendable, Codable {
     var candByKey: [String: Inventory.Entry] = [:]
     for e in candEntries where candByKey[e.path] == nil { candByKey[e.path] = e }
     let refKeys = Set(refEntries.map(\.path))
+    var pairs: [(Inventory.Entry, Inventory.Entry)] = []
     for r in refEntries {
       guard let c = candByKey[r.path] else {
         result.missingKeys.append(r.path)
         continue
       }
-      result.rows.append(row(r, c, options: options))
+      pairs.append((r, c))
     }
+    // Keys are independent: compared on every core, largest first, rows in the reference's order.
+    result.rows = ConcurrentMap.map(
+      pairs, cost: { $0.0.tensor?.count ?? 0 }, { row($0.0, $0.1, options: options) })
     result.unexpectedKeys = candEntries.map(\.path).filter { !refKeys.contains($0) }
     return result
   }
@@ -187,8 +191,9 @@ public struct FileComparison: Sendable, Codable {
       return row
     }
     var cmp: ComparisonOptions
-    var a = ct
-    var e = rt
+    let a = ct
+    let e = rt
+    var upcast = false
     if options.bitwise {
       cmp = .bitwise
     } else {
@@ -199,11 +204,11 @@ public struct FileComparison: Sendable, Codable {
         !options.strictDtype || a.dtype == e.dtype, a.shape == e.shape
       {
         cmp.tolerance = options.tolerance ?? .default(for: a.dtype, e.dtype)
-        a = a.to(.float64)
-        e = e.to(.float64)
+        upcast = true
       }
     }
-    let result = TensorComparison.compare(a, e, options: cmp, name: r.path)
+    let result = TensorComparison.compare(
+      a, e, options: cmp, name: r.path, upcastingToFloat64: upcast)
     var row = Row(
       key: r.path, passed: result.passed, referenceDtype: rt.dtype.rawValue,
       candidateDtype: ct.dtype.rawValue)
