@@ -36,7 +36,8 @@ struct FastComparisonTests {
     let options = Self.options(pair)
     let direct = TensorComparison.compare(a, e, options: options, upcastingToFloat64: true)
     let copies = TensorComparison.compare(a.to(.float64), e.to(.float64), options: options)
-    #expect(direct == copies)
+    // Compared as text: NaN figures are equal in print but not under ==.
+    #expect(String(describing: direct) == String(describing: copies))
   }
 
   /// Both sides padded with zeros (three skippable blocks before, one after): the counts and
