@@ -1,7 +1,8 @@
 import Foundation
-import ReproHarness
 import ReproTensor
 import Testing
+
+@testable import ReproHarness
 
 /// The typed comparison loops against their definitions, on the assert_close oracle's pairs
 /// (Golden/pytorch/comparison): comparing upcast values without copies equals comparing the
@@ -82,5 +83,19 @@ struct FastComparisonTests {
         storage: Storage(bytes: bytes), dtype: dtype, shape: [n], strides: [1])
     else { fatalError("cannot build a \(dtype) tensor of \(n) elements") }
     return t
+  }
+}
+
+/// The comparison loops' inline float16 conversion against `HalfPrecision` (PyTorch's, bit for
+/// bit), on all 65536 bit patterns.
+@Suite struct Float16LaneTests {
+  @Test func everyFloat16ConvertsAsHalfPrecisionDoes() {
+    var differing: [UInt16] = []
+    for bits in 0...UInt16.max {
+      let a = Float16Lane.float(bits).bitPattern
+      let b = HalfPrecision.float(fromFloat16Bits: bits).bitPattern
+      if a != b { differing.append(bits) }
+    }
+    #expect(differing.isEmpty, "\(differing.prefix(8))")
   }
 }

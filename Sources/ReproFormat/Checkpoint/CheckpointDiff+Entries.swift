@@ -3,7 +3,9 @@ import ReproTensor
 extension CheckpointDiff {
   /// Entries removed, added, changed in kind or value; for tensors, metadata lines and a
   /// `.values` item when the values differ (which names the dtypes: no separate dtype line).
-  static func entryItems(_ a: [Inventory.Entry], _ b: [Inventory.Entry]) -> [Item] {
+  static func entryItems(
+    _ a: [Inventory.Entry], _ b: [Inventory.Entry], equalRecords: Set<StoragePair> = []
+  ) -> [Item] {
     var out: [Item] = []
     let mapB = Dictionary(b.map { ($0.path, $0) }, uniquingKeysWith: { x, _ in x })
     let pathsA = Set(a.map(\.path))
@@ -15,7 +17,8 @@ extension CheckpointDiff {
       guard let eb = mapB[ea.path] else { continue }
       switch (ea.tensor, eb.tensor) {
       case (let ta?, let tb?):
-        out += tensorItems(ea.path, ta, tb, ea.isParameter, eb.isParameter)
+        out += tensorItems(
+          ea.path, ta, tb, ea.isParameter, eb.isParameter, equalRecords: equalRecords)
       case (nil, nil):
         if ea.kind != eb.kind || ea.valueJSON != eb.valueJSON || ea.className != eb.className {
           out.append(
@@ -29,11 +32,16 @@ extension CheckpointDiff {
     return out
   }
 
-  static func tensorItems(_ path: String, _ a: Tensor, _ b: Tensor, _ pa: Bool, _ pb: Bool)
-    -> [Item]
-  {
+  static func tensorItems(
+    _ path: String, _ a: Tensor, _ b: Tensor, _ pa: Bool, _ pb: Bool,
+    equalRecords: Set<StoragePair> = []
+  ) -> [Item] {
     var out: [String] = []
-    let differ = a.shape == b.shape && (a.dtype != b.dtype || !sameElementBytes(a, b))
+    let sameRecord =
+      a.dtype == b.dtype && a.strides == b.strides && a.storageOffset == b.storageOffset
+      && equalRecords.contains(StoragePair(a.storage, b.storage))
+    let differ =
+      a.shape == b.shape && (a.dtype != b.dtype || !(sameRecord || sameElementBytes(a, b)))
     if a.dtype != b.dtype && !differ {
       out.append("\(path): dtype \(a.dtype.pytorchName) → \(b.dtype.pytorchName)")
     }

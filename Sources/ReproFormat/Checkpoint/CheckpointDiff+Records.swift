@@ -6,9 +6,9 @@ extension CheckpointDiff {
 
   /// Records added, removed, reordered, moved (with `verbose`) or changed; for `data.pkl`, the
   /// first diverging pickle instruction.
-  static func recordLines(_ a: ZipArchive, _ b: ZipArchive, verbose: Bool) throws(FormatError)
-    -> [String]
-  {
+  static func recordLines(
+    _ a: ZipArchive, _ b: ZipArchive, verbose: Bool, equalRecords: inout Set<StoragePair>
+  ) throws(FormatError) -> [String] {
     func relative(_ z: ZipArchive) -> [(String, ZipEntry)] {
       let prefix = (z.rootFolder ?? "") + "/"
       return z.entries.map {
@@ -40,7 +40,11 @@ extension CheckpointDiff {
           unsafe recordLine(name, x, y, ea, eb, verbose: verbose)
         }
       }
-      if let line { out.append(line) }
+      if let line {
+        out.append(line)
+      } else {
+        equalRecords.insert(StoragePair(sa, sb))
+      }
       if name.hasSuffix("data.pkl"), !bytesEqual(sa, sb) {
         out += pickleLines(try a.data(for: ea), try b.data(for: eb))
       }

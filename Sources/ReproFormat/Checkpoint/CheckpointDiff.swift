@@ -88,9 +88,12 @@ public struct CheckpointDiff: Sendable {
     if ca.format != cb.format {
       items.append(.line("format: \(ca.format.inventoryName) → \(cb.format.inventoryName)"))
     }
+    // Records found byte-equal here are not compared again for their tensors.
+    var equalRecords: Set<StoragePair> = []
     if ca.format == .torch && cb.format == .torch {
       let records = try Self.recordLines(
-        ZipArchive(bytes: a), ZipArchive(bytes: b), verbose: verbose)
+        ZipArchive(bytes: a), ZipArchive(bytes: b), verbose: verbose,
+        equalRecords: &equalRecords)
       items += records.map(Item.line)
     }
     if ca.metadata != cb.metadata {
@@ -102,7 +105,8 @@ public struct CheckpointDiff: Sendable {
           "weights_only: \(ca.weightsOnlyOK ? "accepted" : "refused") → \(cb.weightsOnlyOK ? "accepted" : "refused")"
         ))
     }
-    items += Self.entryItems(Inventory(of: ca).entries, Inventory(of: cb).entries)
+    items += Self.entryItems(
+      Inventory(of: ca).entries, Inventory(of: cb).entries, equalRecords: equalRecords)
   }
 
   /// Whether two storages hold the same bytes (`memcmp`).

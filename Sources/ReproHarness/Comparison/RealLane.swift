@@ -27,8 +27,22 @@ enum Float16Lane: RealLane {
   }
   @inline(__always) static func isNaN(_ bits: UInt16) -> Bool { bits & 0x7FFF > 0x7C00 }
   @inline(__always) static func isNonFinite(_ bits: UInt16) -> Bool { bits & 0x7C00 == 0x7C00 }
+  /// `HalfPrecision.float(fromFloat16Bits:)` in integer arithmetic, inline (Swift's `Float16`
+  /// conversion is a library call on x86-64 without F16C): normal numbers re-bias the exponent,
+  /// subnormals are `mantissa · 2^-24` (exact), NaN keeps its payload with the quiet bit set.
   @inline(__always) static func float(_ bits: UInt16) -> Float {
-    HalfPrecision.float(fromFloat16Bits: bits)
+    let h = UInt32(bits)
+    let sign = (h & 0x8000) << 16
+    let exponent = (h >> 10) & 0x1F
+    let mantissa = h & 0x3FF
+    if exponent == 0x1F {
+      return Float(bitPattern: sign | (mantissa == 0 ? 0x7F80_0000 : 0x7FC0_0000 | mantissa << 13))
+    }
+    if exponent == 0 {
+      let magnitude = Float(mantissa) * 0x1p-24
+      return sign == 0 ? magnitude : -magnitude
+    }
+    return Float(bitPattern: sign | (exponent + 112) << 23 | mantissa << 13)
   }
   @inline(__always) static func double(_ bits: UInt16) -> Double { Double(float(bits)) }
 }
