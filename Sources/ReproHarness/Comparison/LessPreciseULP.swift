@@ -27,9 +27,12 @@ enum LessPreciseULP {
     return c < r ? candidate : reference
   }
 
-  /// The greatest ULP distance and the dtype it counts in; nil for dtypes without one (see
-  /// ``dtype(reference:candidate:)``) or different shapes.
-  static func greatest(reference: Tensor, candidate: Tensor) -> (dtype: DType, distance: UInt64)? {
+  /// The greatest ULP distance, the flat index where it first occurs (nil when every pair has
+  /// a NaN on one side only, or the tensors are empty) and the dtype it counts in; nil for
+  /// dtypes without one (see ``dtype(reference:candidate:)``) or different shapes.
+  static func greatest(reference: Tensor, candidate: Tensor) -> (
+    dtype: DType, distance: UInt64, index: Int?
+  )? {
     guard reference.shape == candidate.shape,
       let u = dtype(reference: reference.dtype, candidate: candidate.dtype)
     else { return nil }
@@ -37,13 +40,13 @@ enum LessPreciseULP {
     let c = isDirect(candidate.dtype, to: u) ? candidate : candidate.to(u)
     let n = r.count
     let layout = FloatLayout(u)
-    let distance = unsafe r.withContiguousBytes { ra in
-      unsafe c.withContiguousBytes { ca -> UInt64 in
-        guard n > 0, let a = ra.baseAddress, let b = ca.baseAddress else { return 0 }
+    let found = unsafe r.withContiguousBytes { ra in
+      unsafe c.withContiguousBytes { ca -> Greatest in
+        guard n > 0, let a = ra.baseAddress, let b = ca.baseAddress else { return Greatest() }
         return unsafe dispatch(a, r.dtype, b, c.dtype, to: u, count: n, layout: layout)
       }
     }
-    return (u, distance)
+    return (u, found.distance, found.index)
   }
 
   /// Whether the loop converts `from` to `to` itself.
@@ -57,7 +60,7 @@ enum LessPreciseULP {
   private static func dispatch(
     _ a: UnsafeRawPointer, _ ad: DType, _ b: UnsafeRawPointer, _ bd: DType, to u: DType,
     count n: Int, layout: FloatLayout
-  ) -> UInt64 {
+  ) -> Greatest {
     switch u {
     case .float16:
       return ad == bd
@@ -82,27 +85,37 @@ enum LessPreciseULP {
     }
   }
 
-  /// The loop: both sides read and converted to the common dtype's bits, blocks of equal bytes
-  /// (same dtype on both sides) skipped.
+  /// The running maximum: the greatest distance and where it first occurs.
+  struct Greatest {
+    var distance: UInt64 = 0
+    var index: Int?
+  }
+
+  /// The loop: both sides read and converted to the common dtype's bits; once a first distance
+  /// is known, blocks of equal bytes (same dtype on both sides: distance 0) are skipped.
   private static func greatest<A: ULPCast, B: ULPCast>(
     _ a: UnsafeRawPointer, _: A.Type, _ b: UnsafeRawPointer, _: B.Type, _ n: Int,
     _ layout: FloatLayout
-  ) -> UInt64 {
+  ) -> Greatest {
     let block = 4096
     let size = MemoryLayout<A.From.Bits>.size
     let skipsEqual = A.From.self == B.From.self
-    var best: UInt64 = 0
+    var best = Greatest()
     var start = 0
     while start < n {
       let end = min(n, start + block)
-      if skipsEqual, unsafe memcmp(a + start * size, b + start * size, (end - start) * size) == 0 {
+      if skipsEqual, best.index != nil,
+        unsafe memcmp(a + start * size, b + start * size, (end - start) * size) == 0
+      {
         start = end
         continue
       }
       for i in start..<end {
         let x = unsafe UInt64(A.cast(A.From.bits(a, i)))
         let y = unsafe UInt64(B.cast(B.From.bits(b, i)))
-        if let d = layout.ulpDistance(x, y), d > best { best = d }
+        if let d = layout.ulpDistance(x, y), best.index == nil || d > best.distance {
+          best = Greatest(distance: d, index: i)
+        }
       }
       start = end
     }

@@ -27,6 +27,9 @@ struct RealDifferenceKernel {
   var maxRelative: Double = 0
   var maxULP: UInt64 = 0
   var maxULPIndex: Int?
+  /// With a limit, an element that is not equal still matches when it lies at most this many
+  /// ULPs from the expected one (`--max-ulp`); NaN against a number never matches.
+  var ulpLimit: UInt64?
 
   /// Whether a block of equal bytes may be skipped (the first element has set every maximum).
   private var canSkipEqualBlocks: Bool { maxAbsoluteIndex != nil && maxULPIndex != nil }
@@ -35,8 +38,11 @@ struct RealDifferenceKernel {
 
   @inline(__always)
   private mutating func record(
-    index i: Int, matches: Bool, absolute: Double, relative: Double, bothNaN: Bool, ulp: UInt64?
+    index i: Int, matches equal: Bool, absolute: Double, relative: Double, bothNaN: Bool,
+    ulp: UInt64?
   ) {
+    var matches = equal
+    if let ulpLimit, !matches, !bothNaN, let ulp { matches = ulp <= ulpLimit }
     if !matches {
       mismatchCount &+= 1
       if firstMismatch == nil { firstMismatch = i }

@@ -46,7 +46,8 @@ public enum TensorComparison {
     // float64 copies of equal shapes are contiguous and share their dtype: no stride or dtype
     // difference is left to find.
     let upcast =
-      upcastingToFloat64 && !bitwise && isRealFloat(actual.dtype) && isRealFloat(expected.dtype)
+      upcastingToFloat64 && !bitwise && options.maxULP == nil && isRealFloat(actual.dtype)
+      && isRealFloat(expected.dtype)
     if !upcast && (bitwise || options.checkStride) && actual.strides != expected.strides {
       return fail("stride()", PythonRepr.tuple(actual.strides), PythonRepr.tuple(expected.strides))
     }
@@ -61,6 +62,7 @@ public enum TensorComparison {
     let diff: ElementwiseDifference
     let tolerance: Tolerance
     let valueDtype: DType
+    var ulpLimit: UInt64?
     if upcast {
       tolerance = options.tolerance ?? Tolerance.default(for: .float64, .float64)
       valueDtype = .float64
@@ -74,16 +76,20 @@ public enum TensorComparison {
           actual: a, expected: e, tolerance: tolerance, equalNaN: options.equalNaN)
       }
     } else {
-      tolerance =
-        bitwise ? .exact : options.tolerance ?? Tolerance.default(for: actual.dtype, expected.dtype)
       if a.dtype != e.dtype {
         let common = DType.promoted(a.dtype, e.dtype)
         a = a.to(common)
         e = e.to(common)
       }
+      let isFloating = a.dtype.isFloatingPoint || a.dtype.isComplex
+      ulpLimit = bitwise || !isFloating ? nil : options.maxULP
+      tolerance =
+        bitwise || ulpLimit != nil
+        ? .exact : options.tolerance ?? Tolerance.default(for: actual.dtype, expected.dtype)
       valueDtype = a.dtype
       diff = ElementwiseDifference(
-        actual: a, expected: e, tolerance: tolerance, equalNaN: bitwise ? false : options.equalNaN)
+        actual: a, expected: e, tolerance: tolerance, equalNaN: bitwise ? false : options.equalNaN,
+        ulpLimit: ulpLimit)
     }
     let figures = makeFigures(diff, actual: a, expected: e, tolerance: tolerance)
     let passed = bitwise ? diff.bitwiseMismatchCount == 0 : diff.mismatchCount == 0
@@ -92,6 +98,8 @@ public enum TensorComparison {
     guard !passed else { return result }
     if bitwise {
       result.summary = bitwiseSummary(diff, actual: a, expected: e, figures: figures)
+    } else if let ulpLimit {
+      result.summary = ulpSummary(diff, shape: a.shape, limit: ulpLimit)
     } else if a.rank == 0 {
       result.summary = scalarSummary(actual: a.item(), expected: e.item(), tolerance: tolerance)
     } else {
@@ -167,6 +175,25 @@ public enum TensorComparison {
       Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonRepr.tuple(unravel(d.greatestAbsoluteIndex, shape)))\(allowed(tolerance.absolute))
       Greatest relative difference: \(PythonRepr.float(d.greatestRelative)) at index \(PythonRepr.tuple(unravel(d.greatestRelativeIndex, shape)))\(allowed(tolerance.relative))
       """
+  }
+
+  /// The `--max-ulp` check's message, laid out like assert_close's.
+  private static func ulpSummary(_ d: ElementwiseDifference, shape: [Int], limit: UInt64)
+    -> String
+  {
+    var lines = [
+      "Tensor-likes are not within \(limit) ULP!", "",
+      "Mismatched elements: \(d.mismatchCount) / \(d.count) (\(Self.percent(Double(d.mismatchCount) / Double(d.count))))",
+    ]
+    if let at = d.maxULPIndex {
+      lines.append(
+        "Greatest ULP distance: \(d.maxULP) at index \(PythonRepr.tuple(unravel(at, shape))) (up to \(limit) allowed)"
+      )
+    }
+    lines.append(
+      "Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonRepr.tuple(unravel(d.greatestAbsoluteIndex, shape)))"
+    )
+    return lines.joined(separator: "\n")
   }
 
   /// `make_scalar_mismatch_msg`: the differences are taken in Python arithmetic on `item()`.
