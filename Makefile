@@ -13,12 +13,14 @@ deps:
 	pkg-config --exists openblas 2>/dev/null || missing=1; \
 	pkg-config --exists zlib 2>/dev/null || missing=1; \
 	pkg-config --exists libxml-2.0 2>/dev/null || missing=1; \
+	pkg-config --exists libdeflate 2>/dev/null || missing=1; \
 	[ -f /usr/include/zlib.h ] || missing=1; \
+	[ -f /usr/include/libdeflate.h ] || missing=1; \
 	{ [ -f /usr/include/cblas.h ] || [ -f /usr/include/x86_64-linux-gnu/cblas.h ] || ls /usr/include/*/cblas.h >/dev/null 2>&1; } || missing=1; \
 	if [ $$missing = 1 ]; then \
-	  echo "==> installing libopenblas-dev zlib1g-dev libxml2-dev pkg-config"; \
+	  echo "==> installing libopenblas-dev zlib1g-dev libdeflate-dev libxml2-dev pkg-config"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y libopenblas-dev zlib1g-dev libxml2-dev pkg-config; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y libopenblas-dev zlib1g-dev libdeflate-dev libxml2-dev pkg-config; \
 	fi
 
 build: deps

@@ -29,6 +29,9 @@ let package = Package(
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // libdeflate's CRC-32 (carry-less multiplication: PCLMULQDQ/VPCLMULQDQ, chosen at run time).
+    .systemLibrary(
+      name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
     // libxml2's XML Schema validator, used only by the tests to check JUnit files against the XSD.
     .systemLibrary(
       name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -39,7 +42,7 @@ let package = Package(
       swiftSettings: librarySettings),
     .target(
       name: "ReproFormat",
-      dependencies: ["ReproTensor", "CZlib"],
+      dependencies: ["ReproTensor", "CZlib", "CLibDeflate"],
       swiftSettings: librarySettings),
     .target(
       name: "ReproNN",

@@ -29,4 +29,13 @@ struct LoadOptions: ParsableArguments {
       contentsOf: URL(fileURLWithPath: path), mapLocation: mapLocation?.location,
       policy: trust ? .trusted : .weightsOnly, memoryMapped: mmap)
   }
+
+  /// Loads a file only to read it (compare): mapped and CRC-checked on every core without a
+  /// copy; with --mmap, mapped without the CRC checks (as `torch.load(mmap=True)`).
+  func loadForReading(_ path: String) throws(FormatError) -> Checkpoint {
+    if mmap { return try load(path) }
+    return try Checkpoint.loadForReading(
+      contentsOf: URL(fileURLWithPath: path), mapLocation: mapLocation?.location,
+      policy: trust ? .trusted : .weightsOnly)
+  }
 }

@@ -127,7 +127,7 @@ struct CompareCommand: ParsableCommand {
     var loaded: [Checkpoint] = []
     for file in [reference, candidate] {
       do {
-        loaded.append(try load.load(file))
+        loaded.append(try load.loadForReading(file))
       } catch {
         StandardError.report(error, file: file)
         throw ReproExit.inputError

@@ -10,8 +10,12 @@ struct DiffCommand: ParsableCommand {
     commandName: "diff",
     abstract:
       "Explain the difference between two checkpoint files (records, pickle opcodes, tensors, values).",
-    discussion:
-      "Exits 0 when the files are byte-identical, 1 when they differ, 2 when one cannot be read.")
+    discussion: """
+      Tensors whose values differ are described as repro compare does (values upcast to \
+      float64): how many values differ, mismatches beyond the less precise dtype's default \
+      rtol/atol, max abs/rel error, max ULP in the less precise dtype, the worst element. Exits \
+      0 when the files are byte-identical, 1 when they differ, 2 when one cannot be read.
+      """)
 
   @Argument(help: "The first file (the reference).")
   var first: String
@@ -19,25 +23,20 @@ struct DiffCommand: ParsableCommand {
   @Argument(help: "The second file.")
   var second: String
 
+  @Flag(help: "Also list records whose bytes are equal but that moved in the archive.")
+  var verbose = false
+
   func run() throws {
-    let a: [UInt8]
-    let b: [UInt8]
+    let diff: FileDiff
     do {
-      a = [UInt8](try Data(contentsOf: URL(fileURLWithPath: first)))
-      b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: second)))
-    } catch {
-      StandardError.report(error, file: "\(first) or \(second)")
-      throw ReproExit.inputError
-    }
-    let diff: CheckpointDiff
-    do {
-      diff = try CheckpointDiff(a, b)
+      diff = try FileDiff(
+        contentsOf: URL(fileURLWithPath: first), URL(fileURLWithPath: second), verbose: verbose)
     } catch {
       StandardError.report(error, file: "\(first) / \(second)")
       throw ReproExit.inputError
     }
     if diff.isIdentical {
-      print("identical (\(a.count) bytes)")
+      print("identical (\(diff.structure.firstByteCount) bytes)")
       return
     }
     for line in diff.lines { print(line) }

@@ -161,16 +161,21 @@ extension HelpScreen {
     OVERVIEW: Explain the difference between two checkpoint files (records, pickle
     opcodes, tensors, values).
 
-    Exits 0 when the files are byte-identical, 1 when they differ, 2 when one
-    cannot be read.
+    Tensors whose values differ are described as repro compare does (values upcast
+    to float64): how many values differ, mismatches beyond the less precise dtype's
+    default rtol/atol, max abs/rel error, max ULP in the less precise dtype, the
+    worst element. Exits 0 when the files are byte-identical, 1 when they differ, 2
+    when one cannot be read.
 
-    USAGE: repro diff <first> <second>
+    USAGE: repro diff <first> <second> [--verbose]
 
     ARGUMENTS:
       <first>                 The first file (the reference).
       <second>                The second file.
 
     OPTIONS:
+      --verbose               Also list records whose bytes are equal but that
+                              moved in the archive.
       --version               Show the version.
       -h, --help              Show help information.
 

@@ -1,165 +1,146 @@
-import Foundation
-import ReproTensor
+public import Foundation
+public import ReproTensor
 
 /// Explains how two checkpoint files differ: container records added, removed or changed, the
 /// first pickle instruction where `data.pkl` diverges, tensors whose metadata or values differ,
-/// and other values that changed (`repro diff A B`).
+/// and other values that changed (the structural part of `repro diff A B`).
+///
+/// ```swift
+/// let diff = try CheckpointDiff(contentsOf: a, b)
+/// for item in diff.items {
+///   switch item {
+///   case .line(let text): print(text)
+///   case .values(let path, let first, let second): print(describe(path, first, second))
+///   }
+/// }
+/// ```
+///
+/// Both files are memory-mapped and compared with `memcmp`; no file is copied. Records and
+/// tensors whose bytes are equal cost one `memcmp` each. Tensors whose values differ are handed
+/// over as ``Item/values(path:first:second:)`` for a comparison engine to describe (ReproHarness
+/// renders them with its tensor comparison).
 public struct CheckpointDiff: Sendable {
-  /// Readable lines, most structural first; empty when the files are identical.
-  public var lines: [String]
+  /// One part of the explanation.
+  public enum Item: Sendable {
+    /// A finished line.
+    case line(String)
+    /// Two tensors of the same shape whose values differ (different bytes, or different dtypes).
+    case values(path: String, first: Tensor, second: Tensor)
+  }
+
+  /// The explanation, most structural first; empty when the files are identical.
+  public var items: [Item] = []
   /// Whether the two files have the same bytes.
   public var isIdentical: Bool
+  /// The first file's size in bytes.
+  public var firstByteCount: Int
+  /// The second file's size in bytes.
+  public var secondByteCount: Int
 
-  /// Compares two files held in memory.
+  /// The lines of ``items``, each tensor pair written as "PATH: float32 → float16, values
+  /// differ" (callers with a comparison engine render those items themselves).
+  public var lines: [String] {
+    items.map {
+      switch $0 {
+      case .line(let text): text
+      case .values(let path, let a, let b):
+        "\(path): \(a.dtype.rawValue) → \(b.dtype.rawValue), values differ"
+      }
+    }
+  }
+
+  /// Compares two files, each memory-mapped.
+  ///
+  /// - Parameters:
+  ///   - first: the first file (the reference).
+  ///   - second: the second file.
+  ///   - policy: how both are read (default `.trusted`: whole-model files are compared too).
+  ///   - verbose: also list records whose bytes are equal but that moved in the archive.
+  /// - Throws: `FormatError` if either file cannot be mapped or read as a checkpoint (a record
+  ///   whose CRC-32 does not match included).
+  public init(
+    contentsOf first: URL, _ second: URL, policy: LoadPolicy = .trusted, verbose: Bool = false
+  ) throws(FormatError) {
+    try self.init(
+      MappedFile(contentsOf: first).storage, MappedFile(contentsOf: second).storage,
+      policy: policy, verbose: verbose)
+  }
+
+  /// Compares two files held in storages (mappings or bytes in memory).
   ///
   /// - Parameters:
   ///   - a: the first file's bytes.
   ///   - b: the second file's bytes.
-  ///   - policy: how both are read (default `.trusted`: whole-model files are compared too).
+  ///   - policy: how both are read (default `.trusted`).
+  ///   - verbose: also list records whose bytes are equal but that moved in the archive.
   /// - Throws: `FormatError` if either file cannot be read as a checkpoint.
-  public init(_ a: [UInt8], _ b: [UInt8], policy: LoadPolicy = .trusted) throws(FormatError) {
-    isIdentical = a == b
-    lines = []
-    if isIdentical { return }
-    lines.append("size: \(a.count) → \(b.count) bytes")
-    let ca = try Checkpoint.load(file: Storage(bytes: a), policy: policy)
-    let cb = try Checkpoint.load(file: Storage(bytes: b), policy: policy)
-    if ca.format != cb.format {
-      lines.append("format: \(ca.format.inventoryName) → \(cb.format.inventoryName)")
-    }
-    if ca.format == .torch && cb.format == .torch {
-      lines += try CheckpointDiff.recordLines(
-        ZipArchive(bytes: Storage(bytes: a)), ZipArchive(bytes: Storage(bytes: b)))
-    }
-    if ca.metadata != cb.metadata { lines.append("metadata: \(ca.metadata) → \(cb.metadata)") }
-    if ca.weightsOnlyOK != cb.weightsOnlyOK {
-      lines.append(
-        "weights_only: \(ca.weightsOnlyOK ? "accepted" : "refused") → \(cb.weightsOnlyOK ? "accepted" : "refused")"
-      )
-    }
-    lines += CheckpointDiff.entryLines(Inventory(of: ca).entries, Inventory(of: cb).entries)
-  }
-
-  static func recordLines(_ a: ZipArchive, _ b: ZipArchive) throws(FormatError) -> [String] {
-    func relative(_ z: ZipArchive) -> [(String, ZipEntry)] {
-      let prefix = (z.rootFolder ?? "") + "/"
-      return z.entries.map {
-        ($0.name.hasPrefix(prefix) ? String($0.name.dropFirst(prefix.count)) : $0.name, $0)
-      }
-    }
-    var out: [String] = []
-    if a.rootFolder != b.rootFolder {
-      out.append("archive folder: \(a.rootFolder ?? "-") → \(b.rootFolder ?? "-")")
-    }
-    let ra = relative(a)
-    let rb = relative(b)
-    let mapB = Dictionary(rb, uniquingKeysWith: { x, _ in x })
-    let mapA = Dictionary(ra, uniquingKeysWith: { x, _ in x })
-    for (name, _) in ra where mapB[name] == nil { out.append("record removed: \(name)") }
-    for (name, _) in rb where mapA[name] == nil { out.append("record added: \(name)") }
-    if ra.map(\.0).filter({ mapB[$0] != nil }) != rb.map(\.0).filter({ mapA[$0] != nil }) {
-      out.append(
-        "record order: \(ra.map(\.0).joined(separator: ", ")) → \(rb.map(\.0).joined(separator: ", "))"
-      )
-    }
-    for (name, ea) in ra {
-      guard let eb = mapB[name] else { continue }
-      let da = try a.data(for: ea)
-      let db = try b.data(for: eb)
-      if da == db {
-        if ea.dataOffset != eb.dataOffset {
-          out.append("record \(name): same bytes, data offset \(ea.dataOffset) → \(eb.dataOffset)")
-        }
-        continue
-      }
-      out.append(
-        "record \(name): \(da.count) → \(db.count) bytes, sha256 \(SHA256Digest.hex(of: da).prefix(12))… → \(SHA256Digest.hex(of: db).prefix(12))…"
-      )
-      if name.hasSuffix("data.pkl") { out += pickleLines(da, db) }
-    }
-    return out
-  }
-
-  /// The first diverging pickle instruction, with two instructions of context on each side.
-  static func pickleLines(_ a: [UInt8], _ b: [UInt8]) -> [String] {
-    guard let ia = try? PickleDisassembler.instructions(of: a),
-      let ib = try? PickleDisassembler.instructions(of: b)
-    else {
-      return ["  data.pkl: one side does not disassemble"]
-    }
-    let names =
-      (0..<min(ia.count, ib.count)).first {
-        ia[$0].name != ib[$0].name || ia[$0].argument != ib[$0].argument
-      }
-      ?? min(ia.count, ib.count)
-    var out = [
-      "  data.pkl diverges at instruction \(names) (\(ia.count) → \(ib.count) instructions):"
-    ]
-    let lo = max(0, names - 2)
-    for i in lo..<min(names + 3, max(ia.count, ib.count)) {
-      let l = i < ia.count ? ia[i].description : "-"
-      let r = i < ib.count ? ib[i].description : "-"
-      out.append("  \(i == names ? ">" : " ") \(l)   |   \(r)")
-    }
-    return out
-  }
-
-  static func entryLines(_ a: [Inventory.Entry], _ b: [Inventory.Entry]) -> [String] {
-    var out: [String] = []
-    let mapB = Dictionary(b.map { ($0.path, $0) }, uniquingKeysWith: { x, _ in x })
-    let pathsA = Set(a.map(\.path))
-    for e in a where mapB[e.path] == nil { out.append("\(e.path): removed (\(e.kind))") }
-    for e in b where !pathsA.contains(e.path) { out.append("\(e.path): added (\(e.kind))") }
-    for ea in a {
-      guard let eb = mapB[ea.path] else { continue }
-      switch (ea.tensor, eb.tensor) {
-      case (let ta?, let tb?): out += tensorLines(ea.path, ta, tb, ea.isParameter, eb.isParameter)
-      case (nil, nil):
-        if ea.kind != eb.kind || ea.valueJSON != eb.valueJSON || ea.className != eb.className {
-          out.append(
-            "\(ea.path): \(ea.kind) \(ea.valueJSON ?? ea.className ?? "") → \(eb.kind) \(eb.valueJSON ?? eb.className ?? "")"
-          )
-        }
-      default: out.append("\(ea.path): \(ea.kind) → \(eb.kind)")
-      }
-    }
-    return out
-  }
-
-  static func tensorLines(_ path: String, _ a: Tensor, _ b: Tensor, _ pa: Bool, _ pb: Bool)
-    -> [String]
+  public init(_ a: Storage, _ b: Storage, policy: LoadPolicy = .trusted, verbose: Bool = false)
+    throws(FormatError)
   {
-    var out: [String] = []
-    if a.dtype != b.dtype {
-      out.append("\(path): dtype \(a.dtype.pytorchName) → \(b.dtype.pytorchName)")
+    firstByteCount = a.byteCount
+    secondByteCount = b.byteCount
+    isIdentical = Self.bytesEqual(a, b)
+    if isIdentical { return }
+    items.append(.line("size: \(a.byteCount) → \(b.byteCount) bytes"))
+    // Every record's CRC-32 is checked; tensors borrow the files' bytes.
+    let ca = try Checkpoint.loadForReading(file: a, policy: policy)
+    let cb = try Checkpoint.loadForReading(file: b, policy: policy)
+    if ca.format != cb.format {
+      items.append(.line("format: \(ca.format.inventoryName) → \(cb.format.inventoryName)"))
     }
-    if a.shape != b.shape { out.append("\(path): shape \(a.shape) → \(b.shape)") }
-    if a.strides != b.strides { out.append("\(path): stride \(a.strides) → \(b.strides)") }
-    if a.storageOffset != b.storageOffset {
-      out.append("\(path): storage_offset \(a.storageOffset) → \(b.storageOffset)")
+    // Records found byte-equal here are not compared again for their tensors.
+    var equalRecords: Set<StoragePair> = []
+    if ca.format == .torch && cb.format == .torch {
+      let records = try Self.recordLines(
+        ZipArchive(bytes: a), ZipArchive(bytes: b), verbose: verbose,
+        equalRecords: &equalRecords)
+      items += records.map(Item.line)
     }
-    if a.device != b.device { out.append("\(path): device \(a.device) → \(b.device)") }
-    if a.requiresGrad != b.requiresGrad {
-      out.append("\(path): requires_grad \(a.requiresGrad) → \(b.requiresGrad)")
+    if ca.metadata != cb.metadata {
+      items.append(.line("metadata: \(ca.metadata) → \(cb.metadata)"))
     }
-    if pa != pb { out.append("\(path): parameter \(pa) → \(pb)") }
-    guard a.shape == b.shape, a.contiguousBytes() != b.contiguousBytes() || a.dtype != b.dtype
-    else { return out }
-    let x = a.doubles()
-    let y = b.doubles()
-    var mismatched = 0
-    var worst = (index: 0, diff: -1.0)
-    for i in 0..<min(x.count, y.count)
-    where x[i].bitPattern != y[i].bitPattern && !(x[i].isNaN && y[i].isNaN) {
-      mismatched += 1
-      let d = abs(x[i] - y[i])
-      if d > worst.diff || d.isNaN { worst = (i, d) }
+    if ca.weightsOnlyOK != cb.weightsOnlyOK {
+      items.append(
+        .line(
+          "weights_only: \(ca.weightsOnlyOK ? "accepted" : "refused") → \(cb.weightsOnlyOK ? "accepted" : "refused")"
+        ))
     }
-    if mismatched > 0 {
-      out.append(
-        "\(path): \(mismatched) of \(x.count) values differ; largest at flat index \(worst.index): \(Scalar.pythonRepr(x[worst.index])) → \(Scalar.pythonRepr(y[worst.index])) (abs diff \(Scalar.pythonRepr(worst.diff)))"
-      )
+    items += Self.entryItems(
+      Inventory(of: ca).entries, Inventory(of: cb).entries, equalRecords: equalRecords)
+  }
+
+  /// Whether two storages hold the same bytes (`memcmp`).
+  static func bytesEqual(_ a: Storage, _ b: Storage) -> Bool {
+    guard a.byteCount == b.byteCount else { return false }
+    return unsafe a.withUnsafeBytes { x in
+      unsafe b.withUnsafeBytes { y in unsafe Self.bytesEqual(x, y) }
     }
-    return out
+  }
+
+  /// Whether two buffers hold the same bytes (`memcmp`).
+  static func bytesEqual(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Bool {
+    guard x.count == y.count else { return false }
+    guard x.count > 0, let p = x.baseAddress, let q = y.baseAddress else { return true }
+    return unsafe memcmp(p, q, x.count) == 0
+  }
+
+  /// The offset of the first byte that differs (the shorter length when one is a prefix of the
+  /// other), nil when the bytes are equal.
+  static func firstDifference(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Int? {
+    let n = min(x.count, y.count)
+    guard n > 0, let p = x.baseAddress, let q = y.baseAddress else {
+      return x.count == y.count ? nil : 0
+    }
+    // Narrow down with memcmp on blocks, then byte by byte inside the first differing block.
+    let block = 1 << 16
+    var start = 0
+    while start < n {
+      let len = min(block, n - start)
+      if unsafe memcmp(p + start, q + start, len) != 0 {
+        for i in start..<(start + len) where unsafe x[i] != y[i] { return i }
+      }
+      start += len
+    }
+    return x.count == y.count ? nil : n
   }
 }

@@ -8,8 +8,15 @@ enum Zlib {
   /// Largest chunk handed to one zlib call (its `uInt` counters are 32-bit).
   private static let chunk = 1 << 30
 
-  /// The CRC-32 (ISO-HDLC, as in zip and `zlib.crc32`) of `bytes`, continuing from `crc`.
+  /// The CRC-32 (ISO-HDLC, as in zip and `zlib.crc32`) of `bytes`, continuing from `crc`:
+  /// libdeflate's carry-less-multiply implementation (``LibDeflate/crc32(_:continuing:)``),
+  /// which gives zlib's `crc32` values several times faster.
   static func crc32(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    unsafe LibDeflate.crc32(bytes, continuing: crc)
+  }
+
+  /// zlib's own `crc32` (the reference the libdeflate values are checked against).
+  static func zlibCRC32(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
     guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
     var value = UInt(crc)
     var offset = 0

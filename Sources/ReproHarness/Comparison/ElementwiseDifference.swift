@@ -77,42 +77,134 @@ struct ElementwiseDifference {
     precondition(actual.dtype == expected.dtype && actual.shape == expected.shape)
     self.ulpLimit = ulpLimit
     let dtype = actual.dtype
-    let a = actual.contiguousBytes()
-    let e = expected.contiguousBytes()
     count = actual.count
-    let size = dtype.elementSize
-    unsafe a.withUnsafeBytes { ra in
-      unsafe e.withUnsafeBytes { re in
-        for i in 0..<count where unsafe !Self.bytesEqual(ra, re, at: i * size, size: size) {
-          bitwiseMismatchCount += 1
-          if firstBitwiseMismatch == nil { firstBitwiseMismatch = i }
-        }
+    let n = count
+    unsafe actual.withContiguousBytes { ra in
+      unsafe expected.withContiguousBytes { re in
+        guard n > 0, let a = ra.baseAddress, let e = re.baseAddress else { return }
+        var kernel = RealDifferenceKernel(ulpLimit: ulpLimit)
         switch dtype {
-        case .float16, .bfloat16, .float32:
-          let round: (Float) -> Float =
-            switch dtype {
-            case .float16:
-              { HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: $0)) }
-            case .bfloat16:
-              { HalfPrecision.float(fromBFloat16Bits: HalfPrecision.bfloat16BitsScalar(from: $0)) }
-            default: { $0 }
-            }
-          unsafe compareFloats(
-            ra, re, dtype: dtype, round: round, tolerance: tolerance, equalNaN: equalNaN)
+        case .float16:
+          unsafe kernel.compareNative(
+            a, e, count: n, lane: Float16Lane.self, rounding: Float16Rounding.self,
+            layout: FloatLayout(dtype), tolerance: tolerance, equalNaN: equalNaN)
+        case .bfloat16:
+          unsafe kernel.compareNative(
+            a, e, count: n, lane: BFloat16Lane.self, rounding: BFloat16Rounding.self,
+            layout: FloatLayout(dtype), tolerance: tolerance, equalNaN: equalNaN)
+        case .float32:
+          unsafe kernel.compareNative(
+            a, e, count: n, lane: Float32Lane.self, rounding: NoRounding.self,
+            layout: FloatLayout(dtype), tolerance: tolerance, equalNaN: equalNaN)
         case .float64:
-          unsafe compareDoubles(ra, re, tolerance: tolerance, equalNaN: equalNaN)
-        case .complex64:
-          unsafe compareComplex(ra, re, single: true, tolerance: tolerance, equalNaN: equalNaN)
-        case .complex128:
-          unsafe compareComplex(ra, re, single: false, tolerance: tolerance, equalNaN: equalNaN)
-        case .int8, .uint8, .int16, .int32, .int64, .bool, .uint16, .uint32, .uint64:
-          compareIntegers(actual: actual, expected: expected, tolerance: tolerance)
-        case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU:
-          unsafe compareFloat8(ra, re, dtype: dtype, tolerance: tolerance, equalNaN: equalNaN)
-        case .complex32:
-          unsafe compareComplexHalf(ra, re, tolerance: tolerance, equalNaN: equalNaN)
+          unsafe kernel.compareInFloat64(
+            a, e, count: n, actual: Float64Lane.self, expected: Float64Lane.self,
+            tolerance: tolerance, equalNaN: equalNaN)
+        default:
+          unsafe compareOthers(
+            ra, re, bytesEqual: memcmp(a, e, n * dtype.elementSize) == 0, actual: actual,
+            expected: expected, tolerance: tolerance, equalNaN: equalNaN)
+          return
         }
+        adopt(kernel)
       }
+    }
+  }
+
+  /// The figures of comparing `actual.to(.float64)` with `expected.to(.float64)` (same shape;
+  /// both real floating dtypes among float16, bfloat16, float32, float64), computed from the
+  /// tensors' own bytes without making the float64 copies.
+  init(float64ValuesOf actual: Tensor, _ expected: Tensor, tolerance: Tolerance, equalNaN: Bool) {
+    precondition(
+      Self.hasRealLane(actual.dtype) && Self.hasRealLane(expected.dtype)
+        && actual.shape == expected.shape)
+    count = actual.count
+    let n = count
+    unsafe actual.withContiguousBytes { ra in
+      unsafe expected.withContiguousBytes { re in
+        guard n > 0, let a = ra.baseAddress, let e = re.baseAddress else { return }
+        var kernel = RealDifferenceKernel()
+        switch actual.dtype {
+        case .float16:
+          unsafe kernel.compareInFloat64(
+            a, e, count: n, actual: Float16Lane.self, expected: expected.dtype,
+            tolerance: tolerance, equalNaN: equalNaN)
+        case .bfloat16:
+          unsafe kernel.compareInFloat64(
+            a, e, count: n, actual: BFloat16Lane.self, expected: expected.dtype,
+            tolerance: tolerance, equalNaN: equalNaN)
+        case .float32:
+          unsafe kernel.compareInFloat64(
+            a, e, count: n, actual: Float32Lane.self, expected: expected.dtype,
+            tolerance: tolerance, equalNaN: equalNaN)
+        default:
+          unsafe kernel.compareInFloat64(
+            a, e, count: n, actual: Float64Lane.self, expected: expected.dtype,
+            tolerance: tolerance, equalNaN: equalNaN)
+        }
+        adopt(kernel)
+      }
+    }
+  }
+
+  /// Whether `float64ValuesOf` reads this dtype directly.
+  static func hasRealLane(_ dtype: DType) -> Bool {
+    switch dtype {
+    case .float16, .bfloat16, .float32, .float64: true
+    default: false
+    }
+  }
+
+  private mutating func adopt(_ k: RealDifferenceKernel) {
+    mismatchCount = k.mismatchCount
+    bitwiseMismatchCount = k.bitwiseMismatchCount
+    firstBitwiseMismatch = k.firstBitwiseMismatch
+    firstMismatch = k.firstMismatch
+    greatestAbsolute = .real(k.greatestAbsolute)
+    greatestAbsoluteIndex = k.greatestAbsoluteIndex
+    greatestRelative = k.greatestRelative
+    greatestRelativeIndex = k.greatestRelativeIndex
+    maxAbsolute = k.maxAbsolute
+    maxAbsoluteIndex = k.maxAbsoluteIndex
+    maxRelative = k.maxRelative
+    maxULP = k.maxULP
+    maxULPIndex = k.maxULPIndex
+  }
+
+  /// Integers, bool, complex and float8: element by element, after a whole-buffer `memcmp`
+  /// (equal integer bytes give the figures of all-equal elements without a loop).
+  private mutating func compareOthers(
+    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, bytesEqual: Bool,
+    actual: Tensor, expected: Tensor, tolerance: Tolerance, equalNaN: Bool
+  ) {
+    let dtype = actual.dtype
+    let size = dtype.elementSize
+    if !bytesEqual {
+      for i in 0..<count where unsafe !Self.bytesEqual(ra, re, at: i * size, size: size) {
+        bitwiseMismatchCount += 1
+        if firstBitwiseMismatch == nil { firstBitwiseMismatch = i }
+      }
+    }
+    switch dtype {
+    case .complex64:
+      unsafe compareComplex(ra, re, single: true, tolerance: tolerance, equalNaN: equalNaN)
+    case .complex128:
+      unsafe compareComplex(ra, re, single: false, tolerance: tolerance, equalNaN: equalNaN)
+    case .int8, .uint8, .int16, .int32, .int64, .bool, .uint16, .uint32, .uint64:
+      if bytesEqual {
+        // Every element equal: a difference of 0 everywhere, first seen at index 0.
+        greatestAbsolute = .integer(0)
+        maxAbsoluteIndex = 0
+        maxULPIndex = 0
+      } else {
+        compareIntegers(actual: actual, expected: expected, tolerance: tolerance)
+      }
+    case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU:
+      unsafe compareFloat8(ra, re, dtype: dtype, tolerance: tolerance, equalNaN: equalNaN)
+    case .complex32:
+      unsafe compareComplexHalf(ra, re, tolerance: tolerance, equalNaN: equalNaN)
+    case .float16, .bfloat16, .float32, .float64:
+      preconditionFailure("real floats go through RealDifferenceKernel")
     }
   }
 
@@ -177,46 +269,6 @@ struct ElementwiseDifference {
 
   // MARK: - Real floats
 
-  private mutating func compareFloats(
-    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, dtype: DType,
-    round: (Float) -> Float, tolerance: Tolerance, equalNaN: Bool
-  ) {
-    let rtol = Float(tolerance.relative)
-    let atol = Float(tolerance.absolute)
-    let layout = FloatLayout(dtype)
-    for i in 0..<count {
-      let (x, xBits) = unsafe Self.loadFloat(ra, i, dtype)
-      let (y, yBits) = unsafe Self.loadFloat(re, i, dtype)
-      let bothNaN = x.isNaN && y.isNaN
-      var close = x == y || (equalNaN && bothNaN)
-      let absDiff = Swift.abs(round(x - y))
-      if !close && !tolerance.isExact {
-        let allowed = round(Swift.abs(round(rtol * y)) + atol)
-        close = absDiff.isFinite && absDiff <= allowed
-      }
-      let rel = round(absDiff / Swift.abs(y))
-      record(
-        index: i, matches: close, absolute: .real(Double(absDiff)), relative: Double(rel),
-        bothNaN: bothNaN, ulp: layout.ulpDistance(xBits, yBits))
-    }
-  }
-
-  private static func loadFloat(_ raw: UnsafeRawBufferPointer, _ i: Int, _ dtype: DType) -> (
-    Float, UInt64
-  ) {
-    switch dtype {
-    case .float16:
-      let h = unsafe raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
-      return (HalfPrecision.float(fromFloat16Bits: h), UInt64(h))
-    case .bfloat16:
-      let h = unsafe raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
-      return (HalfPrecision.float(fromBFloat16Bits: h), UInt64(h))
-    default:
-      let u = unsafe raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)
-      return (Float(bitPattern: u), UInt64(u))
-    }
-  }
-
   /// float8 values compared as their float32 values (exact in float32); the ULP distance counts
   /// the 8-bit patterns between them (sign-magnitude; e8m0fnu has no sign).
   private mutating func compareFloat8(
@@ -247,28 +299,6 @@ struct ElementwiseDifference {
       record(
         index: i, matches: close, absolute: .real(Double(absDiff)),
         relative: Double(absDiff / Swift.abs(y)), bothNaN: bothNaN, ulp: ulp)
-    }
-  }
-
-  private mutating func compareDoubles(
-    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, tolerance: Tolerance, equalNaN: Bool
-  ) {
-    let layout = FloatLayout(.float64)
-    for i in 0..<count {
-      let xBits = unsafe ra.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-      let yBits = unsafe re.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-      let x = Double(bitPattern: xBits)
-      let y = Double(bitPattern: yBits)
-      let bothNaN = x.isNaN && y.isNaN
-      var close = x == y || (equalNaN && bothNaN)
-      let absDiff = Swift.abs(x - y)
-      if !close && !tolerance.isExact {
-        let allowed = Swift.abs(tolerance.relative * y) + tolerance.absolute
-        close = absDiff.isFinite && absDiff <= allowed
-      }
-      record(
-        index: i, matches: close, absolute: .real(absDiff), relative: absDiff / Swift.abs(y),
-        bothNaN: bothNaN, ulp: layout.ulpDistance(xBits, yBits))
     }
   }
 

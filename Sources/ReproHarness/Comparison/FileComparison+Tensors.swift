@@ -13,6 +13,7 @@ extension FileComparison {
     var a = ct
     var e = rt
     var ulpIsFigured = options.bitwise
+    var upcast = false
     if options.bitwise {
       cmp = .bitwise
     } else if let limit = options.maxULP, !(isExact(rt.dtype) && isExact(ct.dtype)) {
@@ -37,11 +38,12 @@ extension FileComparison {
         tolerance: options.tolerance, equalNaN: options.equalNaN, checkDtype: options.strictDtype)
       if a.dtype.isFloatingPoint, e.dtype.isFloatingPoint, comparable {
         cmp.tolerance = options.tolerance ?? .default(for: a.dtype, e.dtype)
-        a = a.to(.float64)
-        e = e.to(.float64)
+        // Compared as float64 without making float64 copies (TensorComparison's upcast).
+        upcast = true
       }
     }
-    var result = TensorComparison.compare(a, e, options: cmp, name: key)
+    var result = TensorComparison.compare(
+      a, e, options: cmp, name: key, upcastingToFloat64: upcast)
     row.passed = result.passed
     if let m = result.attributeMismatch {
       row.problem = "\(m.attribute) differs: reference \(m.expected), candidate \(m.actual)"
@@ -87,17 +89,26 @@ extension FileComparison {
       result.figures?.maxULPDistance = 0
       return
     }
-    let d = ElementwiseDifference(
-      actual: candidate.to(dtype), expected: reference.to(dtype), tolerance: .exact,
-      equalNaN: false)
-    row.maxULP = d.maxULP
-    result.figures?.maxULPDistance = d.maxULP
+    let greatest: (distance: UInt64, index: Int?)
+    if let u = LessPreciseULP.greatest(reference: reference, candidate: candidate), u.dtype == dtype
+    {
+      // Converted element by element, no copies in the ULP dtype.
+      greatest = (u.distance, u.index)
+    } else {
+      let d = ElementwiseDifference(
+        actual: candidate.to(dtype), expected: reference.to(dtype), tolerance: .exact,
+        equalNaN: false)
+      greatest = (d.maxULP, d.maxULPIndex)
+    }
+    row.maxULP = greatest.distance
+    result.figures?.maxULPDistance = greatest.distance
     let prefix = "Greatest ULP distance:"
     result.details.removeAll { $0.hasPrefix(prefix) }
-    if !result.passed, let at = d.maxULPIndex {
+    if !result.passed, let at = greatest.index {
       let index = PythonRepr.tuple(TensorComparison.unravel(at, reference.shape))
       result.details.insert(
-        "Greatest ULP distance (\(dtype.rawValue)): \(d.maxULP) at index \(index)", at: 0)
+        "Greatest ULP distance (\(dtype.rawValue)): \(greatest.distance) at index \(index)",
+        at: 0)
     }
   }
 

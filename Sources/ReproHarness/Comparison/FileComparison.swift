@@ -148,17 +148,24 @@ public struct FileComparison: Sendable, Codable {
     var candByKey: [String: Inventory.Entry] = [:]
     for (_, e) in candEntries where candByKey[e.path] == nil { candByKey[e.path] = e }
     var refKeys = Set<String>()
+    var pairs: [(Inventory.Entry, Inventory.Entry)] = []
     for (_, r) in refEntries where refKeys.insert(r.path).inserted {
       guard let c = candByKey[r.path] else {
         result.missingKeys.append(r.path)
         continue
       }
-      let start = Date()
-      var row = Self.row(r, c, options: options)
-      row.comparison?.golden = referenceName
-      row.seconds = Date().timeIntervalSince(start)
-      result.rows.append(row)
+      pairs.append((r, c))
     }
+    // Keys are independent: compared on every core, largest first, rows in the reference's order.
+    result.rows = ConcurrentMap.map(
+      pairs, cost: { $0.0.tensor?.count ?? 0 },
+      { pair in
+        let start = Date()
+        var row = Self.row(pair.0, pair.1, options: options)
+        row.comparison?.golden = referenceName
+        row.seconds = Date().timeIntervalSince(start)
+        return row
+      })
     var seen = Set<String>()
     result.unexpectedKeys = candEntries.map(\.entry.path).filter {
       !refKeys.contains($0) && seen.insert($0).inserted

@@ -23,11 +23,15 @@ public enum TensorComparison {
   ///   - options: bitwise or close, tolerance overrides, `equalNaN`, attribute checks.
   ///   - name: the tensor's state-dict key or path, named in the message.
   ///   - golden: what `expected` came from, named in the message.
+  ///   - upcastingToFloat64: in `.close` mode, when both tensors have real floating dtypes,
+  ///     compare their values as float64: the result of comparing `actual.to(.float64)` with
+  ///     `expected.to(.float64)`, computed without making those copies (default false; ignored
+  ///     in `.bitwise` mode).
   /// - Returns: the verdict with its figures and message; never throws, any difference is a
   ///   failed result.
   public static func compare(
     _ actual: Tensor, _ expected: Tensor, options: ComparisonOptions = .close, name: String? = nil,
-    golden: String? = nil
+    golden: String? = nil, upcastingToFloat64: Bool = false
   ) -> ComparisonResult {
     let bitwise = options.mode == .bitwise
     func fail(_ attribute: String, _ a: String, _ e: String) -> ComparisonResult {
@@ -39,30 +43,54 @@ public enum TensorComparison {
     if actual.shape != expected.shape {
       return fail("shape", PythonRepr.size(actual.shape), PythonRepr.size(expected.shape))
     }
-    if (bitwise || options.checkStride) && actual.strides != expected.strides {
+    // float64 copies of equal shapes are contiguous and share their dtype: no stride or dtype
+    // difference is left to find.
+    let upcast =
+      upcastingToFloat64 && !bitwise && options.maxULP == nil && isRealFloat(actual.dtype)
+      && isRealFloat(expected.dtype)
+    if !upcast && (bitwise || options.checkStride) && actual.strides != expected.strides {
       return fail("stride()", PythonRepr.tuple(actual.strides), PythonRepr.tuple(expected.strides))
     }
     if (bitwise || options.checkDevice) && actual.device != expected.device {
       return fail("device", actual.device.description, expected.device.description)
     }
-    if (bitwise || options.checkDtype) && actual.dtype != expected.dtype {
+    if !upcast && (bitwise || options.checkDtype) && actual.dtype != expected.dtype {
       return fail("dtype", actual.dtype.description, expected.dtype.description)
     }
     var a = actual
     var e = expected
-    if a.dtype != e.dtype {
-      let common = DType.promoted(a.dtype, e.dtype)
-      a = a.to(common)
-      e = e.to(common)
+    let diff: ElementwiseDifference
+    let tolerance: Tolerance
+    let valueDtype: DType
+    var ulpLimit: UInt64?
+    if upcast {
+      tolerance = options.tolerance ?? Tolerance.default(for: .float64, .float64)
+      valueDtype = .float64
+      if ElementwiseDifference.hasRealLane(a.dtype) && ElementwiseDifference.hasRealLane(e.dtype) {
+        diff = ElementwiseDifference(
+          float64ValuesOf: a, e, tolerance: tolerance, equalNaN: options.equalNaN)
+      } else {
+        a = a.to(.float64)
+        e = e.to(.float64)
+        diff = ElementwiseDifference(
+          actual: a, expected: e, tolerance: tolerance, equalNaN: options.equalNaN)
+      }
+    } else {
+      if a.dtype != e.dtype {
+        let common = DType.promoted(a.dtype, e.dtype)
+        a = a.to(common)
+        e = e.to(common)
+      }
+      let isFloating = a.dtype.isFloatingPoint || a.dtype.isComplex
+      ulpLimit = bitwise || !isFloating ? nil : options.maxULP
+      tolerance =
+        bitwise || ulpLimit != nil
+        ? .exact : options.tolerance ?? Tolerance.default(for: actual.dtype, expected.dtype)
+      valueDtype = a.dtype
+      diff = ElementwiseDifference(
+        actual: a, expected: e, tolerance: tolerance, equalNaN: bitwise ? false : options.equalNaN,
+        ulpLimit: ulpLimit)
     }
-    let isFloating = a.dtype.isFloatingPoint || a.dtype.isComplex
-    let ulpLimit = bitwise || !isFloating ? nil : options.maxULP
-    let tolerance =
-      bitwise || ulpLimit != nil
-      ? .exact : options.tolerance ?? Tolerance.default(for: actual.dtype, expected.dtype)
-    let diff = ElementwiseDifference(
-      actual: a, expected: e, tolerance: tolerance, equalNaN: bitwise ? false : options.equalNaN,
-      ulpLimit: ulpLimit)
     let figures = makeFigures(diff, actual: a, expected: e, tolerance: tolerance)
     let passed = bitwise ? diff.bitwiseMismatchCount == 0 : diff.mismatchCount == 0
     var result = ComparisonResult(
@@ -75,10 +103,16 @@ public enum TensorComparison {
     } else if a.rank == 0 {
       result.summary = scalarSummary(actual: a.item(), expected: e.item(), tolerance: tolerance)
     } else {
-      result.summary = tensorSummary(diff, dtype: a.dtype, shape: a.shape, tolerance: tolerance)
+      result.summary = tensorSummary(
+        diff, dtype: valueDtype, shape: a.shape, tolerance: tolerance)
     }
     result.details = details(diff, figures: figures, shape: a.shape)
     return result
+  }
+
+  /// float16, bfloat16, float32, float64 and the float8 formats (not complex).
+  private static func isRealFloat(_ dtype: DType) -> Bool {
+    dtype.isFloatingPoint && !dtype.isComplex
   }
 
   // MARK: - Figures
