@@ -82,7 +82,38 @@ import Testing
   @Test func usageErrorsExitWith64() throws {
     let same = try ReproBinary.run(["convert", "a.pt", "a.pt"])
     #expect(same.status == 64)
-    #expect(same.stderr.contains("IN and OUT must differ"))
+    #expect(same.stderr.contains("IN and OUT are one file"))
+  }
+
+  /// IN and OUT are compared by identity (device and inode), not spelling.
+  ///
+  /// `./x.pt`, `sub/../x.pt`, a symbolic link and a hard link are all the input, and converting
+  /// onto them is refused with 64, the input untouched. A copy is another file.
+  @Test(arguments: [
+    ("same.pt", "./same.pt"), ("./same.pt", "same.pt"), ("sub/../same.pt", "same.pt"),
+    ("same.pt", "link.pt"), ("link.pt", "same.pt"), ("same.pt", "hard.pt"),
+    ("same.pt", "sub/../link.pt"),
+  ])
+  func convertingAFileOntoItselfIsRefusedWhateverItsSpelling(input: String, output: String)
+    throws
+  {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let fm = FileManager.default
+    let source = try Data(contentsOf: Repository.golden("pytorch/interop/seq_mlp_fp32.pt"))
+    try source.write(to: dir.appendingPathComponent("same.pt"))
+    try fm.createDirectory(
+      at: dir.appendingPathComponent("sub"), withIntermediateDirectories: false)
+    try fm.createSymbolicLink(atPath: dir.path + "/link.pt", withDestinationPath: "same.pt")
+    try fm.linkItem(atPath: dir.path + "/same.pt", toPath: dir.path + "/hard.pt")
+    let r = try ReproBinary.run(
+      ["convert", input, output, "--to", "safetensors"], currentDirectory: dir)
+    #expect(r.status == 64, "\(r.stderr)")
+    #expect(r.stderr.contains("Error: IN and OUT are one file (device "), "\(r.stderr)")
+    #expect(try Data(contentsOf: dir.appendingPathComponent("same.pt")) == source)
+    let copy = try ReproBinary.run(
+      ["convert", "same.pt", "other.safetensors"], currentDirectory: dir)
+    #expect(copy.status == 0, "\(copy.stderr)")
   }
 
   /// A dtype outside the closed list is refused, never replaced by a default.
