@@ -116,6 +116,42 @@ import Testing
     #expect(copy.status == 0, "\(copy.stderr)")
   }
 
+  /// File names that are not UTF-8 reach the system byte for byte: `inspect` finds
+  /// `bad\xff.pt`, `convert` writes `out\xfe.pt` (not `out\xef\xbf\xbd.pt`, U+FFFD), and an
+  /// error names the file with its own bytes. (A shell makes the names: `Process` takes only
+  /// `String` arguments.)
+  @Test func fileNamesThatAreNotUTF8AreReadAndWrittenByteForByte() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let script = """
+      set -e
+      in=$(printf 'bad\\377.pt'); out=$(printf 'out\\376.pt'); missing=$(printf 'no\\377.pt')
+      cp "$SRC" "$in"
+      "$REPRO" inspect "$in" > /dev/null
+      "$REPRO" convert "$in" "$out"
+      test -f "$out"
+      test ! -e "$(printf 'out\\357\\277\\275.pt')"
+      ls | wc -l
+      if "$REPRO" inspect "$missing" 2> err; then exit 9; fi
+      grep -c -F "repro: $missing: io: cannot open $PWD/$missing: No such file" err
+      """
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", script]
+    p.currentDirectoryURL = dir
+    p.environment = [
+      "REPRO": try ReproBinary.url().path, "LC_ALL": "C", "PATH": "/usr/bin:/bin",
+      "SRC": Repository.golden("pytorch/interop/seq_mlp_fp32.pt").path,
+    ]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    #expect(text == "2\n1\n", "\(text)")
+  }
+
   /// A dtype outside the closed list is refused, never replaced by a default.
   @Test func unknownDTypeIsRefusedNotDefaulted() throws {
     let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")

@@ -22,7 +22,7 @@ enum Syscalls {
     -> Int32
   {
     while true {
-      let fd = unsafe path.withCString { cPath in
+      let fd = unsafe PathBytes.withCString(path) { cPath in
         #if canImport(Darwin)
           Darwin.open(cPath, flags | O_CLOEXEC, mode_t(mode))
         #else
@@ -153,8 +153,8 @@ enum Syscalls {
   }
 
   static func rename(_ from: String, _ to: String) throws(FormatError) {
-    let r = unsafe from.withCString { f in
-      unsafe to.withCString { t in
+    let r = unsafe PathBytes.withCString(from) { f in
+      unsafe PathBytes.withCString(to) { t in
         #if canImport(Darwin)
           Darwin.rename(f, t)
         #else
@@ -168,7 +168,7 @@ enum Syscalls {
   /// Removes `path`; returns whether it succeeded.
   @discardableResult
   static func unlink(_ path: String) -> Bool {
-    unsafe path.withCString { p in
+    unsafe PathBytes.withCString(path) { p in
       #if canImport(Darwin)
         Darwin.unlink(p) == 0
       #else
@@ -202,7 +202,7 @@ enum Syscalls {
 
   /// The raw names in folder `path` (without `.` and `..`), or nil when it cannot be read.
   static func directoryEntries(_ path: String) -> [[UInt8]]? {
-    guard let dir = unsafe path.withCString({ unsafe opendir($0) }) else { return nil }
+    guard let dir = unsafe PathBytes.withCString(path, { unsafe opendir($0) }) else { return nil }
     defer { _ = unsafe closedir(dir) }
     var out: [[UInt8]] = []
     while let entry = unsafe readdir(dir) {
@@ -217,7 +217,7 @@ enum Syscalls {
   /// Removes the entry `name` (raw bytes) of `folder`; returns whether it succeeded.
   @discardableResult
   static func unlink(_ name: [UInt8], inFolder folder: String) -> Bool {
-    var path = Array(folder.utf8)
+    var path = PathBytes.bytes(folder)
     path.append(0x2F)
     path += name
     path.append(0)
@@ -247,7 +247,7 @@ enum Syscalls {
       #endif
       guard let fd = try? open(folder, O_WRONLY | tmpFile, mode: mode) else { return nil }
       let proc = "/proc/self/fd/\(fd)"
-      guard unsafe proc.withCString({ unsafe access($0, F_OK) }) == 0 else {
+      guard unsafe PathBytes.withCString(proc, { unsafe access($0, F_OK) }) == 0 else {
         close(fd)
         return nil
       }
@@ -262,8 +262,8 @@ enum Syscalls {
   static func link(openFile fd: Int32, to path: String) throws(FormatError) {
     #if os(Linux)
       let proc = "/proc/self/fd/\(fd)"
-      let r = unsafe proc.withCString { from in
-        unsafe path.withCString { to in
+      let r = unsafe PathBytes.withCString(proc) { from in
+        unsafe PathBytes.withCString(path) { to in
           unsafe linkat(AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW)
         }
       }
@@ -277,7 +277,7 @@ enum Syscalls {
   /// it does not exist or cannot be reached.
   static func identity(_ path: String) -> (device: UInt64, inode: UInt64)? {
     var info = stat()
-    guard unsafe path.withCString({ unsafe stat($0, &info) }) == 0 else { return nil }
+    guard unsafe PathBytes.withCString(path, { unsafe stat($0, &info) }) == 0 else { return nil }
     return (UInt64(info.st_dev), UInt64(info.st_ino))
   }
 }
