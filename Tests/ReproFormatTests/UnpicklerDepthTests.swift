@@ -9,6 +9,9 @@ import Testing
 /// of it is built (the bytes are made here; torch itself loads such pickles, the limit is ours).
 @Suite struct UnpicklerDepthTests {
   static let n = 1_000_000
+  /// Lists and dicts put one container on the stack per level before nesting them, which costs
+  /// a node each before the limit can be met: they are made 100,000 deep to keep the test short.
+  static let m = 100_000
 
   /// PROTO 2, MARK x n, EMPTY_TUPLE, TUPLE x n, STOP: n + 1 nested tuples.
   static var deepTuples: [UInt8] {
@@ -16,27 +19,30 @@ import Testing
       + [UInt8](repeating: 0x74, count: n) + [0x2E]
   }
 
-  /// PROTO 2, EMPTY_LIST x n, APPEND x (n - 1), STOP: n nested lists.
+  /// PROTO 2, EMPTY_LIST x m, APPEND x (m - 1), STOP: m nested lists.
   static var deepLists: [UInt8] {
-    [0x80, 0x02] + [UInt8](repeating: 0x5D, count: n) + [UInt8](repeating: 0x61, count: n - 1)
+    [0x80, 0x02] + [UInt8](repeating: 0x5D, count: m) + [UInt8](repeating: 0x61, count: m - 1)
       + [0x2E]
   }
 
-  /// PROTO 2, EMPTY_DICT, (BININT1 0, EMPTY_DICT) x (n - 1), SETITEM x (n - 1), STOP:
-  /// `{0: {0: ...}}` n deep.
+  /// PROTO 2, EMPTY_DICT, (BININT1 0, EMPTY_DICT) x (m - 1), SETITEM x (m - 1), STOP:
+  /// `{0: {0: ...}}` m deep.
   static var deepDicts: [UInt8] {
-    var b: [UInt8] = [0x80, 0x02, 0x7D]
-    for _ in 1..<n { b += [0x4B, 0x00, 0x7D] }
-    return b + [UInt8](repeating: 0x73, count: n - 1) + [0x2E]
+    var levels = [UInt8](repeating: 0x00, count: 3 * (m - 1))
+    for i in stride(from: 0, to: levels.count, by: 3) {
+      levels[i] = 0x4B
+      levels[i + 2] = 0x7D
+    }
+    return [0x80, 0x02, 0x7D] + levels + [UInt8](repeating: 0x73, count: m - 1) + [0x2E]
   }
 
   /// The nesting passes 300 levels at the 301st container opcode: its offset is in the message.
   @Test(arguments: [
     ("tuples", deepTuples, "TUPLE", n + 3 + 300),
-    ("lists", deepLists, "APPEND", n + 2 + 300),
-    ("dicts", deepDicts, "SETITEM", 3 * n + 300),
+    ("lists", deepLists, "APPEND", m + 2 + 300),
+    ("dicts", deepDicts, "SETITEM", 3 * m + 300),
   ])
-  func millionDeepNestingIsRefusedWhereItPassesTheLimit(
+  func deepNestingIsRefusedWhereItPassesTheLimit(
     name: String, bytes: [UInt8], opcode: String, offset: Int
   ) {
     let err = #expect(throws: FormatError.self) {
@@ -97,12 +103,12 @@ import Testing
   /// the depth limit, not as a file without a magic number.
   @Test func legacyFilesReportTheDepthLimit() {
     let err = #expect(throws: FormatError.self) {
-      try Checkpoint.load(file: Storage(bytes: Self.deepLists), fileName: "deep.pt")
+      try Checkpoint.load(file: Storage(bytes: Self.deepTuples), fileName: "deep.pt")
     }
     #expect(err?.code == .limitExceeded)
     #expect(
       err?.message
-        == "legacy magic number: APPEND at offset 0x\(String(Self.n + 302, radix: 16)): containers nested deeper than 300 levels (nesting depth limit)"
+        == "legacy magic number: TUPLE at offset 0x\(String(Self.n + 303, radix: 16)): containers nested deeper than 300 levels (nesting depth limit)"
     )
   }
 }
