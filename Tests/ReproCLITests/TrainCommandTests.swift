@@ -8,46 +8,20 @@ import Testing
 /// (Scripts/make_train_goldens.py, torch 2.13), spelled as command-line options, ends with
 /// PyTorch's parameters and loss.
 @Suite struct TrainCommandTests {
-  /// One recipe as the script ran it.
-  struct Recipe: Decodable, Sendable, CustomTestStringConvertible {
-    struct Args: Decodable, Sendable {
-      var lr: Double?
-      var momentum: Double?
-      var dampening: Double?
-      var nesterov: Bool?
-      var weightDecay: Double?
-      var betas: [Double]?
-      var eps: Double?
-      var amsgrad: Bool?
-      var maximize: Bool?
-
-      enum CodingKeys: String, CodingKey {
-        case lr, momentum, dampening, nesterov, betas, eps, amsgrad, maximize
-        case weightDecay = "weight_decay"
-      }
-    }
-    var optimizer: String
-    var args: Args
-    var amp: String?
-    var spec: String
-    var seed: Int64
-    var dataSeed: Int64
-    var steps: Int
-    var batch: Int
-    var loss: Double
-    var params: [String: [Double]]
-
-    enum CodingKeys: String, CodingKey {
-      case optimizer, args, amp, spec, seed, steps, batch, loss, params
-      case dataSeed = "data_seed"
-    }
+  /// One recipe as the script ran it, spelled as a command line.
+  @dynamicMemberLookup
+  struct Recipe: Sendable, CustomTestStringConvertible {
+    var golden: TrainRecipeGolden
+    subscript<T>(dynamicMember path: KeyPath<TrainRecipeGolden, T>) -> T { golden[keyPath: path] }
     var testDescription: String { arguments.dropFirst(3).joined(separator: " ") }
 
     /// The command line that asks for this recipe.
     var arguments: [String] {
+      let args = golden.args
       var a = [
-        "train", "--model", spec, "--optimizer", optimizer, "--seed", String(seed), "--data-seed",
-        String(dataSeed), "--steps", String(steps), "--batch", String(batch),
+        "train", "--model", golden.spec, "--optimizer", golden.optimizer, "--seed",
+        String(golden.seed), "--data-seed", String(golden.dataSeed), "--steps",
+        String(golden.steps), "--batch", String(golden.batch),
       ]
       let numbers: [(String, Double?)] = [
         ("--lr", args.lr), ("--momentum", args.momentum), ("--dampening", args.dampening),
@@ -60,15 +34,12 @@ import Testing
       if args.nesterov == true { a.append("--nesterov") }
       if args.amsgrad == true { a.append("--amsgrad") }
       if args.maximize == true { a.append("--maximize") }
-      if let amp { a += ["--amp", amp] }
+      if let amp = golden.amp { a += ["--amp", amp] }
       return a
     }
   }
 
-  static let recipes: [Recipe] = {
-    struct File: Decodable { var cases: [Recipe] }
-    return (try? TestJSON.decode(File.self, golden: "pytorch/train/recipes.json").cases) ?? []
-  }()
+  static let recipes: [Recipe] = ((try? TrainRecipeGolden.all()) ?? []).map(Recipe.init)
 
   @Test func everyOptionIsExercised() {
     #expect(Self.recipes.count == 12)

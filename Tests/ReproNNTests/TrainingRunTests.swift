@@ -9,84 +9,42 @@ import Testing
 /// `repro train`'s recipe against the same loop in real PyTorch 2.13
 /// (Scripts/make_train_goldens.py → Golden/pytorch/train/recipes.json).
 @Suite struct TrainingRunTests {
-  struct Recipe: Decodable, Sendable, CustomTestStringConvertible {
-    struct Args: Decodable, Sendable {
-      var lr: Double?
-      var momentum: Double?
-      var dampening: Double?
-      var nesterov: Bool?
-      var weightDecay: Double?
-      var betas: [Double]?
-      var eps: Double?
-      var amsgrad: Bool?
-      var maximize: Bool?
-
-      private enum CodingKeys: String, CodingKey {
-        case lr
-        case momentum
-        case dampening
-        case nesterov
-        case weightDecay = "weight_decay"
-        case betas
-        case eps
-        case amsgrad
-        case maximize
-      }
-    }
-    var optimizer: String
-    var args: Args
-    var amp: String?
-    var spec: String
-    /// The seeds as torch.initial_seed() / Generator.initial_seed() report them.
-    var initialSeed: UInt64
-    var dataInitialSeed: UInt64
-    var steps: Int
-    var batch: Int
-    var loss: Double
-    var params: [String: [Double]]
+  /// One recipe as the script ran it, as a `TrainingRun`.
+  @dynamicMemberLookup
+  struct Recipe: Sendable, CustomTestStringConvertible {
+    var golden: TrainRecipeGolden
+    subscript<T>(dynamicMember path: KeyPath<TrainRecipeGolden, T>) -> T { golden[keyPath: path] }
     var testDescription: String {
+      let args = golden.args
       let flags = [
         args.nesterov == true ? "nesterov" : nil, args.dampening.map { "dampening=\($0)" },
         args.amsgrad == true ? "amsgrad" : nil, args.maximize == true ? "maximize" : nil,
-        initialSeed != 0 ? "seed=\(initialSeed)" : nil,
+        golden.initialSeed != 0 ? "seed=\(golden.initialSeed)" : nil,
       ].compactMap { $0 }
-      return (["\(optimizer) \(amp ?? "fp32") lr=\(args.lr ?? 0)"] + flags).joined(separator: " ")
+      return (["\(golden.optimizer) \(golden.amp ?? "fp32") lr=\(args.lr ?? 0)"] + flags).joined(
+        separator: " ")
     }
 
     /// The optimizer; an unknown name in the golden stops the test.
     var kind: TrainingRun.OptimizerKind {
-      get throws { try #require(TrainingRun.OptimizerKind(rawValue: optimizer)) }
+      get throws { try #require(TrainingRun.OptimizerKind(rawValue: golden.optimizer)) }
     }
 
     var run: TrainingRun {
       get throws {
-        TrainingRun(
-          spec: spec, seed: initialSeed, optimizer: try kind, lr: args.lr, momentum: args.momentum,
-          dampening: args.dampening, nesterov: args.nesterov ?? false,
+        let args = golden.args
+        return TrainingRun(
+          spec: golden.spec, seed: golden.initialSeed, optimizer: try kind, lr: args.lr,
+          momentum: args.momentum, dampening: args.dampening, nesterov: args.nesterov ?? false,
           weightDecay: args.weightDecay, betas: args.betas.map { ($0[0], $0[1]) }, eps: args.eps,
-          amsgrad: args.amsgrad ?? false, maximize: args.maximize ?? false, steps: steps,
-          dataSeed: dataInitialSeed, batch: batch, amp: amp.flatMap { DType(pytorchName: $0) })
+          amsgrad: args.amsgrad ?? false, maximize: args.maximize ?? false, steps: golden.steps,
+          dataSeed: golden.dataInitialSeed, batch: golden.batch,
+          amp: golden.amp.flatMap { DType(pytorchName: $0) })
       }
-    }
-
-    private enum CodingKeys: String, CodingKey {
-      case optimizer
-      case args
-      case amp
-      case spec
-      case initialSeed = "initial_seed"
-      case dataInitialSeed = "data_initial_seed"
-      case steps
-      case batch
-      case loss
-      case params
     }
   }
 
-  static let recipes: [Recipe] = {
-    struct File: Decodable { var cases: [Recipe] }
-    return (try? TestJSON.decode(File.self, golden: "pytorch/train/recipes.json").cases) ?? []
-  }()
+  static let recipes: [Recipe] = ((try? TrainRecipeGolden.all()) ?? []).map(Recipe.init)
 
   @Test func everyRecipeIsPresent() { #expect(Self.recipes.count == 12) }
 
