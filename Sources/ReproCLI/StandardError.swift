@@ -1,13 +1,15 @@
 import Foundation
+import ReproFormat
 
 /// Standard error as a `TextOutputStream`, for `print(_:to:)`.
 public struct StandardError: TextOutputStream {
   /// Creates the stream.
   public init() {}
 
-  /// Writes the text to standard error, unbuffered.
+  /// Writes the text to standard error, unbuffered; file names in it are written as the bytes
+  /// they carry (``PathBytes``), so a name that is not UTF-8 reads as `ls` prints it.
   public mutating func write(_ string: String) {
-    FileHandle.standardError.write(Data(string.utf8))
+    FileHandle.standardError.write(Data(PathBytes.bytes(string)))
   }
 
   /// Prints one line to standard error.

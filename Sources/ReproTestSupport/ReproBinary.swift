@@ -19,9 +19,13 @@ public enum ReproBinary {
   /// executable).
   public static var buildFolders: [URL] {
     var folders: [URL] = []
-    for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
-      folders.append(bundle.bundleURL.deletingLastPathComponent())
-    }
+    #if canImport(Darwin)
+      // Linux's Bundle.allBundles leaks the array it copies (LeakSanitizer, swift 6.3), and the
+      // test bundle is an executable there, found below.
+      for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+        folders.append(bundle.bundleURL.deletingLastPathComponent())
+      }
+    #endif
     if let executable = Bundle.main.executableURL {
       folders.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
     }

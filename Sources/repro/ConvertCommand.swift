@@ -59,9 +59,9 @@ struct ConvertCommand: ParsableCommand {
   @OptionGroup var load: LoadOptions
 
   func validate() throws {
-    if input == output {
+    if input == output || FileIdentity.sameFile(input, output) {
       throw ValidationError(
-        "IN and OUT must differ (the output is written atomically, but reading and writing one file is surely a mistake)"
+        "IN and OUT are one file (\(FileIdentity(path: output).map(String.init(describing:)) ?? "the same path")): converting a file onto itself would replace the input; write to another file, then rename it"
       )
     }
     if let maxShardSize {

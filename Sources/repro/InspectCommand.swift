@@ -49,7 +49,7 @@ struct InspectCommand: ParsableCommand {
     if json {
       print(inventory.jsonText())
     } else {
-      print(InspectTable(inventory: inventory, file: file).render())
+      StandardOutput.print(InspectTable(inventory: inventory, file: file).render())
     }
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReproFormat
 import ReproHarness
 
 /// The `repro` command: verifiable PyTorch checkpoints from the command line.
@@ -15,4 +16,10 @@ struct Repro: ParsableCommand {
       TrainCommand.self, RunCommand.self, SuiteCommand.self, ReportCommand.self, RandomCommand.self,
     ]
   )
+
+  /// Runs with the arguments as bytes: a file name that is not UTF-8 reaches `open` unchanged
+  /// (`CommandLine.arguments` would replace its bytes with U+FFFD).
+  static func main() {
+    main(PathBytes.commandLineArguments)
+  }
 }

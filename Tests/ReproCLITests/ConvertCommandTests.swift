@@ -82,7 +82,74 @@ import Testing
   @Test func usageErrorsExitWith64() throws {
     let same = try ReproBinary.run(["convert", "a.pt", "a.pt"])
     #expect(same.status == 64)
-    #expect(same.stderr.contains("IN and OUT must differ"))
+    #expect(same.stderr.contains("IN and OUT are one file"))
+  }
+
+  /// IN and OUT are compared by identity (device and inode), not spelling.
+  ///
+  /// `./x.pt`, `sub/../x.pt`, a symbolic link and a hard link are all the input, and converting
+  /// onto them is refused with 64, the input untouched. A copy is another file.
+  @Test(arguments: [
+    ("same.pt", "./same.pt"), ("./same.pt", "same.pt"), ("sub/../same.pt", "same.pt"),
+    ("same.pt", "link.pt"), ("link.pt", "same.pt"), ("same.pt", "hard.pt"),
+    ("same.pt", "sub/../link.pt"),
+  ])
+  func convertingAFileOntoItselfIsRefusedWhateverItsSpelling(input: String, output: String)
+    throws
+  {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let fm = FileManager.default
+    let source = try Data(contentsOf: Repository.golden("pytorch/interop/seq_mlp_fp32.pt"))
+    try source.write(to: dir.appendingPathComponent("same.pt"))
+    try fm.createDirectory(
+      at: dir.appendingPathComponent("sub"), withIntermediateDirectories: false)
+    try fm.createSymbolicLink(atPath: dir.path + "/link.pt", withDestinationPath: "same.pt")
+    try fm.linkItem(atPath: dir.path + "/same.pt", toPath: dir.path + "/hard.pt")
+    let r = try ReproBinary.run(
+      ["convert", input, output, "--to", "safetensors"], currentDirectory: dir)
+    #expect(r.status == 64, "\(r.stderr)")
+    #expect(r.stderr.contains("Error: IN and OUT are one file (device "), "\(r.stderr)")
+    #expect(try Data(contentsOf: dir.appendingPathComponent("same.pt")) == source)
+    let copy = try ReproBinary.run(
+      ["convert", "same.pt", "other.safetensors"], currentDirectory: dir)
+    #expect(copy.status == 0, "\(copy.stderr)")
+  }
+
+  /// File names that are not UTF-8 reach the system byte for byte: `inspect` finds
+  /// `bad\xff.pt` (and prints its name with those bytes), `convert` writes `out\xfe.pt` (not `out\xef\xbf\xbd.pt`, U+FFFD), and an
+  /// error names the file with its own bytes. (A shell makes the names: `Process` takes only
+  /// `String` arguments.)
+  @Test func fileNamesThatAreNotUTF8AreReadAndWrittenByteForByte() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-convert")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let script = """
+      set -e
+      in=$(printf 'bad\\377.pt'); out=$(printf 'out\\376.pt'); missing=$(printf 'no\\377.pt')
+      cp "$SRC" "$in"
+      "$REPRO" inspect "$in" | head -n 1 | grep -c -F "$in: zip, 4 tensors"
+      "$REPRO" convert "$in" "$out"
+      test -f "$out"
+      test ! -e "$(printf 'out\\357\\277\\275.pt')"
+      ls | wc -l
+      if "$REPRO" inspect "$missing" 2> err; then exit 9; fi
+      grep -c -F "repro: $missing: io: cannot open $PWD/$missing: No such file" err
+      """
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", script]
+    p.currentDirectoryURL = dir
+    p.environment = [
+      "REPRO": try ReproBinary.url().path, "LC_ALL": "C", "PATH": "/usr/bin:/bin",
+      "SRC": Repository.golden("pytorch/interop/seq_mlp_fp32.pt").path,
+    ]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    #expect(text == "1\n2\n1\n", "\(text)")
   }
 
   /// A dtype outside the closed list is refused, never replaced by a default.

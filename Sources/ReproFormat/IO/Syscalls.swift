@@ -22,7 +22,7 @@ enum Syscalls {
     -> Int32
   {
     while true {
-      let fd = unsafe path.withCString { cPath in
+      let fd = unsafe PathBytes.withCString(path) { cPath in
         #if canImport(Darwin)
           Darwin.open(cPath, flags | O_CLOEXEC, mode_t(mode))
         #else
@@ -153,8 +153,8 @@ enum Syscalls {
   }
 
   static func rename(_ from: String, _ to: String) throws(FormatError) {
-    let r = unsafe from.withCString { f in
-      unsafe to.withCString { t in
+    let r = unsafe PathBytes.withCString(from) { f in
+      unsafe PathBytes.withCString(to) { t in
         #if canImport(Darwin)
           Darwin.rename(f, t)
         #else
@@ -168,7 +168,7 @@ enum Syscalls {
   /// Removes `path`; returns whether it succeeded.
   @discardableResult
   static func unlink(_ path: String) -> Bool {
-    unsafe path.withCString { p in
+    unsafe PathBytes.withCString(path) { p in
       #if canImport(Darwin)
         Darwin.unlink(p) == 0
       #else
@@ -177,11 +177,107 @@ enum Syscalls {
     }
   }
 
-  /// A process-unique suffix for temporary file names (pid + clock + counter-free randomness).
-  static func uniqueSuffix() -> String {
-    var ts = timespec()
-    unsafe clock_gettime(CLOCK_REALTIME, &ts)
-    let random = UInt64.random(in: 0...UInt64.max)
-    return "\(getpid())-\(ts.tv_sec)\(ts.tv_nsec)-\(String(random, radix: 36))"
+  /// This process's id.
+  static func processID() -> Int32 { getpid() }
+
+  /// Whether no process with id `pid` runs on this host any more.
+  ///
+  /// `kill(pid, 0)` fails with `ESRCH`; a process of another user (`EPERM`) still runs.
+  static func isProcessGone(_ pid: Int32) -> Bool {
+    guard pid > 0 else { return false }
+    return kill(pid, 0) != 0 && errno == ESRCH
+  }
+
+  /// The host name (`gethostname`), or an empty string.
+  static func hostName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    let r = unsafe buffer.withUnsafeMutableBufferPointer { b in
+      guard let base = b.baseAddress else { return Int32(-1) }
+      return unsafe gethostname(base, b.count - 1)
+    }
+    guard r == 0 else { return "" }
+    return String(
+      decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  /// The raw names in folder `path` (without `.` and `..`), or nil when it cannot be read.
+  static func directoryEntries(_ path: String) -> [[UInt8]]? {
+    guard let dir = unsafe PathBytes.withCString(path, { unsafe opendir($0) }) else { return nil }
+    defer { _ = unsafe closedir(dir) }
+    var out: [[UInt8]] = []
+    while let entry = unsafe readdir(dir) {
+      let name = unsafe withUnsafeBytes(of: unsafe entry.pointee.d_name) { raw in
+        unsafe Array(raw.prefix { $0 != 0 })
+      }
+      if name != [0x2E] && name != [0x2E, 0x2E] { out.append(name) }
+    }
+    return out
+  }
+
+  /// Removes the entry `name` (raw bytes) of `folder`; returns whether it succeeded.
+  @discardableResult
+  static func unlink(_ name: [UInt8], inFolder folder: String) -> Bool {
+    var path = PathBytes.bytes(folder)
+    path.append(0x2F)
+    path += name
+    path.append(0)
+    return unsafe path.withUnsafeBytes { raw in
+      guard let c = unsafe raw.baseAddress?.assumingMemoryBound(to: CChar.self) else {
+        return false
+      }
+      #if canImport(Darwin)
+        return unsafe Darwin.unlink(c) == 0
+      #else
+        return unsafe Glibc.unlink(c) == 0
+      #endif
+    }
+  }
+
+  /// Opens an unnamed regular file in `folder` for writing (`O_TMPFILE`), that
+  /// ``link(openFile:to:)`` can give a name later; nil where the system or the file system
+  /// cannot (not Linux, `EOPNOTSUPP`, no `/proc/self/fd` to link it through), or on any other
+  /// failure: the caller falls back to a named temporary file, whose error it then reports.
+  static func openUnnamed(inFolder folder: String, mode: UInt32) -> Int32? {
+    #if os(Linux)
+      // O_TMPFILE is __O_TMPFILE | O_DIRECTORY; Glibc's Swift module hides it (_GNU_SOURCE).
+      #if arch(x86_64) || arch(arm64) || arch(i386) || arch(arm)
+        let tmpFile: Int32 = 0o20_000_000 | O_DIRECTORY
+      #else
+        return nil
+      #endif
+      guard let fd = try? open(folder, O_WRONLY | tmpFile, mode: mode) else { return nil }
+      let proc = "/proc/self/fd/\(fd)"
+      guard unsafe PathBytes.withCString(proc, { unsafe access($0, F_OK) }) == 0 else {
+        close(fd)
+        return nil
+      }
+      return fd
+    #else
+      return nil
+    #endif
+  }
+
+  /// Gives the unnamed file open as `fd` (from ``openUnnamed(inFolder:mode:)``) the name `path`
+  /// (`linkat` through `/proc/self/fd`, which needs no privilege, unlike `AT_EMPTY_PATH`).
+  static func link(openFile fd: Int32, to path: String) throws(FormatError) {
+    #if os(Linux)
+      let proc = "/proc/self/fd/\(fd)"
+      let r = unsafe PathBytes.withCString(proc) { from in
+        unsafe PathBytes.withCString(path) { to in
+          unsafe linkat(AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW)
+        }
+      }
+      guard r == 0 else { throw failure("cannot link the unnamed temporary file to", path) }
+    #else
+      throw FormatError(.io, "cannot link an unnamed temporary file to \(path) on this system")
+    #endif
+  }
+
+  /// The device and inode of what `path` names, following symbolic links (`stat`), or nil when
+  /// it does not exist or cannot be reached.
+  static func identity(_ path: String) -> (device: UInt64, inode: UInt64)? {
+    var info = stat()
+    guard unsafe PathBytes.withCString(path, { unsafe stat($0, &info) }) == 0 else { return nil }
+    return (UInt64(info.st_dev), UInt64(info.st_ino))
   }
 }

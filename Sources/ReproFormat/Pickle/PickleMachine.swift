@@ -123,6 +123,12 @@ struct PickleMachine {
         return v
       }
       try execute(op)
+      // Every opcode that makes or grows a container leaves it on top of the stack.
+      if case .node(let n)? = stack.last, n.height > options.maxDepth + 1 {
+        throw reader.error(
+          .limitExceeded,
+          "containers nested deeper than \(options.maxDepth) levels (nesting depth limit)")
+      }
     }
   }
 
@@ -248,7 +254,7 @@ struct PickleMachine {
       guard case .node(let n) = try top(), case .set = n.kind else {
         throw reader.error(.corrupt, "ADDITEMS target is \(try top().pythonTypeName), not a set")
       }
-      n.items += items
+      n.add(items)
     case .setItem:
       let v = try pop()
       let k = try pop()
@@ -335,14 +341,14 @@ struct PickleMachine {
       throw reader.error(.corrupt, "cannot \(op) \(target.pythonTypeName)")
     }
     switch n.kind {
-    case .list: n.items += items
-    case .set where op == "append to": n.items += items
+    case .list: n.add(items)
+    case .set where op == "append to": n.add(items)
     default:
       try violate(
         "Can only \(op == "extend" ? "extend" : "append to") lists, but got \(n.pythonTypeName)",
         code: .corrupt)
       // A non-list target: keep the items as a BUILD-like extension of an opaque object.
-      n.items += items
+      n.add(items)
     }
   }
 
@@ -353,12 +359,12 @@ struct PickleMachine {
     }
     switch n.kind {
     case .dict, .orderedDict:
-      n.items += items
+      n.add(items)
     default:
       try violate(
         "Can only \(op) for dict, collections.OrderedDict, collections.Counter, but got \(n.pythonTypeName)",
         code: .corrupt)
-      n.attributes += items
+      n.addAttributes(items)
     }
   }
 
@@ -423,7 +429,7 @@ struct PickleMachine {
       if let a, a.count == 1, case .node(let src) = a[0] {
         // OrderedDict([(k, v), ...]) or OrderedDict(dict)
         switch src.kind {
-        case .dict, .orderedDict: node.items = src.items
+        case .dict, .orderedDict: node.add(src.items)
         case .list, .tuple:
           // Pairs are tuples, or lists in the files of Python 2.7, whose OrderedDict.__reduce__
           // wrote `OrderedDict([[k, v], ...])` (torch's weights-only loader accepts both).
@@ -432,7 +438,7 @@ struct PickleMachine {
               throw reader.error(.corrupt, "\(name) argument is not a sequence of pairs")
             }
             switch p.kind {
-            case .tuple, .list: node.items += p.items
+            case .tuple, .list: node.add(p.items)
             default: throw reader.error(.corrupt, "\(name) argument is not a sequence of pairs")
             }
           }
@@ -503,10 +509,11 @@ struct PickleMachine {
           throw reader.error(
             .corrupt, "BUILD state of an OrderedDict is \(state.pythonTypeName), not a dict")
         }
-        n.attributes += s.items
+        n.addAttributes(s.items)
         return
       case .object:
         if n.items.count == 1 { n.items.append(state) } else { n.items[1] = state }
+        n.raiseHeight(over: [state])
         return
       case .reduce:
         // Tensor (legacy set_), Parameter state or another allowed object.
@@ -518,10 +525,11 @@ struct PickleMachine {
       }
       // Keep memo references valid: the node itself becomes the BUILD.
       let inner = PickleNode(n.kind, n.items)
-      inner.attributes = n.attributes
+      inner.addAttributes(n.attributes)
       n.kind = .build
       n.items = [.node(inner), state]
       n.attributes = []
+      n.raiseHeight(over: n.items)
     } else {
       try violate(
         "Can only build Tensor, Parameter, OrderedDict or types allowlisted via `add_safe_globals`, but got \(target.pythonTypeName)",

@@ -33,9 +33,37 @@ final class PickleNode {
   /// The back-references made while this node was being frozen (the places of a cycle).
   var backReferences: [PickleBackReference] = []
 
+  /// The nesting of nodes under this one, counting itself (1 for a node without node children).
+  ///
+  /// It is measured when children are added: the machine refuses a node taller than the depth
+  /// limit as soon as it is made, not after the whole graph is built. A child that
+  /// grows after it was added (a memo reference mutated later) is not propagated up; the
+  /// freezer's depth check bounds those.
+  var height = 1
+
   init(_ kind: Kind, _ items: [PickleItem] = []) {
     self.kind = kind
     self.items = items
+    raiseHeight(over: items)
+  }
+
+  /// Appends `newItems` to the elements (dict keys and values alternate).
+  func add(_ newItems: [PickleItem]) {
+    items += newItems
+    raiseHeight(over: newItems)
+  }
+
+  /// Appends `newItems` to the attributes.
+  func addAttributes(_ newItems: [PickleItem]) {
+    attributes += newItems
+    raiseHeight(over: newItems)
+  }
+
+  /// Makes ``height`` exceed that of every node in `children`.
+  func raiseHeight(over children: [PickleItem]) {
+    for case .node(let child) in children where child.height >= height {
+      height = child.height + 1
+    }
   }
 
   /// Releases the children without recursion: a hostile pickle can nest 100,000 containers

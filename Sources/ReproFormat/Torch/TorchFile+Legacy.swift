@@ -25,11 +25,15 @@ extension TorchFile {
     }
     let options = Unpickler.Options(policy)
     // A file that is neither a zip archive nor starts with the legacy magic-number pickle is
-    // not a torch file at all: say so rather than report a pickle error at offset 0.
+    // not a torch file at all: say so rather than report a pickle error at offset 0. A pickle
+    // that runs into a limit (nesting depth, memo size) is refused for that limit: it is what
+    // torch.load would read as the legacy format's first pickle, and the limit is the reason.
     let magic: Unpickler.Result
     do {
       magic = try Unpickler.unpickle(
         bytes, startingAt: 0, context: "legacy magic number", options: options)
+    } catch  where error.code == .limitExceeded {
+      throw error
     } catch {
       throw FormatError(
         .badMagic,

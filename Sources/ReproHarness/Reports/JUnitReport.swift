@@ -164,13 +164,17 @@ public enum JUnitReport {
 
 extension XMLElement {
   /// Adds attributes in the given order, with XML-safe values.
+  ///
+  /// Each is made with `XMLNode(kind: .attribute)`, not `XMLNode.attribute(withName:stringValue:)`:
+  /// on Linux (swift-corelibs-foundation) the latter makes a node that retains itself through
+  /// libxml2's private pointer, so the node, and through it the whole document, is never freed
+  /// (found by LeakSanitizer).
   func addAttributes(_ pairs: [(String, String)]) {
     for (name, value) in pairs {
-      if let node = XMLNode.attribute(withName: name, stringValue: JUnitReport.xmlSafe(value))
-        as? XMLNode
-      {
-        addAttribute(node)
-      }
+      let node = XMLNode(kind: .attribute)
+      node.name = name
+      node.stringValue = JUnitReport.xmlSafe(value)
+      addAttribute(node)
     }
   }
 }
