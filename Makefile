@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 TORCH_VERSION := 2.13.0+cpu
 
-.PHONY: test lint report check-report deps build venv crosscheck clean
+.PHONY: test lint report check-report check-ci-examples deps build venv crosscheck clean
 
 ## Install the C libraries when a header or pkg-config entry is missing (Debian/Ubuntu).
 deps:
@@ -56,12 +56,19 @@ check-report: venv
 	$(VENV)/bin/python Scripts/check_html_report.py --html Reports/report.html --junit Reports/junit.xml \
 	  --screenshot Reports/report.png
 
+## The README's GitHub Actions and GitLab CI examples (.ci/examples/): both parse (PyYAML), the
+## README shows them verbatim, and their jobs' shell commands run here on a small --filter, four
+## pipelines in a row: no baseline, a new failure (exit 1), the same failure known (exit 0), fixed.
+check-ci-examples: venv
+	$(SWIFT) build --product repro
+	$(VENV)/bin/python Scripts/check_ci_examples.py --repro $$($(SWIFT) build --show-bin-path)/repro
+
 ## A virtual environment with the pinned PyTorch (for the cross-checks and the Scripts/).
 venv: $(VENV)/.ok
 $(VENV)/.ok:
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet "torch==$(TORCH_VERSION)" numpy safetensors junitparser "omegaconf==2.4.0" "huggingface_hub==2.4.0" \
-	  || $(VENV)/bin/pip install --quiet "torch==2.13.0" numpy safetensors junitparser "omegaconf==2.4.0" "huggingface_hub==2.4.0"
+	$(VENV)/bin/pip install --quiet "torch==$(TORCH_VERSION)" numpy safetensors junitparser "omegaconf==2.4.0" "huggingface_hub==2.4.0" pyyaml \
+	  || $(VENV)/bin/pip install --quiet "torch==2.13.0" numpy safetensors junitparser "omegaconf==2.4.0" "huggingface_hub==2.4.0" pyyaml
 	touch $@
 
 ## Check Repro against real PyTorch 2.13 on the committed corpus (needs the venv; CI runs it).

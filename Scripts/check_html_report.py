@@ -11,9 +11,14 @@ and reads the rendered DOM (`--dump-dom`):
   * the case sections (tbody.case) by data-status agree with those counts;
   * the filter box works: the page opened with `#filter=status=fail` shows exactly the failed
     cases (#shown, and the hidden attribute set by the script on the others);
-  * the SVG plots and the matrix are present.
+  * the SVG plots and the matrix are present;
+  * the layout, measured in the rendered page at the window width (--window) and at 1024 px by a
+    script added to a copy of the page: the case table has no column header twice, the page is
+    no wider than the window (every table fits in it or sits in a container that scrolls
+    sideways and fits), and every SVG text (chart labels, values, axes) lies inside its SVG;
+  * with --baseline-counts, the baseline section's tiles show those counts.
 Then it writes a full-page screenshot. Exit status 0 when everything agrees, 1 otherwise."""
-import argparse, os, pathlib, shutil, subprocess, sys, tempfile
+import argparse, json, os, pathlib, shutil, subprocess, sys, tempfile
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -54,6 +59,66 @@ class DomReader(HTMLParser):
                 self.text_by_id[i] += data
 
 
+# Measures the rendered layout and leaves the findings as JSON in <pre id="layout-report">.
+LAYOUT_SCRIPT = r"""<script>(function(){
+var r={caseHeaders:[],overflowing:[],clipped:[]};
+r.caseHeaders=[].map.call(document.querySelectorAll('#case-table > thead > tr > th'),function(th){return th.textContent.trim();});
+var vw=document.documentElement.clientWidth;r.viewport=vw;r.pageWidth=document.documentElement.scrollWidth;
+[].forEach.call(document.querySelectorAll('table'),function(t){
+  var box=t.getBoundingClientRect();if(box.width===0)return;
+  var p=t.parentElement,scroller=null;
+  while(p&&p!==document.body){var o=getComputedStyle(p).overflowX;if(o==='auto'||o==='scroll'){scroller=p;break;}p=p.parentElement;}
+  var outer=scroller?scroller.getBoundingClientRect():box;
+  if(outer.right>vw+0.5||outer.left<-0.5)r.overflowing.push({table:t.id||t.className,right:Math.round(box.right),scrolls:!!scroller});
+});
+[].forEach.call(document.querySelectorAll('svg'),function(svg){
+  var s=svg.getBoundingClientRect();
+  [].forEach.call(svg.querySelectorAll('text'),function(t){
+    var b=t.getBoundingClientRect();if(b.width===0)return;
+    if(b.left<s.left-0.5||b.right>s.right+0.5||b.top<s.top-0.5||b.bottom>s.bottom+0.5)
+      r.clipped.push({svg:svg.id,text:t.textContent,box:[b.left,b.top,b.right,b.bottom].map(Math.round),svgBox:[s.left,s.top,s.right,s.bottom].map(Math.round)});
+  });
+});
+var pre=document.createElement('pre');pre.id='layout-report';pre.textContent=JSON.stringify(r);document.body.appendChild(pre);
+})();</script>"""
+
+
+def layout_problems(binary, html_path, profile, width):
+    """Renders a copy of the page with LAYOUT_SCRIPT at `width` px and returns what is wrong."""
+    text = pathlib.Path(html_path).read_text(encoding="utf-8")
+    if "</body>" not in text:
+        return ["the page has no </body>"]
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = pathlib.Path(tmp) / "layout.html"
+        copy.write_text(text.replace("</body>", LAYOUT_SCRIPT + "</body>", 1), encoding="utf-8")
+        out = subprocess.run(chromium_args(binary, profile) + [f"--window-size={width},1200", "--dump-dom", copy.as_uri()],
+                             capture_output=True, text=True, timeout=120)
+    dom = DomReader()
+    dom.feed(out.stdout)
+    raw = dom.text_by_id.get("layout-report")
+    if out.returncode != 0 or not raw:
+        return [f"the layout script did not run at {width} px ({out.returncode}): {out.stderr[-1000:]}"]
+    r = json.loads(raw)
+    problems = []
+    heads = r["caseHeaders"]
+    repeated = sorted({h for h in heads if heads.count(h) > 1})
+    if repeated:
+        problems.append(f"the case table has these column headers more than once: {repeated} (headers: {heads})")
+    if r["pageWidth"] > r["viewport"]:
+        problems.append(f"at {width} px the page is {r['pageWidth']} px wide, wider than the window's {r['viewport']} px")
+    past = {}
+    for t in r["overflowing"]:
+        past.setdefault((t["table"], t["scrolls"]), []).append(t["right"])
+    for (table, scrolls), rights in past.items():
+        problems.append(f"at {width} px {len(rights)} table(s) {table!r} end past the window ({r['viewport']} px), "
+                        f"up to x={max(rights)}" + (", and so does their scroll container" if scrolls else ", and do not scroll"))
+    for c in r["clipped"]:
+        problems.append(f"at {width} px the text {c['text']!r} of <svg id={c['svg']!r}> is clipped: box {c['box']} outside {c['svgBox']}")
+    print(f"layout at {width} px: page {r['pageWidth']} px in {r['viewport']} px, case table headers {len(heads)} "
+          f"({len(set(heads))} distinct), {len(r['overflowing'])} tables past the edge, {len(r['clipped'])} clipped SVG texts")
+    return problems
+
+
 def chromium_args(binary, profile):
     return [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
             "--disable-background-networking", "--disable-sync", "--hide-scrollbars", f"--user-data-dir={profile}",
@@ -76,6 +141,7 @@ def main():
     ap.add_argument("--screenshot", help="write a PNG screenshot of the page here")
     ap.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     ap.add_argument("--window", default="1400,2400", help="screenshot window size W,H")
+    ap.add_argument("--baseline-counts", help="expected baseline tiles: new-failures=N,fixed=N,unchanged=N,new=N,gone=N")
     args = ap.parse_args()
 
     xml = JUnitXml.fromfile(args.junit)
@@ -109,6 +175,14 @@ def main():
                 problems.append(f"no <svg id={svg!r}> in the page")
         if dom.matrices == 0:
             problems.append("no matrix table")
+        if args.baseline_counts:
+            for item in args.baseline_counts.split(","):
+                key, _, value = item.partition("=")
+                shown_value = dom.text_by_id.get(f"baseline-{key}", "").strip()
+                if shown_value != value:
+                    problems.append(f"the baseline tile {key} shows {shown_value!r}, expected {value}")
+        for width in sorted({int(args.window.split(",")[0]), 1024}):
+            problems += layout_problems(args.chromium, args.html, profile, width)
 
         filtered = dump_dom(args.chromium, url + "#filter=status%3Dfail", profile)
         visible = [c for c in filtered.cases if not c["hidden"]]

@@ -14,8 +14,17 @@ struct CompareCommand: ParsableCommand {
       By default each tensor must pass torch.testing.assert_close with the default rtol/atol of \
       the less precise of the two dtypes (float16 1e-3/1e-5, bfloat16 1.6e-2/1e-5, float32 \
       1.3e-6/1e-5, float64 1e-7/1e-7), on values upcast to float64; integers \
-      and bool compare exactly. Exits 0 when every key is within tolerance, 1 on any difference \
-      (a failing, missing or unexpected key), 2 when a file cannot be read, 64 on a usage error.
+      and bool compare exactly. Other values are compared too: floats (numpy scalars by value) \
+      within float64's 1e-7/1e-7 or --rtol/--atol, ints, bools, strings and None exactly; a \
+      change of type fails. --max-ulp N replaces the tolerance of floating keys: every element \
+      within N units in the last place of the less precise dtype (fewer significand bits), both \
+      sides rounded to it.
+
+      Keys are mapped in this order: --strip-prefix (either file), --add-prefix (the candidate), \
+      --rename (either file, the first that applies), then --only/--ignore on the mapped keys.
+
+      Exits 0 when every key is within tolerance, 1 on any difference (a failing, missing or \
+      unexpected key), 2 when a file cannot be read or a report written, 64 on a usage error.
       """)
 
   @Argument(help: "The reference checkpoint (the expected values).")
@@ -40,10 +49,31 @@ struct CompareCommand: ParsableCommand {
   var strictDtype = false
 
   @Option(
+    name: .customLong("max-ulp"),
+    help: ArgumentHelp(
+      "Floating keys pass when every element is at most N ULPs from the reference (instead of "
+        + "--rtol/--atol); integers still compare exactly.",
+      valueName: "n"))
+  var maxULP: UInt64?
+
+  @Option(
     help: ArgumentHelp(
       "Strip this prefix from every key of either file that starts with it (repeatable), e.g. module.",
       valueName: "prefix"))
   var stripPrefix: [String] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "Put this prefix before every key of the candidate, after stripping (module., model/).",
+      valueName: "prefix"))
+  var addPrefix: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Rename keys of either file: a key equal to FROM, or starting with FROM and then . or /, "
+        + "gets TO in its place (repeatable; the first that applies).",
+      valueName: "from=to"))
+  var rename: [String] = []
 
   @Option(
     help: ArgumentHelp(
@@ -63,6 +93,12 @@ struct CompareCommand: ParsableCommand {
       valueName: "file"))
   var junit: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Also write the HTML report (the style of repro report): one case per key.",
+      valueName: "file"))
+  var html: String?
+
   @Flag(help: "Print the result as JSON.")
   var json = false
 
@@ -75,12 +111,19 @@ struct CompareCommand: ParsableCommand {
     if bitwise && rtol != nil {
       throw ValidationError("--bitwise takes no tolerance")
     }
+    if maxULP != nil && (bitwise || rtol != nil) {
+      throw ValidationError("--max-ulp replaces --rtol/--atol and --bitwise: give only one")
+    }
+    for text in rename where FileComparison.KeyRename(parsing: text) == nil {
+      throw ValidationError("--rename takes FROM=TO with both sides non-empty, not '\(text)'")
+    }
     if let rtol, let atol, rtol < 0 || atol < 0 || !rtol.isFinite || !atol.isFinite {
       throw ValidationError("--rtol and --atol must be finite and not negative")
     }
   }
 
   func run() throws {
+    let start = Date()
     var loaded: [Checkpoint] = []
     for file in [reference, candidate] {
       do {
@@ -93,14 +136,19 @@ struct CompareCommand: ParsableCommand {
     let tolerance = rtol.flatMap { r in atol.map { Tolerance(relative: r, absolute: $0) } }
     let options = FileComparison.Options(
       tolerance: tolerance, bitwise: bitwise, equalNaN: equalNaN, strictDtype: strictDtype,
-      stripPrefixes: stripPrefix, only: only, ignore: ignore)
+      maxULP: maxULP, stripPrefixes: stripPrefix, addPrefix: addPrefix,
+      renames: rename.compactMap(FileComparison.KeyRename.init(parsing:)), only: only,
+      ignore: ignore)
     let result = FileComparison.compare(
       loaded[0], loaded[1], options: options, referenceName: reference, candidateName: candidate)
-    if let junit {
+    if junit != nil || html != nil {
       do {
-        try result.junitData().write(to: URL(fileURLWithPath: junit), options: .atomic)
+        try result.runResult(startedAt: start, duration: Date().timeIntervalSince(start))
+          .writeReports(
+            junit: junit.map { URL(fileURLWithPath: $0) },
+            html: html.map { URL(fileURLWithPath: $0) })
       } catch {
-        StandardError.report(error, file: junit)
+        StandardError.print("repro compare: \(error)")
         throw ReproExit.inputError
       }
     }

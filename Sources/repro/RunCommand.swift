@@ -15,7 +15,9 @@ struct RunCommand: ParsableCommand {
       map_location) and checks every tensor bitwise, the forward output before/after reload and \
       against its golden, and that resumed training equals uninterrupted training. Goldens are \
       compared, never silently recorded under CI=true; REPRO_RECORD=missing|failed|all records. \
-      Exit status: 0 all pass, 1 failures, 2 I/O errors, 64 usage errors.
+      With --baseline, each case is marked against a previous run. Exit status: 0 all \
+      pass, 1 failures (with --fail-on new-failures: new failures only), 2 I/O errors, 64 usage \
+      errors.
       """)
 
   @Option(help: "Write a JUnit XML report here.")
@@ -51,6 +53,8 @@ struct RunCommand: ParsableCommand {
       valueName: "mode"))
   var record: RecordMode?
 
+  @OptionGroup var baseline: BaselineOptions
+
   func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
@@ -68,14 +72,17 @@ struct RunCommand: ParsableCommand {
     let runner = MatrixRunner(
       golden: store, scratch: FileManager.default.temporaryDirectory,
       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    let previous = try baseline.load(command: "repro run")
     let bar = ProgressBar()
     let result: RunResult
+    let comparison: BaselineComparison?
     do {
       result = try runner.run(matrix, progress: bar.advance)
       bar.finish()
+      comparison = baseline.compare(result, with: previous)
       try result.writeReports(
         junit: junit.map { URL(fileURLWithPath: $0) }, html: html.map { URL(fileURLWithPath: $0) },
-        json: json.map { URL(fileURLWithPath: $0) })
+        json: json.map { URL(fileURLWithPath: $0) }, baseline: comparison)
     } catch {
       bar.finish()
       StandardError.print("repro run: \(error)")
@@ -83,6 +90,6 @@ struct RunCommand: ParsableCommand {
     }
     for line in result.failureLines { print(line) }
     print("repro run: \(result.summaryLine)")
-    if !result.summary.isSuccess { throw ReproExit.failure }
+    try baseline.conclude(result, comparison, command: "repro run")
   }
 }

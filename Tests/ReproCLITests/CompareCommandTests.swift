@@ -17,6 +17,8 @@ import Testing
     var worstFlatIndex: Int
     var worstReference: Double
     var worstCandidate: Double
+    var ulpDtype: String
+    var maxUlp: UInt64
   }
 
   /// A golden case.
@@ -39,6 +41,19 @@ import Testing
     var worstReference: String?
     var worstCandidate: String?
     var problem: String?
+    var referenceKind: String
+    var candidateKind: String
+    var maxULP: UInt64?
+    var ulpDtype: String?
+    var message: String?
+    var differences: [String]
+  }
+
+  /// A key several keys of one file map to.
+  struct DuplicateKey: Decodable {
+    var key: String
+    var file: String
+    var originalKeys: [String]
   }
 
   /// The document `repro compare --json` prints.
@@ -46,10 +61,15 @@ import Testing
     struct Result: Decodable {
       var missingKeys: [String]
       var unexpectedKeys: [String]
+      var duplicateKeys: [DuplicateKey]
       var rows: [Row]
     }
     var passed: Bool
     var result: Result
+  }
+
+  static func compareFile(_ name: String) -> String {
+    Repository.golden("pytorch/compare/\(name)").path
   }
 
   static func interop(_ name: String) -> String {
@@ -84,6 +104,8 @@ import Testing
       #expect(row.worstFlatIndex == g.worstFlatIndex, "\(row.key)")
       #expect(row.worstReference.flatMap(Double.init) == g.worstReference, "\(row.key)")
       #expect(row.worstCandidate.flatMap(Double.init) == g.worstCandidate, "\(row.key)")
+      #expect(row.maxULP == g.maxUlp, "\(row.key)")
+      #expect(row.ulpDtype == g.ulpDtype, "\(row.key)")
     }
   }
 
@@ -170,7 +192,7 @@ import Testing
     #expect(lines.first?.hasPrefix("FAIL: 1 of 4 keys differ, 0 missing, 0 unexpected") == true)
     #expect(
       lines.dropFirst().first
-        == "0.weight: float32 -> float32, mismatched 1 / 4, max abs \(g.maxAbs), max rel \(g.maxRel), worst index \(g.worstFlatIndex): reference \(g.worstReference), candidate \(g.worstCandidate)"
+        == "0.weight: float32 -> float32, mismatched 1 / 4, max abs \(g.maxAbs), max rel \(g.maxRel), max ULP \(g.maxUlp) (float32), worst index \(g.worstFlatIndex): reference \(g.worstReference), candidate \(g.worstCandidate)"
     )
     #expect(lines.count == 2)
     // Only 0.weight differs: leaving it out passes, keeping only it fails.

@@ -70,10 +70,13 @@ extension HelpScreen {
     tensor bitwise, the forward output before/after reload and against its golden,
     and that resumed training equals uninterrupted training. Goldens are compared,
     never silently recorded under CI=true; REPRO_RECORD=missing|failed|all records.
-    Exit status: 0 all pass, 1 failures, 2 I/O errors, 64 usage errors.
+    With --baseline, each case is marked against a previous run. Exit status: 0 all
+    pass, 1 failures (with --fail-on new-failures: new failures only), 2 I/O
+    errors, 64 usage errors.
 
     USAGE: repro run [--junit <junit>] [--html <html>] [--json <json>] [--filter <filter>] \
-    [--shard <i/n>] [--threads <threads>] [--full] [--golden <golden>] [--record <mode>]
+    [--shard <i/n>] [--threads <threads>] [--full] [--golden <golden>] [--record <mode>] \
+    [--baseline <file>] [--fail-on <which>]
 
     OPTIONS:
       --junit <junit>         Write a JUnit XML report here.
@@ -92,6 +95,12 @@ extension HelpScreen {
       --record <mode>         Whether goldens are recorded (default: $REPRO_RECORD,
                               else never under CI=true, else missing). (values:
                               never, missing, failed, all)
+      --baseline <file>       Mark each case against a previous run's results (a
+                              --json file or a folder of them) as new failure,
+                              fixed, unchanged or new, and list the gone cases.
+      --fail-on <which>       Exit 1 on any failed case, or only on new failures
+                              against --baseline. (values: failures, new-failures;
+                              default: failures)
       --version               Show the version.
       -h, --help              Show help information.
 
@@ -108,11 +117,14 @@ extension HelpScreen {
     Reads the results JSON files that `repro run --json` writes (a folder stands
     for the .json files in it), merges them (a case id may appear only once) and
     writes the requested reports without running anything again. Prints a one-line
-    summary. Exit status: 0 when every case passed or was skipped, 1 when a case
-    failed or errored, 2 when a file cannot be read, merged or written, or no
-    results file is given.
+    summary. With --baseline, each case is marked against a previous run. Exit
+    status: 0 when every case passed or was skipped, 1 when a case failed or
+    errored (with --fail-on new-failures: when a case failed that had not failed in
+    the baseline), 2 when a file cannot be read, merged or written, or no results
+    file is given.
 
-    USAGE: repro report [--from <file> ...] [--junit <file>] [--html <file>] [--json <file>]
+    USAGE: repro report [--from <file> ...] [--junit <file>] [--html <file>] [--json <file>] \
+    [--baseline <file>] [--fail-on <which>]
 
     OPTIONS:
       --from <file>           Results JSON files or folders of them, e.g.
@@ -120,6 +132,12 @@ extension HelpScreen {
       --junit <file>          Write a JUnit XML report here.
       --html <file>           Write the self-contained HTML report here.
       --json <file>           Write the merged results as JSON here.
+      --baseline <file>       Mark each case against a previous run's results (a
+                              --json file or a folder of them) as new failure,
+                              fixed, unchanged or new, and list the gone cases.
+      --fail-on <which>       Exit 1 on any failed case, or only on new failures
+                              against --baseline. (values: failures, new-failures;
+                              default: failures)
       --version               Show the version.
       -h, --help              Show help information.
 

@@ -73,6 +73,43 @@ import Testing
     #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;"))
   }
 
+  /// Every label of the "largest error per tensor" chart fits in the chart: labels are set in
+  /// monospace (at most 6.7 px a character at 11 px), right-aligned at `x`, so `x` must leave room
+  /// for all of its characters, and each value text must end inside the chart's width.
+  @Test func tensorChartLeavesRoomForItsLabels() throws {
+    var run = try sampleRun()
+    run.cases = [run.cases[0]] + run.cases.filter { $0.status == .fail }.prefix(1)
+    let long = "model.encoder.layers.11.self_attention.linear_qkv.layer_norm_weight"
+    run.cases[0].tensors[0].name = long
+    let longer = String(repeating: "block.", count: 20) + "weight"  // 126 characters
+    run.cases[0].tensors[1].name = longer
+    let html = HTMLReport.render(run)
+    let start = try #require(html.range(of: "<svg id=\"tensor-errors\""))
+    let svg = String(html[start.lowerBound...].prefix { _ in true }.split(separator: "</svg>")[0])
+    let width = try #require(attribute("width", in: svg).flatMap(Double.init))
+    var labels: [String] = []
+    for text in svg.components(separatedBy: "<text ").dropFirst() {
+      let x = try #require(attribute("x", in: text).flatMap(Double.init))
+      let content = String(text.split(separator: ">", maxSplits: 1)[1].prefix { $0 != "<" })
+      let chars = Double(content.count) * 6.7
+      if text.contains("class=\"label end mono\"") {
+        labels.append(content)
+        #expect(x - chars >= 0, "label \(content) at x=\(x) needs \(chars) px")
+      } else if text.contains("class=\"count mono\"") {
+        #expect(x + chars <= width, "value \(content) at x=\(x) passes the width \(width)")
+      }
+    }
+    #expect(labels.contains(long))  // 67 characters: longer than the old 260 px column
+    // Past 72 characters a label keeps its start and end around an ellipsis.
+    #expect(labels.contains(String(longer.prefix(36)) + "…" + String(longer.suffix(35))))
+    #expect(labels.count == occurrences(of: "<g class=\"bar", in: svg))
+  }
+
+  private func attribute(_ name: String, in text: String) -> String? {
+    guard let r = text.range(of: " \(name)=\"") ?? text.range(of: "\(name)=\"") else { return nil }
+    return String(text[r.upperBound...].prefix { $0 != "\"" })
+  }
+
   private func occurrences(of needle: String, in text: String) -> Int {
     text.components(separatedBy: needle).count - 1
   }

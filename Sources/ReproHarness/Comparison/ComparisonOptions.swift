@@ -33,13 +33,22 @@ public struct ComparisonOptions: Sendable, Hashable, Codable {
   ///
   /// Always true in `.bitwise`.
   public var checkStride: Bool
+  /// The largest distance in units in the last place a floating element may have (`repro
+  /// compare --max-ulp`), in place of the tolerance.
+  ///
+  /// In `.close` mode an element then passes when it equals the expected one (NaN with
+  /// `equalNaN`) or lies at most this many representable values away; NaN against a number
+  /// fails. nil (the default) uses the tolerance. Integer and bool tensors still compare
+  /// exactly; ignored in `.bitwise` mode.
+  public var maxULP: UInt64?
 
   /// Creates options; the defaults are `assert_close`'s.
   public init(
     mode: Mode = .close, tolerance: Tolerance? = nil, equalNaN: Bool = false,
     checkDtype: Bool = true,
-    checkDevice: Bool = true, checkStride: Bool = false
+    checkDevice: Bool = true, checkStride: Bool = false, maxULP: UInt64? = nil
   ) {
+    self.maxULP = maxULP
     self.mode = mode
     self.tolerance = tolerance
     self.equalNaN = equalNaN

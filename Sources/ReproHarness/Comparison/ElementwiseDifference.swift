@@ -39,6 +39,9 @@ struct ElementwiseDifference {
   /// The largest distance in units in the last place; NaN against anything but NaN excluded.
   var maxULP: UInt64 = 0
   var maxULPIndex: Int?
+  /// With a limit, an element that is not equal still matches when it lies at most this many
+  /// ULPs from the expected one (`--max-ulp`); NaN against a number never matches.
+  var ulpLimit: UInt64?
 
   /// A difference value: a float, or an int64 for integer and bool tensors.
   enum Difference: Equatable {
@@ -67,8 +70,12 @@ struct ElementwiseDifference {
   }
 
   /// Compares `actual` with `expected` (same dtype and shape; a programmer error otherwise).
-  init(actual: Tensor, expected: Tensor, tolerance: Tolerance, equalNaN: Bool) {
+  init(
+    actual: Tensor, expected: Tensor, tolerance: Tolerance, equalNaN: Bool,
+    ulpLimit: UInt64? = nil
+  ) {
     precondition(actual.dtype == expected.dtype && actual.shape == expected.shape)
+    self.ulpLimit = ulpLimit
     let dtype = actual.dtype
     let a = actual.contiguousBytes()
     let e = expected.contiguousBytes()
@@ -119,8 +126,11 @@ struct ElementwiseDifference {
   // MARK: - Accumulation
 
   private mutating func record(
-    index i: Int, matches: Bool, absolute: Difference, relative: Double, bothNaN: Bool, ulp: UInt64?
+    index i: Int, matches equal: Bool, absolute: Difference, relative: Double, bothNaN: Bool,
+    ulp: UInt64?
   ) {
+    var matches = equal
+    if let ulpLimit, !matches, !bothNaN, let ulp { matches = ulp <= ulpLimit }
     // assert_close zeroes the matches, then takes torch.max over every element.
     if !matches {
       mismatchCount += 1

@@ -2,79 +2,106 @@ import Foundation
 public import ReproFormat
 import ReproTensor
 
-/// Compares two checkpoint files tensor by tensor, matched by key path: the engine of
+/// Compares two checkpoint files key by key, tensors and the other values alike: the engine of
 /// `repro compare REFERENCE CANDIDATE`.
 ///
 /// ```swift
 /// let result = FileComparison.compare(reference, candidate, options: .init(stripPrefixes: ["module."]))
 /// print(result.render())   // a summary line, then one row per failing key
+/// try result.runResult(environment: env).writeReports(junit: junitURL, html: htmlURL)
 /// ```
 ///
-/// Keys are the `/`-joined paths of `Inventory` (the same as `repro inspect`). By default a
-/// tensor passes with `torch.testing.assert_close` semantics and the default tolerance of the
-/// less precise of the two dtypes, computed after upcasting both floating sides to float64 (so a
-/// float32 reference and a float16 candidate compare meaningfully). Integers and bool compare
-/// exactly.
+/// Keys are the `/`-joined paths of `Inventory` (the same as `repro inspect`), mapped as
+/// `Options` says. By default a tensor passes with `torch.testing.assert_close` semantics and
+/// the default tolerance of the less precise of the two dtypes, computed after upcasting both
+/// floating sides to float64 (so a float32 reference and a float16 candidate compare
+/// meaningfully). Integers and bool compare exactly. numpy arrays compare as tensors of their
+/// dtype. Non-tensor values follow `assert_close` on Python numbers: floats (Python floats and
+/// numpy floating scalars, by value) within float64's default tolerance (rtol 1e-7, atol 1e-7)
+/// or `--rtol`/`--atol`; ints, bools, strings, None and every other value exactly; a change of
+/// type (int to float, a tensor to a number) fails the key.
 public struct FileComparison: Sendable, Codable {
-  /// How two files are compared.
-  public struct Options: Sendable {
-    /// An explicit tolerance (`--rtol`/`--atol`); nil takes the dtypes' default.
-    public var tolerance: Tolerance?
-    /// Bytes, dtype, shape, stride and device must be equal.
-    public var bitwise = false
-    /// Two NaNs count as equal.
-    public var equalNaN = false
-    /// A dtype difference fails the key.
-    public var strictDtype = false
-    /// Prefixes stripped from every key (path component) of either file that starts with one.
-    public var stripPrefixes: [String] = []
-    /// Globs (`*`, `?`) a key path must match to be compared; empty compares every key.
-    public var only: [String] = []
-    /// Globs of key paths left out.
-    public var ignore: [String] = []
-
-    /// Creates options; the defaults are `assert_close`'s with the less precise dtype's tolerance.
-    public init(
-      tolerance: Tolerance? = nil, bitwise: Bool = false, equalNaN: Bool = false,
-      strictDtype: Bool = false, stripPrefixes: [String] = [], only: [String] = [],
-      ignore: [String] = []
-    ) {
-      self.tolerance = tolerance
-      self.bitwise = bitwise
-      self.equalNaN = equalNaN
-      self.strictDtype = strictDtype
-      self.stripPrefixes = stripPrefixes
-      self.only = only
-      self.ignore = ignore
-    }
-  }
-
   /// The verdict for one key present in both files.
   public struct Row: Sendable, Codable {
-    /// The key path after prefix stripping.
+    /// The key path after mapping.
     public var key: String
     /// Whether the key is within tolerance.
     public var passed: Bool
-    /// The reference's dtype (nil for a non-tensor value).
+    /// The reference's Python type: `tensor`, `ndarray`, `float`, `int`, `str`, `NoneType`, a
+    /// numpy scalar's dtype (`float32`), ...
+    public var referenceKind: String
+    /// The candidate's Python type.
+    public var candidateKind: String
+    /// The reference's dtype (nil for a non-tensor value; numpy's name for an array).
     public var referenceDtype: String?
     /// The candidate's dtype (nil for a non-tensor value).
     public var candidateDtype: String?
-    /// An attribute difference (shape, stride, device, dtype) or a value difference, in words.
+    /// Why the key failed when no figures say it (a shape, device, dtype or type difference, a
+    /// value that differs), in words.
     public var problem: String?
-    /// The largest `|candidate - reference|`.
+    /// Every shape, stride and device difference, failing or not (`stride differs: reference
+    /// (2, 1), candidate (1, 2)`); strides only fail with `--bitwise`.
+    public var differences: [String] = []
+    /// The relative tolerance used (nil with `--bitwise` or `--max-ulp`, or for exact values).
+    public var rtol: Double?
+    /// The absolute tolerance used.
+    public var atol: Double?
+    /// The largest `|candidate - reference|`, on float64-upcast values (with `--max-ulp`, in
+    /// the arithmetic of `ulpDtype`; with `--bitwise`, of the dtype).
     public var maxAbsoluteError: Double?
     /// The largest `|candidate - reference| / |reference|`.
     public var maxRelativeError: Double?
-    /// Elements outside the tolerance (or unequal bytes with `--bitwise`).
+    /// The largest distance in units in the last place of `ulpDtype`, both sides rounded to it
+    /// (figured for floating keys whose values differ; 0 when they are equal).
+    public var maxULP: UInt64?
+    /// The dtype the ULPs count in: the less precise of the two (float64 for Python floats).
+    public var ulpDtype: String?
+    /// Elements outside the tolerance (or unequal bytes with `--bitwise`, or farther than
+    /// `--max-ulp`).
     public var mismatchCount: Int?
     /// Elements compared.
     public var elementCount: Int?
-    /// The flat (row-major) index of the worst element.
+    /// The flat (row-major) index of the worst element (tensors and arrays).
     public var worstFlatIndex: Int?
-    /// The reference's value there, as Python prints it.
+    /// The reference's value there (or the reference value of a non-tensor key), as Python
+    /// prints it.
     public var worstReference: String?
-    /// The candidate's value there, as Python prints it.
+    /// The candidate's value there (or the candidate value of a non-tensor key).
     public var worstCandidate: String?
+    /// `assert_close`'s message for a failing key (the `--max-ulp` and `--bitwise` checks'
+    /// messages in its layout; for a value without one, the problem).
+    public var message: String?
+    /// The comparison behind the row, for reports (not part of the JSON).
+    public var comparison: ComparisonResult?
+    /// Seconds the key took (not part of the JSON, so that it is reproducible).
+    public var seconds: Double = 0
+
+    enum CodingKeys: String, CodingKey {
+      case key, passed, referenceKind, candidateKind, referenceDtype, candidateDtype, problem
+      case differences, rtol, atol, maxAbsoluteError, maxRelativeError, maxULP, ulpDtype
+      case mismatchCount, elementCount, worstFlatIndex, worstReference, worstCandidate, message
+    }
+
+    /// Creates a row (the comparison builds these).
+    public init(
+      key: String, passed: Bool, referenceKind: String = "tensor", candidateKind: String = "tensor"
+    ) {
+      self.key = key
+      self.passed = passed
+      self.referenceKind = referenceKind
+      self.candidateKind = candidateKind
+    }
+  }
+
+  /// Two or more keys of one file that map to the same key (after `--strip-prefix`,
+  /// `--add-prefix`, `--rename`); only the first is compared, and the comparison fails.
+  public struct DuplicateKey: Sendable, Codable, Hashable {
+    /// The mapped key.
+    public var key: String
+    /// `reference` or `candidate`.
+    public var file: String
+    /// The original keys that map to it, in file order.
+    public var originalKeys: [String]
   }
 
   /// The reference file as named on the command line.
@@ -85,12 +112,15 @@ public struct FileComparison: Sendable, Codable {
   public var missingKeys: [String] = []
   /// Keys of the candidate the reference lacks.
   public var unexpectedKeys: [String] = []
+  /// Keys several entries of one file map to.
+  public var duplicateKeys: [DuplicateKey] = []
   /// One row per key present in both files, in the reference's order.
   public var rows: [Row] = []
 
   /// Whether every key is present on both sides and within tolerance.
   public var passed: Bool {
-    missingKeys.isEmpty && unexpectedKeys.isEmpty && rows.allSatisfy(\.passed)
+    missingKeys.isEmpty && unexpectedKeys.isEmpty && duplicateKeys.isEmpty
+      && rows.allSatisfy(\.passed)
   }
 
   /// The rows that failed.
@@ -101,192 +131,81 @@ public struct FileComparison: Sendable, Codable {
   /// - Parameters:
   ///   - reference: the expected checkpoint.
   ///   - candidate: the checkpoint under test.
-  ///   - options: tolerance, key mapping and filters.
-  ///   - referenceName: the reference's file name, for the summary.
-  ///   - candidateName: the candidate's file name, for the summary.
+  ///   - options: the verdict, the key mapping and the filters.
+  ///   - referenceName: the reference's file name, for the summary and the reports.
+  ///   - candidateName: the candidate's file name, for the summary and the reports.
+  /// - Returns: the rows and the missing, unexpected and duplicate keys; never throws, every
+  ///   difference is recorded.
   public static func compare(
     _ reference: Checkpoint, _ candidate: Checkpoint, options: Options = Options(),
     referenceName: String = "reference", candidateName: String = "candidate"
   ) -> FileComparison {
     var result = FileComparison(reference: referenceName, candidate: candidateName)
-    let refEntries = entries(of: reference, options: options)
-    let candEntries = entries(of: candidate, options: options)
+    let refEntries = mappedEntries(of: reference, isCandidate: false, options: options)
+    let candEntries = mappedEntries(of: candidate, isCandidate: true, options: options)
+    result.duplicateKeys =
+      duplicates(refEntries, file: "reference") + duplicates(candEntries, file: "candidate")
     var candByKey: [String: Inventory.Entry] = [:]
-    for e in candEntries where candByKey[e.path] == nil { candByKey[e.path] = e }
-    let refKeys = Set(refEntries.map(\.path))
-    for r in refEntries {
+    for (_, e) in candEntries where candByKey[e.path] == nil { candByKey[e.path] = e }
+    var refKeys = Set<String>()
+    for (_, r) in refEntries where refKeys.insert(r.path).inserted {
       guard let c = candByKey[r.path] else {
         result.missingKeys.append(r.path)
         continue
       }
-      result.rows.append(row(r, c, options: options))
+      let start = Date()
+      var row = Self.row(r, c, options: options)
+      row.comparison?.golden = referenceName
+      row.seconds = Date().timeIntervalSince(start)
+      result.rows.append(row)
     }
-    result.unexpectedKeys = candEntries.map(\.path).filter { !refKeys.contains($0) }
+    var seen = Set<String>()
+    result.unexpectedKeys = candEntries.map(\.entry.path).filter {
+      !refKeys.contains($0) && seen.insert($0).inserted
+    }
     return result
   }
 
-  /// The summary line, then one line per missing or unexpected key and per failing key (per
-  /// key with `verbose`).
-  public func render(verbose: Bool = false) -> String {
-    let tensorRows = rows.filter { $0.referenceDtype != nil }
-    let failed = failedRows
-    var summary: String
-    if passed {
-      summary = "PASS: \(rows.count) keys within tolerance (\(tensorRows.count) tensors)"
-    } else {
-      summary =
-        "FAIL: \(failed.count) of \(rows.count) keys differ, \(missingKeys.count) missing, \(unexpectedKeys.count) unexpected"
-    }
-    summary += "; reference \(reference), candidate \(candidate)"
-    var lines = [summary]
-    for k in missingKeys { lines.append("\(k): missing in the candidate") }
-    for k in unexpectedKeys { lines.append("\(k): unexpected (not in the reference)") }
-    for r in verbose ? rows : failed { lines.append(Self.rowText(r)) }
-    return lines.joined(separator: "\n")
-  }
-
-  /// The result as pretty-printed JSON with sorted keys (`passed`, `missingKeys`, `rows`, …).
-  public func jsonText() -> String {
-    struct Document: Encodable {
-      var passed: Bool
-      var result: FileComparison
-    }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    let data = (try? encoder.encode(Document(passed: passed, result: self))) ?? Data()
-    return String(decoding: data, as: UTF8.self)
-  }
-
-  // MARK: - Rows
-
-  static func rowText(_ r: Row) -> String {
-    var line = (r.key.isEmpty ? "(root)" : r.key) + (r.passed ? ": ok" : ":")
-    if let a = r.referenceDtype, let b = r.candidateDtype { line += " \(a) -> \(b)" }
-    if let p = r.problem { return line + " " + p }
-    if let m = r.mismatchCount, let n = r.elementCount { line += ", mismatched \(m) / \(n)" }
-    if let a = r.maxAbsoluteError { line += ", max abs \(PythonRepr.float(a))" }
-    if let e = r.maxRelativeError { line += ", max rel \(PythonRepr.float(e))" }
-    if let i = r.worstFlatIndex {
-      line +=
-        ", worst index \(i): reference \(r.worstReference ?? "?"), candidate \(r.worstCandidate ?? "?")"
-    }
-    return line
-  }
-
+  /// The row for one key present in both files.
   static func row(_ r: Inventory.Entry, _ c: Inventory.Entry, options: Options) -> Row {
-    guard let rt = r.tensor, let ct = c.tensor else {
-      var row = Row(key: r.path, passed: true)
-      let rv = r.valueJSON ?? r.className ?? r.kind
-      let cv = c.valueJSON ?? c.className ?? c.kind
-      if r.kind != c.kind || !valuesClose(rv, cv, kind: r.kind, options: options) {
-        row.passed = false
-        row.problem = "value \(r.kind) \(rv) != \(c.kind) \(cv)"
-      }
+    if let rt = tensor(of: r), let ct = tensor(of: c), r.kind == c.kind {
+      var row = tensorRow(key: r.path, rt, ct, options: options)
+      row.referenceKind = r.kind
+      row.candidateKind = c.kind
       return row
     }
-    var cmp: ComparisonOptions
-    var a = ct
-    var e = rt
-    if options.bitwise {
-      cmp = .bitwise
-    } else {
-      cmp = ComparisonOptions(
-        tolerance: options.tolerance, equalNaN: options.equalNaN,
-        checkDtype: options.strictDtype)
-      if a.dtype.isFloatingPoint, e.dtype.isFloatingPoint, !a.dtype.isComplex, !e.dtype.isComplex,
-        !options.strictDtype || a.dtype == e.dtype, a.shape == e.shape
-      {
-        cmp.tolerance = options.tolerance ?? .default(for: a.dtype, e.dtype)
-        a = a.to(.float64)
-        e = e.to(.float64)
-      }
-    }
-    let result = TensorComparison.compare(a, e, options: cmp, name: r.path)
-    var row = Row(
-      key: r.path, passed: result.passed, referenceDtype: rt.dtype.rawValue,
-      candidateDtype: ct.dtype.rawValue)
-    if let m = result.attributeMismatch {
-      row.problem =
-        "\(m.attribute) differs: reference \(m.expected), candidate \(m.actual)"
-      return row
-    }
-    guard let f = result.figures else { return row }
-    row.maxAbsoluteError = f.maxAbsoluteError
-    row.maxRelativeError = f.maxRelativeError
-    row.mismatchCount = options.bitwise ? f.bitwiseMismatchCount : f.mismatchCount
-    row.elementCount = f.elementCount
-    if let index = f.worstIndex {
-      var flat = 0
-      for (i, size) in zip(index, e.shape) { flat = flat * size + i }
-      row.worstFlatIndex = flat
-      row.worstReference = f.worstExpected
-      row.worstCandidate = f.worstActual
-    }
-    return row
+    return valueRow(r, c, options: options)
   }
 
-  static func valuesClose(_ a: String, _ b: String, kind: String, options: Options) -> Bool {
-    if a == b { return true }
-    guard kind == "float", !options.bitwise, let x = Double(a), let y = Double(b) else {
-      return false
-    }
-    let tol = options.tolerance ?? .default(for: .float64)
-    return (options.equalNaN && x.isNaN && y.isNaN)
-      || abs(x - y) <= tol.absolute + tol.relative * abs(x)
+  /// The tensor of a `tensor` entry, or a numpy array as a tensor of its dtype.
+  static func tensor(of entry: Inventory.Entry) -> Tensor? {
+    if let t = entry.tensor { return t }
+    guard let a = entry.array, let dtype = dtype(ofNumpy: a.dtype) else { return nil }
+    let bytes = a.littleEndianCOrderBytes
+    let storage = unsafe bytes.withUnsafeBytes { unsafe Storage(copying: $0) }
+    return try? Tensor(
+      storage: storage, dtype: dtype, shape: a.shape,
+      strides: Tensor.contiguousStrides(for: a.shape))
   }
 
-  // MARK: - Keys
-
-  static func entries(of checkpoint: Checkpoint, options: Options) -> [Inventory.Entry] {
-    Inventory(of: checkpoint).entries.compactMap { entry in
-      var e = entry
-      e.path = strip(e.path, prefixes: options.stripPrefixes)
-      if !options.only.isEmpty, !options.only.contains(where: { glob($0, matches: e.path) }) {
-        return nil
-      }
-      if options.ignore.contains(where: { glob($0, matches: e.path) }) { return nil }
-      return e
+  /// The torch dtype of a numpy dtype (`torch.from_numpy`'s mapping).
+  static func dtype(ofNumpy d: NumpyDType) -> DType? {
+    switch (d.kind, d.itemSize) {
+    case ("b", 1): .bool
+    case ("i", 1): .int8
+    case ("i", 2): .int16
+    case ("i", 4): .int32
+    case ("i", 8): .int64
+    case ("u", 1): .uint8
+    case ("u", 2): .uint16
+    case ("u", 4): .uint32
+    case ("u", 8): .uint64
+    case ("f", 2): .float16
+    case ("f", 4): .float32
+    case ("f", 8): .float64
+    case ("c", 8): .complex64
+    case ("c", 16): .complex128
+    default: nil
     }
-  }
-
-  /// Strips the first matching prefix from every `/`-separated component of a path.
-  static func strip(_ path: String, prefixes: [String]) -> String {
-    guard !prefixes.isEmpty else { return path }
-    return path.split(separator: "/", omittingEmptySubsequences: false).map { part in
-      for p in prefixes where !p.isEmpty && part.hasPrefix(p) {
-        return String(part.dropFirst(p.count))
-      }
-      return String(part)
-    }.joined(separator: "/")
-  }
-
-  /// Shell-style matching of a whole path: `*` any run of characters (slashes included), `?` one.
-  static func glob(_ pattern: String, matches text: String) -> Bool {
-    let p = Array(pattern)
-    let t = Array(text)
-    var pi = 0
-    var ti = 0
-    var star = -1
-    var mark = 0
-    while ti < t.count {
-      if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
-        pi += 1
-        ti += 1
-      } else if pi < p.count && p[pi] == "*" {
-        star = pi
-        mark = ti
-        pi += 1
-      } else if star >= 0 {
-        pi = star + 1
-        mark += 1
-        ti = mark
-      } else {
-        return false
-      }
-    }
-    while pi < p.count && p[pi] == "*" { pi += 1 }
-    return pi == p.count
   }
 }

@@ -48,8 +48,6 @@ public enum TensorComparison {
     if (bitwise || options.checkDtype) && actual.dtype != expected.dtype {
       return fail("dtype", actual.dtype.description, expected.dtype.description)
     }
-    let tolerance =
-      bitwise ? .exact : options.tolerance ?? Tolerance.default(for: actual.dtype, expected.dtype)
     var a = actual
     var e = expected
     if a.dtype != e.dtype {
@@ -57,8 +55,14 @@ public enum TensorComparison {
       a = a.to(common)
       e = e.to(common)
     }
+    let isFloating = a.dtype.isFloatingPoint || a.dtype.isComplex
+    let ulpLimit = bitwise || !isFloating ? nil : options.maxULP
+    let tolerance =
+      bitwise || ulpLimit != nil
+      ? .exact : options.tolerance ?? Tolerance.default(for: actual.dtype, expected.dtype)
     let diff = ElementwiseDifference(
-      actual: a, expected: e, tolerance: tolerance, equalNaN: bitwise ? false : options.equalNaN)
+      actual: a, expected: e, tolerance: tolerance, equalNaN: bitwise ? false : options.equalNaN,
+      ulpLimit: ulpLimit)
     let figures = makeFigures(diff, actual: a, expected: e, tolerance: tolerance)
     let passed = bitwise ? diff.bitwiseMismatchCount == 0 : diff.mismatchCount == 0
     var result = ComparisonResult(
@@ -66,6 +70,8 @@ public enum TensorComparison {
     guard !passed else { return result }
     if bitwise {
       result.summary = bitwiseSummary(diff, actual: a, expected: e, figures: figures)
+    } else if let ulpLimit {
+      result.summary = ulpSummary(diff, shape: a.shape, limit: ulpLimit)
     } else if a.rank == 0 {
       result.summary = scalarSummary(actual: a.item(), expected: e.item(), tolerance: tolerance)
     } else {
@@ -135,6 +141,25 @@ public enum TensorComparison {
       Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonRepr.tuple(unravel(d.greatestAbsoluteIndex, shape)))\(allowed(tolerance.absolute))
       Greatest relative difference: \(PythonRepr.float(d.greatestRelative)) at index \(PythonRepr.tuple(unravel(d.greatestRelativeIndex, shape)))\(allowed(tolerance.relative))
       """
+  }
+
+  /// The `--max-ulp` check's message, laid out like assert_close's.
+  private static func ulpSummary(_ d: ElementwiseDifference, shape: [Int], limit: UInt64)
+    -> String
+  {
+    var lines = [
+      "Tensor-likes are not within \(limit) ULP!", "",
+      "Mismatched elements: \(d.mismatchCount) / \(d.count) (\(Self.percent(Double(d.mismatchCount) / Double(d.count))))",
+    ]
+    if let at = d.maxULPIndex {
+      lines.append(
+        "Greatest ULP distance: \(d.maxULP) at index \(PythonRepr.tuple(unravel(at, shape))) (up to \(limit) allowed)"
+      )
+    }
+    lines.append(
+      "Greatest absolute difference: \(d.greatestAbsolute.text) at index \(PythonRepr.tuple(unravel(d.greatestAbsoluteIndex, shape)))"
+    )
+    return lines.joined(separator: "\n")
   }
 
   /// `make_scalar_mismatch_msg`: the differences are taken in Python arithmetic on `item()`.

@@ -10,16 +10,25 @@ import ReproTensor
 /// by its worst status; a click filters the cases), an error histogram over every tensor
 /// comparison and the largest error per tensor (inline SVG), the cases (one `tbody.case` each,
 /// with its axes, time and first failure, and a `<details>` holding every tensor's figures and
-/// the full failure text), a filter box, and the environment.
+/// the full failure text), a filter box, and the environment. Against a baseline
+/// (`BaselineComparison`), a section after the summary counts the marks and lists the new
+/// failures, fixed, gone and new cases, and each case shows its mark next to its status.
 ///
 /// The filter box takes words (substring match on id, model, axes, status, message) and
-/// `axis=value[,value]` terms (`dtype=float16,bfloat16 status=fail`); all terms must hold. A
-/// `#filter=...` fragment in the URL fills it in on load.
+/// `axis=value[,value]` terms (`dtype=float16,bfloat16 status=fail`, `baseline=new-failure`);
+/// all terms must hold. A `#filter=...` fragment in the URL fills it in on load.
 ///
 /// Every piece of text goes through `HTMLText.escape`.
 public enum HTMLReport {
   /// The page for a run.
-  public static func render(_ run: RunResult, title: String = "Repro report") -> String {
+  ///
+  /// - Parameters:
+  ///   - run: the run.
+  ///   - title: the page's title and heading.
+  ///   - baseline: the run compared with a previous one, or nil.
+  public static func render(
+    _ run: RunResult, title: String = "Repro report", baseline: BaselineComparison? = nil
+  ) -> String {
     let s = run.summary
     var html = """
       <!DOCTYPE html>
@@ -35,7 +44,7 @@ public enum HTMLReport {
       <h1>\(HTMLText.escape(title))</h1>
       <p class="subtitle">Started \(HTMLText.escape(ReportTime.junit(run.startedAt))) UTC on \(HTMLText.escape(run.environment.hostname))\(run.shards.isEmpty ? "" : " · shards " + HTMLText.escape(run.shards.joined(separator: ", ")))</p>
       </header>
-      <section id="summary" class="\(s.isSuccess ? "ok" : "bad")">
+      <section id="summary" class="tiles \(s.isSuccess ? "ok" : "bad")">
       <div class="tile"><span id="count-tests" class="n">\(s.tests)</span> tests</div>
       <div class="tile pass"><span id="count-passed" class="n">\(s.passed)</span> passed</div>
       <div class="tile fail"><span id="count-failures" class="n">\(s.failures)</span> failed</div>
@@ -45,9 +54,11 @@ public enum HTMLReport {
       </section>
 
       """
+    let marks = BaselineMarks(baseline, run: run)
+    if let baseline { html += baselineSection(baseline) }
     html += matrixSection(run)
     html += plotsSection(run)
-    html += casesSection(run)
+    html += casesSection(run, marks: marks)
     html += environmentSection(run.environment)
     html += "<script>\(script)</script>\n</body>\n</html>\n"
     return html
@@ -56,11 +67,12 @@ public enum HTMLReport {
   /// Writes the page to a file.
   ///
   /// - Throws: `HarnessError.Code.io` when the file cannot be written.
-  public static func write(_ run: RunResult, to url: URL, title: String = "Repro report")
-    throws(HarnessError)
-  {
+  public static func write(
+    _ run: RunResult, to url: URL, title: String = "Repro report",
+    baseline: BaselineComparison? = nil
+  ) throws(HarnessError) {
     do {
-      try Data(render(run, title: title).utf8).write(to: url, options: .atomic)
+      try Data(render(run, title: title, baseline: baseline).utf8).write(to: url, options: .atomic)
     } catch {
       throw HarnessError(.io, "\(url.path): cannot write the HTML report", cause: error)
     }
@@ -95,7 +107,7 @@ public enum HTMLReport {
     return html + "</section>\n"
   }
 
-  private static func matrixCell(_ cases: [CaseResult], filter: String) -> String {
+  static func matrixCell(_ cases: [CaseResult], filter: String) -> String {
     guard !cases.isEmpty else { return "<td class=\"cell none\">—</td>" }
     let s = RunResult.Summary(cases)
     let status =
@@ -166,75 +178,9 @@ public enum HTMLReport {
     return html + "</section>\n"
   }
 
-  // MARK: - Cases
-
-  private static func casesSection(_ run: RunResult) -> String {
-    var axes = Set(run.cases.flatMap { $0.axes.keys })
-    let ordered = matrixAxes.filter { axes.remove($0) != nil } + axes.sorted()
-    var html = """
-      <section id="cases"><h2>Cases</h2>
-      <p class="filter"><label for="filter">Filter</label> <input id="filter" type="search" placeholder="words or axis=value, e.g. dtype=float16 status=fail" autocomplete="off">
-      <span id="shown">\(run.cases.count)</span> of <span id="total">\(run.cases.count)</span> shown</p>
-      <table id="case-table"><thead><tr><th>status</th><th>case</th><th>model</th>
-      """
-    html += ordered.map { "<th>\(HTMLText.escape($0))</th>" }.joined()
-    html += "<th>time (s)</th><th>message</th></tr></thead>\n"
-    let columns = 5 + ordered.count
-    for c in run.cases {
-      var tokens = ["status=\(c.status.rawValue)", "model=\(token(c.model))"]
-      tokens += c.axes.keys.sorted().map { "\(token($0))=\(token(c.axes[$0] ?? ""))" }
-      let search =
-        ([c.id, c.model, c.status.rawValue, c.failure?.message ?? ""] + c.axes.values.sorted())
-        .joined(separator: " ").lowercased()
-      html +=
-        "<tbody class=\"case \(c.status.rawValue)\" data-status=\"\(c.status.rawValue)\" data-tokens=\"\(HTMLText.escape(tokens.joined(separator: " ").lowercased()))\" data-search=\"\(HTMLText.escape(search))\">\n"
-      html += "<tr><td><span class=\"badge \(c.status.rawValue)\">\(c.status.rawValue)</span></td>"
-      html += "<td class=\"id\">\(HTMLText.escape(c.id))</td><td>\(HTMLText.escape(c.model))</td>"
-      html += ordered.map { "<td>\(HTMLText.escape(c.axes[$0] ?? ""))</td>" }.joined()
-      html += "<td class=\"num\">\(ReportTime.seconds(c.duration))</td>"
-      html +=
-        "<td class=\"msg\">\(HTMLText.escape(c.failure?.message ?? "\(c.tensors.count) tensors checked"))</td></tr>\n"
-      html += "<tr class=\"more\"><td colspan=\"\(columns)\"><details><summary>details</summary>\n"
-      html += tensorTable(c.tensors)
-      if let f = c.failure, !f.details.isEmpty {
-        html +=
-          "<pre class=\"failure\">\(HTMLText.escape(f.type)): \(HTMLText.escape(f.details))</pre>\n"
-      }
-      html += "</details></td></tr>\n</tbody>\n"
-    }
-    return html + "</table></section>\n"
-  }
-
-  private static func tensorTable(_ tensors: [ComparisonResult]) -> String {
-    guard !tensors.isEmpty else { return "<p>No tensor comparisons.</p>\n" }
-    var html =
-      "<table class=\"tensors\"><thead><tr><th>tensor</th><th>check</th><th>result</th><th>elements</th><th>mismatched</th><th>bits differ</th><th>max abs err</th><th>max rel err</th><th>max ULP</th><th>worst index</th><th>actual</th><th>expected</th><th>rtol / atol</th><th>golden</th></tr></thead><tbody>\n"
-    for t in tensors {
-      let f = t.figures
-      let cells: [String] = [
-        t.name ?? "", t.mode.rawValue, t.passed ? "pass" : (t.attributeMismatch?.message ?? "fail"),
-        f.map { String($0.elementCount) } ?? "", f.map { String($0.mismatchCount) } ?? "",
-        f.map { String($0.bitwiseMismatchCount) } ?? "",
-        f.map { SVGPlot.scientific($0.maxAbsoluteError) } ?? "",
-        f.map { SVGPlot.scientific($0.maxRelativeError) } ?? "",
-        f.map { String($0.maxULPDistance) } ?? "",
-        f?.worstIndex.map { PythonRepr.tuple($0) } ?? "", f?.worstActual ?? "",
-        f?.worstExpected ?? "",
-        f.map {
-          "\(PythonRepr.float($0.tolerance.relative)) / \(PythonRepr.float($0.tolerance.absolute))"
-        } ?? "",
-        t.golden ?? "",
-      ]
-      html +=
-        "<tr class=\"\(t.passed ? "pass" : "fail")\">"
-        + cells.map { "<td>\(HTMLText.escape($0))</td>" }.joined() + "</tr>\n"
-    }
-    return html + "</tbody></table>\n"
-  }
-
   // MARK: - Environment
 
-  private static func environmentSection(_ env: RunEnvironment) -> String {
+  static func environmentSection(_ env: RunEnvironment) -> String {
     var html = "<section id=\"environment\"><h2>Environment</h2><table class=\"env\">\n"
     for (name, value) in JUnitReport.environmentProperties(env) + [("hostname", env.hostname)] {
       html += "<tr><th>\(HTMLText.escape(name))</th><td>\(HTMLText.escape(value))</td></tr>\n"
@@ -243,7 +189,7 @@ public enum HTMLReport {
   }
 
   /// A filter token: lowercased, spaces replaced so a token stays one word.
-  private static func token(_ s: String) -> String {
+  static func token(_ s: String) -> String {
     s.lowercased().replacingOccurrences(of: " ", with: "_")
   }
 }

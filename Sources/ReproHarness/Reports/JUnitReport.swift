@@ -12,6 +12,14 @@ public import Foundation
 /// `repro.<model>.<dtype>`, `time`) holding `failure` (message, type, the comparison details as
 /// text), `error` or `skipped`. Times have three decimals.
 ///
+/// Against a baseline (`BaselineComparison`), each `testcase` gets a `system-out` line
+/// `baseline: new failure: fail (pass in the baseline)`, and each suite the properties
+/// `baseline` (the file), `baseline.new_failures`, `baseline.fixed`, `baseline.unchanged`,
+/// `baseline.new` (counts of its cases) and `baseline.gone` (the ids of the baseline's cases of
+/// that model that are gone, comma-separated). The marks are not `properties` of the testcase:
+/// the schema JUnit consumers validate against (Jenkins' `junit-10.xsd`, pytest's `xunit2`)
+/// has no `properties` inside `testcase`, while GitLab and Jenkins show a case's `system-out`.
+///
 /// The document is built with Foundation's `XMLDocument` (libxml2 underneath), which escapes
 /// text and attribute values; characters that XML 1.0 cannot carry at all (control characters
 /// other than tab, newline, carriage return) are replaced by U+FFFD first.
@@ -21,15 +29,20 @@ public import Foundation
 /// ```
 public enum JUnitReport {
   /// The report as an XML document's bytes (UTF-8, pretty-printed).
-  public static func data(for run: RunResult) -> Data {
+  ///
+  /// - Parameters:
+  ///   - run: the run.
+  ///   - baseline: the run compared with a previous one, or nil.
+  public static func data(for run: RunResult, baseline: BaselineComparison? = nil) -> Data {
     let root = XMLElement(name: "testsuites")
     let total = run.summary
     root.addAttributes([
       ("name", "repro"), ("tests", String(total.tests)), ("failures", String(total.failures)),
       ("errors", String(total.errors)), ("time", ReportTime.seconds(run.duration)),
     ])
+    let marks = BaselineMarks(baseline, run: run)
     for (n, model) in run.models.enumerated() {
-      root.addChild(suite(model: model, index: n, run: run))
+      root.addChild(suite(model: model, index: n, run: run, marks: marks))
     }
     let doc = XMLDocument(rootElement: root)
     doc.version = "1.0"
@@ -40,15 +53,19 @@ public enum JUnitReport {
   /// Writes the report to a file.
   ///
   /// - Throws: `HarnessError.Code.io` when the file cannot be written.
-  public static func write(_ run: RunResult, to url: URL) throws(HarnessError) {
+  public static func write(_ run: RunResult, to url: URL, baseline: BaselineComparison? = nil)
+    throws(HarnessError)
+  {
     do {
-      try data(for: run).write(to: url, options: .atomic)
+      try data(for: run, baseline: baseline).write(to: url, options: .atomic)
     } catch {
       throw HarnessError(.io, "\(url.path): cannot write the JUnit report", cause: error)
     }
   }
 
-  private static func suite(model: String, index: Int, run: RunResult) -> XMLElement {
+  private static func suite(model: String, index: Int, run: RunResult, marks: BaselineMarks)
+    -> XMLElement
+  {
     let cases = run.cases.filter { $0.model == model }
     let s = RunResult.Summary(cases)
     let start = cases.map(\.startedAt).min() ?? run.startedAt
@@ -61,17 +78,18 @@ public enum JUnitReport {
       ("hostname", run.environment.hostname), ("id", String(index)), ("package", "repro"),
     ])
     let properties = XMLElement(name: "properties")
-    for (name, value) in environmentProperties(run.environment) + axisProperties(cases) {
+    let baseline = marks.properties(model: model, cases: cases)
+    for (name, value) in environmentProperties(run.environment) + axisProperties(cases) + baseline {
       let p = XMLElement(name: "property")
       p.addAttributes([("name", name), ("value", value)])
       properties.addChild(p)
     }
     suite.addChild(properties)
-    for c in cases { suite.addChild(testcase(c)) }
+    for c in cases { suite.addChild(testcase(c, baseline: marks.entries[c.id])) }
     return suite
   }
 
-  private static func testcase(_ c: CaseResult) -> XMLElement {
+  private static func testcase(_ c: CaseResult, baseline: BaselineComparison.Entry?) -> XMLElement {
     let e = XMLElement(name: "testcase")
     e.addAttributes([
       ("name", c.id), ("classname", "repro.\(c.model).\(c.axes["dtype"] ?? "all")"),
@@ -88,6 +106,10 @@ public enum JUnitReport {
       let skipped = XMLElement(name: "skipped")
       if !failure.message.isEmpty { skipped.addAttributes([("message", failure.message)]) }
       e.addChild(skipped)
+    }
+    if let baseline {
+      let text = "baseline: \(baseline.mark.rawValue): \(baseline.statusChange)"
+      e.addChild(XMLElement(name: "system-out", stringValue: xmlSafe(text)))
     }
     return e
   }

@@ -4,15 +4,16 @@ extension RunResult {
   /// Writes the requested reports; a nil URL skips that report.
   ///
   /// Each file is written atomically: JUnit XML (`JUnitReport`), the self-contained HTML page
-  /// (`HTMLReport`) and the results JSON that `merged(contentsOf:)` reads back.
+  /// (`HTMLReport`) and the results JSON that `merged(contentsOf:)` reads back. With a baseline,
+  /// the JUnit and HTML reports mark each case against it; the JSON holds this run only.
   ///
   /// - Throws: `HarnessError.Code.io` naming the first file that cannot be written; the reports
   ///   before it are written.
-  public func writeReports(junit: URL? = nil, html: URL? = nil, json: URL? = nil)
-    throws(HarnessError)
-  {
-    if let junit { try JUnitReport.write(self, to: junit) }
-    if let html { try HTMLReport.write(self, to: html) }
+  public func writeReports(
+    junit: URL? = nil, html: URL? = nil, json: URL? = nil, baseline: BaselineComparison? = nil
+  ) throws(HarnessError) {
+    if let junit { try JUnitReport.write(self, to: junit, baseline: baseline) }
+    if let html { try HTMLReport.write(self, to: html, baseline: baseline) }
     if let json { try write(to: json) }
   }
 
