@@ -35,9 +35,14 @@ let package = Package(
     // libxml2's XML Schema validator, used only by the tests to check JUnit files against the XSD.
     .systemLibrary(
       name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+    // The generator's hot loops (Box-Muller blocks, uniform_'s fused multiply-add) in C, built
+    // for AVX2+FMA and portably, chosen at run time; bit-identical either way.
+    .target(name: "CReproKernels"),
     .target(
       name: "ReproTensor",
-      dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: [
+        "COpenBLAS", "CReproKernels", .product(name: "Crypto", package: "swift-crypto"),
+      ],
       exclude: ["README.md"],
       swiftSettings: librarySettings),
     .target(

@@ -42,6 +42,7 @@ SEEDS = [0, 1, 42, 123456789, 4294967301, -5]
 SIZES = [1, 15, 16, 17, 33, 1000]
 BIG = 100003
 BIG_SEEDS = [0, 4294967301, -5]
+CHUNK_SIZES = [31, 4096, 4111, 100000]
 FLOATS = ["float32", "float64", "float16", "bfloat16"]
 BOUND = 1 / math.sqrt(10)  # nn.Linear(10, ...) bias bound: a range that is not a power of two
 
@@ -221,6 +222,15 @@ def avx2_cases():
         cs.append(case("kaiming_normal_", s, [20, 30], "bfloat16", a=0.0, mode="fan_out", nonlinearity="relu"))
     for s in (0, 7, 4294967301):
         cs.append(case("sequence", s, [0], "float64", steps=SEQUENCE))
+    # Lengths around the vectorised path's chunks: Repro draws and transforms 4096 elements
+    # (256 blocks of 16) at a time, so these cover one block short of a tail, exactly one chunk,
+    # one chunk plus a tail, and many chunks without a tail.
+    for s in (0, 42):
+        for n in CHUNK_SIZES:
+            for d in FLOATS:
+                cs.append(case("randn", s, [n], d))
+                cs.append(case("normal_", s, [n], d, mean=0.3, std=1.7))
+                cs.append(case("uniform_", s, [n], d, **{"from": -BOUND, "to": BOUND}))
     return cs
 
 
@@ -239,6 +249,10 @@ def default_cases():
         cs.append(case("kaiming_uniform_", s, [33, 17, 3, 3], "float32", a=math.sqrt(5), mode="fan_in",
                        nonlinearity="leaky_relu"))
         cs.append(case("normal_", s, LAYOUTS[0]["size"], "float32", mean=0.3, std=1.7, layout=LAYOUTS[0]))
+    for n in CHUNK_SIZES:
+        for d in FLOATS:
+            cs.append(case("normal_", 42, [n], d, mean=0.3, std=1.7))
+        cs.append(case("uniform_", 42, [n], "float32", **{"from": -BOUND, "to": BOUND}))
     return cs
 
 

@@ -72,7 +72,7 @@ extension GeneratorState {
       nextDoubleNormal = r * LibM.sin(theta)
       z = r * LibM.cos(theta)
     }
-    return fused ? NormalBlock.fma(z, std, mean) : z * std + mean
+    return fused ? LibM.fma(z, std, mean) : z * std + mean
   }
 
   /// The serial normal kernel over `n` elements in draw order, each value rounded to the dtype
@@ -98,74 +98,88 @@ extension GeneratorState {
   }
 
   /// `normal_fill` over a contiguous run of `n >= 16` elements.
+  ///
+  /// PyTorch draws all n uniforms, then runs the 16-element blocks, then for a length that is
+  /// not a multiple of 16 draws 16 more whose block overwrites the last 16 outputs. A block
+  /// reads only its own 16 uniforms, so drawing and transforming chunk by chunk (in cache)
+  /// consumes the stream in the same order and gives the same bits.
   mutating func normalVectorised(
     _ raw: UnsafeMutableRawPointer, count n: Int, dtype: DType, mean: Double, std: Double,
     capability: Generator.Capability
   ) {
-    let blocks = n / 16
+    let chunk = GeneratorState.normalChunk
     let hasTail = n % 16 != 0
     switch dtype {
     case .float64:
       let out = unsafe raw.bindMemory(to: Double.self, capacity: n)
-      unsafe fillUniform53(out, count: n)
-      for k in 0..<blocks {
-        unsafe NormalBlock.double(out + 16 * k, out + 16 * k, mean: mean, std: std)
+      var done = 0
+      while done < n {
+        let m = min(chunk, n - done)
+        unsafe fillUniform53(out + done, count: m)
+        let p = unsafe out + done
+        unsafe RandomKernels.normalBlocks(p, p, blocks: m / 16, mean: mean, std: std)
+        done += m
       }
       if hasTail {
         unsafe withUnsafeTemporaryAllocation(of: Double.self, capacity: 16) { buf in
           unsafe fillUniform53(buf.start, count: 16)
-          unsafe NormalBlock.double(buf.start, out + (n - 16), mean: mean, std: std)
+          unsafe RandomKernels.normalBlocks(
+            buf.start, out + (n - 16), blocks: 1, mean: mean, std: std)
         }
       }
     case .float32:
       let out = unsafe raw.bindMemory(to: Float.self, capacity: n)
-      let m = Float(mean)
-      let s = Float(std)
-      let avx2 = capability == .avx2
-      unsafe fillUniform24(out, count: n)
-      for k in 0..<blocks {
-        if avx2 {
-          unsafe NormalBlock.avx2(out + 16 * k, out + 16 * k, mean: m, std: s)
-        } else {
-          unsafe NormalBlock.scalarFloat(out + 16 * k, out + 16 * k, mean: m, std: s)
-        }
+      let m32 = Float(mean)
+      let s32 = Float(std)
+      var done = 0
+      while done < n {
+        let m = min(chunk, n - done)
+        let p = unsafe out + done
+        unsafe fillUniform24(p, count: m)
+        unsafe RandomKernels.normalBlocks(
+          p, p, blocks: m / 16, mean: m32, std: s32, capability: capability)
+        done += m
       }
       if hasTail {
         unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { buf in
-          let d = unsafe buf.start
-          unsafe fillUniform24(d, count: 16)
-          if avx2 {
-            unsafe NormalBlock.avx2(d, out + (n - 16), mean: m, std: s)
-          } else {
-            unsafe NormalBlock.scalarFloat(d, out + (n - 16), mean: m, std: s)
-          }
+          unsafe fillUniform24(buf.start, count: 16)
+          unsafe RandomKernels.normalBlocks(
+            buf.start, out + (n - 16), blocks: 1, mean: m32, std: s32, capability: capability)
         }
       }
     default:
-      // float16 / bfloat16: a 16-float stack buffer per block, so only 16 draws per block.
+      // float16 / bfloat16: PyTorch runs each block on a 16-float stack buffer, so only 16
+      // draws per block and the tail draws 16 more; drawing many blocks at once is the same
+      // stream.
       let out = unsafe raw.bindMemory(to: UInt16.self, capacity: n)
-      let m = Float(mean)
-      let s = Float(std)
-      let avx2 = capability == .avx2
+      let m32 = Float(mean)
+      let s32 = Float(std)
       let isHalf = dtype == .float16
-      unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { buf in
+      unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { buf in
         let d = unsafe buf.start
-        func block(at start: Int) {
-          unsafe fillUniform24(d, count: 16)
-          if avx2 {
-            unsafe NormalBlock.avx2(d, d, mean: m, std: s)
-          } else {
-            unsafe NormalBlock.scalarFloat(d, d, mean: m, std: s)
-          }
-          for i in 0..<16 {
+        func blocks(_ count: Int, at start: Int) {
+          unsafe fillUniform24(d, count: 16 * count)
+          unsafe RandomKernels.normalBlocks(
+            d, d, blocks: count, mean: m32, std: s32, capability: capability)
+          for i in 0..<(16 * count) {
             unsafe out[start + i] =
               unsafe isHalf
               ? HalfPrecision.float16Bits(from: d[i]) : HalfPrecision.bfloat16BitsScalar(from: d[i])
           }
         }
-        for k in 0..<blocks { block(at: 16 * k) }
-        if hasTail { block(at: n - 16) }
+        let total = n / 16
+        var done = 0
+        while done < total {
+          let k = min(chunk / 16, total - done)
+          blocks(k, at: 16 * done)
+          done += k
+        }
+        if hasTail { blocks(1, at: n - 16) }
       }
     }
   }
+
+  /// Elements drawn and transformed per chunk of the vectorised normal path (a multiple of 16
+  /// that keeps a chunk in the L1/L2 cache).
+  static let normalChunk = 4096
 }

@@ -158,7 +158,8 @@ extension Generator {
     }
   }
 
-  /// A new zeroed contiguous output after checking its dtype and shape.
+  /// A new contiguous output after checking its dtype and shape, not zeroed: the caller writes
+  /// every element before the tensor is returned.
   static func makeOutput(shape: [Int], dtype: DType, op: String, dtypes: Set<DType>)
     throws(TensorError) -> Tensor
   {
@@ -180,7 +181,12 @@ extension Generator {
       }
       count = c
     }
-    return Tensor(zeros: shape, dtype: dtype)
+    // Every caller writes each element, so the storage is not zeroed first (a pass over memory
+    // that costs as much as the draws for large tensors).
+    return Tensor(
+      unchecked: Storage(uninitializedByteCount: count * dtype.elementSize), dtype: dtype,
+      shape: shape, strides: Tensor.contiguousStrides(for: shape), storageOffset: 0, device: .cpu,
+      requiresGrad: false)
   }
 }
 
@@ -199,31 +205,53 @@ extension Tensor {
 }
 
 extension GeneratorState {
-  /// The body of `uniform_kernel` for one contiguous run of `n` elements in draw order.
+  /// The body of `uniform_kernel` for one contiguous run of `n` elements in draw order,
+  /// drawn and mapped chunk by chunk (in cache); `fused` is the AVX2 build's
+  /// `fma(x, range, from)`, otherwise `x * range` and `+ from` round separately.
   mutating func uniform(
     _ raw: UnsafeMutableRawPointer, count n: Int, dtype: DType, from a: Double, to b: Double,
     fused: Bool
   ) {
+    let chunk = GeneratorState.uniformChunk
+    let isUnit = a == 0 && b == 1  // x * 1 + 0 is exact: the values are the uniforms
     switch dtype {
     case .float64:
       let out = unsafe raw.bindMemory(to: Double.self, capacity: n)
-      unsafe fillUniform53(out, count: n)
-      if a == 0 && b == 1 { return }  // x * 1 + 0 is exact: the values are the uniforms
       let range = b - a
-      for i in 0..<n {
-        let v = unsafe fused ? NormalBlock.fma(out[i], range, a) : out[i] * range + a
-        unsafe out[i] = v == b ? a : v
+      var done = 0
+      while done < n {
+        let m = min(chunk, n - done)
+        let p = unsafe out + done
+        unsafe fillUniform53(p, count: m)
+        if fused && !isUnit {
+          unsafe RandomKernels.uniform(p, count: m, from: a, range: range, to: b)
+        } else if !isUnit {
+          for i in 0..<m {
+            let v = unsafe p[i] * range + a
+            unsafe p[i] = v == b ? a : v
+          }
+        }
+        done += m
       }
     case .float32:
       let out = unsafe raw.bindMemory(to: Float.self, capacity: n)
-      unsafe fillUniform24(out, count: n)
-      if a == 0 && b == 1 { return }
       let from = Float(a)
       let to = Float(b)
       let range = to - from
-      for i in 0..<n {
-        let v = unsafe fused ? NormalBlock.fma(out[i], range, from) : out[i] * range + from
-        unsafe out[i] = v == to ? from : v
+      var done = 0
+      while done < n {
+        let m = min(chunk, n - done)
+        let p = unsafe out + done
+        unsafe fillUniform24(p, count: m)
+        if fused && !isUnit {
+          unsafe RandomKernels.uniform(p, count: m, from: from, range: range, to: to)
+        } else if !isUnit {
+          for i in 0..<m {
+            let v = unsafe p[i] * range + from
+            unsafe p[i] = v == to ? from : v
+          }
+        }
+        done += m
       }
     default:
       let isHalf = dtype == .float16
@@ -235,15 +263,19 @@ extension GeneratorState {
       let fromBits =
         isHalf
         ? HalfPrecision.float16Bits(from: from) : HalfPrecision.bfloat16BitsScalar(from: from)
-      let chunk = 1024
       unsafe withUnsafeTemporaryAllocation(of: Float.self, capacity: chunk) { buf in
         let u = unsafe buf.start
         var done = 0
         while done < n {
           let m = min(chunk, n - done)
           unsafe fillUniform24(u, count: m)
+          if fused {
+            unsafe RandomKernels.fusedMultiplyAdd(u, count: m, scale: range, offset: from)
+          } else {
+            for i in 0..<m { unsafe u[i] = unsafe u[i] * range + from }
+          }
           for i in 0..<m {
-            let v = unsafe fused ? NormalBlock.fma(u[i], range, from) : u[i] * range + from
+            let v = unsafe u[i]
             let h =
               isHalf
               ? HalfPrecision.float16Bits(from: v) : HalfPrecision.bfloat16BitsScalar(from: v)
@@ -257,6 +289,9 @@ extension GeneratorState {
       }
     }
   }
+
+  /// Elements drawn and mapped per chunk of the uniform path (kept in the L1/L2 cache).
+  static let uniformChunk = 4096
 }
 
 extension Generator {

@@ -142,12 +142,7 @@ struct GeneratorState: Sendable {
 
   /// Fills `out` with `count` float32 `uniform24()` values (one draw each, in order).
   mutating func fillUniform24(_ out: UnsafeMutablePointer<Float>, count: Int) {
-    unsafe out.withMemoryRebound(to: UInt32.self, capacity: count) { bits in
-      unsafe engine.fill(bits, count: count)
-      for i in 0..<count {
-        unsafe bits[i] = unsafe (Float(bits[i] & 0xFF_FFFF) * 0x1p-24).bitPattern
-      }
-    }
+    unsafe engine.fillUniform24(out, count: count)
   }
 
   /// Fills `out` with `count` float64 `uniform53()` values (two draws each, in order).

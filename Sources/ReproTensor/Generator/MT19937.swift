@@ -6,7 +6,6 @@
 struct MT19937: Sendable {
   /// The number of 32-bit state words.
   static let wordCount = 624
-  private static let shift = 397
 
   /// The full 64-bit seed, kept for `initial_seed()` (only the low 32 bits seed the words).
   var seed: UInt64
@@ -49,20 +48,10 @@ struct MT19937: Sendable {
     return y
   }
 
-  /// Regenerates all 624 words in place (`next_state()`).
+  /// Regenerates all 624 words in place (`next_state()`, in C: `RandomKernels.twist`).
   private mutating func twist() {
-    let n = MT19937.wordCount
-    let m = MT19937.shift
-    unsafe words.withUnsafeMutableBufferPointer { st in
-      @inline(__always) func mix(_ u: UInt32, _ v: UInt32) -> UInt32 {
-        let y = (u & 0x8000_0000) | (v & 0x7FFF_FFFF)
-        return (y >> 1) ^ ((v & 1) != 0 ? 0x9908_B0DF : 0)
-      }
-      for i in 0..<(n - m) { unsafe st[i] = unsafe st[i + m] ^ mix(st[i], st[i + 1]) }
-      for i in (n - m)..<(n - 1) { unsafe st[i] = unsafe st[i + m - n] ^ mix(st[i], st[i + 1]) }
-      unsafe st[n - 1] = unsafe st[m - 1] ^ mix(st[n - 1], st[0])
-    }
-    left = Int32(n) + 1
+    unsafe words.withUnsafeMutableBufferPointer { st in unsafe RandomKernels.twist(st.start) }
+    left = Int32(MT19937.wordCount) + 1
     next = 0
   }
 
@@ -79,20 +68,34 @@ struct MT19937: Sendable {
     return MT19937.temper(y)
   }
 
-  /// Writes `count` consecutive outputs to `out`; the same stream as `count` calls of `next32()`.
-  mutating func fill(_ out: UnsafeMutablePointer<UInt32>, count: Int) {
+  /// Hands `body` the untempered state words of the next `count` outputs, one run between
+  /// twists at a time: the words, the run's position in the output, and its length.
+  @inline(__always)
+  private mutating func consume(
+    _ count: Int, _ body: (UnsafePointer<UInt32>, _ position: Int, _ length: Int) -> Void
+  ) {
     var pos = 0
     while pos < count {
       if left == 1 { twist() }  // sets left = 625, next = 0
-      let available = Int(left) - 1
-      let take = min(count - pos, available)
+      let take = min(count - pos, Int(left) - 1)
       let start = Int(next)
-      unsafe words.withUnsafeBufferPointer { st in
-        for k in 0..<take { unsafe out[pos + k] = unsafe MT19937.temper(st[start + k]) }
-      }
+      unsafe words.withUnsafeBufferPointer { st in unsafe body(st.start + start, pos, take) }
       next += UInt32(take)
       left -= Int32(take)
       pos += take
+    }
+  }
+
+  /// Writes `count` consecutive outputs to `out`; the same stream as `count` calls of `next32()`.
+  mutating func fill(_ out: UnsafeMutablePointer<UInt32>, count: Int) {
+    unsafe consume(count) { w, pos, n in unsafe RandomKernels.temper(w, into: out + pos, count: n) }
+  }
+
+  /// Writes the float32 uniforms of `count` consecutive outputs to `out`:
+  /// `Float(output & 0xFFFFFF) * 2^-24` (`uniform_real_distribution<float>(0, 1)`).
+  mutating func fillUniform24(_ out: UnsafeMutablePointer<Float>, count: Int) {
+    unsafe consume(count) { w, pos, n in
+      unsafe RandomKernels.uniform24(w, into: out + pos, count: n)
     }
   }
 }
