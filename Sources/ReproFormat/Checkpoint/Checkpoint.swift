@@ -81,6 +81,13 @@ public struct Checkpoint: Sendable {
       return try folderFormat.codec.read(
         contentsOf: url, mapLocation: mapLocation, policy: policy, memoryMapped: memoryMapped)
     }
+    // torch zip files: each stored record read straight into its own storage (writable).
+    if !memoryMapped,
+      let loaded = try TorchFile.loadZipCopyingRecords(
+        url, format: format, mapLocation: mapLocation, policy: policy)
+    {
+      return loaded
+    }
     // One read into memory (tensors then borrow slices of it, writable) or one mapping
     // (tensors borrow its pages, read-only).
     let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)

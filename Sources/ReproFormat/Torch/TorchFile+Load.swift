@@ -21,6 +21,10 @@ extension TorchFile {
     if memoryMapped {
       // The mapping stays alive as long as any storage borrowing it.
       file = try MappedFile(contentsOf: url).storage
+    } else if let loaded = try loadZipCopyingRecords(
+      url, format: .torch, mapLocation: mapLocation, policy: policy)
+    {
+      return loaded
     } else {
       file = try ZipArchive.readFile(url)
     }
@@ -61,9 +65,9 @@ extension TorchFile {
 
   static func loadZip(
     file: Storage, mapLocation: MapLocation?, policy: LoadPolicy, borrows: Bool,
-    readsTorchScript: Bool = false
+    readsTorchScript: Bool = false, copier: StoredRecordCopier? = nil
   ) throws(FormatError) -> Checkpoint {
-    let zip = try TorchRecordReader(file: file)
+    let zip = try TorchRecordReader(file: file, copier: copier)
     guard let first = zip.entries.first else {
       throw FormatError(.corrupt, "zip: archive does not contain any files")
     }
@@ -120,7 +124,7 @@ extension TorchFile {
           "\(name): record size (\(entry.uncompressedSize) bytes) does not match expected size (\(o ? "overflow" : String(nbytes)) bytes = \(id.numel) elements * \(id.dtype.elementSize) bytes/element) for dtype \(id.dtype.pytorchName)"
         )
       }
-      var storage = try zip.storage(name, borrow: borrows && !bigEndian)
+      var storage = try zip.storage(name, borrow: borrows && !bigEndian, deferred: !bigEndian)
       if bigEndian { storage = TorchFile.byteSwapped(storage, dtype: id.dtype) }
       let device: Device
       if let mapLocation {
@@ -133,6 +137,7 @@ extension TorchFile {
       return typed
     }
     let root = try resolver.resolve(raw.value)
+    try copier?.run()
     return Checkpoint(
       format: .torch, root: root, weightsOnlyRefusal: raw.weightsOnlyRefusal, archiveName: folder)
   }

@@ -7,10 +7,14 @@ struct TorchRecordReader {
   /// Whether `storage(_:borrow:)` may hand out writable slices of the archive's bytes without a
   /// copy: true when the bytes are this process's own copy of the file (not a mapping).
   let ownsBacking: Bool
+  /// When set, stored records read without `borrow` are copied from the open file into
+  /// storages of their own (filled by its `run()`), instead of borrowing or copying `file`.
+  let copier: StoredRecordCopier?
 
-  init(file: Storage) throws(FormatError) {
+  init(file: Storage, copier: StoredRecordCopier? = nil) throws(FormatError) {
     archive = try ZipArchive(bytes: file)
     ownsBacking = !file.isReadOnly
+    self.copier = copier
   }
 
   var entries: [ZipEntry] { archive.entries }
@@ -32,9 +36,17 @@ struct TorchRecordReader {
   /// Without `borrow`, stored records are CRC-32 checked (torch.load checks none): the bytes
   /// are read anyway, and a flipped bit in a checkpoint should not go unnoticed. Mapped records
   /// are not checked, so that a memory-mapped load touches no page it does not need.
-  func storage(_ name: String, borrow: Bool) throws(FormatError) -> Storage {
+  ///
+  /// With a ``copier`` and `deferred`, a stored record (not borrowed) comes back as a new
+  /// storage whose bytes the copier's `run()` reads and checks later.
+  func storage(_ name: String, borrow: Bool, deferred: Bool = false) throws(FormatError)
+    -> Storage
+  {
     let e = try entry(name)
     try archive.checkReadable(e)
+    if e.isStored && !borrow && deferred, let copier {
+      return copier.enqueue(e)
+    }
     if e.isStored && !borrow && ownsBacking {
       let backing = archive.backing
       return unsafe try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in
