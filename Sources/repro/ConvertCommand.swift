@@ -76,7 +76,9 @@ struct ConvertCommand: ParsableCommand {
   func run() throws {
     var checkpoint: Checkpoint
     do {
-      checkpoint = try load.load(input)
+      // Nothing writes to the input's tensors: map it (every stored record's CRC-32 still
+      // checked) rather than copy it, and write OUT straight from its pages.
+      checkpoint = try load.loadForReading(input)
     } catch {
       StandardError.report(error, file: input)
       throw ReproExit.inputError

@@ -2,7 +2,9 @@
 // resident set (getrusage ru_maxrss) belongs to that measurement alone.
 //
 //   FormatBench OP INPUT [OUTPUT]
-//     load        TorchFile.load (reads the file, CRC-checks every record, tensors borrow it)
+//     load        TorchFile.load (each stored record read into its own storage, CRC-checked)
+//     load-buffer the way TorchFile.load read before issue 12: the whole file into one buffer
+//                 (ZipArchive.readFile), then CRC checks, tensors borrowing slices of it
 //     load-mmap   TorchFile.load(memoryMapped: true) (no copy, no CRC pass)
 //     save        TorchFile.load(INPUT) untimed, then TorchFile.save to OUTPUT (atomic, fsync)
 //     st-load     SafeTensorsFile.load (reads the file, tensors borrow it)
@@ -55,6 +57,13 @@ do {
   switch op {
   case "load":
     try timed { tensors = try TorchFile.load(contentsOf: input).tensors }
+  case "load-buffer":
+    try timed {
+      tensors = try TorchFile.load(
+        file: ZipArchive.readFile(input), mapLocation: nil, policy: .weightsOnly,
+        borrowsStorages: false
+      ).tensors
+    }
   case "load-mmap":
     try timed { tensors = try TorchFile.load(contentsOf: input, memoryMapped: true).tensors }
   case "save":
