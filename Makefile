@@ -5,7 +5,7 @@ VENV ?= .venv
 PYTHON ?= python3
 TORCH_VERSION := 2.13.0+cpu
 
-.PHONY: test lint report check-report check-ci-examples deps build venv crosscheck clean examples
+.PHONY: test lint report check-report check-ci-examples deps build venv crosscheck clean examples bench
 
 ## Install the C libraries when a header or pkg-config entry is missing (Debian/Ubuntu).
 deps:
@@ -86,6 +86,16 @@ crosscheck: deps venv
 	$(VENV)/bin/python Scripts/crosscheck.py --repro .build/debug/repro
 	$(VENV)/bin/python Scripts/crosscheck_generate.py --repro .build/debug/repro
 	$(VENV)/bin/python Scripts/crosscheck_containers.py --repro .build/debug/repro
+
+## Repro beside PyTorch on the same files (resnet18, a GPT-2-small-sized state dict, a 2 GiB file
+## made on the fly): release builds, then Scripts/bench_all.py writes Benchmarks/Results/latest.md
+## (min/median of 3 runs, ratio to PyTorch, peak RSS, the machine). Not part of `make test`.
+bench: deps venv
+	$(SWIFT) build -c release --product repro
+	$(SWIFT) build -c release --package-path Benchmarks --product FormatBench
+	$(VENV)/bin/python Scripts/bench_all.py --repro $$($(SWIFT) build -c release --show-bin-path)/repro \
+	  --format-bench $$($(SWIFT) build -c release --package-path Benchmarks --show-bin-path)/FormatBench \
+	  --out Benchmarks/Results/latest.md
 
 clean:
 	rm -rf .build

@@ -11,7 +11,8 @@
 //     st-load-mmap SafeTensorsFile.load(memoryMapped: true)
 //     st-save     SafeTensorsFile.load(INPUT) untimed, then write to OUTPUT (atomic, fsync)
 //
-// Prints one JSON line: {"op", "seconds", "baseline_kb", "maxrss_kb", "tensors", "bytes"}.
+// Prints one JSON line: {"op", "seconds", "cpu_seconds" (user + system, every thread),
+// "baseline_kb", "maxrss_kb", "tensors", "bytes"}.
 // Driven by Scripts/bench_format_torch.py, which runs PyTorch's equivalents the same way.
 // Build: swift build -c release --package-path Benchmarks --product FormatBench
 import Foundation
@@ -21,6 +22,14 @@ import ReproTensor
 #if canImport(Glibc)
   import Glibc
 #endif
+
+/// User plus system CPU seconds of this process so far (every thread).
+func cpuSeconds() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+  return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
 
 func maxRSSKilobytes() -> Int {
   var usage = rusage()
@@ -45,12 +54,15 @@ let output = args.count > 3 ? URL(fileURLWithPath: args[3]) : nil
 do {
   var tensors: [Tensor] = []
   var seconds = 0.0
+  var cpu = 0.0
   var baseline = 0
   let clock = ContinuousClock()
   func timed(_ body: () throws -> Void) rethrows {
     baseline = maxRSSKilobytes()
     let start = clock.now
+    let cpuStart = cpuSeconds()
     try body()
+    cpu = cpuSeconds() - cpuStart
     let d = clock.now - start
     seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
   }
@@ -88,7 +100,7 @@ do {
   }
   let bytes = tensors.reduce(0) { $0 + $1.count * $1.dtype.elementSize }
   print(
-    "{\"op\":\"\(op)\",\"seconds\":\(seconds),\"baseline_kb\":\(baseline),\"maxrss_kb\":\(maxRSSKilobytes()),\"tensors\":\(tensors.count),\"bytes\":\(bytes),\"check\":\(blackHole(tensors))}"
+    "{\"op\":\"\(op)\",\"seconds\":\(seconds),\"cpu_seconds\":\(cpu),\"baseline_kb\":\(baseline),\"maxrss_kb\":\(maxRSSKilobytes()),\"tensors\":\(tensors.count),\"bytes\":\(bytes),\"check\":\(blackHole(tensors))}"
   )
 } catch {
   FileHandle.standardError.write(Data("FormatBench: \(error)\n".utf8))
