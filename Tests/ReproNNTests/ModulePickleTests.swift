@@ -21,7 +21,7 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
 
   static let folder = Repository.golden("pytorch/modules")
 
-  static func all() throws -> [ModuleOracle] {
+  static func all(in folder: URL = folder) throws -> [ModuleOracle] {
     struct Manifest: Decodable { let cases: [ModuleOracle] }
     return try TestJSON.decode(Manifest.self, from: folder.appendingPathComponent("manifest.json"))
       .cases

@@ -13,6 +13,12 @@ public enum ModelZoo {
   /// Every zoo name, in the order the matrix and `--list-models` use.
   public static let names = ["simple", "mlp", "cnn", "resnet18"]
 
+  /// Zoo models that take their sizes as arguments.
+  ///
+  /// `gpt(vocab_size, block_size, n_layer, n_head, n_embd)` is nanoGPT's GPT-2 layout (see
+  /// `GPT`). They are not in `names` (the default matrix).
+  public static let configuredNames = ["gpt"]
+
   /// The spec text of a zoo model, or nil for an unknown name and for `resnet18` (built in code
   /// as torchvision builds it).
   ///
