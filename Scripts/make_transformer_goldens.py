@@ -21,6 +21,14 @@ decoder layer), `r`, `output`, `loss`, `grad.input` for float input and `grad.<n
 parameter in `named_parameters()` order (a tied weight once, as its first name); manifest.json
 lists the cases. Tests/ReproNNTests/TransformerForwardTests.swift compares Repro within
 `assert_close`'s defaults for the dtype.
+
+Training: Golden/pytorch/transformer/train/ (manifest.json + one NAME.pt per recipe), `repro train`'s language-model recipe run
+by PyTorch: `torch.manual_seed(seed)`, the model, the optimizer (AdamW over nanoGPT's two groups:
+`{"params": dim >= 2, "weight_decay": wd}`, `{"params": the rest, "weight_decay": 0.0}`), then per
+step `x = torch.randint(0, vocab, (batch, T), generator=g)`, `y` the same, `zero_grad`,
+`loss = F.cross_entropy(logits.view(-1, vocab), y.view(-1))`, `backward`, `step`; the loss of every
+step (`losses`, float64) and the model's state dict after the last (`model`), saved with torch.save
+(TransformerTrainingTests: within 1e-5).
 """
 import hashlib
 import json
@@ -173,11 +181,69 @@ def write_forward(folder):
     print(f"forward: {len(records)} cases -> {folder}")
 
 
+TRAIN = [
+    {"spec": "gpt(vocab_size=64, block_size=16, n_layer=2, n_head=2, n_embd=32)", "optimizer": "adamw",
+     "args": {"lr": 0.001, "weight_decay": 0.1, "betas": [0.9, 0.95]}, "seq_len": 16},
+    {"spec": "gpt(vocab_size=64, block_size=16, n_layer=2, n_head=2, n_embd=32)", "optimizer": "adam",
+     "args": {"lr": 0.003}, "seq_len": 8},
+    {"spec": "gpt(vocab_size=64, block_size=16, n_layer=2, n_head=2, n_embd=32)", "optimizer": "sgd",
+     "args": {"lr": 0.5, "momentum": 0.9}, "seq_len": 16},
+    {"spec": "Sequential(Embedding(32, 16), LayerNorm(16), GELU(), Linear(16, 32))", "optimizer": "adamw",
+     "args": {"lr": 0.01}, "seq_len": 5},
+]
+
+
+def train(case, steps=6, batch=4, seed=0, data_seed=1):
+    import torch.nn.functional as F
+    torch.manual_seed(seed)
+    model = build(case["spec"])
+    args = dict(case["args"])
+    if "betas" in args:
+        args["betas"] = tuple(args["betas"])
+    if case["optimizer"] == "adamw":
+        wd = args.pop("weight_decay", 0.01)
+        params = [p for _, p in model.named_parameters()]
+        groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": wd},
+                  {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+        opt = torch.optim.AdamW(groups, **args)
+    else:
+        opt = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[case["optimizer"]](model.parameters(), **args)
+    vocab = model.transformer.wte.num_embeddings if hasattr(model, "transformer") else model[0].num_embeddings
+    g = torch.Generator().manual_seed(data_seed)
+    losses = []
+    for _ in range(steps):
+        x = torch.randint(0, vocab, (batch, case["seq_len"]), generator=g)
+        y = torch.randint(0, vocab, (batch, case["seq_len"]), generator=g)
+        opt.zero_grad()
+        logits = model(x)
+        loss = F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1))
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.item()))
+    record = {**case, "seed": seed, "data_seed": data_seed, "steps": steps, "batch": batch}
+    return record, {"model": model.state_dict(), "losses": torch.tensor(losses, dtype=torch.float64)}
+
+
+def write_train(folder):
+    os.makedirs(folder, exist_ok=True)
+    records = []
+    for n, case in enumerate(TRAIN):
+        record, doc = train(case)
+        record["file"] = f"lm_{n:02d}_{case['optimizer']}.pt"
+        torch.save(doc, os.path.join(folder, record["file"]))
+        records.append(record)
+    with open(os.path.join(folder, "manifest.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "script": "Scripts/make_transformer_goldens.py",
+                   "cases": records}, f, indent=1)
+    print(f"train: {len(records)} recipes -> {folder}")
+
+
 def main():
     assert torch.__version__.startswith("2.13.0"), torch.__version__
     torch.set_num_threads(1)
     write_init(os.path.join(OUT, "init"))
     write_forward(os.path.join(OUT, "forward"))
+    write_train(os.path.join(OUT, "train"))
 
 
 if __name__ == "__main__":
