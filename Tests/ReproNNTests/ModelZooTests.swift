@@ -10,7 +10,8 @@ import Testing
     #expect(ModelZoo.names == ["simple", "mlp", "cnn", "resnet18"])
     #expect(ModelZoo.configuredNames == ["gpt"])
     #expect(
-      ModelFactory.knownNames.suffix(5) == (ModelZoo.names + ModelZoo.configuredNames)[...])
+      ModelFactory.knownNames.suffix(7)
+        == (ModelZoo.names + ModelZoo.configuredNames + ModelZoo.transformerNames)[...])
     #expect(Set(ModelFactory.constructorNames).isDisjoint(with: ModelZoo.names))
   }
 

@@ -33,7 +33,8 @@ public enum ModelFactory {
 
   /// The names the factory knows, constructors then `ModelZoo.names`, for `--help` and error
   /// messages.
-  public static let knownNames = constructorNames + ModelZoo.names + ModelZoo.configuredNames
+  public static let knownNames =
+    constructorNames + ModelZoo.names + ModelZoo.configuredNames + ModelZoo.transformerNames
 
   static func make(_ call: ModelSpec.Call, source: String, generator g: Generator)
     throws(NNError) -> Module
@@ -133,7 +134,7 @@ public enum ModelFactory {
       try a.bind([], required: 0)
       // The guides' SimpleModel: `self.fc = nn.Linear(10, 1)`.
       return SimpleModel(generator: g)
-    case "mlp", "cnn":
+    case "mlp", "cnn", "gpt_tiny", "transformer_encoder":
       try a.bind([], required: 0)
       let zoo = try ModelSpec(parsing: ModelZoo.spec(named: call.name) ?? "")
       return try make(zoo.root, source: zoo.source, generator: g)
