@@ -119,6 +119,21 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
     }
   }
 
+  @Test(arguments: [
+    "Embedding(4, 2)", "Sequential(Linear(2, 2), LayerNorm(2))", "gpt(8, 4, 1, 1, 4)",
+  ])
+  func transformerLayersAreStateDictOnlyAndSaySo(spec: String) throws {
+    let model = try ModelFactory.make(spec, generator: Generator(seed: UInt64(0)))
+    #expect {
+      _ = try model.wholeModuleValue()
+    } throws: { error in
+      let message = (error as? NNError)?.message ?? ""
+      return spec.hasPrefix("gpt")
+        ? message.contains("the root module is a GPT, which has no torch.nn class")
+        : message.contains("is a torch.nn.") && message.contains("does not write yet")
+    }
+  }
+
   @Test func tiedParameterIsWrittenOnce() throws {
     let a = Linear(3, 3, generator: Generator(seed: UInt64(0)))
     let shared = Sequential([a, ReLU(), a])
