@@ -1,6 +1,6 @@
 import ReproTensor
 
-/// Layers without parameters added for transformers: GELU, Softmax, Identity.
+/// Parameter-free layers added for transformers: GELU, Softmax, Identity.
 
 /// `nn.GELU(approximate='none'|'tanh')`.
 public final class GELU: Module {
