@@ -25,6 +25,7 @@ from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_module_oracles import SimpleModel, build, cast  # noqa: E402,F401  (SimpleModel in __main__)
+from make_transformer_goldens import build as build_transformer  # noqa: E402
 
 import __main__  # noqa: E402
 
@@ -42,6 +43,17 @@ INPUTS = {  # input shapes (without batch) for forward checks
     "BatchNorm2d(3, momentum=None), Flatten(0))": [3, 9, 9],
 }
 STATE_ONLY = ["resnet18(num_classes=10)", "Linear(300, 200)"]
+# Transformer-era specs (state dicts only: their whole-module files are not written). gpt's
+# lm_head is tied to transformer.wte: one storage record in the torch file; safetensors'
+# save_file refuses shared memory, and so must `repro generate --to safetensors`, naming both keys.
+TRANSFORMER = [
+    "Sequential(Embedding(12, 8, padding_idx=5), LayerNorm(8), Linear(8, 12), GELU(approximate='tanh'), "
+    "Softmax(dim=-1), Identity())",
+    "MultiheadAttention(8, 2, kdim=6, vdim=5)",
+    "TransformerEncoderLayer(16, 2, dim_feedforward=32)",
+    "TransformerDecoderLayer(16, 4, 24, 0.0, 'gelu', batch_first=True, norm_first=True)",
+    "gpt(vocab_size=64, block_size=16, n_layer=2, n_head=2, n_embd=32)",
+]
 
 
 class Checker:
@@ -143,6 +155,50 @@ def main():
                         except Exception as e:  # noqa: BLE001 (some CPU kernels lack half support)
                             c.check(case + " forward", "not implemented" in str(e).lower()
                                     or "not supported" in str(e).lower(), repr(e))
+                    if device == "cpu":
+                        c.identity_cases += 1
+                        same = open(ref, "rb").read() == data
+                        c.identical += same
+                        c.check(case + " byte-identical", same, "differs from torch's own file")
+        for spec in TRANSFORMER:
+            for seed, dtype in [(0, "float32"), (123, "float16"), (9, "bfloat16"), (2**40 + 3, "float64")]:
+                torch.manual_seed(seed)
+                want = cast(build_transformer(spec), dtype)
+                tied = spec.startswith("gpt")
+                for fmt, device in [("torch", "cpu"), ("torch", "cuda:0"), ("safetensors", "cpu")]:
+                    n += 1
+                    name = f"g{n:03d}"
+                    case = f"{name} state-dict/{fmt}/{device} {spec} seed={seed} {dtype}"
+                    path = os.path.join(tmp, name + (".safetensors" if fmt == "safetensors" else ".pt"))
+                    r = c.generate("--model", spec, "--seed", str(seed), "--dtype", dtype, "--to", fmt,
+                                   "--device-tag", device, "-o", path)
+                    if fmt == "safetensors" and tied:
+                        try:
+                            save_file(want.state_dict(), os.path.join(reference, name + ".safetensors"))
+                            refused = False
+                        except RuntimeError:
+                            refused = True
+                        c.check(case + " refused like save_file", refused and r.returncode != 0
+                                and "transformer.wte.weight" in r.stderr and "lm_head.weight" in r.stderr,
+                                r.stderr.strip())
+                        continue
+                    if not c.check(case + " exit", r.returncode == 0, r.stderr.strip()):
+                        continue
+                    data = open(path, "rb").read()
+                    ref = os.path.join(reference, name + (".safetensors" if fmt == "safetensors" else ".pt"))
+                    if fmt == "safetensors":
+                        save_file(want.state_dict(), ref)
+                        got = load_file(path)
+                        c.check(case + " tensors", same_tensors(got, want.state_dict(), ordered=False) == "",
+                                same_tensors(got, want.state_dict(), ordered=False))
+                    else:
+                        torch.save(want.state_dict(), ref)
+                        got = torch.load(path, weights_only=True, map_location="cpu")
+                        c.check(case + " tensors", same_tensors(got, want.state_dict()) == "",
+                                same_tensors(got, want.state_dict()))
+                        if tied:
+                            c.check(case + " tie kept", got["lm_head.weight"].data_ptr()
+                                    == got["transformer.wte.weight"].data_ptr())
                     if device == "cpu":
                         c.identity_cases += 1
                         same = open(ref, "rb").read() == data

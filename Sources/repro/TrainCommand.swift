@@ -17,7 +17,10 @@ struct TrainCommand: ParsableCommand {
       loss = ((model(x) - y) ** 2).mean(), backward, step. --amp runs forward and loss under CPU \
       autocast (float16 adds a GradScaler). The file holds {"model", "optimizer", "step", "loss"} \
       (+ "scaler"); --resume continues such a file to --steps, bit for bit as an uninterrupted run. \
-      Options left out take the optimizer's PyTorch default.
+      Options left out take the optimizer's PyTorch default. A model whose input is token ids \
+      (gpt(...), or a spec starting with Embedding) trains on x, y = randint(0, vocab, (batch, T), \
+      generator=g) with loss = F.cross_entropy(logits.view(-1, vocab), y.view(-1)) (--seq-len T), \
+      and AdamW gets nanoGPT's two groups (2-D weights decayed by --weight-decay, the rest 0.0).
       """)
 
   @Option(help: "The model spec in PyTorch syntax or a zoo name (it must contain Linear layers).")
@@ -73,6 +76,12 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Rows per batch.")
   var batch = 8
 
+  @Option(
+    help:
+      "Tokens per sequence (T) for models whose input is token ids (gpt, a spec starting with Embedding): x and y are randint(0, vocab, (batch, T)) and the loss is cross-entropy; default: gpt's block_size."
+  )
+  var seqLen: Int?
+
   @Option(help: "Run forward and loss under CPU autocast in this dtype.")
   var amp: AutocastDTypeChoice?
 
@@ -85,6 +94,7 @@ struct TrainCommand: ParsableCommand {
   func validate() throws {
     guard steps >= 0 else { throw ValidationError("--steps must be >= 0") }
     guard batch >= 1 else { throw ValidationError("--batch must be >= 1") }
+    if let seqLen, seqLen < 1 { throw ValidationError("--seq-len must be >= 1") }
     if optimizer != .sgd {
       for (flag, isSet) in [
         ("--momentum", momentum != nil), ("--dampening", dampening != nil),
@@ -106,7 +116,7 @@ struct TrainCommand: ParsableCommand {
       spec: model, seed: seed.value, optimizer: optimizer, lr: lr, momentum: momentum,
       dampening: dampening, nesterov: nesterov, weightDecay: weightDecay, betas: betas?.betas,
       eps: eps, amsgrad: amsgrad, maximize: maximize, steps: steps, dataSeed: dataSeed.value,
-      batch: batch, amp: amp?.dtype)
+      batch: batch, amp: amp?.dtype, seqLen: seqLen)
     var resumed: PickleValue?
     if let resume {
       do {

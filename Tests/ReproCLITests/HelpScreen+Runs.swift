@@ -15,7 +15,11 @@ extension HelpScreen {
     2).mean(), backward, step. --amp runs forward and loss under CPU autocast
     (float16 adds a GradScaler). The file holds {"model", "optimizer", "step",
     "loss"} (+ "scaler"); --resume continues such a file to --steps, bit for bit as
-    an uninterrupted run. Options left out take the optimizer's PyTorch default.
+    an uninterrupted run. Options left out take the optimizer's PyTorch default. A
+    model whose input is token ids (gpt(...), or a spec starting with Embedding)
+    trains on x, y = randint(0, vocab, (batch, T), generator=g) with loss =
+    F.cross_entropy(logits.view(-1, vocab), y.view(-1)) (--seq-len T), and AdamW
+    gets nanoGPT's two groups (2-D weights decayed by --weight-decay, the rest 0.0).
 
     USAGE: repro train [<options>] --model <model> --optimizer <optimizer> --steps <steps> \
     --data-seed <data-seed> --output <output>
@@ -46,6 +50,10 @@ extension HelpScreen {
                               torch.Generator().manual_seed takes it; negative
                               values wrap modulo 2^64.
       --batch <batch>         Rows per batch. (default: 8)
+      --seq-len <seq-len>     Tokens per sequence (T) for models whose input is
+                              token ids (gpt, a spec starting with Embedding): x
+                              and y are randint(0, vocab, (batch, T)) and the loss
+                              is cross-entropy; default: gpt's block_size.
       --amp <amp>             Run forward and loss under CPU autocast in this
                               dtype. (values: float16, bfloat16)
       --resume <resume>       Continue training from a file written by repro train.

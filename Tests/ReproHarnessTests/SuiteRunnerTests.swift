@@ -19,7 +19,10 @@ import Testing
       golden: GoldenStore(root: Repository.goldenRoot, mode: .never),
       scratch: FileManager.default.temporaryDirectory, threads: 1)
     let cases = runner.suiteCases(.standard)
-    #expect(cases.count == 306)
+    // 306 cases of the four zoo models, 66 of gpt_tiny and transformer_encoder.
+    #expect(cases.count == 372)
+    #expect(
+      cases.filter { ["gpt_tiny", "transformer_encoder"].contains($0.axes["model"]) }.count == 66)
     #expect(cases.map(\.id) == Matrix.standard.cases.map(\.id))
     let first = try #require(cases.first)
     #expect(first.axes["model"] == "simple" && first.axes["backend"] == "blas1")

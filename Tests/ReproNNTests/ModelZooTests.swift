@@ -8,7 +8,10 @@ import Testing
 @Suite struct ModelZooTests {
   @Test func namesAreTheFourZooModels() {
     #expect(ModelZoo.names == ["simple", "mlp", "cnn", "resnet18"])
-    #expect(ModelFactory.knownNames.suffix(4) == ModelZoo.names[...])
+    #expect(ModelZoo.configuredNames == ["gpt"])
+    #expect(
+      ModelFactory.knownNames.suffix(7)
+        == (ModelZoo.names + ModelZoo.configuredNames + ModelZoo.transformerNames)[...])
     #expect(Set(ModelFactory.constructorNames).isDisjoint(with: ModelZoo.names))
   }
 

@@ -21,7 +21,7 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
 
   static let folder = Repository.golden("pytorch/modules")
 
-  static func all() throws -> [ModuleOracle] {
+  static func all(in folder: URL = folder) throws -> [ModuleOracle] {
     struct Manifest: Decodable { let cases: [ModuleOracle] }
     return try TestJSON.decode(Manifest.self, from: folder.appendingPathComponent("manifest.json"))
       .cases
@@ -116,6 +116,21 @@ struct ModuleOracle: Decodable, CustomTestStringConvertible, Sendable {
       guard let e = error as? NNError else { return false }
       return e.code == .unsupported && e.message.contains("has no torch.nn class")
         && e.message.contains("--mode state-dict")
+    }
+  }
+
+  @Test(arguments: [
+    "Embedding(4, 2)", "Sequential(Linear(2, 2), LayerNorm(2))", "gpt(8, 4, 1, 1, 4)",
+  ])
+  func transformerLayersAreStateDictOnlyAndSaySo(spec: String) throws {
+    let model = try ModelFactory.make(spec, generator: Generator(seed: UInt64(0)))
+    #expect {
+      _ = try model.wholeModuleValue()
+    } throws: { error in
+      let message = (error as? NNError)?.message ?? ""
+      return spec.hasPrefix("gpt")
+        ? message.contains("the root module is a GPT, which has no torch.nn class")
+        : message.contains("is a torch.nn.") && message.contains("does not write yet")
     }
   }
 

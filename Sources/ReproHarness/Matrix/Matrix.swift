@@ -47,7 +47,35 @@ public struct Matrix: Sendable {
       out.append(MatrixCase(model: model, seed: 1))
       out.append(MatrixCase(model: model, seed: 42, precision: .bfloat16))
     }
+    out += transformerCases
     return Matrix(out)
+  }
+
+  /// The transformer models' cases (`ModelZoo.transformerNames`).
+  ///
+  /// Every precision and device route as torch and safetensors state dicts (gpt_tiny's tied lm_head: one storage record in
+  /// the torch file, and safetensors' refusal of shared memory), and the training checkpoint of
+  /// `transformer_encoder` in float32 and float64 (autocast training of attention is not
+  /// implemented). Whole modules are not written for these classes.
+  static var transformerCases: [MatrixCase] {
+    var out: [MatrixCase] = []
+    for model in ModelZoo.transformerNames {
+      for precision in MatrixCase.Precision.allCases {
+        for device in MatrixCase.DeviceRoute.allCases {
+          for format in [CheckpointFormat.torch, .safetensors] {
+            out.append(
+              MatrixCase(
+                model: model, precision: precision, device: device, format: format,
+                mode: .stateDict))
+          }
+          if model == "transformer_encoder" && (precision == .float32 || precision == .float64) {
+            out.append(
+              MatrixCase(model: model, precision: precision, device: device, mode: .checkpoint))
+          }
+        }
+      }
+    }
+    return out
   }
 
   /// The full matrix: every axis crossed, minus impossible combinations.

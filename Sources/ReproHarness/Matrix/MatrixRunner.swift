@@ -102,6 +102,9 @@ public struct MatrixRunner: Sendable {
     }
     var checkpoint = Checkpoint(root: saved)
     if let device { checkpoint = checkpoint.taggingTensors(with: device) }
+    if c.format == .safetensors, let tied = Self.sharedStorageKeys(model) {
+      return checks + [try Self.sharedMemoryRefusal(checkpoint, keys: tied, scratch: scratch, c)]
+    }
 
     // Write, then read back through the case's route.
     let url = scratch.appendingPathComponent(

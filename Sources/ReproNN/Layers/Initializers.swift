@@ -16,6 +16,41 @@ public enum Initializers {
     mustSucceed { try generator.fillUniform(bias, from: -bound, to: bound) }
   }
 
+  /// `xavier_uniform_(w)` (gain 1): `uniform_(-a, a)` with `a = sqrt(3) * sqrt(2 / (fan_in +
+  /// fan_out))`, computed in double as Python does.
+  public static func xavierUniform(_ weight: Tensor, generator: Generator) {
+    mustSucceed {
+      let (fanIn, fanOut) = try Generator.fanInAndFanOut(shape: weight.shape)
+      let std = 1.0 * (2.0 / Double(fanIn + fanOut)).squareRoot()
+      let a = 3.0.squareRoot() * std
+      try generator.fillUniform(weight, from: -a, to: a)
+    }
+  }
+
+  /// `xavier_normal_(w)` (gain 1): `normal_(0, sqrt(2 / (fan_in + fan_out)))`.
+  public static func xavierNormal(_ weight: Tensor, generator: Generator) {
+    mustSucceed {
+      let (fanIn, fanOut) = try Generator.fanInAndFanOut(shape: weight.shape)
+      try generator.fillNormal(
+        weight, mean: 0, std: 1.0 * (2.0 / Double(fanIn + fanOut)).squareRoot())
+    }
+  }
+
+  /// `normal_(w, mean, std)` on a tensor the layer allocated.
+  public static func normal(
+    _ tensor: Tensor, mean: Double = 0, std: Double = 1, generator: Generator
+  ) {
+    mustSucceed { try generator.fillNormal(tensor, mean: mean, std: std) }
+  }
+
+  /// Sets every element of `tensor`'s storage to `value` (`constant_`, `zeros_`, `ones_` on a
+  /// contiguous tensor the module owns).
+  public static func fill(_ tensor: Tensor, _ value: Double) {
+    for i in 0..<tensor.count {
+      tensor.setScalar(.float(value), atStorageIndex: tensor.storageOffset + i)
+    }
+  }
+
   /// Runs an initialiser on a tensor the layer itself allocated (floating, contiguous, ≥ 2-d for
   /// weights), where an error can only be a programmer error.
   static func mustSucceed(_ body: () throws -> Void) {

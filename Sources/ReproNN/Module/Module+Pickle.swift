@@ -58,6 +58,12 @@ extension Module {
     if let done = context.modules[ObjectIdentifier(self)] { return .shared(done) }
     guard let (pythonModule, pythonClass) = torchClass else {
       let place = path.isEmpty ? "the root module" : "module '\(path)'"
+      if Self.torchClassesWithoutWholeModuleExport.contains(typeName) {
+        throw NNError(
+          .unsupported,
+          "\(place) is a torch.nn.\(typeName), whose whole-module attributes Repro does not write yet; save the state dict instead (--mode state-dict)"
+        )
+      }
       throw NNError(
         .unsupported,
         "\(place) is a \(typeName), which has no torch.nn class: torch.load could not rebuild it without its Python definition; save the state dict instead (--mode state-dict)"
@@ -117,6 +123,12 @@ extension Module {
     context.modules[ObjectIdentifier(self)] = box
     return .shared(box)
   }
+
+  /// torch.nn classes Repro builds whose `__dict__` it does not write (state dicts only).
+  static let torchClassesWithoutWholeModuleExport: Set<String> = [
+    "Embedding", "LayerNorm", "GELU", "Softmax", "Identity", "MultiheadAttention",
+    "TransformerEncoderLayer", "TransformerDecoderLayer", "ModuleList", "ModuleDict",
+  ]
 
   /// The Python module and class torch.save names for this module, nil when there is none.
   private var torchClass: (String, String)? {

@@ -44,6 +44,17 @@ open class Module {
     namedParameters.append((name, parameter))
   }
 
+  /// Replaces the parameter registered under `name`, keeping its place in the order, as
+  /// `module.weight = other.weight` does in PyTorch (how weights are tied).
+  ///
+  /// - Precondition: `name` is a registered parameter.
+  public func replaceParameter(_ name: String, with parameter: Parameter?) {
+    guard let i = namedParameters.firstIndex(where: { $0.name == name }) else {
+      preconditionFailure("\(typeName) has no parameter named \(name)")
+    }
+    namedParameters[i].parameter = parameter
+  }
+
   /// Registers a buffer (`register_buffer`).
   ///
   /// - Precondition: the name is new.

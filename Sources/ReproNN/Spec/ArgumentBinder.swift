@@ -35,6 +35,9 @@ struct ArgumentBinder {
     }
   }
 
+  /// The value bound to `name`, if any.
+  func argument(_ name: String) -> ModelSpec.Value? { bound[name] }
+
   func int(_ name: String, default dflt: Int? = nil, min: Int? = nil) throws(NNError) -> Int {
     guard let v = bound[name] else {
       guard let dflt else { throw error("missing argument '\(name)'") }

@@ -3,8 +3,10 @@ public import ReproTensor
 /// Builds modules from a `ModelSpec`, drawing initial values from a generator in PyTorch's order.
 ///
 /// Supported constructors: Linear, Conv2d, BatchNorm2d, ReLU, Tanh, Sigmoid, MaxPool2d,
-/// AvgPool2d, AdaptiveAvgPool2d, Flatten, Dropout, Sequential; zoo names `simple`, `mlp`, `cnn`
-/// and `resnet18(num_classes=1000)`. Arguments bind like Python's: positionals first, then
+/// AvgPool2d, AdaptiveAvgPool2d, Flatten, Dropout, Sequential, Embedding, LayerNorm, GELU,
+/// Softmax, Identity, MultiheadAttention, TransformerEncoderLayer, TransformerDecoderLayer; zoo
+/// names `simple`, `mlp`, `cnn`, `resnet18(num_classes=1000)` and
+/// `gpt(vocab_size, block_size, n_layer, n_head, n_embd, dropout=0.0)`. Arguments bind like Python's: positionals first, then
 /// keywords, with PyTorch's parameter names and defaults.
 public enum ModelFactory {
   /// Builds the module a spec describes.
@@ -23,14 +25,16 @@ public enum ModelFactory {
   }
 
   /// The constructors the factory knows (PyTorch's class names).
-  public static let constructorNames = [
-    "Linear", "Conv2d", "BatchNorm2d", "ReLU", "Tanh", "Sigmoid", "MaxPool2d", "AvgPool2d",
-    "AdaptiveAvgPool2d", "Flatten", "Dropout", "Sequential",
-  ]
+  public static let constructorNames =
+    [
+      "Linear", "Conv2d", "BatchNorm2d", "ReLU", "Tanh", "Sigmoid", "MaxPool2d", "AvgPool2d",
+      "AdaptiveAvgPool2d", "Flatten", "Dropout", "Sequential",
+    ] + transformerConstructorNames
 
   /// The names the factory knows, constructors then `ModelZoo.names`, for `--help` and error
   /// messages.
-  public static let knownNames = constructorNames + ModelZoo.names
+  public static let knownNames =
+    constructorNames + ModelZoo.names + ModelZoo.configuredNames + ModelZoo.transformerNames
 
   static func make(_ call: ModelSpec.Call, source: String, generator g: Generator)
     throws(NNError) -> Module
@@ -130,7 +134,7 @@ public enum ModelFactory {
       try a.bind([], required: 0)
       // The guides' SimpleModel: `self.fc = nn.Linear(10, 1)`.
       return SimpleModel(generator: g)
-    case "mlp", "cnn":
+    case "mlp", "cnn", "gpt_tiny", "transformer_encoder":
       try a.bind([], required: 0)
       let zoo = try ModelSpec(parsing: ModelZoo.spec(named: call.name) ?? "")
       return try make(zoo.root, source: zoo.source, generator: g)
@@ -138,6 +142,7 @@ public enum ModelFactory {
       try a.bind(["num_classes"], required: 0)
       return ResNet18(numClasses: try a.int("num_classes", default: 1000, min: 1), generator: g)
     default:
+      if let m = try makeTransformerModule(call, source: source, generator: g) { return m }
       throw NNError.invalidSpec(
         "unknown module '\(call.name)'; known: \(knownNames.joined(separator: ", "))",
         source: source, offset: call.offset)

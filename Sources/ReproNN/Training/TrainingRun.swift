@@ -14,6 +14,15 @@ public import ReproTensor
 ///     loss.backward(); opt.step()          # float16 amp: through a GradScaler("cpu")
 /// ```
 ///
+/// A model whose first layer is an `Embedding` (the zoo's `gpt(...)`, or a spec starting with
+/// one) is trained with the language-model recipe instead: each step
+/// `x = torch.randint(0, vocab, (batch, T), generator=g)`, `y = torch.randint(0, vocab, (batch,
+/// T), generator=g)`, `loss = F.cross_entropy(logits.view(-1, vocab), y.view(-1))`, where
+/// `vocab` is the embedding's row count and `T` is `seqLen` (gpt: its `block_size` by default).
+/// AdamW then gets nanoGPT's two parameter groups: `{"params": 2-D+ weights, "weight_decay":
+/// wd}` and `{"params": the rest, "weight_decay": 0.0}` in `named_parameters` order (a tied
+/// weight once).
+///
 /// The result is saved as `{"model", "optimizer", "step", "loss"}` (+ `"scaler"`), and a run
 /// can resume from such a file: the data generator skips the batches already used, so resuming
 /// gives the same bits as running uninterrupted.
@@ -55,6 +64,8 @@ public struct TrainingRun {
   public var batch: Int
   /// Autocast dtype (float16 adds a GradScaler), or nil.
   public var amp: DType?
+  /// Tokens per sequence (T) of the language-model recipe; nil: gpt's `block_size`.
+  public var seqLen: Int?
 
   /// Creates a run description; a nil hyper-parameter takes the optimizer's PyTorch default.
   public init(
@@ -62,8 +73,9 @@ public struct TrainingRun {
     momentum: Double? = nil, dampening: Double? = nil, nesterov: Bool = false,
     weightDecay: Double? = nil, betas: (Double, Double)? = nil, eps: Double? = nil,
     amsgrad: Bool = false, maximize: Bool = false, steps: Int,
-    dataSeed: UInt64, batch: Int = 8, amp: DType? = nil
+    dataSeed: UInt64, batch: Int = 8, amp: DType? = nil, seqLen: Int? = nil
   ) {
+    self.seqLen = seqLen
     self.spec = spec
     self.seed = seed
     self.optimizer = optimizer
@@ -116,6 +128,7 @@ public struct TrainingRun {
         "training run: steps (\(steps)) must be >= 0 and batch (\(batch)) >= 1")
     }
     let model = try ModelFactory.make(spec, generator: Generator(seed: seed))
+    let tokens = try LanguageModelRecipe(model: model, seqLen: seqLen, spec: spec, amp: amp)
     let linears = model.namedModules().compactMap { $0.module as? Linear }
     guard let first = linears.first, let last = linears.last else {
       throw NNError(
@@ -126,6 +139,12 @@ public struct TrainingRun {
     let params = model.parameters()
     let opt: Optimizer
     switch optimizer {
+    case .adamw where tokens != nil:
+      let groups = LanguageModelRecipe.weightDecayGroups(
+        model, weightDecay: weightDecay ?? LanguageModelRecipe.defaultWeightDecay)
+      opt = try AdamW(
+        groups: groups, lr: lr.map { .float($0) } ?? 1e-3, betas: betas ?? (0.9, 0.999),
+        eps: eps.map { .float($0) } ?? 1e-8, amsgrad: amsgrad, maximize: maximize)
     case .sgd:
       opt = try SGD(
         params, lr: lr.map { .float($0) } ?? 1e-3, momentum: momentum.map { .float($0) } ?? 0,
@@ -160,16 +179,26 @@ public struct TrainingRun {
       done = Int(s)
       loss = resume["loss"]?.double ?? .nan
       for _ in 0..<done {
-        _ = try data.randn(shape: [batch, first.inFeatures])
-        _ = try data.randn(shape: [batch, last.outFeatures])
+        if let tokens {
+          _ = try tokens.batch(batch, from: data)
+        } else {
+          _ = try data.randn(shape: [batch, first.inFeatures])
+          _ = try data.randn(shape: [batch, last.outFeatures])
+        }
       }
     }
     model.train()
     for step in done..<max(done, steps) {
-      let x = try data.randn(shape: [batch, first.inFeatures])
-      let y = try data.randn(shape: [batch, last.outFeatures])
-      loss = try TrainingStep.mse(
-        model: model, optimizer: opt, scaler: scaler, autocast: amp, x: x, y: y)
+      if let tokens {
+        let (x, y) = try tokens.batch(batch, from: data)
+        loss = try TrainingStep.crossEntropy(
+          model: model, optimizer: opt, scaler: scaler, autocast: amp, x: x, y: y)
+      } else {
+        let x = try data.randn(shape: [batch, first.inFeatures])
+        let y = try data.randn(shape: [batch, last.outFeatures])
+        loss = try TrainingStep.mse(
+          model: model, optimizer: opt, scaler: scaler, autocast: amp, x: x, y: y)
+      }
       onStep(step, loss)
     }
     var pairs = [
