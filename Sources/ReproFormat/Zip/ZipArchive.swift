@@ -55,7 +55,9 @@ public struct ZipArchive: Sendable {
   public static func open(contentsOf url: URL, memoryMapped: Bool) throws(FormatError)
     -> ZipArchive
   {
-    if memoryMapped { return try ZipArchive(bytes: MappedFile(contentsOf: url).storage) }
+    let mapped = try ZipArchive(bytes: MappedFile(contentsOf: url).storage)
+    if memoryMapped { return mapped }
+    // The directory was checked on the mapping; only now is the file read.
     return try ZipArchive(bytes: readFile(url))
   }
 
