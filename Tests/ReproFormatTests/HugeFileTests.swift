@@ -112,4 +112,21 @@ import Testing
         try ZipArchive.open(contentsOf: url, memoryMapped: false)
       }, "ZipArchive.open")
   }
+
+  /// A size read from a file that the system cannot allocate is a typed error, not a trap.
+  @Test func anAllocationTheSystemRefusesIsAnError() throws {
+    #expect(Storage.allocating(uninitializedByteCount: Int.max / 2) == nil)
+    #expect(Storage.allocating(uninitializedByteCount: -1) == nil)
+    let err = #expect(throws: FormatError.self) {
+      try Storage.allocating(uninitializedByteCount: Int.max / 2, for: "record 'data/0'")
+    }
+    #expect(err?.code == .limitExceeded)
+    #expect(
+      err?.message
+        == "cannot allocate \(Int.max / 2) bytes for record 'data/0': out of memory")
+    let small = try Storage.allocating(uninitializedByteCount: 100, for: "x")
+    #expect(small.byteCount == 100 && !small.isReadOnly)
+    small.withUnsafeMutableBytes { $0.storeBytes(of: 7, toByteOffset: 99, as: UInt8.self) }
+    #expect(small.bytes[99] == 7)
+  }
 }

@@ -82,9 +82,13 @@ extension TorchFile {
           "legacy: storage \(key) (\(overflow ? "more than \(Int.max)" : String(nbytes)) bytes at offset \(pos + 8)) extends beyond the \(size)-byte file"
         )
       }
-      let storage = unsafe file.withUnsafeBytes {
-        unsafe Storage(
-          copying: UnsafeRawBufferPointer(rebasing: $0[(pos + 8)..<(pos + 8 + nbytes)]))
+      let storage = try Storage.allocating(
+        uninitializedByteCount: nbytes, for: "legacy storage \(key)")
+      unsafe file.withUnsafeBytes { src in
+        unsafe storage.withUnsafeMutableBytes { dst in
+          unsafe dst.copyMemory(
+            from: UnsafeRawBufferPointer(rebasing: src[(pos + 8)..<(pos + 8 + nbytes)]))
+        }
       }
       pos += 8 + nbytes
       let device: Device

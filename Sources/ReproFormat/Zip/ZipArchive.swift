@@ -70,7 +70,7 @@ public struct ZipArchive: Sendable {
     let (size, isRegular) = try Syscalls.fileSize(fd, path: url.path)
     guard isRegular else { throw FormatError(.io, "cannot read \(url.path): not a regular file") }
     // Every byte is overwritten by the read (which throws on a short file), so skip zeroing.
-    let storage = Storage(uninitializedByteCount: size)
+    let storage = try Storage.allocating(uninitializedByteCount: size, for: "reading \(url.path)")
     unsafe try storage.withUnsafeMutableBytes { (buf) throws(FormatError) in
       unsafe try Syscalls.read(fd, into: buf, at: 0, path: url.path)
     }
