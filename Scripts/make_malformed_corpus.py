@@ -548,6 +548,30 @@ def build():
         "_reconstruct whose BUILD state says shape (7,) float32 (28 bytes) over 24 bytes of data (read with --trust: "
         "numpy is not on the weights-only allowlist)", "corrupt", "stats/mean", BASE_ONE, trust=True)
 
+    # ---- issue 13: hostile sizes, refused before anything is allocated ---------------------------
+    # The zip64 end record declares 2**40 entries (both counts, so it is not read as multi-disk):
+    # a reader that reserved room for the declared count would ask for terabytes.
+    b = bytearray(mlp)
+    struct.pack_into("<QQ", b, lay.zip64_eocd_offset + 24, 2**40, 2**40)
+    add("zip_entry_count_2p40.pt", b, "the zip64 end of central directory record declares 2**40 entries for a "
+        "central directory of a few hundred bytes", "corrupt", "entries", BASE_MLP)
+    # 70 000 empty lists on the pickle stack, then a byte that is no opcode: the scan of the
+    # opcodes reports it before the machine would build 70 000 nodes.
+    wide = 70000
+    pk_file("pickle_wide_stack_bad_opcode.pt", b"\x80\x02" + b"]" * wide + b"\xff",
+            f"{wide} EMPTY_LIST then the byte 0xff (no such opcode)", "corrupt", "not valid here")
+    # A bare pickle nested 2000 deep is what torch.load reads as a legacy file: the depth limit,
+    # not a missing magic number, is the reason to refuse it.
+    deep = 2000
+    add("legacy_deep_lists.pt", b"\x80\x02" + b"]" * deep + b"a" * (deep - 1) + b".",
+        f"a bare pickle of {deep} nested lists (no zip, no legacy magic number)", "limitExceeded", "depth",
+        "none: bytes made here")
+    # The legacy header (magic number, protocol, sys_info) intact, then an object pickle nested
+    # 2000 deep: refused while the pickles are scanned, before any storage is read.
+    deep_main = b"\x80\x02" + b"(" * deep + b")" + b"t" * deep + b"."
+    add("legacy_deep_main_pickle.pt", legacy[:ends[2]] + deep_main + legacy[ends[3]:],
+        f"legacy file whose object pickle is {deep} nested tuples", "limitExceeded", "depth", BASE_LEGACY)
+
 
 # ---------------------------------------------------------------------------------------------------
 # what real torch does with each file

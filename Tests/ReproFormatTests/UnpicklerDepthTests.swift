@@ -4,14 +4,14 @@ import Testing
 
 @testable import ReproFormat
 
-/// The nesting depth limit (300 by default) is enforced while the pickle machine runs: a
-/// pickle nested a million deep is refused at the opcode that passes the limit, before the rest
-/// of it is built (the bytes are made here; torch itself loads such pickles, the limit is ours).
+/// The nesting depth limit (300 by default) is enforced before the pickle machine builds
+/// anything: a scan of the opcodes (`PickleScan`) refuses a pickle nested a million deep at the
+/// opcode that passes the limit, keeping two bytes per stack item (the bytes are made here;
+/// torch itself loads such pickles, the limit is ours).
 @Suite struct UnpicklerDepthTests {
   static let n = 1_000_000
-  /// Lists and dicts put one container on the stack per level before nesting them, which costs
-  /// a node each before the limit can be met: they are made 100,000 deep to keep the test short.
-  static let m = 100_000
+  /// Lists and dicts put one container per level on the stack before nesting them.
+  static let m = n
 
   /// PROTO 2, MARK x n, EMPTY_TUPLE, TUPLE x n, STOP: n + 1 nested tuples.
   static var deepTuples: [UInt8] {
@@ -36,23 +36,79 @@ import Testing
     return [0x80, 0x02, 0x7D] + levels + [UInt8](repeating: 0x73, count: m - 1) + [0x2E]
   }
 
-  /// The nesting passes 300 levels at the 301st container opcode: its offset is in the message.
+  static let tooDeep = "containers nested deeper than 300 levels (nesting depth limit)"
+
+  /// The nesting passes 300 levels at the 301st container opcode, or for tuples at the 302nd
+  /// open MARK (each open MARK is a container being built): its offset is in the message.
   @Test(arguments: [
-    ("tuples", deepTuples, "TUPLE", n + 3 + 300),
-    ("lists", deepLists, "APPEND", m + 2 + 300),
-    ("dicts", deepDicts, "SETITEM", 3 * m + 300),
+    ("tuples", deepTuples, "MARK", 2 + 301, "more than 301 MARKs open: " + tooDeep),
+    ("lists", deepLists, "APPEND", m + 2 + 300, tooDeep),
+    ("dicts", deepDicts, "SETITEM", 3 * m + 300, tooDeep),
   ])
   func deepNestingIsRefusedWhereItPassesTheLimit(
-    name: String, bytes: [UInt8], opcode: String, offset: Int
+    name: String, bytes: [UInt8], opcode: String, offset: Int, why: String
   ) {
     let err = #expect(throws: FormatError.self) {
       try Unpickler.unpickle(bytes, context: "data.pkl", options: .trusted)
     }
     #expect(err?.code == .limitExceeded)
     #expect(
-      err?.message
-        == "data.pkl: \(opcode) at offset 0x\(String(offset, radix: 16)): containers nested deeper than 300 levels (nesting depth limit)",
+      err?.message == "data.pkl: \(opcode) at offset 0x\(String(offset, radix: 16)): \(why)",
       "\(name): \(err?.message ?? "")")
+  }
+
+  /// The stack may hold `maxStackItems` items, MARK frames included; one more is refused at
+  /// the opcode that pushes it.
+  @Test func theStackSizeIsLimited() throws {
+    let options = Unpickler.Options(.trusted, maxStackItems: 4)
+    // PROTO 2, MARK, NONE x 4, TUPLE, STOP: four items at most.
+    let four: [UInt8] = [0x80, 0x02, 0x28, 0x4E, 0x4E, 0x4E, 0x4E, 0x74, 0x2E]
+    #expect(try Unpickler.unpickle(four, options: options).value.elements?.count == 4)
+    var five = four
+    five.insert(0x4E, at: 3)
+    let err = #expect(throws: FormatError.self) {
+      try Unpickler.unpickle(five, context: "x", options: options)
+    }
+    #expect(err?.code == .limitExceeded)
+    #expect(
+      err?.message == "x: NONE at offset 0x7: the stack holds more than 4 items (stack size limit)")
+  }
+
+  /// A fault met with a large stack is reported by the scan itself, before the machine would
+  /// build a node for every item; with a small stack the machine reports it, with its wording.
+  @Test func aFaultAfterAWideStackIsReportedByTheScan() {
+    let wide = PickleScan.largeStack + 1
+    let bad: [UInt8] = [0x80, 0x02] + [UInt8](repeating: 0x5D, count: wide) + [0xFF]
+    let err = #expect(throws: FormatError.self) {
+      try Unpickler.unpickle(bad, context: "x", options: .trusted)
+    }
+    #expect(err?.code == .corrupt)
+    #expect(
+      err?.message
+        == "x: the opcode at offset 0x\(String(2 + wide, radix: 16)) is not valid here (\(wide) items on the stack)"
+    )
+    let cut = #expect(throws: FormatError.self) {
+      try Unpickler.unpickle(Array(bad.dropLast()), context: "x", options: .trusted)
+    }
+    #expect(cut?.code == .truncated)
+    let narrow: [UInt8] = [0x80, 0x02, 0x5D, 0xFF]
+    let machine = #expect(throws: FormatError.self) {
+      try Unpickler.unpickle(narrow, context: "x", options: .trusted)
+    }
+    #expect(
+      machine?.message == "x: opcode 0xff at offset 0x3: unknown opcode (Unsupported operand 255)")
+  }
+
+  /// Each kind of million-deep pickle is refused in a legacy file (a bare pickle) for the
+  /// depth limit, not as a file without a magic number.
+  @Test(arguments: [deepTuples, deepLists, deepDicts])
+  func legacyFilesOfEachKindReportTheDepthLimit(_ bytes: [UInt8]) {
+    let err = #expect(throws: FormatError.self) {
+      try Checkpoint.load(file: Storage(bytes: bytes), fileName: "deep.pt")
+    }
+    #expect(err?.code == .limitExceeded)
+    #expect(err?.message.hasPrefix("legacy magic number: ") == true)
+    #expect(err?.message.hasSuffix(Self.tooDeep) == true)
   }
 
   /// `k` nested tuples: MARK x (k - 1), EMPTY_TUPLE, TUPLE x (k - 1).
@@ -108,7 +164,7 @@ import Testing
     #expect(err?.code == .limitExceeded)
     #expect(
       err?.message
-        == "legacy magic number: TUPLE at offset 0x\(String(Self.n + 303, radix: 16)): containers nested deeper than 300 levels (nesting depth limit)"
+        == "legacy magic number: MARK at offset 0x12f: more than 301 MARKs open: \(Self.tooDeep)"
     )
   }
 }

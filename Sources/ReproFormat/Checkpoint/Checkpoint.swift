@@ -90,6 +90,9 @@ public struct Checkpoint: Sendable {
     }
     // One read into memory (tensors then borrow slices of it, writable) or one mapping
     // (tensors borrow its pages, read-only).
+    // The structure is checked on a mapping before the file is read (nothing is read or
+    // allocated for a file that cannot be a checkpoint).
+    if !memoryMapped { try CheckpointFormat.checkStructure(ofFileAt: url, format: format) }
     let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
     guard file.byteCount > 0 else {
       throw FormatError(.truncated, "\(url.path): the file is empty (truncated?)")

@@ -25,14 +25,22 @@ public enum Unpickler {
     public var maxDepth: Int
     /// The most memo entries accepted (default 2^24).
     public var maxMemoEntries: Int
+    /// The most items the stack may hold at once, MARK frames included (default 2^22).
+    ///
+    /// Python's pickler keeps a few items per nesting level on the stack (lists and dicts
+    /// are written in batches of 1000), plus the elements of a tuple being built; a pickle that
+    /// holds millions is built to exhaust memory.
+    public var maxStackItems: Int
 
     /// Creates options; the defaults refuse what torch's weights-only loader refuses.
     public init(
-      _ policy: LoadPolicy = .weightsOnly, maxDepth: Int = 300, maxMemoEntries: Int = 1 << 24
+      _ policy: LoadPolicy = .weightsOnly, maxDepth: Int = 300, maxMemoEntries: Int = 1 << 24,
+      maxStackItems: Int = 1 << 22
     ) {
       self.policy = policy
       self.maxDepth = maxDepth
       self.maxMemoEntries = maxMemoEntries
+      self.maxStackItems = maxStackItems
     }
 
     /// Weights-only: refuse what `torch.load(weights_only=True)` refuses.
@@ -66,6 +74,8 @@ public enum Unpickler {
     _ bytes: [UInt8], startingAt offset: Int = 0, context: String = "data.pkl",
     options: Options = .weightsOnly
   ) throws(FormatError) -> Result {
+    // The stack's shape first: limits are refused before the machine allocates a node.
+    try scan(bytes, startingAt: offset, context: context, options: options)
     var vm = PickleMachine(bytes: bytes, offset: offset, context: context, options: options)
     var root: PickleItem?
     defer { vm.releaseNodes(root) }
@@ -73,6 +83,22 @@ public enum Unpickler {
     guard let root else { throw FormatError(.corrupt, "\(context): the pickle has no value") }
     let value = try PickleFreezer(maxDepth: options.maxDepth, context: context).freeze(root)
     return Result(value: value, weightsOnlyRefusal: vm.refusal, endOffset: vm.reader.position)
+  }
+
+  /// Runs ``PickleScan`` over the pickle at `offset`: refuses what breaks a limit, and a
+  /// fault met with a large stack (the machine would build a node per item to reach it).
+  ///
+  /// - Returns: where the pickle ends, or nil when the machine must report a fault.
+  @discardableResult
+  static func scan(
+    _ bytes: [UInt8], startingAt offset: Int, context: String, options: Options
+  ) throws(FormatError) -> Int? {
+    let outcome = unsafe bytes.withUnsafeBytes { raw in
+      Swift.Result { () throws(FormatError) -> PickleScan.Outcome in
+        unsafe try PickleScan.run(raw, from: offset, context: context, options: options)
+      }
+    }
+    return try outcome.get().endOffset(context: context)
   }
 
   /// Why `torch.load(weights_only=True)` would refuse this pickle, or nil if it would accept

@@ -15,6 +15,22 @@ extension SafeTensorsFile {
   ///   gaps, disagree with shape × dtype or do not cover the data section), `.unsupported`
   ///   (a valid safetensors dtype ReproTensor lacks, such as `F8_E4M3`).
   public static func load(from bytes: Storage) throws(FormatError) -> SafeTensorsFile {
+    let header = try validatedHeader(of: bytes)
+    var tensors: [(name: String, tensor: Tensor)] = []
+    tensors.reserveCapacity(header.entries.count)
+    for e in header.entries {
+      tensors.append((e.name, try makeTensor(e, in: bytes, dataStart: header.dataStart)))
+    }
+    return SafeTensorsFile(tensors: tensors, metadata: header.metadata)
+  }
+
+  /// Reads and checks the header of a safetensors file without touching its data: the length
+  /// against the file size, the JSON, every entry, and offsets that tile the data section.
+  ///
+  /// - Throws: `FormatError` as ``load(from:)``.
+  static func validatedHeader(of bytes: Storage) throws(FormatError) -> (
+    entries: [Entry], metadata: [String: String], dataStart: Int
+  ) {
     let fileSize = bytes.byteCount
     guard fileSize >= 8 else {
       throw FormatError(
@@ -102,13 +118,7 @@ extension SafeTensorsFile {
             ? " (the file is truncated)" : " (trailing bytes after the last tensor)")
       )
     }
-
-    var tensors: [(name: String, tensor: Tensor)] = []
-    tensors.reserveCapacity(entries.count)
-    for e in entries {
-      tensors.append((e.name, try makeTensor(e, in: bytes, dataStart: dataStart)))
-    }
-    return SafeTensorsFile(tensors: tensors, metadata: metadata)
+    return (entries, metadata, dataStart)
   }
 
   /// Reads a safetensors file from disk.
@@ -128,12 +138,22 @@ extension SafeTensorsFile {
   public static func load(contentsOf url: URL, memoryMapped: Bool = false) throws(FormatError)
     -> SafeTensorsFile
   {
-    let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
+    func located(_ error: FormatError) -> FormatError {
+      FormatError(error.code, "\(url.lastPathComponent): \(error.message)", cause: error.cause)
+    }
+    let file: Storage
+    if memoryMapped {
+      file = try MappedFile(contentsOf: url).storage
+    } else {
+      // The header is checked on a mapping first: the file is read only when it holds.
+      let mapped = try MappedFile(contentsOf: url).storage
+      do { _ = try validatedHeader(of: mapped) } catch { throw located(error) }
+      file = try ZipArchive.readFile(url)
+    }
     do {
       return try load(from: file)
     } catch {
-      throw FormatError(
-        error.code, "\(url.lastPathComponent): \(error.message)", cause: error.cause)
+      throw located(error)
     }
   }
 

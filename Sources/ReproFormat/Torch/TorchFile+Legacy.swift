@@ -16,51 +16,35 @@ extension TorchFile {
         "mmap can only be used with files saved with `torch.save(<path>, _use_new_zipfile_serialization=True)`, please torch.save your checkpoint with this option in order to use mmap."
       )
     }
-    let bytes = file.bytes
-    if bytes.count > 262, Array(bytes[257..<262]) == Array("ustar".utf8) {
+    let size = file.byteCount
+    if size > 262, unsafe file.withUnsafeBytes({ unsafe $0[257..<262].elementsEqual("ustar".utf8) })
+    {
       throw FormatError(
         .unsupported,
         "legacy: the pre-1.0 tar format is not supported (torch.load refuses it with weights_only=True)"
       )
     }
     let options = Unpickler.Options(policy)
-    // A file that is neither a zip archive nor starts with the legacy magic-number pickle is
-    // not a torch file at all: say so rather than report a pickle error at offset 0. A pickle
-    // that runs into a limit (nesting depth, memo size) is refused for that limit: it is what
-    // torch.load would read as the legacy format's first pickle, and the limit is the reason.
-    let magic: Unpickler.Result
-    do {
-      magic = try Unpickler.unpickle(
-        bytes, startingAt: 0, context: "legacy magic number", options: options)
-    } catch  where error.code == .limitExceeded {
-      throw error
-    } catch {
-      throw FormatError(
-        .badMagic,
-        "not a PyTorch checkpoint: no zip signature (PK\\x03\\x04), no safetensors header, and the legacy format's magic-number pickle does not parse",
-        cause: error)
-    }
-    guard case .bigInt(let m) = magic.value, m.bytes == legacyMagic else {
-      throw FormatError(
-        .badMagic, "legacy: Invalid magic number; corrupt file? (not a torch.save file)")
-    }
-    let proto = try Unpickler.unpickle(
-      bytes, startingAt: magic.endOffset, context: "legacy protocol version", options: options)
+    // The pickles come first and the storages after them: each pickle is found by a scan of
+    // the file and only the pickles are copied, never the whole file.
+    let magic = try checkLegacyMagic(file, options: options)
+    let proto = try unpickle(
+      file, at: magic.endOffset, context: "legacy protocol version", options: options)
     guard proto.value.int64 == 1001 else {
       throw FormatError(
         .unsupported,
         "legacy: Invalid protocol version: \(proto.value.int64.map(String.init) ?? proto.value.typeName)"
       )
     }
-    let sysInfo = try Unpickler.unpickle(
-      bytes, startingAt: proto.endOffset, context: "legacy sys_info", options: options)
+    let sysInfo = try unpickle(
+      file, at: proto.endOffset, context: "legacy sys_info", options: options)
     if sysInfo.value["little_endian"]?.bool == false {
       throw FormatError(.unsupported, "legacy: files written on big-endian hosts are not supported")
     }
-    let main = try Unpickler.unpickle(
-      bytes, startingAt: sysInfo.endOffset, context: "legacy object pickle", options: options)
-    let keyList = try Unpickler.unpickle(
-      bytes, startingAt: main.endOffset, context: "legacy storage key list", options: options)
+    let main = try unpickle(
+      file, at: sysInfo.endOffset, context: "legacy object pickle", options: options)
+    let keyList = try unpickle(
+      file, at: main.endOffset, context: "legacy storage key list", options: options)
     guard let keyValues = keyList.value.elements else {
       throw FormatError(
         .corrupt, "legacy: the storage key list is \(keyList.value.typeName), not a list")
@@ -78,24 +62,34 @@ extension TorchFile {
       guard let id = ids[key] else {
         throw FormatError(.corrupt, "legacy: storage \(key) is listed but no tensor references it")
       }
-      guard pos <= bytes.count - 8 else {
+      guard pos <= size - 8 else {
         throw FormatError(
           .truncated, "legacy: storage \(key) header at offset \(pos) is beyond the end of the file"
         )
       }
-      var n: Int64 = 0
-      for i in 0..<8 { n |= Int64(bytes[pos + i]) << (8 * Int64(i)) }
+      let n = unsafe file.withUnsafeBytes {
+        unsafe Int64(littleEndian: $0.loadUnaligned(fromByteOffset: pos, as: Int64.self))
+      }
       guard n == Int64(id.numel) else {
         throw FormatError(
           .corrupt, "legacy: storage \(key) has \(n) elements, its persistent id says \(id.numel)")
       }
-      let nbytes = id.numel * id.dtype.elementSize
-      guard nbytes <= bytes.count - pos - 8 else {
+      // Checked before anything is allocated: the size must fit in the bytes that remain.
+      let (nbytes, overflow) = id.numel.multipliedReportingOverflow(by: id.dtype.elementSize)
+      guard !overflow, nbytes <= size - pos - 8 else {
         throw FormatError(
           .truncated,
-          "legacy: storage \(key) (\(nbytes) bytes at offset \(pos + 8)) extends beyond the file")
+          "legacy: storage \(key) (\(overflow ? "more than \(Int.max)" : String(nbytes)) bytes at offset \(pos + 8)) extends beyond the \(size)-byte file"
+        )
       }
-      let storage = Storage(bytes: bytes[(pos + 8)..<(pos + 8 + nbytes)])
+      let storage = try Storage.allocating(
+        uninitializedByteCount: nbytes, for: "legacy storage \(key)")
+      unsafe file.withUnsafeBytes { src in
+        unsafe storage.withUnsafeMutableBytes { dst in
+          unsafe dst.copyMemory(
+            from: UnsafeRawBufferPointer(rebasing: src[(pos + 8)..<(pos + 8 + nbytes)]))
+        }
+      }
       pos += 8 + nbytes
       let device: Device
       if let mapLocation {
@@ -116,6 +110,59 @@ extension TorchFile {
     let root = try resolver.resolve(main.value)
     let refusal = [magic, proto, sysInfo, main, keyList].lazy.compactMap(\.weightsOnlyRefusal).first
     return Checkpoint(format: .torchLegacy, root: root, weightsOnlyRefusal: refusal)
+  }
+
+  /// Checks that `file` starts with the legacy magic-number pickle, reading only that pickle.
+  ///
+  /// A pickle that runs into a limit (nesting depth, stack size, memo size) is refused for that
+  /// limit: it is what torch.load would read as the legacy format's first pickle, and the limit
+  /// is the reason. Anything else that is not the magic number is not a torch file at all.
+  ///
+  /// - Returns: the magic-number pickle (its `endOffset` is where the protocol pickle starts).
+  /// - Throws: `FormatError`: `.limitExceeded`, or `.badMagic` with the pickle's error as cause.
+  static func checkLegacyMagic(_ file: Storage, options: Unpickler.Options) throws(FormatError)
+    -> Unpickler.Result
+  {
+    let magic: Unpickler.Result
+    do {
+      magic = try unpickle(file, at: 0, context: "legacy magic number", options: options)
+    } catch  where error.code == .limitExceeded {
+      throw error
+    } catch {
+      throw FormatError(
+        .badMagic,
+        "not a PyTorch checkpoint: no zip signature (PK\\x03\\x04), no safetensors header, and the legacy format's magic-number pickle does not parse",
+        cause: error)
+    }
+    guard case .bigInt(let m) = magic.value, m.bytes == legacyMagic else {
+      throw FormatError(
+        .badMagic, "legacy: Invalid magic number; corrupt file? (not a torch.save file)")
+    }
+    return magic
+  }
+
+  /// Unpickles the pickle at `offset` of `file`, copying only the bytes up to its end (found by
+  /// ``PickleScan``), so that the storages after it are never copied.
+  ///
+  /// A pickle the scan finds faulty is handed to the machine with at most 1 MiB past the fault,
+  /// enough for it to name the fault.
+  static func unpickle(
+    _ file: Storage, at offset: Int, context: String, options: Unpickler.Options
+  ) throws(FormatError) -> Unpickler.Result {
+    let size = file.byteCount
+    let outcome = unsafe try file.withUnsafeBytes {
+      (raw) throws(FormatError) -> PickleScan.Outcome in
+      unsafe try PickleScan.run(raw, from: offset, context: context, options: options)
+    }
+    let end: Int
+    switch outcome {
+    case .ends(let at): end = at
+    case .malformed(let at, _, _):
+      _ = try outcome.endOffset(context: context)
+      end = at + min(size - at, 1 << 20)
+    }
+    let head = unsafe file.withUnsafeBytes { unsafe Array($0[0..<end]) }
+    return try Unpickler.unpickle(head, startingAt: offset, context: context, options: options)
   }
 
   /// Every persistent id of a raw tree, by key (first reference wins, as in torch).

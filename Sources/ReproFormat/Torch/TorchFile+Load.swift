@@ -26,6 +26,10 @@ extension TorchFile {
     {
       return loaded
     } else {
+      // Structure first, on a mapping: the file is read only when it can be a torch file.
+      let mapped = try MappedFile(contentsOf: url).storage
+      try CheckpointFormat.checkStructure(
+        of: mapped, format: isZip(mapped) ? .torch : .torchLegacy)
       file = try ZipArchive.readFile(url)
     }
     return try load(
@@ -52,15 +56,20 @@ extension TorchFile {
   public static func load(
     file: Storage, mapLocation: MapLocation?, policy: LoadPolicy, borrowsStorages: Bool
   ) throws(FormatError) -> Checkpoint {
-    let head = unsafe file.withUnsafeBytes { unsafe Array($0.prefix(4)) }
-    // torch.load treats only PK\x03\x04 as zip; any `PK` start is read as a (damaged) zip here
-    // so that the error speaks about the zip structure rather than a legacy pickle.
-    if head.count >= 2 && head[0] == 0x50 && head[1] == 0x4B {
+    if isZip(file) {
       return try loadZip(
         file: file, mapLocation: mapLocation, policy: policy, borrows: borrowsStorages)
     }
     return try loadLegacy(
       file: file, mapLocation: mapLocation, policy: policy, borrows: borrowsStorages)
+  }
+
+  /// Whether `file` is read as a zip archive: torch.load treats only PK\x03\x04 as zip; any
+  /// `PK` start is read as a (damaged) zip here so that the error speaks about the zip
+  /// structure rather than a legacy pickle.
+  static func isZip(_ file: Storage) -> Bool {
+    let head = unsafe file.withUnsafeBytes { unsafe Array($0.prefix(2)) }
+    return head == [0x50, 0x4B]
   }
 
   static func loadZip(

@@ -38,6 +38,7 @@ public enum TorchScriptArchive {
   public static func load(
     contentsOf url: URL, mapLocation: MapLocation? = nil, memoryMapped: Bool = false
   ) throws(FormatError) -> Checkpoint {
+    if !memoryMapped { try CheckpointFormat.checkStructure(ofFileAt: url, format: .torchscript) }
     let file = memoryMapped ? try MappedFile(contentsOf: url).storage : try ZipArchive.readFile(url)
     return try load(file: file, mapLocation: mapLocation, borrowsStorages: memoryMapped)
   }

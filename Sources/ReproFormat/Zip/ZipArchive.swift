@@ -55,7 +55,9 @@ public struct ZipArchive: Sendable {
   public static func open(contentsOf url: URL, memoryMapped: Bool) throws(FormatError)
     -> ZipArchive
   {
-    if memoryMapped { return try ZipArchive(bytes: MappedFile(contentsOf: url).storage) }
+    let mapped = try ZipArchive(bytes: MappedFile(contentsOf: url).storage)
+    if memoryMapped { return mapped }
+    // The directory was checked on the mapping; only now is the file read.
     return try ZipArchive(bytes: readFile(url))
   }
 
@@ -68,7 +70,7 @@ public struct ZipArchive: Sendable {
     let (size, isRegular) = try Syscalls.fileSize(fd, path: url.path)
     guard isRegular else { throw FormatError(.io, "cannot read \(url.path): not a regular file") }
     // Every byte is overwritten by the read (which throws on a short file), so skip zeroing.
-    let storage = Storage(uninitializedByteCount: size)
+    let storage = try Storage.allocating(uninitializedByteCount: size, for: "reading \(url.path)")
     unsafe try storage.withUnsafeMutableBytes { (buf) throws(FormatError) in
       unsafe try Syscalls.read(fd, into: buf, at: 0, path: url.path)
     }
