@@ -15,8 +15,9 @@ target crashed, leaked, ran out of memory or timed out: its log and the input li
 named. Logs: Fuzz/.build/fuzz/logs/<Target>.log.
 
 `minimize` merges each target's found corpus over its seeds (`-merge=1`) and copies the inputs
-that add coverage beyond the seeds and the committed corpus, up to --max-size bytes each, into
-Fuzz/Corpus/<Target>/, for committing.
+that add coverage beyond the seeds and the committed corpus into Fuzz/Corpus/<Target>/, for
+committing: the smallest first, up to --max-size (1024) bytes each and --max-bytes (16384) per
+target.
 """
 import argparse, hashlib, os, re, shutil, subprocess, sys, zipfile
 from pathlib import Path
@@ -218,8 +219,13 @@ def minimize(args, targets):
                 known.add(f.name)
         command = [str(Path(args.bin) / target), "-merge=1", *LIMITS, str(merged), str(found)]
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        added = [f for f in merged.iterdir()
-                 if f.name not in known and f.stat().st_size <= args.max_size]
+        added, budget = [], args.max_bytes
+        for f in sorted((f for f in merged.iterdir() if f.name not in known),
+                        key=lambda f: (f.stat().st_size, f.name)):
+            if f.stat().st_size > min(args.max_size, budget):
+                break
+            added.append(f)
+            budget -= f.stat().st_size
         for f in added:
             shutil.copy(f, committed / f.name)
         size = sum(f.stat().st_size for f in added)
@@ -240,7 +246,9 @@ def main():
     p.add_argument("--seconds", type=int, default=60, help="per target (0: no time limit)")
     p.add_argument("--runs", type=int, default=0, help="stop each target after N executions")
     p.add_argument("--targets", default="", help="comma-separated (default: all)")
-    p.add_argument("--max-size", type=int, default=4096, help="minimize: largest input kept")
+    p.add_argument("--max-size", type=int, default=1024, help="minimize: largest input kept")
+    p.add_argument("--max-bytes", type=int, default=16384,
+                   help="minimize: most bytes added per target (smallest inputs first)")
     args = p.parse_args(argv)
     targets = [t for t in args.targets.split(",") if t] or list(TARGETS)
     unknown = [t for t in targets if t not in TARGETS]
