@@ -101,12 +101,14 @@ $(VENV)/.ok:
 	  || $(VENV)/bin/pip install --quiet "torch==2.13.0" numpy safetensors junitparser "omegaconf==2.4.0" "huggingface_hub==2.4.0" pyyaml
 	touch $@
 
-## Check Repro against real PyTorch 2.13 on the committed corpus (needs the venv; CI runs it).
+## Check Repro against real PyTorch 2.13 on the committed corpus (needs the venv; CI runs it), then
+## SIGKILL `repro convert` 20 times: OUT is always the old or the new file, no temp file survives.
 crosscheck: deps venv
 	$(SWIFT) build
 	$(VENV)/bin/python Scripts/crosscheck.py --repro .build/debug/repro
 	$(VENV)/bin/python Scripts/crosscheck_generate.py --repro .build/debug/repro
 	$(VENV)/bin/python Scripts/crosscheck_containers.py --repro .build/debug/repro
+	$(VENV)/bin/python Scripts/kill_convert.py --repro .build/debug/repro --trials 20 --size-mb 64
 
 ## Repro beside PyTorch on the same files (resnet18, a GPT-2-small-sized state dict, a 2 GiB file
 ## made on the fly): release builds, then Scripts/bench_all.py writes Benchmarks/Results/latest.md
