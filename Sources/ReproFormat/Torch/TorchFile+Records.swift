@@ -8,6 +8,11 @@ struct TorchRecordReader {
   /// copy: true when the bytes are this process's own copy of the file (not a mapping).
   let ownsBacking: Bool
 
+  /// While true (``Checkpoint/loadForReading(file:fileName:mapLocation:policy:)``), deflated
+  /// records become deferred storages that readers inflate as a stream
+  /// (``ZipArchive/streamingStorage(for:)``) instead of storages inflated whole.
+  @TaskLocal static var defersDeflatedRecords = false
+
   init(file: Storage) throws(FormatError) {
     archive = try ZipArchive(bytes: file)
     ownsBacking = !file.isReadOnly
@@ -35,6 +40,7 @@ struct TorchRecordReader {
   func storage(_ name: String, borrow: Bool) throws(FormatError) -> Storage {
     let e = try entry(name)
     try archive.checkReadable(e)
+    if !e.isStored && Self.defersDeflatedRecords { return try archive.streamingStorage(for: e) }
     if e.isStored && !borrow && ownsBacking {
       let backing = archive.backing
       return unsafe try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in
