@@ -10,7 +10,8 @@
   big.pt, big_one.pt       with --big: four copies of that dict under the prefixes 0. to 3.
                            (torch.manual_seed(1), 1.99 GB) and the same with 3.h.11.mlp.c_proj.weight
                            [7, 9] += 0.25;
-  bomb.pt                  the deflate bomb below (256 MiB of zeros).
+  bomb.pt, bomb_stored.pt  the deflate bomb below (256 MiB of zeros), and torch.save's own
+                           (stored) file of the same dict.
 
 --bomb writes one deflate bomb: torch.save({"weight": t}) re-zipped by Python's zipfile with
 data/0 ZIP_DEFLATED at level 9 (the other records stored), where t is float32 of --mib MiB:
@@ -21,6 +22,7 @@ script checks that and prints torch's sha256 of the tensor's bytes.
 import argparse
 import hashlib
 import os
+import shutil
 import sys
 import tempfile
 import zipfile
@@ -28,7 +30,7 @@ import zipfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
-def make_bomb(path, mib, pattern):
+def make_bomb(path, mib, pattern, stored_copy=None):
     import torch
     n = mib * (1 << 20) // 4
     if pattern == "zeros":
@@ -38,6 +40,8 @@ def make_bomb(path, mib, pattern):
     with tempfile.TemporaryDirectory() as d:
         plain = os.path.join(d, "plain.pt")
         torch.save({"weight": t}, plain)
+        if stored_copy:
+            shutil.copyfile(plain, stored_copy)
         src = zipfile.ZipFile(plain)
         with zipfile.ZipFile(path, "w") as z:
             for info in src.infolist():
@@ -77,7 +81,8 @@ def main():
         from bench_compare import make_files
         os.makedirs(a.dir, exist_ok=True)
         make_files(a.dir)
-        make_bomb(os.path.join(a.dir, "bomb.pt"), 256, "zeros")
+        make_bomb(
+            os.path.join(a.dir, "bomb.pt"), 256, "zeros", os.path.join(a.dir, "bomb_stored.pt"))
         if a.big:
             make_big(a.dir)
     return 0
