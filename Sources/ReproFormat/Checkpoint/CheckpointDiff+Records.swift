@@ -32,9 +32,9 @@ extension CheckpointDiff {
     }
     for (name, ea) in ra {
       guard let eb = mapB[name] else { continue }
-      // Stored records are borrowed from the files (no copy), deflated ones inflated.
-      let sa = try a.storage(for: ea)
-      let sb = try b.storage(for: eb)
+      // Stored records are borrowed from the files (no copy), deflated ones streamed.
+      let sa = try a.streamingStorage(for: ea)
+      let sb = try b.streamingStorage(for: eb)
       let line = recordLine(name, sa, sb, ea, eb, verbose: verbose)
       if let line {
         out.append(line)
