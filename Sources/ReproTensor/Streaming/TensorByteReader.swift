@@ -96,3 +96,27 @@ extension Tensor {
     }
   }
 }
+
+extension Tensor {
+  /// The element at a multi-dimensional index, as `self[index]` gives it, except that a deferred
+  /// storage (a deflated record) is streamed up to the element instead of produced whole.
+  ///
+  /// - Precondition: as `self[index]`.
+  public func streamedElement(at index: [Int]) -> Scalar {
+    guard storage.isDeferred else { return self[index] }
+    let bytes = streamedElementBytes(at: index)
+    return unsafe bytes.withUnsafeBytes { unsafe ScalarCodec.load(dtype, from: $0, byteOffset: 0) }
+  }
+
+  /// The little-endian bytes of the element at a multi-dimensional index, read through a
+  /// ``StorageReader`` (a deferred storage is streamed up to the element, not produced whole).
+  ///
+  /// - Precondition: as `self[index]`.
+  public func streamedElementBytes(at index: [Int]) -> [UInt8] {
+    let size = dtype.elementSize
+    let at = storageIndex(of: index) * size
+    return unsafe StorageReader(storage, range: at..<(at + size)).withNext(size) {
+      unsafe Array($0)
+    }
+  }
+}
