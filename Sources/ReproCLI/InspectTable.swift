@@ -45,7 +45,9 @@ public struct InspectTable: Sendable {
     var rows: [[String]] = [
       ["PATH", "KIND", "DTYPE", "SHAPE", "STRIDE", "OFFSET", "DEVICE", "FLAGS", "SHA256 / VALUE"]
     ]
-    for e in inventory.entries {
+    // Hashed on every core, each tensor streamed in chunks.
+    let hashes = inventory.sha256Hexes()
+    for (e, hash) in zip(inventory.entries, hashes) {
       if let t = e.tensor {
         var flags: [String] = []
         if e.isParameter { flags.append("param") }
@@ -54,7 +56,8 @@ public struct InspectTable: Sendable {
           e.path, "tensor", t.dtype.pytorchName,
           "[" + t.shape.map(String.init).joined(separator: ", ") + "]",
           "[" + t.strides.map(String.init).joined(separator: ", ") + "]", String(t.storageOffset),
-          t.device.description, flags.joined(separator: ","), String(t.sha256Hex().prefix(16)),
+          t.device.description, flags.joined(separator: ","),
+          String((hash ?? t.sha256Hex()).prefix(16)),
         ])
       } else if let a = e.array {
         rows.append([

@@ -33,7 +33,7 @@ struct InspectCommand: ParsableCommand {
   func run() throws {
     let checkpoint: Checkpoint
     do {
-      checkpoint = try load.load(file)
+      checkpoint = try load.loadForReading(file)
     } catch {
       StandardError.report(error, file: file)
       // Suggest --trust only for whole-model files (torch.nn classes), never for a file that

@@ -30,10 +30,17 @@ extension Checkpoint {
       file: file, fileName: url.lastPathComponent, mapLocation: mapLocation, policy: policy)
   }
 
-  /// Loads a checkpoint held in a storage (a mapping) to read it: the records of a torch zip
-  /// (all stored, as torch.save writes them) are CRC-checked on every core and borrowed without
-  /// a copy; other files (deflated records, other formats) load as
+  /// Loads a checkpoint held in a storage (a mapping) to read it.
+  ///
+  /// The stored records of a torch zip (as torch.save writes them) are CRC-checked on every core
+  /// and borrowed without a copy; deflated records are checked by inflating them as a stream and stay deferred
+  /// (``ZipArchive/streamingStorage(for:)``), so that readers going through them in chunks never
+  /// hold one whole. safetensors tensors borrow a mapped file's bytes. Other formats load as
   /// ``load(file:fileName:format:mapLocation:policy:borrowsStorages:)`` loads them.
+  ///
+  /// Readers of the tensors that go through ``ReproTensor/TensorByteReader`` (hashes,
+  /// comparisons) release the mapped pages behind them: reading a checkpoint of any size this way
+  /// holds a few chunks of it.
   ///
   /// - Throws: `FormatError` saying what is wrong and where.
   public static func loadForReading(
@@ -41,17 +48,27 @@ extension Checkpoint {
     policy: LoadPolicy = .weightsOnly
   ) throws(FormatError) -> Checkpoint {
     let format = CheckpointFormat.detect(in: file, fileName: fileName)
-    if format == .torch, case let zip = try ZipArchive(bytes: file),
-      zip.entries.allSatisfy(\.isStored)
-    {
-      // The records' checks first, concurrently; then a load that borrows without re-checking.
+    if format == .torch, case let zip = try ZipArchive(bytes: file) {
+      // The stored records' checks first, concurrently; then a load that borrows them without
+      // re-checking, and checks and defers the deflated ones.
       try zip.verifyStoredCRCs()
-      return try load(
-        file: file, fileName: fileName, format: format, mapLocation: mapLocation,
-        policy: policy, borrowsStorages: true)
+      let loaded: Result<Checkpoint, FormatError> = TorchRecordReader.$defersDeflatedRecords
+        .withValue(true) {
+          do throws(FormatError) {
+            return .success(
+              try load(
+                file: file, fileName: fileName, format: format, mapLocation: mapLocation,
+                policy: policy, borrowsStorages: true))
+          } catch {
+            return .failure(error)
+          }
+        }
+      return try loaded.get()
     }
+    // safetensors tensors borrow the mapping as with `--mmap` (the format has no checksum);
+    // other formats are copied.
     return try load(
       file: file, fileName: fileName, format: format, mapLocation: mapLocation, policy: policy,
-      borrowsStorages: false)
+      borrowsStorages: format == .safetensors && file.isReadOnly)
   }
 }

@@ -63,20 +63,18 @@ extension CheckpointDiff {
   }
 
   /// Whether two tensors of the same dtype and shape hold the same bytes in row-major order
-  /// (`memcmp` on the storages when both are contiguous; no copy then).
+  /// (`memcmp` chunk by chunk through ``ReproTensor/TensorByteReader``: no copy of a contiguous
+  /// tensor, mapped pages released behind the loop).
   static func sameElementBytes(_ a: Tensor, _ b: Tensor) -> Bool {
-    guard a.isContiguous && b.isContiguous else {
-      return a.contiguousBytes() == b.contiguousBytes()
-    }
-    let n = a.count * a.dtype.elementSize
-    return unsafe a.storage.withUnsafeBytes { x in
-      unsafe b.storage.withUnsafeBytes { y in
-        let ax = a.storageOffset * a.dtype.elementSize
-        let by = b.storageOffset * b.dtype.elementSize
-        return unsafe bytesEqual(
-          UnsafeRawBufferPointer(rebasing: x[ax..<(ax + n)]),
-          UnsafeRawBufferPointer(rebasing: y[by..<(by + n)]))
+    let ra = TensorByteReader(a)
+    let rb = TensorByteReader(b)
+    let step = min(ra.elementsPerChunk, rb.elementsPerChunk)
+    while ra.remainingElements > 0 {
+      let equal = unsafe ra.withNext(elements: step) { x in
+        unsafe rb.withNext(elements: step) { y in unsafe bytesEqual(x, y) }
       }
+      if !equal { return false }
     }
+    return true
   }
 }

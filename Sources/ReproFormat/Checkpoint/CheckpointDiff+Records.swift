@@ -32,14 +32,10 @@ extension CheckpointDiff {
     }
     for (name, ea) in ra {
       guard let eb = mapB[name] else { continue }
-      // Stored records are borrowed from the files (no copy), deflated ones inflated.
-      let sa = try a.storage(for: ea)
-      let sb = try b.storage(for: eb)
-      let line = unsafe sa.withUnsafeBytes { x in
-        unsafe sb.withUnsafeBytes { y in
-          unsafe recordLine(name, x, y, ea, eb, verbose: verbose)
-        }
-      }
+      // Stored records are borrowed from the files (no copy), deflated ones streamed.
+      let sa = try a.streamingStorage(for: ea)
+      let sb = try b.streamingStorage(for: eb)
+      let line = recordLine(name, sa, sb, ea, eb, verbose: verbose)
       if let line {
         out.append(line)
       } else {
@@ -53,19 +49,19 @@ extension CheckpointDiff {
   }
 
   private static func recordLine(
-    _ name: String, _ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer, _ ea: ZipEntry,
-    _ eb: ZipEntry, verbose: Bool
+    _ name: String, _ x: Storage, _ y: Storage, _ ea: ZipEntry, _ eb: ZipEntry, verbose: Bool
   ) -> String? {
-    guard let at = unsafe firstDifference(x, y) else {
+    guard let at = firstDifference(x, y) else {
       if verbose && ea.dataOffset != eb.dataOffset {
         return "record \(name): same bytes, data offset \(ea.dataOffset) → \(eb.dataOffset)"
       }
       return nil
     }
-    var line = "record \(name): \(x.count) → \(y.count) bytes"
-    if x.count <= hashedRecordLimit && y.count <= hashedRecordLimit {
-      line +=
-        unsafe ", sha256 \(SHA256Digest.hex(of: x).prefix(12))… → \(SHA256Digest.hex(of: y).prefix(12))…"
+    var line = "record \(name): \(x.byteCount) → \(y.byteCount) bytes"
+    if x.byteCount <= hashedRecordLimit && y.byteCount <= hashedRecordLimit {
+      let hx = unsafe x.withUnsafeBytes { unsafe SHA256Digest.hex(of: $0) }
+      let hy = unsafe y.withUnsafeBytes { unsafe SHA256Digest.hex(of: $0) }
+      line += ", sha256 \(hx.prefix(12))… → \(hy.prefix(12))…"
     }
     return line + ", first difference at byte \(at)"
   }

@@ -15,7 +15,9 @@ public import ReproTensor
 /// }
 /// ```
 ///
-/// Both files are memory-mapped and compared with `memcmp`; no file is copied. Records and
+/// Both files are memory-mapped and compared with `memcmp` in chunks, releasing the pages
+/// behind the comparison, so that files of any size are compared in bounded memory; no file is
+/// copied. Records and
 /// tensors whose bytes are equal cost one `memcmp` each. Tensors whose values differ are handed
 /// over as ``Item/values(path:first:second:)`` for a comparison engine to describe (ReproHarness
 /// renders them with its tensor comparison).
@@ -109,12 +111,30 @@ public struct CheckpointDiff: Sendable {
       Inventory(of: ca).entries, Inventory(of: cb).entries, equalRecords: equalRecords)
   }
 
-  /// Whether two storages hold the same bytes (`memcmp`).
+  /// Whether two storages hold the same bytes (`memcmp` chunk by chunk, mapped pages released
+  /// behind the loop).
   static func bytesEqual(_ a: Storage, _ b: Storage) -> Bool {
     guard a.byteCount == b.byteCount else { return false }
-    return unsafe a.withUnsafeBytes { x in
-      unsafe b.withUnsafeBytes { y in unsafe Self.bytesEqual(x, y) }
+    return firstDifference(a, b) == nil
+  }
+
+  /// The offset of the first byte that differs between two storages (the shorter length when
+  /// one is a prefix of the other), nil when they are equal; read in chunks through
+  /// ``ReproTensor/StorageReader``.
+  static func firstDifference(_ a: Storage, _ b: Storage) -> Int? {
+    let x = StorageReader(a, range: 0..<a.byteCount)
+    let y = StorageReader(b, range: 0..<b.byteCount)
+    let n = min(a.byteCount, b.byteCount)
+    var done = 0
+    while done < n {
+      let m = min(StorageReader.chunkBytes, n - done)
+      let at = unsafe x.withNext(m) { p in
+        unsafe y.withNext(m) { q in unsafe firstDifference(p, q) }
+      }
+      if let at { return done + at }
+      done += m
     }
+    return a.byteCount == b.byteCount ? nil : n
   }
 
   /// Whether two buffers hold the same bytes (`memcmp`).

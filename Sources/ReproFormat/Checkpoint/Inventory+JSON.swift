@@ -1,4 +1,7 @@
+import Dispatch
+import Foundation
 public import ReproTensor
+import Synchronization
 
 extension Inventory {
   /// Whether a dtype's inventory entries carry `head` (floating, int32, int64 and bool), as in
@@ -9,26 +12,36 @@ extension Inventory {
 
   /// The first `count` values in logical order, as JSON numbers: floats in Python's repr with
   /// Python json's `NaN`/`Infinity` tokens, integers and bools (0/1) as integers.
+  ///
+  /// Only those values are read (``ReproTensor/TensorByteReader``): a deferred storage (a
+  /// deflated record) is not inflated whole for them.
   public static func headJSON(_ t: Tensor, count: Int = 4) -> [String] {
-    var out: [String] = []
-    t.forEachStorageIndexUntil { i in
-      switch t.scalar(atStorageIndex: i) {
+    let k = min(count, t.count)
+    guard k > 0 else { return [] }
+    let bytes = unsafe TensorByteReader(t).withNext(elements: k) { unsafe Array($0) }
+    guard
+      let head = try? Tensor(
+        storage: Storage(bytes: bytes), dtype: t.dtype, shape: [k], strides: [1])
+    else { return [] }
+    return (0..<k).map { i in
+      switch head.scalar(atStorageIndex: i) {
       case .float(let d):
-        out.append(
-          d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : Scalar.pythonRepr(d)
-        )
-      case .int(let v): out.append(String(v))
-      case .uint(let v): out.append(String(v))
-      case .bool(let b): out.append(b ? "1" : "0")
-      case .complex(let re, _): out.append(Scalar.pythonRepr(re))
+        d.isNaN ? "NaN" : d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : Scalar.pythonRepr(d)
+      case .int(let v): String(v)
+      case .uint(let v): String(v)
+      case .bool(let b): b ? "1" : "0"
+      case .complex(let re, _): Scalar.pythonRepr(re)
       }
-      return out.count < count
     }
-    return out
   }
 
   /// The JSON of one entry, keys in the corpus's order.
-  public static func entryJSON(_ e: Entry) -> String {
+  ///
+  /// - Parameters:
+  ///   - e: the entry.
+  ///   - sha256: the tensor's ``ReproTensor/Tensor/sha256Hex()`` when already known
+  ///     (``sha256Hexes()``); computed here when nil.
+  public static func entryJSON(_ e: Entry, sha256: String? = nil) -> String {
     var fields = ["\"path\": \(JSONText.string(e.path))", "\"kind\": \(JSONText.string(e.kind))"]
     if let t = e.tensor {
       fields += [
@@ -39,7 +52,7 @@ extension Inventory {
         "\"device\": \(JSONText.string(t.device.description))",
         "\"requires_grad\": \(t.requiresGrad)",
         "\"parameter\": \(e.isParameter)",
-        "\"sha256\": \"\(t.sha256Hex())\"",
+        "\"sha256\": \"\(sha256 ?? t.sha256Hex())\"",
       ]
       if hasHead(t.dtype) { fields.append("\"head\": [\(headJSON(t).joined(separator: ", "))]") }
     } else if let a = e.array {
@@ -72,31 +85,36 @@ extension Inventory {
       }
       lines.append("\"metadata\": {\(meta.joined(separator: ", "))}")
     }
-    let body = entries.map { "  " + Inventory.entryJSON($0) }.joined(separator: ",\n")
+    let hashes = sha256Hexes()
+    let body = zip(entries, hashes).map { "  " + Inventory.entryJSON($0, sha256: $1) }
+      .joined(separator: ",\n")
     lines.append("\"entries\": [\n\(body)\n]}")
     return lines.joined(separator: ", ")
   }
 }
 
-extension Tensor {
-  /// Calls `body` with storage indices in logical order until it returns false.
-  func forEachStorageIndexUntil(_ body: (Int) -> Bool) {
-    var going = true
-    // Early exit by tracking a flag: forEachStorageIndex has no break, but heads are tiny.
-    if count == 0 { return }
-    var index = [Int](repeating: 0, count: rank)
-    while going {
-      var at = storageOffset
-      for d in 0..<rank { at += index[d] * strides[d] }
-      going = body(at)
-      var d = rank - 1
-      while d >= 0 {
-        index[d] += 1
-        if index[d] < shape[d] { break }
-        index[d] = 0
-        d -= 1
-      }
-      if d < 0 { return }
+extension Inventory {
+  /// The ``ReproTensor/Tensor/sha256Hex()`` of every tensor entry, in entry order.
+  ///
+  /// Other entries give nil. The hashes are computed on every core, largest tensors first; each
+  /// streams its tensor in chunks, so this holds a few chunks per core of a checkpoint of any size.
+  public func sha256Hexes() -> [String?] {
+    let jobs = entries.indices.filter { entries[$0].tensor != nil }.sorted {
+      (entries[$0].tensor?.count ?? 0) > (entries[$1].tensor?.count ?? 0)
     }
+    let found = Mutex<[Int: String]>([:])
+    let next = Atomic<Int>(0)
+    let workers = min(jobs.count, ProcessInfo.processInfo.activeProcessorCount)
+    DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { _ in
+      while true {
+        let k = next.add(1, ordering: .relaxed).oldValue
+        if k >= jobs.count { break }
+        let i = jobs[k]
+        guard let hash = entries[i].tensor?.sha256Hex() else { continue }
+        found.withLock { $0[i] = hash }
+      }
+    }
+    let hashes = found.withLock { $0 }
+    return entries.indices.map { hashes[$0] }
   }
 }

@@ -13,6 +13,10 @@ public import ReproTensor
 /// let archive = try ZipArchive(bytes: file.storage)   // no copy of the file
 /// ```
 ///
+/// Readers that go through a file once (``ReproTensor/StorageReader``: hashes, CRCs,
+/// comparisons) release the pages behind them (``releasePages(_:)``), so that a file of any size
+/// is read within a bounded resident set.
+///
 /// An empty file has no mapping (POSIX refuses zero-length maps); its storage is empty.
 /// Writes through a mapped storage are refused (`Storage.isReadOnly`); if the file is truncated
 /// by another process while mapped, reading past its new end raises `SIGBUS`, as with any mmap.
@@ -49,5 +53,23 @@ public import ReproTensor
     unsafe Storage(
       borrowing: UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : byteCount),
       owner: self, isReadOnly: true)
+  }
+}
+
+extension MappedFile: PageReleasing {
+  /// Drops the pages holding `region` (rounded out to whole pages, within the mapping) from this
+  /// process with `madvise(MADV_DONTNEED)`: the mapping is read-only and private, so no data is
+  /// lost, and reading the region again maps the page cache's copy again.
+  public func releasePages(_ region: UnsafeRawBufferPointer) {
+    guard let base = unsafe base, let start = region.baseAddress, region.count > 0 else {
+      return
+    }
+    let page = Syscalls.pageSize
+    let mapStart = Int(bitPattern: base)
+    let mapEnd = mapStart + (byteCount + page - 1) / page * page
+    let lo = Swift.max(Int(bitPattern: start) / page * page, mapStart)
+    let hi = Swift.min((Int(bitPattern: start) + region.count + page - 1) / page * page, mapEnd)
+    guard hi > lo, let at = unsafe UnsafeRawPointer(bitPattern: lo) else { return }
+    unsafe Syscalls.dropPages(at, count: hi - lo)
   }
 }

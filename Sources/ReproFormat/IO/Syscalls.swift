@@ -97,6 +97,15 @@ enum Syscalls {
     return UnsafeRawPointer(p)
   }
 
+  /// The size of a memory page.
+  static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+  /// Drops the pages of a read-only private file mapping in `base..<base+count` (page-aligned)
+  /// from this process (`madvise(MADV_DONTNEED)`); reading them again maps the file's data again.
+  static func dropPages(_ base: UnsafeRawPointer, count: Int) {
+    _ = unsafe madvise(UnsafeMutableRawPointer(mutating: base), count, MADV_DONTNEED)
+  }
+
   static func unmap(_ base: UnsafeRawPointer, count: Int) {
     _ = unsafe munmap(UnsafeMutableRawPointer(mutating: base), count)
   }

@@ -11,6 +11,11 @@ struct TorchRecordReader {
   /// storages of their own (filled by its `run()`), instead of borrowing or copying `file`.
   let copier: StoredRecordCopier?
 
+  /// While true (``Checkpoint/loadForReading(file:fileName:mapLocation:policy:)``), deflated
+  /// records become deferred storages that readers inflate as a stream
+  /// (``ZipArchive/streamingStorage(for:)``) instead of storages inflated whole.
+  @TaskLocal static var defersDeflatedRecords = false
+
   init(file: Storage, copier: StoredRecordCopier? = nil) throws(FormatError) {
     archive = try ZipArchive(bytes: file)
     ownsBacking = !file.isReadOnly
@@ -47,6 +52,7 @@ struct TorchRecordReader {
     if e.isStored && !borrow && deferred, let copier {
       return copier.enqueue(e)
     }
+    if !e.isStored && Self.defersDeflatedRecords { return try archive.streamingStorage(for: e) }
     if e.isStored && !borrow && ownsBacking {
       let backing = archive.backing
       return unsafe try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in

@@ -5,30 +5,35 @@ import Synchronization
 extension ZipArchive {
   /// Checks the CRC-32 of every stored record against the central directory, on every core.
   ///
-  /// Records are independent; the largest start first. Deflated records are left to their
-  /// reader, which inflates and checks them.
+  /// Records are independent; the largest start first. Each is read in chunks, and the pages of
+  /// a mapped file are released behind the check (``verifyCRCStreaming(of:)``), so the check
+  /// holds a few chunks of any file. Deflated records are left to their reader, which inflates
+  /// and checks them.
   ///
   /// - Throws: `FormatError` for the first record, in archive order, that is unreadable or
   ///   whose CRC-32 differs (`.badCRC`).
   public func verifyStoredCRCs() throws(FormatError) {
-    let stored = entries.filter(\.isStored)
-    let order = stored.indices.sorted { stored[$0].compressedSize > stored[$1].compressedSize }
+    try verifyConcurrently(entries.filter(\.isStored)) { (e) throws(FormatError) in
+      try verifyCRCStreaming(of: e)
+    }
+  }
+
+  /// Runs `check` on every entry of `list`, on every core, largest first; throws the error of the
+  /// first entry in `list` order that failed.
+  func verifyConcurrently(
+    _ list: [ZipEntry], _ check: @Sendable (ZipEntry) throws(FormatError) -> Void
+  ) throws(FormatError) {
+    let order = list.indices.sorted { list[$0].compressedSize > list[$1].compressedSize }
     let failures = Mutex<[Int: FormatError]>([:])
     let next = Atomic<Int>(0)
-    let workers = min(stored.count, ProcessInfo.processInfo.activeProcessorCount)
+    let workers = min(list.count, ProcessInfo.processInfo.activeProcessorCount)
     DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { _ in
       while true {
         let k = next.add(1, ordering: .relaxed).oldValue
         if k >= order.count { break }
         let i = order[k]
         do throws(FormatError) {
-          try checkReadable(stored[i])
-          let e = stored[i]
-          unsafe try backing.withUnsafeBytes { (raw) throws(FormatError) in
-            unsafe try verifyCRC(
-              of: UnsafeRawBufferPointer(
-                rebasing: raw[e.dataOffset..<(e.dataOffset + e.compressedSize)]), e)
-          }
+          try check(list[i])
         } catch {
           failures.withLock { $0[i] = error }
         }

@@ -202,7 +202,7 @@ public struct ZipArchive: Sendable {
     }
   }
 
-  private func checkInflate(_ outcome: Zlib.InflateOutcome, _ entry: ZipEntry) throws(FormatError) {
+  func checkInflate(_ outcome: Zlib.InflateOutcome, _ entry: ZipEntry) throws(FormatError) {
     let at = "record '\(entry.name)' (data at offset \(entry.dataOffset))"
     switch outcome {
     case .finished(let written, let consumed):

@@ -136,3 +136,79 @@ enum Zlib {
     return out
   }
 }
+
+/// A raw inflate (zip method 8) that produces its output piece by piece into buffers the caller
+/// gives, holding only zlib's 32 KiB window between calls.
+@safe final class InflateStream {
+  /// What one call to ``inflate(into:)`` did.
+  enum Step: Equatable {
+    /// The buffer is full; the stream may go on.
+    case filled
+    /// The stream ended after `written` bytes of the buffer.
+    case ended(written: Int)
+    /// The input ended before the end-of-stream marker, after `written` bytes of the buffer.
+    case truncated(written: Int)
+    /// The data is not a valid deflate stream; `reason` is zlib's message.
+    case invalid(reason: String)
+  }
+
+  private let stream: UnsafeMutablePointer<z_stream>
+  private let input: UnsafeRawBufferPointer
+  private let isReady: Bool
+  /// Input bytes consumed so far.
+  private(set) var consumed = 0
+  /// Output bytes produced so far.
+  private(set) var produced = 0
+
+  /// Starts inflating `input`, which must stay valid as long as this object.
+  init(input: UnsafeRawBufferPointer) {
+    unsafe self.input = input
+    unsafe stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    unsafe stream.initialize(to: z_stream())
+    isReady =
+      unsafe inflateInit2_(
+        stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+  }
+
+  deinit {
+    if isReady { unsafe inflateEnd(stream) }
+    unsafe stream.deinitialize(count: 1)
+    unsafe stream.deallocate()
+  }
+
+  /// Inflates into `output` until it is full or the stream ends.
+  func inflate(into output: UnsafeMutableRawBufferPointer) -> Step {
+    guard isReady else { return .invalid(reason: "inflateInit2 failed") }
+    var written = 0
+    var probe: Bytef = 0
+    while written < output.count {
+      let inN = unsafe min(1 << 30, input.count - consumed)
+      let outN = min(1 << 30, output.count - written)
+      let status = unsafe withUnsafeMutablePointer(to: &probe) { probePointer -> Int32 in
+        let inBase =
+          unsafe input.baseAddress?.assumingMemoryBound(to: Bytef.self)
+          ?? UnsafePointer(probePointer)
+        unsafe stream.pointee.next_in = unsafe UnsafeMutablePointer(mutating: inBase + consumed)
+        unsafe stream.pointee.avail_in = uInt(inN)
+        unsafe stream.pointee.next_out = unsafe output.start.advanced(by: written)
+          .assumingMemoryBound(to: Bytef.self)
+        unsafe stream.pointee.avail_out = uInt(outN)
+        return unsafe CZlib.inflate(stream, Z_NO_FLUSH)
+      }
+      let took = unsafe inN - Int(stream.pointee.avail_in)
+      let gave = unsafe outN - Int(stream.pointee.avail_out)
+      consumed += took
+      written += gave
+      produced += gave
+      switch status {
+      case Z_STREAM_END: return .ended(written: written)
+      case Z_OK: continue
+      case Z_BUF_ERROR: if took == 0 && gave == 0 { return .truncated(written: written) }
+      default:
+        return unsafe .invalid(
+          reason: stream.pointee.msg.map { unsafe String(cString: $0) } ?? "invalid deflate data")
+      }
+    }
+    return .filled
+  }
+}

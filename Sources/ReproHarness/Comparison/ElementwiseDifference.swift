@@ -79,35 +79,62 @@ struct ElementwiseDifference {
     let dtype = actual.dtype
     count = actual.count
     let n = count
-    unsafe actual.withContiguousBytes { ra in
-      unsafe expected.withContiguousBytes { re in
-        guard n > 0, let a = ra.baseAddress, let e = re.baseAddress else { return }
-        var kernel = RealDifferenceKernel(ulpLimit: ulpLimit)
-        switch dtype {
-        case .float16:
-          unsafe kernel.compareNative(
-            a, e, count: n, lane: Float16Lane.self, rounding: Float16Rounding.self,
-            layout: FloatLayout(dtype), tolerance: tolerance, equalNaN: equalNaN)
-        case .bfloat16:
-          unsafe kernel.compareNative(
-            a, e, count: n, lane: BFloat16Lane.self, rounding: BFloat16Rounding.self,
-            layout: FloatLayout(dtype), tolerance: tolerance, equalNaN: equalNaN)
-        case .float32:
-          unsafe kernel.compareNative(
-            a, e, count: n, lane: Float32Lane.self, rounding: NoRounding.self,
-            layout: FloatLayout(dtype), tolerance: tolerance, equalNaN: equalNaN)
-        case .float64:
-          unsafe kernel.compareInFloat64(
-            a, e, count: n, actual: Float64Lane.self, expected: Float64Lane.self,
-            tolerance: tolerance, equalNaN: equalNaN)
-        default:
+    guard Self.hasRealLane(dtype) else {
+      unsafe actual.withContiguousBytes { ra in
+        unsafe expected.withContiguousBytes { re in
+          guard n > 0, let a = ra.baseAddress, let e = re.baseAddress else { return }
           unsafe compareOthers(
             ra, re, bytesEqual: memcmp(a, e, n * dtype.elementSize) == 0, actual: actual,
             expected: expected, tolerance: tolerance, equalNaN: equalNaN)
-          return
         }
-        adopt(kernel)
       }
+      return
+    }
+    var kernel = RealDifferenceKernel(ulpLimit: ulpLimit)
+    let layout = FloatLayout(dtype)
+    unsafe Self.forEachChunkPair(actual, expected) { a, e, m, base in
+      switch dtype {
+      case .float16:
+        unsafe kernel.compareNative(
+          a, e, count: m, lane: Float16Lane.self, rounding: Float16Rounding.self,
+          layout: layout, tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
+      case .bfloat16:
+        unsafe kernel.compareNative(
+          a, e, count: m, lane: BFloat16Lane.self, rounding: BFloat16Rounding.self,
+          layout: layout, tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
+      case .float32:
+        unsafe kernel.compareNative(
+          a, e, count: m, lane: Float32Lane.self, rounding: NoRounding.self,
+          layout: layout, tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
+      default:
+        unsafe kernel.compareInFloat64(
+          a, e, count: m, actual: Float64Lane.self, expected: Float64Lane.self,
+          tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
+      }
+    }
+    if n > 0 { adopt(kernel) }
+  }
+
+  /// Calls `body` with the next elements of both tensors, in row-major order and in chunks of
+  /// at most ``ReproTensor/StorageReader/chunkBytes`` per side (``ReproTensor/TensorByteReader``:
+  /// mapped pages released behind the loop, deflated records inflated as a stream), with the
+  /// chunk's element count and the flat index of its first element.
+  private static func forEachChunkPair(
+    _ actual: Tensor, _ expected: Tensor,
+    _ body: (UnsafeRawPointer, UnsafeRawPointer, Int, Int) -> Void
+  ) {
+    let n = actual.count
+    guard n > 0 else { return }
+    let ra = TensorByteReader(actual)
+    let re = TensorByteReader(expected)
+    let step = Swift.min(ra.elementsPerChunk, re.elementsPerChunk)
+    var base = 0
+    while base < n {
+      let m = Swift.min(step, n - base)
+      unsafe ra.withNext(elements: m) { a in
+        unsafe re.withNext(elements: m) { e in unsafe body(a.start, e.start, m, base) }
+      }
+      base += m
     }
   }
 
@@ -120,31 +147,28 @@ struct ElementwiseDifference {
         && actual.shape == expected.shape)
     count = actual.count
     let n = count
-    unsafe actual.withContiguousBytes { ra in
-      unsafe expected.withContiguousBytes { re in
-        guard n > 0, let a = ra.baseAddress, let e = re.baseAddress else { return }
-        var kernel = RealDifferenceKernel()
-        switch actual.dtype {
-        case .float16:
-          unsafe kernel.compareInFloat64(
-            a, e, count: n, actual: Float16Lane.self, expected: expected.dtype,
-            tolerance: tolerance, equalNaN: equalNaN)
-        case .bfloat16:
-          unsafe kernel.compareInFloat64(
-            a, e, count: n, actual: BFloat16Lane.self, expected: expected.dtype,
-            tolerance: tolerance, equalNaN: equalNaN)
-        case .float32:
-          unsafe kernel.compareInFloat64(
-            a, e, count: n, actual: Float32Lane.self, expected: expected.dtype,
-            tolerance: tolerance, equalNaN: equalNaN)
-        default:
-          unsafe kernel.compareInFloat64(
-            a, e, count: n, actual: Float64Lane.self, expected: expected.dtype,
-            tolerance: tolerance, equalNaN: equalNaN)
-        }
-        adopt(kernel)
+    var kernel = RealDifferenceKernel()
+    unsafe Self.forEachChunkPair(actual, expected) { a, e, m, base in
+      switch actual.dtype {
+      case .float16:
+        unsafe kernel.compareInFloat64(
+          a, e, count: m, actual: Float16Lane.self, expected: expected.dtype,
+          tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
+      case .bfloat16:
+        unsafe kernel.compareInFloat64(
+          a, e, count: m, actual: BFloat16Lane.self, expected: expected.dtype,
+          tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
+      case .float32:
+        unsafe kernel.compareInFloat64(
+          a, e, count: m, actual: Float32Lane.self, expected: expected.dtype,
+          tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
+      default:
+        unsafe kernel.compareInFloat64(
+          a, e, count: m, actual: Float64Lane.self, expected: expected.dtype,
+          tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
       }
     }
+    if n > 0 { adopt(kernel) }
   }
 
   /// Whether `float64ValuesOf` reads this dtype directly.

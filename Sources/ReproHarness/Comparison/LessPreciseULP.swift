@@ -40,11 +40,24 @@ enum LessPreciseULP {
     let c = isDirect(candidate.dtype, to: u) ? candidate : candidate.to(u)
     let n = r.count
     let layout = FloatLayout(u)
-    let found = unsafe r.withContiguousBytes { ra in
-      unsafe c.withContiguousBytes { ca -> Greatest in
-        guard n > 0, let a = ra.baseAddress, let b = ca.baseAddress else { return Greatest() }
-        return unsafe dispatch(a, r.dtype, b, c.dtype, to: u, count: n, layout: layout)
+    // In chunks of both sides (mapped pages released behind the loop); the first chunk with
+    // the greatest distance keeps its index, as one pass over everything would.
+    var found = Greatest()
+    let ra = TensorByteReader(r)
+    let ca = TensorByteReader(c)
+    let step = min(ra.elementsPerChunk, ca.elementsPerChunk)
+    var base = 0
+    while base < n {
+      let m = min(step, n - base)
+      let chunk = unsafe ra.withNext(elements: m) { a in
+        unsafe ca.withNext(elements: m) { b in
+          unsafe dispatch(a.start, r.dtype, b.start, c.dtype, to: u, count: m, layout: layout)
+        }
       }
+      if let i = chunk.index, found.index == nil || chunk.distance > found.distance {
+        found = Greatest(distance: chunk.distance, index: base + i)
+      }
+      base += m
     }
     return (u, found.distance, found.index)
   }

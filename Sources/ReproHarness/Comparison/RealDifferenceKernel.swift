@@ -103,11 +103,14 @@ struct RealDifferenceKernel {
   // MARK: - float16, bfloat16, float32 in their own arithmetic
 
   /// Compares in the dtype's arithmetic (ElementwiseDifference's float16/bfloat16/float32 rule).
+  ///
+  /// `a` and `e` point at elements `indexBase..<indexBase + n` of the tensors (a chunk); the
+  /// figures keep accumulating across chunks given in order.
   mutating func compareNative<L: RealLane, R: LaneRounding>(
     _ a: UnsafeRawPointer, _ e: UnsafeRawPointer, count n: Int, lane: L.Type, rounding: R.Type,
-    layout: FloatLayout, tolerance: Tolerance, equalNaN: Bool
+    layout: FloatLayout, tolerance: Tolerance, equalNaN: Bool, indexBase: Int = 0
   ) {
-    count = n
+    count = indexBase &+ n
     let rtol = Float(tolerance.relative)
     let atol = Float(tolerance.absolute)
     let exact = tolerance.isExact
@@ -121,7 +124,7 @@ struct RealDifferenceKernel {
       for i in start..<end {
         let xb = unsafe L.bits(a, i)
         let yb = unsafe L.bits(e, i)
-        countBitwise(i, xb != yb)
+        countBitwise(indexBase &+ i, xb != yb)
         let x = L.float(xb)
         let y = L.float(yb)
         let bothNaN = x.isNaN && y.isNaN
@@ -133,7 +136,7 @@ struct RealDifferenceKernel {
         }
         let rel = R.round(absDiff / Swift.abs(y))
         record(
-          index: i, matches: close, absolute: Double(absDiff), relative: Double(rel),
+          index: indexBase &+ i, matches: close, absolute: Double(absDiff), relative: Double(rel),
           bothNaN: bothNaN, ulp: layout.ulpDistance(UInt64(xb), UInt64(yb)))
       }
       start = end
@@ -144,25 +147,25 @@ struct RealDifferenceKernel {
   /// bfloat16, float32 or float64).
   mutating func compareInFloat64<X: RealLane>(
     _ a: UnsafeRawPointer, _ e: UnsafeRawPointer, count n: Int, actual: X.Type, expected: DType,
-    tolerance: Tolerance, equalNaN: Bool
+    tolerance: Tolerance, equalNaN: Bool, indexBase: Int = 0
   ) {
     switch expected {
     case .float16:
       unsafe compareInFloat64(
         a, e, count: n, actual: X.self, expected: Float16Lane.self, tolerance: tolerance,
-        equalNaN: equalNaN)
+        equalNaN: equalNaN, indexBase: indexBase)
     case .bfloat16:
       unsafe compareInFloat64(
         a, e, count: n, actual: X.self, expected: BFloat16Lane.self, tolerance: tolerance,
-        equalNaN: equalNaN)
+        equalNaN: equalNaN, indexBase: indexBase)
     case .float32:
       unsafe compareInFloat64(
         a, e, count: n, actual: X.self, expected: Float32Lane.self, tolerance: tolerance,
-        equalNaN: equalNaN)
+        equalNaN: equalNaN, indexBase: indexBase)
     default:
       unsafe compareInFloat64(
         a, e, count: n, actual: X.self, expected: Float64Lane.self, tolerance: tolerance,
-        equalNaN: equalNaN)
+        equalNaN: equalNaN, indexBase: indexBase)
     }
   }
 
@@ -173,9 +176,9 @@ struct RealDifferenceKernel {
   /// `actual.to(.float64)` with `expected.to(.float64)`, without making either copy.
   mutating func compareInFloat64<X: RealLane, Y: RealLane>(
     _ a: UnsafeRawPointer, _ e: UnsafeRawPointer, count n: Int, actual: X.Type, expected: Y.Type,
-    tolerance: Tolerance, equalNaN: Bool
+    tolerance: Tolerance, equalNaN: Bool, indexBase: Int = 0
   ) {
-    count = n
+    count = indexBase &+ n
     let layout = FloatLayout(.float64)
     let sameDtype = X.self == Y.self
     var start = 0
@@ -190,7 +193,7 @@ struct RealDifferenceKernel {
         let y = unsafe Y.double(Y.bits(e, i))
         let xBits = x.bitPattern
         let yBits = y.bitPattern
-        countBitwise(i, xBits != yBits)
+        countBitwise(indexBase &+ i, xBits != yBits)
         let bothNaN = x.isNaN && y.isNaN
         var close = x == y || (equalNaN && bothNaN)
         let absDiff = Swift.abs(x - y)
@@ -199,7 +202,8 @@ struct RealDifferenceKernel {
           close = absDiff.isFinite && absDiff <= allowed
         }
         record(
-          index: i, matches: close, absolute: absDiff, relative: absDiff / Swift.abs(y),
+          index: indexBase &+ i, matches: close, absolute: absDiff,
+          relative: absDiff / Swift.abs(y),
           bothNaN: bothNaN, ulp: layout.ulpDistance(xBits, yBits))
       }
       start = end

@@ -133,8 +133,8 @@ public enum TensorComparison {
       greatestRelativeMismatch: hasMismatch ? d.greatestRelative : nil,
       greatestRelativeMismatchIndex: hasMismatch ? unravel(d.greatestRelativeIndex, shape) : nil,
       worstIndex: worstIndex,
-      worstActual: worstIndex.map { PythonRepr.scalar(actual[$0]) },
-      worstExpected: worstIndex.map { PythonRepr.scalar(expected[$0]) })
+      worstActual: worstIndex.map { PythonRepr.scalar(actual.streamedElement(at: $0)) },
+      worstExpected: worstIndex.map { PythonRepr.scalar(expected.streamedElement(at: $0)) })
   }
 
   /// A flat row-major index as a multi-dimensional one (`()` for 0-d tensors).
@@ -261,8 +261,10 @@ public enum TensorComparison {
       let index = unravel(first, actual.shape)
       lines.append(
         "First differing element at index \(PythonRepr.tuple(index)): "
-          + "\(PythonRepr.scalar(actual[index])) (0x\(hexBytes(actual, index))) != "
-          + "\(PythonRepr.scalar(expected[index])) (0x\(hexBytes(expected, index)))")
+          + "\(PythonRepr.scalar(actual.streamedElement(at: index))) "
+          + "(0x\(hexBytes(actual, index))) != "
+          + "\(PythonRepr.scalar(expected.streamedElement(at: index))) "
+          + "(0x\(hexBytes(expected, index)))")
     }
     if d.mismatchCount > 0 {
       lines.append(
@@ -288,9 +290,7 @@ public enum TensorComparison {
   /// The element's bytes as big-endian hex (the bit pattern as one reads it: `3c00` for 1.0 in
   /// float16).
   private static func hexBytes(_ t: Tensor, _ index: [Int]) -> String {
-    let size = t.dtype.elementSize
-    let at = t.storageIndex(of: index) * size
-    let bytes = unsafe t.storage.withUnsafeBytes { unsafe Array($0[at..<(at + size)]) }
+    let bytes = t.streamedElementBytes(at: index)
     return bytes.reversed().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
   }
 

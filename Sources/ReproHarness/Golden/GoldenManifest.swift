@@ -113,7 +113,8 @@ public struct GoldenManifest: Codable, Equatable, Sendable {
   static func sha256(of url: URL) throws -> String {
     // Mapped by ReproFormat, not `Data(contentsOf:options: .alwaysMapped)`, whose Linux
     // implementation leaks a 4 KiB buffer per call (LeakSanitizer, swift 6.3).
-    let file = try MappedFile(contentsOf: url)
-    return unsafe file.storage.withUnsafeBytes { unsafe SHA256Digest.hex(of: $0) }
+    // Hashed in chunks, the pages released behind the hash.
+    let file = try MappedFile(contentsOf: url).storage
+    return SHA256Digest.hex(ofChunksOf: file)
   }
 }

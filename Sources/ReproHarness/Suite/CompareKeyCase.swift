@@ -34,10 +34,14 @@ public struct CompareKeyCase: SuiteCase {
     var loaded: [Checkpoint] = []
     for path in [entry.reference, entry.candidate] {
       do {
+        let url = suite.resolve(path)
+        let policy: LoadPolicy = entry.trust ? .trusted : .weightsOnly
+        // Without mmap, read as `repro compare` reads: mapped, CRC-checked, in chunks.
         loaded.append(
-          try Checkpoint.load(
-            contentsOf: suite.resolve(path), mapLocation: location,
-            policy: entry.trust ? .trusted : .weightsOnly, memoryMapped: entry.mmap))
+          entry.mmap
+            ? try Checkpoint.load(
+              contentsOf: url, mapLocation: location, policy: policy, memoryMapped: true)
+            : try Checkpoint.loadForReading(contentsOf: url, mapLocation: location, policy: policy))
       } catch {
         let failure = CaseResult.Failure(
           message: "\(path): \(error)", type: String(describing: type(of: error)))

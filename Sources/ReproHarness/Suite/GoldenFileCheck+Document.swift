@@ -83,21 +83,23 @@ extension GoldenFileCheck {
       metadata = inventory.format == .safetensors ? inventory.metadata : nil
       var entries: [String: Entry] = [:]
       var paths: [String] = []
-      for e in inventory.entries {
+      // Hashed on every core, each tensor streamed in chunks.
+      let hashes = inventory.sha256Hexes()
+      for (e, hash) in zip(inventory.entries, hashes) {
         var path = e.path
         var n = 1
         while entries[path] != nil {
           n += 1
           path = "\(e.path)#\(n)"
         }
-        entries[path] = Document.entry(e)
+        entries[path] = Document.entry(e, sha256: hash)
         paths.append(path)
       }
       self.entries = entries
       self.paths = paths
     }
 
-    static func entry(_ e: Inventory.Entry) -> Entry {
+    static func entry(_ e: Inventory.Entry, sha256: String? = nil) -> Entry {
       var out = Entry(kind: e.kind)
       if let t = e.tensor {
         out.dtype = t.dtype.pytorchName
@@ -107,7 +109,7 @@ extension GoldenFileCheck {
         out.device = t.device.description
         out.requiresGrad = t.requiresGrad
         out.parameter = e.isParameter
-        out.sha256 = t.sha256Hex()
+        out.sha256 = sha256 ?? t.sha256Hex()
         if Inventory.hasHead(t.dtype) { out.values = Inventory.headJSON(t) }
       } else if let a = e.array {
         out.dtype = a.dtype.name

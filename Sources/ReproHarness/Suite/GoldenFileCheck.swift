@@ -112,7 +112,9 @@ public struct GoldenFileCheck: Sendable {
   ///
   /// - Throws: `FormatError` when the file cannot be read; I/O errors of the store.
   public func verify(in store: GoldenStore) throws -> Verdict {
-    let checkpoint = try Checkpoint.load(contentsOf: file, mapLocation: mapLocation, policy: policy)
+    // Mapped and read in chunks (pages released behind the hashes), deflated records streamed.
+    let checkpoint = try Checkpoint.loadForReading(
+      contentsOf: file, mapLocation: mapLocation, policy: policy)
     let document = Document(of: checkpoint, fileName: file.lastPathComponent)
     let golden = store.url(suite: group, name: goldenName)
     // Read the golden before the store may overwrite it, to name what changed.

@@ -12,6 +12,8 @@
   public let byteCount: Int
   private let base: UnsafeMutableRawPointer
   private let owner: (any AnyObject & Sendable)?
+  /// Bytes produced on demand (an inflated zip record) instead of held; nil otherwise.
+  let deferred: DeferredBytes?
   /// Whether writes are refused (read-only mappings).
   public let isReadOnly: Bool
 
@@ -24,6 +26,7 @@
     unsafe base = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
     unsafe base.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
     owner = nil
+    deferred = nil
     isReadOnly = false
   }
 
@@ -36,7 +39,23 @@
     unsafe base = UnsafeMutableRawPointer.allocate(
       byteCount: Swift.max(byteCount, 1), alignment: 64)
     owner = nil
+    deferred = nil
     isReadOnly = false
+  }
+
+  /// A read-only storage of `content.byteCount` bytes that `content` produces on demand.
+  ///
+  /// Chunked readers (``StorageReader``) stream the bytes without holding them; the first
+  /// ``withUnsafeBytes(_:)`` produces them all once and keeps them. Used for deflated zip records
+  /// read for verification, so that a record is inflated as a stream, never whole.
+  ///
+  /// - Parameter content: the producer; it must produce the same bytes every time.
+  public init(deferring content: any DeferredStorageContent) {
+    byteCount = content.byteCount
+    unsafe base = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 64)
+    owner = nil
+    deferred = DeferredBytes(content)
+    isReadOnly = true
   }
 
   /// Allocates a storage holding a copy of `bytes`.
@@ -73,6 +92,7 @@
       unsafe base = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 64)
       self.owner = nil
     }
+    deferred = nil
     self.isReadOnly = isReadOnly
   }
 
@@ -87,8 +107,15 @@
   public func withUnsafeBytes<R, E: Error>(
     _ body: (UnsafeRawBufferPointer) throws(E) -> R
   ) throws(E) -> R {
-    unsafe try body(UnsafeRawBufferPointer(start: base, count: byteCount))
+    if let deferred {
+      return unsafe try body(
+        UnsafeRawBufferPointer(start: deferred.materialized(), count: byteCount))
+    }
+    return unsafe try body(UnsafeRawBufferPointer(start: base, count: byteCount))
   }
+
+  /// The object that keeps borrowed bytes alive, if any (a mapping, or the storage borrowed).
+  var borrowedOwner: (any AnyObject & Sendable)? { owner }
 
   /// Calls `body` with the bytes, writable.
   ///

@@ -1,0 +1,149 @@
+import Foundation
+import ReproTensor
+import ReproTestSupport
+import Testing
+
+@testable import ReproFormat
+
+/// Reading for verification (`Checkpoint.loadForReading`, `StorageReader`): chunked, mapped
+/// pages released behind the readers, deflated records inflated as a stream, with the results of
+/// reading everything at once.
+@Suite struct StreamingReadTests {
+  /// 9 MiB + 5 bytes: more than two chunks of `StorageReader.chunkBytes`.
+  static let big: [UInt8] = (0..<(9 << 20) + 5).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 3) }
+
+  @Test(arguments: Corpus.interopCases())
+  func readingForVerificationGivesPyTorchsInventory(_ c: Corpus.InteropCase) throws {
+    let expected = try c.expected()
+    let tmp = try ZipFixtures.makeTemporaryFolder()
+    defer { try? FileManager.default.removeItem(at: tmp) }
+    let weightsOnlyOK = expected["weights_only_ok"] as? Bool ?? true
+    let checkpoint = try Checkpoint.loadForReading(
+      contentsOf: try c.fileURL(in: tmp), policy: weightsOnlyOK ? .weightsOnly : .trusted)
+    let json = Inventory(of: checkpoint).jsonText()
+    let ours = try #require(try TestJSON.pythonJSON(Data(json.utf8)) as? [String: Any])
+    let got = ours["entries"] as? [[String: Any]] ?? []
+    let want = expected["entries"] as? [[String: Any]] ?? []
+    #expect(got.map { $0["path"] as? String } == want.map { $0["path"] as? String })
+    for (g, w) in zip(got, want) {
+      for key in ["sha256", "dtype", "kind"] where w[key] != nil {
+        #expect(g[key] as? String == w[key] as? String, "\(w["path"] ?? ""): \(key)")
+      }
+      if let head = w["head"] as? [NSNumber] {
+        let ours = g["head"] as? [NSNumber] ?? []
+        #expect(ours.map(\.doubleValue).description == head.map(\.doubleValue).description)
+      }
+    }
+  }
+
+  @Test func deflatedRecordsAreStreamedNotHeld() throws {
+    let url = Repository.golden("pytorch/interop/deflated.pt")
+    let streamed = try Checkpoint.loadForReading(contentsOf: url)
+    let tensors = Inventory(of: streamed).entries.compactMap(\.tensor)
+    #expect(tensors.count == 12)
+    #expect(tensors.allSatisfy { $0.storage.isDeferred || $0.count == 0 })
+    let json = Inventory(of: streamed).jsonText()
+    // Hashing and the heads streamed the records; none was inflated whole.
+    #expect(tensors.allSatisfy { $0.storage.isDeferred || $0.count == 0 })
+    #expect(json == Inventory(of: try Checkpoint.load(contentsOf: url)).jsonText())
+  }
+
+  @Test func storedAndDeflatedCopiesHaveOneInventory() throws {
+    let url = Repository.golden("pytorch/interop/deflated.pt")
+    let deflated = try ZipArchive.open(contentsOf: url, memoryMapped: true)
+    var zip = HandZip()
+    for e in deflated.entries { zip.stored(e.name, try deflated.data(for: e)) }
+    let stored = Storage(bytes: zip.build().bytes)
+    let a = Inventory(of: try Checkpoint.loadForReading(file: stored)).jsonText()
+    let b = Inventory(of: try Checkpoint.loadForReading(contentsOf: url)).jsonText()
+    #expect(a.contains("\"sha256\"") && a == b)
+  }
+
+  @Test func diffOfDeflatedAndStoredCopiesFindsNoValueChange() throws {
+    let url = Repository.golden("pytorch/interop/deflated.pt")
+    let deflated = try ZipArchive.open(contentsOf: url, memoryMapped: true)
+    var zip = HandZip()
+    for e in deflated.entries { zip.stored(e.name, try deflated.data(for: e)) }
+    let diff = try CheckpointDiff(deflated.backing, Storage(bytes: zip.build().bytes))
+    #expect(!diff.isIdentical)
+    #expect(diff.lines.first?.hasPrefix("size: ") == true)
+    #expect(!diff.lines.contains { $0.hasPrefix("record ") || $0.contains("values differ") })
+  }
+
+  @Test func deflatedRecordStreamsAcrossChunks() throws {
+    var zip = HandZip()
+    zip.deflated("a/data/0", Self.big)
+    let archive = try ReproFormatTests.archive(zip.build().bytes)
+    let entry = try #require(archive.entry(named: "a/data/0"))
+    try archive.verifyCRCStreaming(of: entry)
+    let storage = try archive.streamingStorage(for: entry)
+    #expect(storage.isDeferred && storage.byteCount == Self.big.count)
+    for range in [0..<Self.big.count, 5_000_001..<(9 << 20)] {
+      var got: [UInt8] = []
+      storage.forEachChunk(in: range, chunkBytes: 3 << 20) { unsafe got += Array($0) }
+      #expect(got == Array(Self.big[range]), "range \(range)")
+    }
+    #expect(storage.isDeferred)
+    #expect(storage.bytes == Self.big)
+  }
+
+  /// A damaged deflated record fails the streaming check with the error of the whole read.
+  @Test(arguments: ["crc", "shorter", "longer", "cut"])
+  func streamingCheckReportsWhatTheWholeReadReports(_ damage: String) throws {
+    var zip = HandZip()
+    zip.deflated("a/data/0", Self.big)
+    switch damage {
+    case "crc": zip.items[0].crc ^= 1
+    case "shorter": zip.items[0].uncompressedSize -= 1
+    case "longer": zip.items[0].uncompressedSize += 1
+    default: zip.items[0].data.removeLast(zip.items[0].data.count / 2)
+    }
+    let archive = try ReproFormatTests.archive(zip.build().bytes)
+    let entry = try #require(archive.entry(named: "a/data/0"))
+    let whole = #expect(throws: FormatError.self) { _ = try archive.data(for: entry) }
+    let streamed = #expect(throws: FormatError.self) { try archive.verifyCRCStreaming(of: entry) }
+    #expect(streamed?.code == whole?.code)
+    #expect(streamed?.message == whole?.message)
+    #expect(throws: FormatError.self) { _ = try archive.streamingStorage(for: entry) }
+  }
+
+  @Test func storedRecordWithABadCRCIsRefused() throws {
+    var zip = HandZip()
+    zip.stored("a/data/0", Self.big)
+    zip.items[0].crc ^= 0x8000_0000
+    let archive = try ReproFormatTests.archive(zip.build().bytes)
+    let err = #expect(throws: FormatError.self) { try archive.verifyStoredCRCs() }
+    #expect(err?.code == .badCRC)
+  }
+
+  @Test func releasingMappedPagesKeepsTheBytes() throws {
+    let tmp = try ZipFixtures.makeTemporaryFolder()
+    defer { try? FileManager.default.removeItem(at: tmp) }
+    let url = tmp.appendingPathComponent("big.bin")
+    try Data(Self.big).write(to: url)
+    let file = try MappedFile(contentsOf: url)
+    let storage = file.storage
+    let before = SHA256Digest.hex(of: Self.big)
+    // Unaligned regions, the whole file and the last partial page.
+    unsafe storage.withUnsafeBytes { raw in
+      for range in [1..<4000, 4095..<(5 << 20) + 3, 0..<raw.count, (raw.count - 5)..<raw.count] {
+        unsafe file.releasePages(UnsafeRawBufferPointer(rebasing: raw[range]))
+      }
+    }
+    #expect(SHA256Digest.hex(ofChunksOf: storage) == before)
+    #expect(unsafe storage.withUnsafeBytes { unsafe SHA256Digest.hex(of: $0) } == before)
+    #expect(storage.bytes == Self.big)
+  }
+
+  @Test func diffFindsTheFirstDifferenceAcrossChunks() {
+    var other = Self.big
+    other[(4 << 20) + 17] ^= 1
+    let a = Storage(bytes: Self.big)
+    let b = Storage(bytes: other)
+    #expect(CheckpointDiff.firstDifference(a, b) == (4 << 20) + 17)
+    #expect(CheckpointDiff.firstDifference(a, a) == nil)
+    #expect(
+      CheckpointDiff.firstDifference(a, Storage(bytes: Self.big.dropLast())) == Self.big.count - 1)
+    #expect(!CheckpointDiff.bytesEqual(a, b))
+  }
+}
