@@ -18,9 +18,20 @@ import ReproTensor
   // Sendable invariant: `base` never changes; the block is only freed in deinit.
   let base: UnsafeMutableRawPointer
 
+  /// The machine's physical memory: a larger request is refused without asking the allocator
+  /// (which may abort instead of failing, under AddressSanitizer for one).
+  static let physicalMemory: Int = {
+    let pages = sysconf(Int32(_SC_PHYS_PAGES))
+    let size = sysconf(Int32(_SC_PAGESIZE))
+    guard pages > 0, size > 0 else { return Int.max }
+    let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
+    return overflow ? Int.max : bytes
+  }()
+
   init?(byteCount: Int) {
     var p: UnsafeMutableRawPointer?
-    guard byteCount >= 0, unsafe posix_memalign(&p, 64, max(byteCount, 1)) == 0, let p = unsafe p
+    guard byteCount >= 0, byteCount <= Self.physicalMemory,
+      unsafe posix_memalign(&p, 64, max(byteCount, 1)) == 0, let p = unsafe p
     else { return nil }
     unsafe base = p
   }
@@ -30,7 +41,8 @@ import ReproTensor
 
 extension Storage {
   /// A writable storage of `byteCount` bytes, not zeroed, or nil when the memory cannot be
-  /// had: for sizes read from files, whose allocation must fail with an error, not a trap.
+  /// had (or `byteCount` exceeds the machine's physical memory): for sizes read from files,
+  /// whose allocation must fail with an error, not a trap.
   ///
   /// - Parameter byteCount: the size; a negative one gives nil.
   static func allocating(uninitializedByteCount byteCount: Int) -> Storage? {
