@@ -214,10 +214,13 @@ enum Syscalls {
     guard let dir = unsafe PathBytes.withCString(path, { unsafe opendir($0) }) else { return nil }
     defer { _ = unsafe closedir(dir) }
     var out: [[UInt8]] = []
+    // glibc's entries are only `d_reclen` bytes long: `d_name` is read up to its NUL through a
+    // pointer, never copied as the full 256-byte field (AddressSanitizer: heap-buffer-overflow).
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 0
     while let entry = unsafe readdir(dir) {
-      let name = unsafe withUnsafeBytes(of: unsafe entry.pointee.d_name) { raw in
-        unsafe Array(raw.prefix { $0 != 0 })
-      }
+      let field = unsafe UnsafeRawPointer(entry).advanced(by: nameOffset)
+      let length = unsafe strlen(field.assumingMemoryBound(to: CChar.self))
+      let name = unsafe Array(UnsafeRawBufferPointer(start: field, count: length))
       if name != [0x2E] && name != [0x2E, 0x2E] { out.append(name) }
     }
     return out
