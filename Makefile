@@ -6,7 +6,7 @@ PYTHON ?= python3
 TORCH_VERSION := 2.13.0+cpu
 
 .PHONY: test lint report check-report check-ci-examples deps build venv crosscheck clean examples \
-  bench fuzz fuzz-build
+  bench fuzz fuzz-build sanitize sanitize-thread
 
 ## Install the C libraries when a header or pkg-config entry is missing (Debian/Ubuntu).
 deps:
@@ -92,6 +92,18 @@ check-report: venv
 check-ci-examples: venv
 	$(SWIFT) build --product repro
 	$(VENV)/bin/python Scripts/check_ci_examples.py --repro $$($(SWIFT) build --show-bin-path)/repro
+
+## Every test under AddressSanitizer with its leak checker (own build folder .build-asan). The
+## suppressions name leaks inside the toolchain and third-party packages only (see the file).
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt:print_suppressions=0 \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+## Every test under ThreadSanitizer (own build folder .build-tsan).
+sanitize-thread: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 ## A virtual environment with the pinned PyTorch (for the cross-checks and the Scripts/).
 venv: $(VENV)/.ok
