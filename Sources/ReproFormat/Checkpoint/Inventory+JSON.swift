@@ -1,7 +1,5 @@
-import Dispatch
 import Foundation
 public import ReproTensor
-import Synchronization
 
 extension Inventory {
   /// Whether a dtype's inventory entries carry `head` (floating, int32, int64 and bool), as in
@@ -99,22 +97,6 @@ extension Inventory {
   /// Other entries give nil. The hashes are computed on every core, largest tensors first; each
   /// streams its tensor in chunks, so this holds a few chunks per core of a checkpoint of any size.
   public func sha256Hexes() -> [String?] {
-    let jobs = entries.indices.filter { entries[$0].tensor != nil }.sorted {
-      (entries[$0].tensor?.count ?? 0) > (entries[$1].tensor?.count ?? 0)
-    }
-    let found = Mutex<[Int: String]>([:])
-    let next = Atomic<Int>(0)
-    let workers = min(jobs.count, ProcessInfo.processInfo.activeProcessorCount)
-    DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { _ in
-      while true {
-        let k = next.add(1, ordering: .relaxed).oldValue
-        if k >= jobs.count { break }
-        let i = jobs[k]
-        guard let hash = entries[i].tensor?.sha256Hex() else { continue }
-        found.withLock { $0[i] = hash }
-      }
-    }
-    let hashes = found.withLock { $0 }
-    return entries.indices.map { hashes[$0] }
+    ConcurrentMap.map(entries, cost: { $0.tensor?.count ?? 0 }, { $0.tensor?.sha256Hex() })
   }
 }

@@ -1,7 +1,5 @@
-import Dispatch
 import Foundation
 import ReproTensor
-import Synchronization
 
 /// Reads stored zip records straight from an open file into fresh storages that own their
 /// bytes, on every core, checking each record's CRC-32 in the same pass.
@@ -46,27 +44,27 @@ final class StoredRecordCopier {
     guard !pending.isEmpty else { return }
     let pieces = Self.pieces(pending.map(\.entry.uncompressedSize))
     let targets = pending.map { (offset: $0.entry.dataOffset, storage: $0.storage) }
-    let crcs = Mutex([UInt32](repeating: 0, count: pieces.count))
-    let failures = Mutex<[Int: FormatError]>([:])
-    let next = Atomic<Int>(0)
     let file = file
-    let workers = min(pieces.count, ProcessInfo.processInfo.activeProcessorCount)
-    DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { _ in
-      while true {
-        let k = next.add(1, ordering: .relaxed).oldValue
-        if k >= pieces.count { break }
-        let piece = pieces[k]
+    // Pieces are of one size (the last of each record shorter): no cost order is needed.
+    let copied = ConcurrentMap.map(
+      pieces, cost: { _ in 0 },
+      { (piece) -> Result<UInt32, FormatError> in
         let target = targets[piece.record]
         do throws(FormatError) {
-          let crc = try Self.copy(piece, from: file, at: target.offset, into: target.storage)
-          crcs.withLock { $0[k] = crc }
+          return .success(
+            try Self.copy(piece, from: file, at: target.offset, into: target.storage))
         } catch {
-          failures.withLock { $0[piece.record] = error }
+          return .failure(error)
         }
+      })
+    var pieceCRCs: [UInt32] = []
+    pieceCRCs.reserveCapacity(copied.count)
+    for result in copied {
+      switch result {
+      case .success(let crc): pieceCRCs.append(crc)
+      case .failure(let error): throw error  // the first record, in enqueued order, that failed
       }
     }
-    if let first = failures.withLock({ f in f.keys.min().flatMap { f[$0] } }) { throw first }
-    let pieceCRCs = crcs.withLock { $0 }
     var k = 0
     for (r, record) in pending.enumerated() {
       var crc: UInt32 = 0

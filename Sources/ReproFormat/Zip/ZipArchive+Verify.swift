@@ -1,6 +1,5 @@
-import Dispatch
 import Foundation
-import Synchronization
+import ReproTensor
 
 extension ZipArchive {
   /// Checks the CRC-32 of every stored record against the central directory, on every core.
@@ -23,23 +22,16 @@ extension ZipArchive {
   func verifyConcurrently(
     _ list: [ZipEntry], _ check: @Sendable (ZipEntry) throws(FormatError) -> Void
   ) throws(FormatError) {
-    let order = list.indices.sorted { list[$0].compressedSize > list[$1].compressedSize }
-    let failures = Mutex<[Int: FormatError]>([:])
-    let next = Atomic<Int>(0)
-    let workers = min(list.count, ProcessInfo.processInfo.activeProcessorCount)
-    DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { _ in
-      while true {
-        let k = next.add(1, ordering: .relaxed).oldValue
-        if k >= order.count { break }
-        let i = order[k]
+    let failures = ConcurrentMap.map(
+      list, cost: { $0.compressedSize },
+      { (e) -> FormatError? in
         do throws(FormatError) {
-          try check(list[i])
+          try check(e)
+          return nil
         } catch {
-          failures.withLock { $0[i] = error }
+          return error
         }
-      }
-    }
-    let first = failures.withLock { f in f.keys.min().flatMap { f[$0] } }
-    if let first { throw first }
+      })
+    if let first = failures.lazy.compactMap({ $0 }).first { throw first }
   }
 }

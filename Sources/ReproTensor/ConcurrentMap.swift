@@ -2,13 +2,16 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Maps independent items on every core (`DispatchQueue.concurrentPerform`), the costliest items
-/// first so that the cores finish together; results come back in the items' order.
+/// Maps independent items on every core, results in the items' order.
+///
+/// Runs on `DispatchQueue.concurrentPerform`, the costliest items first so that the cores finish
+/// together. Shared by ReproFormat (CRC checks, record copies, hashes) and ReproHarness
+/// (comparison rows).
 ///
 /// ```swift
-/// let rows = ConcurrentMap.map(pairs, cost: { $0.count }) { compare($0) }
+/// let rows = ConcurrentMap.map(pairs, cost: { $0.count }, { compare($0) })
 /// ```
-enum ConcurrentMap {
+package enum ConcurrentMap {
   /// `items.map(transform)`, computed concurrently.
   ///
   /// - Parameters:
@@ -16,7 +19,7 @@ enum ConcurrentMap {
   ///   - cost: a relative cost per item (elements to compare); larger items start first.
   ///   - transform: the work for one item; called once per item, from any thread.
   /// - Returns: the outputs in the order of `items`.
-  static func map<T: Sendable, R: Sendable>(
+  package static func map<T: Sendable, R: Sendable>(
     _ items: [T], cost: (T) -> Int, _ transform: @Sendable (T) -> R
   ) -> [R] {
     let workers = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
