@@ -13,7 +13,9 @@ The works of issue 12's table, each on the same files for both sides:
   load      `TorchFile.load` (in-process, Benchmarks' FormatBench) vs `torch.load` (not mmap);
   convert   `repro convert FILE OUT.safetensors` (atomic: temporary file, fsync, rename) vs
             `torch.load` + `safetensors.torch.save_file` (no fsync);
-  randn     `repro random --dist normal` 40M float32 (with `--sha256`) vs `torch.randn`;
+  randn     `repro random --dist normal` 40M float32 (with `--sha256`, a process per run) and
+            `Generator.randn` in-process (FormatBench) vs `torch.randn`; the in-process result's
+            SHA-256 must equal torch's bytes' (bit-exact, checked after the clock stops);
   resnet18  `repro generate --model resnet18` (written to a file, fsync) vs
             `torchvision.models.resnet18()` (the transcription in Scripts/torch_models.py).
 Files, written into a temporary folder by real torch.save and deleted at the end: the resnet18
@@ -64,7 +66,11 @@ elif work == "convert":
     save_file(torch.load(path, weights_only=True), out)
 elif work == "randn":
     from bench_rng import torch_randn
-    torch_randn(torch.float32)
+    drawn = torch_randn(torch.float32)
+    elapsed = time.perf_counter() - t0
+    print("sha256", hashlib.sha256(drawn.numpy()).hexdigest())
+    print(elapsed)
+    sys.exit(0)
 elif work == "resnet18":
     from bench_rng import torch_resnet18
     torch_resnet18()
@@ -188,6 +194,24 @@ def main():
         add("randn", "40M float32", "`repro random --dist normal --sha256`", "`torch.randn`", 1.0,
             [repro, "random", "--seed", "0", "--dist", "normal", "--shape", str(N_RANDOM),
              "--dtype", "float32", "--sha256"], py + ["randn", "-", "-"])
+        digests = {}
+
+        def randn_inner(side):
+            def inner(out):
+                row = json.loads(out.strip().splitlines()[-1])
+                digests[side] = row["sha256"]
+                return row["seconds"]
+            return inner
+
+        add("randn", "40M float32 (in-process)", "`Generator(seed: 0).randn` (FormatBench)",
+            "`torch.randn`", 1.0, [bench, "randn", str(N_RANDOM)], py + ["randn", "-", "-"],
+            repro_inner=randn_inner("repro"))
+        torch_digest = subprocess.run(py + ["randn", "-", "-"], check=True, capture_output=True,
+                                      text=True).stdout.split()[1]
+        if digests.get("repro") != torch_digest:
+            sys.exit(f"randn: Repro's SHA-256 {digests.get('repro')} differs from torch's "
+                     f"{torch_digest}: the generator is no longer bit-exact")
+        print("  randn: SHA-256 equal to torch's", flush=True)
         add("resnet18 init", "resnet18", "`repro generate --model resnet18 -o FILE`",
             "`torchvision.models.resnet18()`", 1.0,
             [repro, "generate", "--model", "resnet18", "--seed", "0", "-o",

@@ -10,6 +10,9 @@
 //     st-load     SafeTensorsFile.load (reads the file, tensors borrow it)
 //     st-load-mmap SafeTensorsFile.load(memoryMapped: true)
 //     st-save     SafeTensorsFile.load(INPUT) untimed, then write to OUTPUT (atomic, fsync)
+//     randn       Generator(seed: 0).randn of INPUT float32 elements (torch.manual_seed(0);
+//                 torch.randn(N)); the SHA-256 of the result, computed after the clock stops,
+//                 goes in "sha256" so that the caller can check it against torch's bytes
 //
 // Prints one JSON line: {"op", "seconds", "cpu_seconds" (user + system, every thread),
 // "baseline_kb", "maxrss_kb", "tensors", "bytes"}.
@@ -44,7 +47,7 @@ func blackHole(_ tensors: [Tensor]) -> Int { tensors.reduce(0) { $0 &+ $1.count 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
   FileHandle.standardError.write(
-    Data("usage: FormatBench load|load-mmap|save|st-load|st-save INPUT [OUTPUT]\n".utf8))
+    Data("usage: FormatBench load|load-mmap|save|st-load|st-save INPUT [OUTPUT] | randn N\n".utf8))
   exit(64)
 }
 let op = args[1]
@@ -56,6 +59,7 @@ do {
   var seconds = 0.0
   var cpu = 0.0
   var baseline = 0
+  var digest = ""
   let clock = ContinuousClock()
   func timed(_ body: () throws -> Void) rethrows {
     baseline = maxRSSKilobytes()
@@ -95,12 +99,18 @@ do {
     tensors = file.tensors.map(\.tensor)
     guard let output else { throw FormatError(.invalidArgument, "st-save needs OUTPUT") }
     try timed { try file.write(to: output) }
+  case "randn":
+    guard let count = Int(args[2]), count >= 0 else {
+      throw FormatError(.invalidArgument, "randn needs an element count, not \(args[2])")
+    }
+    try timed { tensors = [try Generator(seed: UInt64(0)).randn(shape: [count], dtype: .float32)] }
+    digest = tensors[0].sha256Hex()
   default:
     throw FormatError(.invalidArgument, "unknown op \(op)")
   }
   let bytes = tensors.reduce(0) { $0 + $1.count * $1.dtype.elementSize }
   print(
-    "{\"op\":\"\(op)\",\"seconds\":\(seconds),\"cpu_seconds\":\(cpu),\"baseline_kb\":\(baseline),\"maxrss_kb\":\(maxRSSKilobytes()),\"tensors\":\(tensors.count),\"bytes\":\(bytes),\"check\":\(blackHole(tensors))}"
+    "{\"op\":\"\(op)\",\"seconds\":\(seconds),\"cpu_seconds\":\(cpu),\"baseline_kb\":\(baseline),\"maxrss_kb\":\(maxRSSKilobytes()),\"tensors\":\(tensors.count),\"bytes\":\(bytes),\"check\":\(blackHole(tensors)),\"sha256\":\"\(digest)\"}"
   )
 } catch {
   FileHandle.standardError.write(Data("FormatBench: \(error)\n".utf8))
