@@ -6,7 +6,7 @@ PYTHON ?= python3
 TORCH_VERSION := 2.13.0+cpu
 
 .PHONY: test lint report check-report check-ci-examples deps build venv crosscheck clean examples \
-  bench fuzz fuzz-build sanitize sanitize-thread
+  bench fuzz fuzz-build sanitize sanitize-address sanitize-thread
 
 ## Install the C libraries when a header or pkg-config entry is missing (Debian/Ubuntu).
 deps:
@@ -93,12 +93,18 @@ check-ci-examples: venv
 	$(SWIFT) build --product repro
 	$(VENV)/bin/python Scripts/check_ci_examples.py --repro $$($(SWIFT) build --show-bin-path)/repro
 
-## Every test under AddressSanitizer with its leak checker (own build folder .build-asan). The
+## Every test under AddressSanitizer (leak checker on), then every test under ThreadSanitizer.
+sanitize: sanitize-address sanitize-thread
+
+## The tests under AddressSanitizer with its leak checker (own build folder .build-asan). The
 ## suppressions name leaks inside the toolchain and third-party packages only (see the file).
-sanitize: deps
+## SANITIZE_FILTER runs some (`swift test --filter`); CI runs the format and harness tests.
+SANITIZE_FILTER ?=
+sanitize-address: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt:print_suppressions=0 \
-	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan \
+	  $(if $(SANITIZE_FILTER),--filter '$(SANITIZE_FILTER)')
 
 ## Every test under ThreadSanitizer (own build folder .build-tsan).
 sanitize-thread: deps

@@ -29,6 +29,7 @@ let package = Package(
       name: "FormatBench",
       dependencies: [
         .product(name: "ReproFormat", package: "Repro"),
+        .product(name: "ReproNN", package: "Repro"),
         .product(name: "ReproTensor", package: "Repro"),
       ]),
   ],

@@ -16,7 +16,8 @@ The works of issue 12's table, each on the same files for both sides:
   randn     `repro random --dist normal` 40M float32 (with `--sha256`, a process per run) and
             `Generator.randn` in-process (FormatBench) vs `torch.randn`; the in-process result's
             SHA-256 must equal torch's bytes' (bit-exact, checked after the clock stops);
-  resnet18  `repro generate --model resnet18` (written to a file, fsync) vs
+  resnet18  `repro generate --model resnet18` (written to a file, fsync; a process per run) and
+            `ModelFactory.make("resnet18")` in-process (FormatBench) vs
             `torchvision.models.resnet18()` (the transcription in Scripts/torch_models.py).
 Files, written into a temporary folder by real torch.save and deleted at the end: the resnet18
 state dict (torch.manual_seed(0), 44.7 MiB), GPT-2 small's state dict (Scripts/bench_compare.py's
@@ -216,6 +217,10 @@ def main():
             "`torchvision.models.resnet18()`", 1.0,
             [repro, "generate", "--model", "resnet18", "--seed", "0", "-o",
              os.path.join(folder, "r18-gen.safetensors")], py + ["resnet18", "-", "-"])
+        add("resnet18 init", "resnet18 (in-process)", "`ModelFactory.make(\"resnet18\")` (FormatBench)",
+            "`torchvision.models.resnet18()`", 1.0, [bench, "resnet18-init", "-"],
+            py + ["resnet18", "-", "-"],
+            repro_inner=lambda out: json.loads(out.strip().splitlines()[-1])["seconds"])
     finally:
         if not args.dir:
             shutil.rmtree(folder, ignore_errors=True)

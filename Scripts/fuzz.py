@@ -2,11 +2,13 @@
 per target. Standard library only; no PyTorch needed.
 
     python3 Scripts/fuzz.py run --bin Fuzz/.build/release [--seconds 60] [--runs N]
-                                [--targets FuzzPickle,FuzzZip] [-- extra libFuzzer flags]
+                                [--targets FuzzPickle,FuzzZip] [--parallel N]
+                                [-- extra libFuzzer flags]
     python3 Scripts/fuzz.py minimize --bin Fuzz/.build/release [--targets ...]
 
-`run` fuzzes each target for --seconds (or --runs executions) with
--rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10, leak detection on (ASan's default), from
+`run` fuzzes each target for --seconds (or --runs executions), --parallel targets at a time (one
+per CPU by default), with -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10, leak detection on
+(ASan's default), from
 three corpus folders: Fuzz/.build/fuzz/corpus/<Target> (what earlier runs found, kept between
 runs, written to), Fuzz/Corpus/<Target> (committed, minimized inputs) and the seeds taken afresh
 from Golden/ (the PyTorch-made files and the malformed corpora, each sent to the readers it
@@ -20,6 +22,7 @@ committing: the smallest first, up to --max-size (1024) bytes each and --max-byt
 target.
 """
 import argparse, hashlib, os, re, shutil, subprocess, sys, zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,33 +164,37 @@ def summarize(log: str, status: int):
     return out
 
 
+def run_one(args, target, seeds, extra):
+    """Fuzzes one target; returns its row of figures."""
+    binary = Path(args.bin) / target
+    artifacts = WORK / "artifacts" / target
+    artifacts.mkdir(parents=True, exist_ok=True)
+    command = [str(binary), *LIMITS, "-print_final_stats=1",
+               f"-dict={dictionary(target)}", f"-artifact_prefix={artifacts}/"]
+    if args.runs:
+        command.append(f"-runs={args.runs}")
+    if args.seconds:
+        command.append(f"-max_total_time={args.seconds}")
+    command += extra + [str(p) for p in corpus_folders(target)]
+    print(f"==> {target}: {seeds} seeds, {' '.join(command[1:])}", flush=True)
+    log_path = WORK / "logs" / f"{target}.log"
+    with open(log_path, "w") as log:
+        status = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
+                                cwd=ROOT).returncode
+    row = summarize(log_path.read_text(errors="replace"), status)
+    row["target"], row["log"] = target, log_path
+    print(f"    {target} {row['verdict']}: {row['runs']} executions, cov {row['cov']}, "
+          f"ft {row['ft']}, corpus {row['corpus']}", flush=True)
+    return row
+
+
 def run(args, targets, extra):
     seeds = make_seeds(targets)
     (WORK / "logs").mkdir(parents=True, exist_ok=True)
-    rows, failed = [], []
-    for target in targets:
-        binary = Path(args.bin) / target
-        artifacts = WORK / "artifacts" / target
-        artifacts.mkdir(parents=True, exist_ok=True)
-        command = [str(binary), *LIMITS, "-print_final_stats=1",
-                   f"-dict={dictionary(target)}", f"-artifact_prefix={artifacts}/"]
-        if args.runs:
-            command.append(f"-runs={args.runs}")
-        if args.seconds:
-            command.append(f"-max_total_time={args.seconds}")
-        command += extra + [str(p) for p in corpus_folders(target)]
-        print(f"==> {target}: {seeds[target]} seeds, {' '.join(command[1:])}", flush=True)
-        log_path = WORK / "logs" / f"{target}.log"
-        with open(log_path, "w") as log:
-            status = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
-                                    cwd=ROOT).returncode
-        row = summarize(log_path.read_text(errors="replace"), status)
-        row["target"], row["log"] = target, log_path
-        rows.append(row)
-        if row["verdict"] != "ok":
-            failed.append(row)
-        print(f"    {row['verdict']}: {row['runs']} executions, cov {row['cov']}, "
-              f"ft {row['ft']}, corpus {row['corpus']}", flush=True)
+    # Targets are independent processes: --parallel of them at a time (one per core by default).
+    with ThreadPoolExecutor(max_workers=max(1, args.parallel)) as pool:
+        rows = list(pool.map(lambda t: run_one(args, t, seeds[t], extra), targets))
+    failed = [row for row in rows if row["verdict"] != "ok"]
     print_table(rows)
     for row in failed:
         print(f"FAIL {row['target']}: {row['verdict']}; log {row['log'].relative_to(ROOT)}; "
@@ -246,6 +253,8 @@ def main():
     p.add_argument("--seconds", type=int, default=60, help="per target (0: no time limit)")
     p.add_argument("--runs", type=int, default=0, help="stop each target after N executions")
     p.add_argument("--targets", default="", help="comma-separated (default: all)")
+    p.add_argument("--parallel", type=int, default=os.cpu_count() or 1,
+                   help="run: targets fuzzed at the same time (default: one per CPU)")
     p.add_argument("--max-size", type=int, default=1024, help="minimize: largest input kept")
     p.add_argument("--max-bytes", type=int, default=16384,
                    help="minimize: most bytes added per target (smallest inputs first)")

@@ -13,6 +13,8 @@
 //     randn       Generator(seed: 0).randn of INPUT float32 elements (torch.manual_seed(0);
 //                 torch.randn(N)); the SHA-256 of the result, computed after the clock stops,
 //                 goes in "sha256" so that the caller can check it against torch's bytes
+//     resnet18-init ModelFactory.make("resnet18") from Generator(seed: 0) (torch.manual_seed(0);
+//                 torchvision.models.resnet18()); INPUT is ignored
 //
 // Prints one JSON line: {"op", "seconds", "cpu_seconds" (user + system, every thread),
 // "baseline_kb", "maxrss_kb", "tensors", "bytes"}.
@@ -20,6 +22,7 @@
 // Build: swift build -c release --package-path Benchmarks --product FormatBench
 import Foundation
 import ReproFormat
+import ReproNN
 import ReproTensor
 
 #if canImport(Glibc)
@@ -47,7 +50,9 @@ func blackHole(_ tensors: [Tensor]) -> Int { tensors.reduce(0) { $0 &+ $1.count 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
   FileHandle.standardError.write(
-    Data("usage: FormatBench load|load-mmap|save|st-load|st-save INPUT [OUTPUT] | randn N\n".utf8))
+    Data(
+      "usage: FormatBench load|load-mmap|save|st-load|st-save INPUT [OUTPUT] | randn N | resnet18-init -\n"
+        .utf8))
   exit(64)
 }
 let op = args[1]
@@ -105,6 +110,11 @@ do {
     }
     try timed { tensors = [try Generator(seed: UInt64(0)).randn(shape: [count], dtype: .float32)] }
     digest = tensors[0].sha256Hex()
+  case "resnet18-init":
+    try timed {
+      let model = try ModelFactory.make("resnet18", generator: Generator(seed: UInt64(0)))
+      tensors = model.stateDict().entries.map(\.tensor)
+    }
   default:
     throw FormatError(.invalidArgument, "unknown op \(op)")
   }

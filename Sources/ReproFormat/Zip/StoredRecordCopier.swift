@@ -45,9 +45,8 @@ final class StoredRecordCopier {
     let pieces = Self.pieces(pending.map(\.entry.uncompressedSize))
     let targets = pending.map { (offset: $0.entry.dataOffset, storage: $0.storage) }
     let file = file
-    // Pieces are of one size (the last of each record shorter): no cost order is needed.
     let copied = ConcurrentMap.map(
-      pieces, cost: { _ in 0 },
+      pieces, cost: \.count,
       { (piece) -> Result<UInt32, FormatError> in
         let target = targets[piece.record]
         do throws(FormatError) {
