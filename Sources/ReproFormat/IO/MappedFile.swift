@@ -61,28 +61,15 @@ extension MappedFile: PageReleasing {
   /// process with `madvise(MADV_DONTNEED)`: the mapping is read-only and private, so no data is
   /// lost, and reading the region again maps the page cache's copy again.
   public func releasePages(_ region: UnsafeRawBufferPointer) {
-    guard let (at, count) = unsafe pages(of: region) else { return }
-    unsafe Syscalls.dropPages(at, count: count)
-  }
-
-  /// Maps the pages holding `region` in one `madvise(MADV_POPULATE_READ)` (Linux 5.14+; a hint,
-  /// ignored where unsupported): a 4 MiB chunk costs one call instead of 1,024 page faults.
-  public func populatePages(_ region: UnsafeRawBufferPointer) {
-    guard let (at, count) = unsafe pages(of: region) else { return }
-    unsafe Syscalls.populatePages(at, count: count)
-  }
-
-  /// `region` rounded out to whole pages and clipped to the mapping; nil when nothing is left.
-  private func pages(of region: UnsafeRawBufferPointer) -> (UnsafeRawPointer, Int)? {
     guard let base = unsafe base, let start = region.baseAddress, region.count > 0 else {
-      return nil
+      return
     }
     let page = Syscalls.pageSize
     let mapStart = Int(bitPattern: base)
     let mapEnd = mapStart + (byteCount + page - 1) / page * page
     let lo = Swift.max(Int(bitPattern: start) / page * page, mapStart)
     let hi = Swift.min((Int(bitPattern: start) + region.count + page - 1) / page * page, mapEnd)
-    guard hi > lo, let at = unsafe UnsafeRawPointer(bitPattern: lo) else { return nil }
-    return unsafe (at, hi - lo)
+    guard hi > lo, let at = unsafe UnsafeRawPointer(bitPattern: lo) else { return }
+    unsafe Syscalls.dropPages(at, count: hi - lo)
   }
 }

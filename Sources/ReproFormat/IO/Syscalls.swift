@@ -106,16 +106,6 @@ enum Syscalls {
     _ = unsafe madvise(UnsafeMutableRawPointer(mutating: base), count, MADV_DONTNEED)
   }
 
-  /// Maps the pages of a read-only file mapping in `base..<base+count` (page-aligned) now.
-  ///
-  /// One `madvise(MADV_POPULATE_READ)` call (Linux 5.14+; spelled out as 22 for C libraries whose
-  /// headers predate it). A hint: an older kernel refuses it, and the reads fault as before.
-  static func populatePages(_ base: UnsafeRawPointer, count: Int) {
-    #if os(Linux)
-      _ = unsafe madvise(UnsafeMutableRawPointer(mutating: base), count, 22)
-    #endif
-  }
-
   static func unmap(_ base: UnsafeRawPointer, count: Int) {
     _ = unsafe munmap(UnsafeMutableRawPointer(mutating: base), count)
   }

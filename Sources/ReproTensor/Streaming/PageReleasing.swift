@@ -5,15 +5,6 @@ public protocol PageReleasing: AnyObject, Sendable {
   /// Releases the pages that hold `region` (rounded out to whole pages inside the owner's own
   /// bytes); the region's contents stay readable and unchanged.
   func releasePages(_ region: UnsafeRawBufferPointer)
-
-  /// Maps the pages that hold `region` now, in one call, before they are read (instead of one
-  /// page fault per page as the reader touches them). A hint: the contents are the same either way.
-  func populatePages(_ region: UnsafeRawBufferPointer)
-}
-
-extension PageReleasing {
-  /// Does nothing: an owner whose pages are already there needs no hint.
-  public func populatePages(_ region: UnsafeRawBufferPointer) {}
 }
 
 extension Storage: PageReleasing {
@@ -22,12 +13,6 @@ extension Storage: PageReleasing {
   public func releasePages(_ region: UnsafeRawBufferPointer) {
     guard let owner = borrowedOwner as? any PageReleasing else { return }
     unsafe owner.releasePages(region)
-  }
-
-  /// Passes the request on to the object this storage borrows from, as ``releasePages(_:)``.
-  public func populatePages(_ region: UnsafeRawBufferPointer) {
-    guard let owner = borrowedOwner as? any PageReleasing else { return }
-    unsafe owner.populatePages(region)
   }
 
   /// Whether the bytes are deferred (``init(deferring:)``) and not yet held.

@@ -76,7 +76,6 @@
     let start = position
     return unsafe try storage.withUnsafeBytes { (raw) throws(E) -> R in
       let chunk = unsafe UnsafeRawBufferPointer(rebasing: raw[start..<(start + n)])
-      if let releaser, n > 0 { unsafe releaser.populatePages(chunk) }
       defer { if let releaser, n > 0 { unsafe releaser.releasePages(chunk) } }
       return unsafe try body(chunk)
     }
