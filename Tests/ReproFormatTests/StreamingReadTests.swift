@@ -20,11 +20,7 @@ import Testing
     let weightsOnlyOK = expected["weights_only_ok"] as? Bool ?? true
     let checkpoint = try Checkpoint.loadForReading(
       contentsOf: try c.fileURL(in: tmp), policy: weightsOnlyOK ? .weightsOnly : .trusted)
-    let json = Inventory(of: checkpoint).jsonText()
-    let ours = try #require(try TestJSON.pythonJSON(Data(json.utf8)) as? [String: Any])
-    let got = ours["entries"] as? [[String: Any]] ?? []
-    let want = expected["entries"] as? [[String: Any]] ?? []
-    #expect(got.map { $0["path"] as? String } == want.map { $0["path"] as? String })
+    let (_, got, want) = try inventoryEntries(of: checkpoint, expected: expected)
     for (g, w) in zip(got, want) {
       for key in ["sha256", "dtype", "kind"] where w[key] != nil {
         #expect(g[key] as? String == w[key] as? String, "\(w["path"] ?? ""): \(key)")
