@@ -142,4 +142,60 @@ import Testing
     #expect(!TensorComparison.compare(a, b).passed)
     #expect(!TensorComparison.compare(a, b, options: .bitwise).passed)
   }
+
+  /// Integers, bool, complex and float8 are read in chunks, as the real floats are: a mismatch
+  /// in the third chunk is found at its own index, and a deferred storage (a deflated record)
+  /// is streamed, never held whole.
+  @Test(arguments: [DType.int64, .bool, .complex64, .float8E4M3FN])
+  func otherDtypesAreComparedChunkByChunk(_ dtype: DType) throws {
+    let size = dtype.elementSize
+    let perChunk = StorageReader.chunkBytes / size
+    let n = 3 * perChunk + 5
+    let k = 2 * perChunk + 12_345
+    // The bytes of 1 (int64, bool), 1 + 0i (complex64), 1.0 (float8 e4m3fn: 0x38).
+    let one: [UInt8] =
+      switch dtype {
+      case .int64: [1, 0, 0, 0, 0, 0, 0, 0]
+      case .bool: [1]
+      case .complex64: [0, 0, 0x80, 0x3F, 0, 0, 0, 0]
+      default: [0x38]
+      }
+    var bytes = [UInt8](repeating: 0, count: n * size)
+    bytes.replaceSubrange((k * size)..<((k + 1) * size), with: one)
+    let actual = try Tensor(
+      storage: Storage(deferring: HeldBytes(bytes)), dtype: dtype, shape: [n], strides: [1])
+    let expected = Tensor(zeros: [n], dtype: dtype)
+    let r = TensorComparison.compare(actual, expected)
+    #expect(!r.passed)
+    #expect(r.figures?.mismatchCount == 1 && r.figures?.bitwiseMismatchCount == 1)
+    #expect(r.figures?.greatestAbsoluteMismatch == 1)
+    #expect(r.figures?.greatestAbsoluteMismatchIndex == [k] && r.figures?.worstIndex == [k])
+    #expect(actual.storage.isDeferred)
+    // Equal integers: every chunk's bytes equal, the figures of all-equal elements.
+    guard dtype == .int64 || dtype == .bool else { return }
+    let same = TensorComparison.compare(expected, Tensor(zeros: [n], dtype: dtype))
+    #expect(same.passed && same.figures?.maxAbsoluteError == 0 && same.figures?.worstIndex == [0])
+  }
+}
+
+/// Deferred bytes produced from an array (a stand-in for a deflated record).
+private struct HeldBytes: DeferredStorageContent {
+  let bytes: [UInt8]
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  var byteCount: Int { bytes.count }
+  func makeProducer() -> any DeferredByteProducer { Producer(bytes) }
+
+  final class Producer: DeferredByteProducer {
+    let bytes: [UInt8]
+    var position = 0
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func produce(into buffer: UnsafeMutableRawBufferPointer) {
+      unsafe bytes.withUnsafeBytes { src in
+        unsafe buffer.copyMemory(
+          from: UnsafeRawBufferPointer(rebasing: src[position..<(position + buffer.count)]))
+      }
+      position += buffer.count
+    }
+  }
 }

@@ -80,14 +80,7 @@ struct ElementwiseDifference {
     count = actual.count
     let n = count
     guard Self.hasRealLane(dtype) else {
-      unsafe actual.withContiguousBytes { ra in
-        unsafe expected.withContiguousBytes { re in
-          guard n > 0, let a = ra.baseAddress, let e = re.baseAddress else { return }
-          unsafe compareOthers(
-            ra, re, bytesEqual: memcmp(a, e, n * dtype.elementSize) == 0, actual: actual,
-            expected: expected, tolerance: tolerance, equalNaN: equalNaN)
-        }
-      }
+      compareOthers(actual: actual, expected: expected, tolerance: tolerance, equalNaN: equalNaN)
       return
     }
     var kernel = RealDifferenceKernel(ulpLimit: ulpLimit)
@@ -195,41 +188,57 @@ struct ElementwiseDifference {
     maxULPIndex = k.maxULPIndex
   }
 
-  /// Integers, bool, complex and float8: element by element, after a whole-buffer `memcmp`
-  /// (equal integer bytes give the figures of all-equal elements without a loop).
+  /// Integers, bool, complex and float8: element by element, chunk by chunk as
+  /// ``forEachChunkPair(_:_:_:)`` reads them (so a mapped or deflated tensor is never held
+  /// whole), after a `memcmp` of each chunk: equal integer bytes give the figures of all-equal
+  /// elements without a loop.
   private mutating func compareOthers(
-    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, bytesEqual: Bool,
     actual: Tensor, expected: Tensor, tolerance: Tolerance, equalNaN: Bool
   ) {
     let dtype = actual.dtype
     let size = dtype.elementSize
-    if !bytesEqual {
-      for i in 0..<count where unsafe !Self.bytesEqual(ra, re, at: i * size, size: size) {
-        bitwiseMismatchCount += 1
-        if firstBitwiseMismatch == nil { firstBitwiseMismatch = i }
+    unsafe Self.forEachChunkPair(actual, expected) { a, e, m, base in
+      let ra = unsafe UnsafeRawBufferPointer(start: a, count: m * size)
+      let re = unsafe UnsafeRawBufferPointer(start: e, count: m * size)
+      let bytesEqual = unsafe memcmp(a, e, m * size) == 0
+      if !bytesEqual {
+        for i in 0..<m where unsafe !Self.bytesEqual(ra, re, at: i * size, size: size) {
+          bitwiseMismatchCount += 1
+          if firstBitwiseMismatch == nil { firstBitwiseMismatch = base + i }
+        }
+      }
+      let chunk = Chunk(actual: ra, expected: re, count: m, base: base)
+      switch dtype {
+      case .complex64:
+        unsafe compareComplex(chunk, single: true, tolerance: tolerance, equalNaN: equalNaN)
+      case .complex128:
+        unsafe compareComplex(chunk, single: false, tolerance: tolerance, equalNaN: equalNaN)
+      case .int8, .uint8, .int16, .int32, .int64, .bool, .uint16, .uint32, .uint64:
+        if bytesEqual && base == 0 {
+          // Every element so far equal: a difference of 0 everywhere, first seen at index 0.
+          greatestAbsolute = .integer(0)
+          maxAbsoluteIndex = 0
+          maxULPIndex = 0
+        } else if !bytesEqual || bitwiseMismatchCount > 0 {
+          // (Equal elements after equal ones change no figure.)
+          unsafe compareIntegers(chunk, dtype: dtype, tolerance: tolerance)
+        }
+      case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU:
+        unsafe compareFloat8(chunk, dtype: dtype, tolerance: tolerance, equalNaN: equalNaN)
+      case .complex32:
+        unsafe compareComplexHalf(chunk, tolerance: tolerance, equalNaN: equalNaN)
+      case .float16, .bfloat16, .float32, .float64:
+        preconditionFailure("real floats go through RealDifferenceKernel")
       }
     }
-    switch dtype {
-    case .complex64:
-      unsafe compareComplex(ra, re, single: true, tolerance: tolerance, equalNaN: equalNaN)
-    case .complex128:
-      unsafe compareComplex(ra, re, single: false, tolerance: tolerance, equalNaN: equalNaN)
-    case .int8, .uint8, .int16, .int32, .int64, .bool, .uint16, .uint32, .uint64:
-      if bytesEqual {
-        // Every element equal: a difference of 0 everywhere, first seen at index 0.
-        greatestAbsolute = .integer(0)
-        maxAbsoluteIndex = 0
-        maxULPIndex = 0
-      } else {
-        compareIntegers(actual: actual, expected: expected, tolerance: tolerance)
-      }
-    case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU:
-      unsafe compareFloat8(ra, re, dtype: dtype, tolerance: tolerance, equalNaN: equalNaN)
-    case .complex32:
-      unsafe compareComplexHalf(ra, re, tolerance: tolerance, equalNaN: equalNaN)
-    case .float16, .bfloat16, .float32, .float64:
-      preconditionFailure("real floats go through RealDifferenceKernel")
-    }
+  }
+
+  /// The bytes of `count` elements of both tensors whose first has the flat index `base`.
+  private struct Chunk {
+    var actual: UnsafeRawBufferPointer
+    var expected: UnsafeRawBufferPointer
+    var count: Int
+    var base: Int
   }
 
   private static func bytesEqual(
@@ -296,13 +305,13 @@ struct ElementwiseDifference {
   /// float8 values compared as their float32 values (exact in float32); the ULP distance counts
   /// the 8-bit patterns between them (sign-magnitude; e8m0fnu has no sign).
   private mutating func compareFloat8(
-    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, dtype: DType,
-    tolerance: Tolerance, equalNaN: Bool
+    _ chunk: Chunk, dtype: DType, tolerance: Tolerance, equalNaN: Bool
   ) {
+    let (ra, re) = unsafe (chunk.actual, chunk.expected)
     let rtol = Float(tolerance.relative)
     let atol = Float(tolerance.absolute)
     let signMask: UInt64 = dtype == .float8E8M0FNU ? 0 : 0x80
-    for i in 0..<count {
+    for i in 0..<chunk.count {
       let (xb, yb) = unsafe (ra[i], re[i])
       let x = Float8Codec.float(fromBits: xb, of: dtype)
       let y = Float8Codec.float(fromBits: yb, of: dtype)
@@ -321,7 +330,7 @@ struct ElementwiseDifference {
         ulp = (a & signMask) == (b & signMask) ? (ma > mb ? ma - mb : mb - ma) : ma + mb
       }
       record(
-        index: i, matches: close, absolute: .real(Double(absDiff)),
+        index: chunk.base + i, matches: close, absolute: .real(Double(absDiff)),
         relative: Double(absDiff / Swift.abs(y)), bothNaN: bothNaN, ulp: ulp)
     }
   }
@@ -329,11 +338,11 @@ struct ElementwiseDifference {
   // MARK: - Complex
 
   private mutating func compareComplex(
-    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, single: Bool, tolerance: Tolerance,
-    equalNaN: Bool
+    _ chunk: Chunk, single: Bool, tolerance: Tolerance, equalNaN: Bool
   ) {
+    let (ra, re) = unsafe (chunk.actual, chunk.expected)
     let layout = FloatLayout(single ? .float32 : .float64)
-    for i in 0..<count {
+    for i in 0..<chunk.count {
       let (xr, xi, xrBits, xiBits) = unsafe Self.loadComplex(ra, i, single: single)
       let (yr, yi, yrBits, yiBits) = unsafe Self.loadComplex(re, i, single: single)
       let xNaN = xr.isNaN || xi.isNaN
@@ -366,7 +375,7 @@ struct ElementwiseDifference {
         default: nil
         }
       record(
-        index: i, matches: close, absolute: .real(absDiff), relative: rel,
+        index: chunk.base + i, matches: close, absolute: .real(absDiff), relative: rel,
         bothNaN: xNaN && yNaN, ulp: ulp)
     }
   }
@@ -374,10 +383,8 @@ struct ElementwiseDifference {
   /// complex32 as torch computes on it: every operation in float32, rounded to float16
   /// (`|a - e|`, `|e|` and their ratio are float16 values; the allowed error
   /// `atol + |rtol * e|` likewise, with rtol rounded to float16).
-  private mutating func compareComplexHalf(
-    _ ra: UnsafeRawBufferPointer, _ re: UnsafeRawBufferPointer, tolerance: Tolerance,
-    equalNaN: Bool
-  ) {
+  private mutating func compareComplexHalf(_ chunk: Chunk, tolerance: Tolerance, equalNaN: Bool) {
+    let (ra, re) = unsafe (chunk.actual, chunk.expected)
     func h(_ x: Float) -> Float {
       HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: x))
     }
@@ -386,7 +393,7 @@ struct ElementwiseDifference {
       return (HalfPrecision.float(fromFloat16Bits: bits), UInt64(bits))
     }
     let layout = FloatLayout(.float16)
-    for i in 0..<count {
+    for i in 0..<chunk.count {
       let (xr, xrBits) = unsafe part(ra, i * 4)
       let (xi, xiBits) = unsafe part(ra, i * 4 + 2)
       let (yr, yrBits) = unsafe part(re, i * 4)
@@ -407,7 +414,8 @@ struct ElementwiseDifference {
         default: nil
         }
       record(
-        index: i, matches: close, absolute: .real(Double(d)), relative: Double(h(d / magnitude)),
+        index: chunk.base + i, matches: close, absolute: .real(Double(d)),
+        relative: Double(h(d / magnitude)),
         bothNaN: xNaN && yNaN, ulp: ulp)
     }
   }
@@ -434,14 +442,13 @@ struct ElementwiseDifference {
 
   // MARK: - Integers and bool
 
-  private mutating func compareIntegers(actual: Tensor, expected: Tensor, tolerance: Tolerance) {
-    let xs = Self.int64s(actual)
-    let ys = Self.int64s(expected)
+  private mutating func compareIntegers(_ chunk: Chunk, dtype: DType, tolerance: Tolerance) {
     let rtol = Float(tolerance.relative)
     let atol = Float(tolerance.absolute)
-    for i in 0..<count {
-      let x = xs[i]
-      let y = ys[i]
+    let size = dtype.elementSize
+    for i in 0..<chunk.count {
+      let x = unsafe Self.int64(chunk.actual, at: i * size, dtype)
+      let y = unsafe Self.int64(chunk.expected, at: i * size, dtype)
       var close = x == y
       if !close && !tolerance.isExact {
         let fx = Float(x)
@@ -455,22 +462,21 @@ struct ElementwiseDifference {
       let rel = Float(absDiff) / Float(absExpected)
       let ulp = x >= y ? UInt64(bitPattern: x &- y) : UInt64(bitPattern: y &- x)
       record(
-        index: i, matches: close, absolute: .integer(absDiff), relative: Double(rel),
-        bothNaN: false,
-        ulp: ulp)
+        index: chunk.base + i, matches: close, absolute: .integer(absDiff),
+        relative: Double(rel), bothNaN: false, ulp: ulp)
     }
   }
 
-  private static func int64s(_ t: Tensor) -> [Int64] {
-    t.scalars().map {
-      switch $0 {
-      case .bool(let b): b ? 1 : 0
-      case .int(let i): i
-      // assert_close upcasts integers with `.to(torch.int64)`: uint64 wraps.
-      case .uint(let u): Int64(bitPattern: u)
-      case .float(let d): Int64(d)
-      case .complex(let re, _): Int64(re)
-      }
+  /// An integer or bool element as `assert_close` upcasts it with `.to(torch.int64)` (uint64
+  /// wraps).
+  private static func int64(_ raw: UnsafeRawBufferPointer, at offset: Int, _ dtype: DType) -> Int64
+  {
+    switch unsafe ScalarCodec.load(dtype, from: raw, byteOffset: offset) {
+    case .bool(let b): b ? 1 : 0
+    case .int(let i): i
+    case .uint(let u): Int64(bitPattern: u)
+    case .float(let d): Int64(d)
+    case .complex(let re, _): Int64(re)
     }
   }
 }
