@@ -116,13 +116,7 @@ extension DistributedCheckpoint {
           for d in 0..<max(rank - 1, 0) { at += (offsets[d] + index[d]) * strides[d] }
           let from = r * rowBytes
           unsafe (target + at * elementSize).copyMemory(from: source + from, byteCount: rowBytes)
-          var d = rank - 2
-          while d >= 0 {
-            index[d] += 1
-            if index[d] < sizes[d] { break }
-            index[d] = 0
-            d -= 1
-          }
+          index.stepRowMajor(in: sizes)
         }
       }
     }

@@ -146,13 +146,7 @@ public struct NumpyArray: Sendable {
       var source = 0
       for d in 0..<shape.count { source += index[d] * fortranStrides[d] }
       out[(i * size)..<((i + 1) * size)] = bytes[(source * size)..<((source + 1) * size)]
-      var d = shape.count - 1
-      while d >= 0 {
-        index[d] += 1
-        if index[d] < shape[d] { break }
-        index[d] = 0
-        d -= 1
-      }
+      index.stepRowMajor(in: shape)
     }
     return out
   }

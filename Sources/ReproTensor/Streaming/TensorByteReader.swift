@@ -71,13 +71,7 @@ public final class TensorByteReader {
           for d in 0..<rank { at += index[d] * strides[d] }
           unsafe out.start.advanced(by: k * size).copyMemory(
             from: raw.start.advanced(by: at * size), byteCount: size)
-          var d = rank - 1
-          while d >= 0 {
-            index[d] += 1
-            if index[d] < shape[d] { break }
-            index[d] = 0
-            d -= 1
-          }
+          index.stepRowMajor(in: shape)
         }
       }
     }
