@@ -207,7 +207,7 @@ struct ElementwiseDifference {
           if firstBitwiseMismatch == nil { firstBitwiseMismatch = base + i }
         }
       }
-      let chunk = Chunk(actual: ra, expected: re, count: m, base: base)
+      let chunk = unsafe Chunk(actual: ra, expected: re, count: m, base: base)
       switch dtype {
       case .complex64:
         unsafe compareComplex(chunk, single: true, tolerance: tolerance, equalNaN: equalNaN)
@@ -234,7 +234,7 @@ struct ElementwiseDifference {
   }
 
   /// The bytes of `count` elements of both tensors whose first has the flat index `base`.
-  private struct Chunk {
+  @unsafe private struct Chunk {
     var actual: UnsafeRawBufferPointer
     var expected: UnsafeRawBufferPointer
     var count: Int
@@ -307,11 +307,11 @@ struct ElementwiseDifference {
   private mutating func compareFloat8(
     _ chunk: Chunk, dtype: DType, tolerance: Tolerance, equalNaN: Bool
   ) {
-    let (ra, re) = unsafe (chunk.actual, chunk.expected)
+    let (ra, re, count, base) = unsafe (chunk.actual, chunk.expected, chunk.count, chunk.base)
     let rtol = Float(tolerance.relative)
     let atol = Float(tolerance.absolute)
     let signMask: UInt64 = dtype == .float8E8M0FNU ? 0 : 0x80
-    for i in 0..<chunk.count {
+    for i in 0..<count {
       let (xb, yb) = unsafe (ra[i], re[i])
       let x = Float8Codec.float(fromBits: xb, of: dtype)
       let y = Float8Codec.float(fromBits: yb, of: dtype)
@@ -330,7 +330,7 @@ struct ElementwiseDifference {
         ulp = (a & signMask) == (b & signMask) ? (ma > mb ? ma - mb : mb - ma) : ma + mb
       }
       record(
-        index: chunk.base + i, matches: close, absolute: .real(Double(absDiff)),
+        index: base + i, matches: close, absolute: .real(Double(absDiff)),
         relative: Double(absDiff / Swift.abs(y)), bothNaN: bothNaN, ulp: ulp)
     }
   }
@@ -340,9 +340,9 @@ struct ElementwiseDifference {
   private mutating func compareComplex(
     _ chunk: Chunk, single: Bool, tolerance: Tolerance, equalNaN: Bool
   ) {
-    let (ra, re) = unsafe (chunk.actual, chunk.expected)
+    let (ra, re, count, base) = unsafe (chunk.actual, chunk.expected, chunk.count, chunk.base)
     let layout = FloatLayout(single ? .float32 : .float64)
-    for i in 0..<chunk.count {
+    for i in 0..<count {
       let (xr, xi, xrBits, xiBits) = unsafe Self.loadComplex(ra, i, single: single)
       let (yr, yi, yrBits, yiBits) = unsafe Self.loadComplex(re, i, single: single)
       let xNaN = xr.isNaN || xi.isNaN
@@ -375,7 +375,7 @@ struct ElementwiseDifference {
         default: nil
         }
       record(
-        index: chunk.base + i, matches: close, absolute: .real(absDiff), relative: rel,
+        index: base + i, matches: close, absolute: .real(absDiff), relative: rel,
         bothNaN: xNaN && yNaN, ulp: ulp)
     }
   }
@@ -384,7 +384,7 @@ struct ElementwiseDifference {
   /// (`|a - e|`, `|e|` and their ratio are float16 values; the allowed error
   /// `atol + |rtol * e|` likewise, with rtol rounded to float16).
   private mutating func compareComplexHalf(_ chunk: Chunk, tolerance: Tolerance, equalNaN: Bool) {
-    let (ra, re) = unsafe (chunk.actual, chunk.expected)
+    let (ra, re, count, base) = unsafe (chunk.actual, chunk.expected, chunk.count, chunk.base)
     func h(_ x: Float) -> Float {
       HalfPrecision.float(fromFloat16Bits: HalfPrecision.float16Bits(from: x))
     }
@@ -393,7 +393,7 @@ struct ElementwiseDifference {
       return (HalfPrecision.float(fromFloat16Bits: bits), UInt64(bits))
     }
     let layout = FloatLayout(.float16)
-    for i in 0..<chunk.count {
+    for i in 0..<count {
       let (xr, xrBits) = unsafe part(ra, i * 4)
       let (xi, xiBits) = unsafe part(ra, i * 4 + 2)
       let (yr, yrBits) = unsafe part(re, i * 4)
@@ -414,7 +414,7 @@ struct ElementwiseDifference {
         default: nil
         }
       record(
-        index: chunk.base + i, matches: close, absolute: .real(Double(d)),
+        index: base + i, matches: close, absolute: .real(Double(d)),
         relative: Double(h(d / magnitude)),
         bothNaN: xNaN && yNaN, ulp: ulp)
     }
@@ -446,9 +446,10 @@ struct ElementwiseDifference {
     let rtol = Float(tolerance.relative)
     let atol = Float(tolerance.absolute)
     let size = dtype.elementSize
-    for i in 0..<chunk.count {
-      let x = unsafe Self.int64(chunk.actual, at: i * size, dtype)
-      let y = unsafe Self.int64(chunk.expected, at: i * size, dtype)
+    let (ra, re, count, base) = unsafe (chunk.actual, chunk.expected, chunk.count, chunk.base)
+    for i in 0..<count {
+      let x = unsafe Self.int64(ra, at: i * size, dtype)
+      let y = unsafe Self.int64(re, at: i * size, dtype)
       var close = x == y
       if !close && !tolerance.isExact {
         let fx = Float(x)
@@ -462,7 +463,7 @@ struct ElementwiseDifference {
       let rel = Float(absDiff) / Float(absExpected)
       let ulp = x >= y ? UInt64(bitPattern: x &- y) : UInt64(bitPattern: y &- x)
       record(
-        index: chunk.base + i, matches: close, absolute: .integer(absDiff),
+        index: base + i, matches: close, absolute: .integer(absDiff),
         relative: Double(rel), bothNaN: false, ulp: ulp)
     }
   }
