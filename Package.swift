@@ -32,6 +32,8 @@ let package = Package(
     // libdeflate's CRC-32 (carry-less multiplication: PCLMULQDQ/VPCLMULQDQ, chosen at run time).
     .systemLibrary(
       name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+    // Linux file calls that Glibc's module hides (sync_file_range).
+    .systemLibrary(name: "CLinuxIO"),
     // libxml2's XML Schema validator, used only by the tests to check JUnit files against the XSD.
     .systemLibrary(
       name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -47,7 +49,7 @@ let package = Package(
       swiftSettings: librarySettings),
     .target(
       name: "ReproFormat",
-      dependencies: ["ReproTensor", "CZlib", "CLibDeflate"],
+      dependencies: ["ReproTensor", "CZlib", "CLibDeflate", "CLinuxIO"],
       swiftSettings: librarySettings),
     .target(
       name: "ReproNN",
