@@ -32,10 +32,15 @@ struct LoadOptions: ParsableArguments {
 
   /// Loads a file only to read it (compare): mapped and CRC-checked on every core without a
   /// copy; with --mmap, mapped without the CRC checks (as `torch.load(mmap=True)`).
-  func loadForReading(_ path: String) throws(FormatError) -> Checkpoint {
+  ///
+  /// `hashingRecords`: compute every stored record's SHA-256 in the pass that checks its CRC-32
+  /// (for `inspect`, which hashes every tensor).
+  func loadForReading(_ path: String, hashingRecords: Bool = false) throws(FormatError)
+    -> Checkpoint
+  {
     if mmap { return try load(path) }
     return try Checkpoint.loadForReading(
       contentsOf: URL(fileURLWithPath: path), mapLocation: mapLocation?.location,
-      policy: trust ? .trusted : .weightsOnly)
+      policy: trust ? .trusted : .weightsOnly, hashingRecords: hashingRecords)
   }
 }

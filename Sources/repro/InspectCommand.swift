@@ -33,7 +33,8 @@ struct InspectCommand: ParsableCommand {
   func run() throws {
     let checkpoint: Checkpoint
     do {
-      checkpoint = try load.loadForReading(file)
+      // Every tensor is hashed: the stored records are hashed in the pass that checks them.
+      checkpoint = try load.loadForReading(file, hashingRecords: true)
     } catch {
       StandardError.report(error, file: file)
       // Suggest --trust only for whole-model files (torch.nn classes), never for a file that

@@ -12,14 +12,19 @@ import Testing
   /// 9 MiB + 5 bytes: more than two chunks of `StorageReader.chunkBytes`.
   static let big: [UInt8] = (0..<(9 << 20) + 5).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 3) }
 
-  @Test(arguments: Corpus.interopCases())
-  func readingForVerificationGivesPyTorchsInventory(_ c: Corpus.InteropCase) throws {
+  /// With and without hashing the records in the CRC pass: tensors that are whole records take
+  /// their record's digest, views and deflated records are hashed as they are read.
+  @Test(arguments: Corpus.interopCases(), [false, true])
+  func readingForVerificationGivesPyTorchsInventory(
+    _ c: Corpus.InteropCase, hashingRecords: Bool
+  ) throws {
     let expected = try c.expected()
     let tmp = try ZipFixtures.makeTemporaryFolder()
     defer { try? FileManager.default.removeItem(at: tmp) }
     let weightsOnlyOK = expected["weights_only_ok"] as? Bool ?? true
     let checkpoint = try Checkpoint.loadForReading(
-      contentsOf: try c.fileURL(in: tmp), policy: weightsOnlyOK ? .weightsOnly : .trusted)
+      contentsOf: try c.fileURL(in: tmp), policy: weightsOnlyOK ? .weightsOnly : .trusted,
+      hashingRecords: hashingRecords)
     let (_, got, want) = try inventoryEntries(of: checkpoint, expected: expected)
     for (g, w) in zip(got, want) {
       for key in ["sha256", "dtype", "kind"] where w[key] != nil {
@@ -110,6 +115,33 @@ import Testing
     let archive = try ReproFormatTests.archive(zip.build().bytes)
     let err = #expect(throws: FormatError.self) { try archive.verifyStoredCRCs() }
     #expect(err?.code == .badCRC)
+    let hashing = #expect(throws: FormatError.self) { try archive.verifyStoredCRCsHashing() }
+    #expect(hashing?.message == err?.message)
+  }
+
+  /// The digests of the CRC pass are the SHA-256 of each record's bytes, across chunks and hash
+  /// slices; the mapped storages of a load carry them.
+  @Test func crcPassHashesEveryStoredRecord() throws {
+    var zip = HandZip()
+    zip.stored("a/data/0", Self.big)
+    zip.stored("a/data/1", Array(Self.big[5..<1000]))
+    zip.stored("a/data/2", [])
+    let archive = try ReproFormatTests.archive(zip.build().bytes)
+    let digests = try archive.verifyStoredCRCsHashing()
+    #expect(digests.count == 3)
+    for e in archive.entries {
+      #expect(digests[e.name] == SHA256Digest.hex(of: try archive.data(for: e)), "\(e.name)")
+    }
+    let url = Repository.golden("pytorch/interop/views_shared.pt")
+    let hashed = try Checkpoint.loadForReading(contentsOf: url, hashingRecords: true)
+    let tensors = Inventory(of: hashed).entries.compactMap(\.tensor)
+    #expect(!tensors.isEmpty && tensors.allSatisfy { $0.storage.knownSHA256Hex != nil })
+    let plain = try Checkpoint.loadForReading(contentsOf: url)
+    #expect(
+      Inventory(of: plain).entries.compactMap(\.tensor).allSatisfy {
+        $0.storage.knownSHA256Hex == nil
+      })
+    #expect(Inventory(of: hashed).jsonText() == Inventory(of: plain).jsonText())
   }
 
   @Test func releasingMappedPagesKeepsTheBytes() throws {

@@ -13,10 +13,14 @@ extension Checkpoint {
   ///   - url: the file or folder.
   ///   - mapLocation: where storages go (`map_location`); nil keeps the file's device tags.
   ///   - policy: weights-only (default) or trusted; see ``LoadPolicy``.
+  ///   - hashingRecords: whether to compute the SHA-256 of every stored record in the pass that
+  ///     checks its CRC-32 (for an inventory: a tensor that is a whole record then hashes for
+  ///     free, ``ReproTensor/Tensor/sha256Hex()``); default false.
   /// - Returns: the loaded tree; its tensors are read-only.
   /// - Throws: `FormatError` saying what is wrong and where (`.badCRC` for a damaged record).
   public static func loadForReading(
-    contentsOf url: URL, mapLocation: MapLocation? = nil, policy: LoadPolicy = .weightsOnly
+    contentsOf url: URL, mapLocation: MapLocation? = nil, policy: LoadPolicy = .weightsOnly,
+    hashingRecords: Bool = false
   ) throws(FormatError) -> Checkpoint {
     if try CheckpointFormat.detectFolder(at: url) != nil {
       return try load(
@@ -27,7 +31,8 @@ extension Checkpoint {
       throw FormatError(.truncated, "\(url.path): the file is empty (truncated?)")
     }
     return try loadForReading(
-      file: file, fileName: url.lastPathComponent, mapLocation: mapLocation, policy: policy)
+      file: file, fileName: url.lastPathComponent, mapLocation: mapLocation, policy: policy,
+      hashingRecords: hashingRecords)
   }
 
   /// Loads a checkpoint held in a storage (a mapping) to read it.
@@ -40,27 +45,37 @@ extension Checkpoint {
   ///
   /// Readers of the tensors that go through ``ReproTensor/TensorByteReader`` (hashes,
   /// comparisons) release the mapped pages behind them: reading a checkpoint of any size this way
-  /// holds a few chunks of it.
+  /// holds a few chunks of it. With `hashingRecords`, the stored records are hashed in the pass
+  /// that checks them, as ``loadForReading(contentsOf:mapLocation:policy:hashingRecords:)``
+  /// describes.
   ///
   /// - Throws: `FormatError` saying what is wrong and where.
   public static func loadForReading(
     file: Storage, fileName: String? = nil, mapLocation: MapLocation? = nil,
-    policy: LoadPolicy = .weightsOnly
+    policy: LoadPolicy = .weightsOnly, hashingRecords: Bool = false
   ) throws(FormatError) -> Checkpoint {
     let format = CheckpointFormat.detect(in: file, fileName: fileName)
     if format == .torch, case let zip = try ZipArchive(bytes: file) {
-      // The stored records' checks first, concurrently; then a load that borrows them without
-      // re-checking, and checks and defers the deflated ones.
-      try zip.verifyStoredCRCs()
+      // The stored records' checks first, concurrently (hashing them in the same pass when
+      // asked); then a load that borrows them without re-checking, and checks and defers the
+      // deflated ones.
+      var digests: [String: String] = [:]
+      if hashingRecords {
+        digests = try zip.verifyStoredCRCsHashing()
+      } else {
+        try zip.verifyStoredCRCs()
+      }
       let loaded: Result<Checkpoint, FormatError> = TorchRecordReader.$defersDeflatedRecords
         .withValue(true) {
-          do throws(FormatError) {
-            return .success(
-              try load(
-                file: file, fileName: fileName, format: format, mapLocation: mapLocation,
-                policy: policy, borrowsStorages: true))
-          } catch {
-            return .failure(error)
+          TorchRecordReader.$knownRecordDigests.withValue(digests) {
+            do throws(FormatError) {
+              return .success(
+                try load(
+                  file: file, fileName: fileName, format: format, mapLocation: mapLocation,
+                  policy: policy, borrowsStorages: true))
+            } catch {
+              return .failure(error)
+            }
           }
         }
       return try loaded.get()

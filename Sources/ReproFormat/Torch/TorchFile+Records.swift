@@ -16,6 +16,11 @@ struct TorchRecordReader {
   /// (``ZipArchive/streamingStorage(for:)``) instead of storages inflated whole.
   @TaskLocal static var defersDeflatedRecords = false
 
+  /// The SHA-256 of stored records by name, computed while their CRC-32 was checked
+  /// (``ZipArchive/verifyStoredCRCsHashing()``); mapped storages of these records carry it
+  /// (``ReproTensor/Storage/knownSHA256Hex``).
+  @TaskLocal static var knownRecordDigests: [String: String] = [:]
+
   init(file: Storage, copier: StoredRecordCopier? = nil) throws(FormatError) {
     archive = try ZipArchive(bytes: file)
     ownsBacking = !file.isReadOnly
@@ -72,7 +77,7 @@ struct TorchRecordReader {
         "\(name): record is deflated (method \(e.method)); memory-mapped loading needs stored records, load without mmap"
       )
     }
-    return try archive.storage(for: e)
+    return try archive.storage(for: e, sha256Hex: Self.knownRecordDigests[e.name])
   }
 
   func entry(_ name: String) throws(FormatError) -> ZipEntry {

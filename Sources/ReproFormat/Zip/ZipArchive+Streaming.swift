@@ -75,7 +75,9 @@ extension ZipArchive {
   ///
   /// - Throws: `FormatError` for the first record, in archive order, that fails.
   public func verifyCRCsStreaming() throws(FormatError) {
-    try verifyConcurrently(entries) { (e) throws(FormatError) in try verifyCRCStreaming(of: e) }
+    _ = try verifyConcurrently(entries) { (e) throws(FormatError) in
+      try verifyCRCStreaming(of: e)
+    }
   }
 
   func checkCRC(_ actual: UInt32, byteCount: Int, _ entry: ZipEntry) throws(FormatError) {

@@ -137,17 +137,21 @@ public struct ZipArchive: Sendable {
   ///   - entry: an entry of this archive.
   ///   - verifyingCRC: whether to check a stored record's CRC-32 (this reads every byte;
   ///     default `false`, like torch.load).
+  ///   - sha256Hex: a stored record's SHA-256, when the caller computed it
+  ///     (``verifyStoredCRCsHashing()``): the storage carries it
+  ///     (``ReproTensor/Storage/knownSHA256Hex``).
   /// - Throws: `FormatError` as ``data(for:)``.
-  public func storage(for entry: ZipEntry, verifyingCRC: Bool = false) throws(FormatError)
-    -> Storage
-  {
+  public func storage(
+    for entry: ZipEntry, verifyingCRC: Bool = false, sha256Hex: String? = nil
+  ) throws(FormatError) -> Storage {
     try checkReadable(entry)
     if entry.isStored {
       return unsafe try backing.withUnsafeBytes { (raw) throws(FormatError) -> Storage in
         let region = unsafe UnsafeRawBufferPointer(
           rebasing: raw[entry.dataOffset..<(entry.dataOffset + entry.compressedSize)])
         if verifyingCRC { unsafe try verifyCRC(of: region, entry) }
-        return unsafe Storage(borrowing: region, owner: backing, isReadOnly: true)
+        return unsafe Storage(
+          borrowing: region, owner: backing, isReadOnly: true, sha256Hex: sha256Hex)
       }
     }
     let out = Storage(byteCount: entry.uncompressedSize)

@@ -112,9 +112,10 @@ public struct GoldenFileCheck: Sendable {
   ///
   /// - Throws: `FormatError` when the file cannot be read; I/O errors of the store.
   public func verify(in store: GoldenStore) throws -> Verdict {
-    // Mapped and read in chunks (pages released behind the hashes), deflated records streamed.
+    // Mapped and read in chunks (pages released behind the hashes), deflated records streamed;
+    // every tensor is hashed, so the stored records are hashed in the pass that checks them.
     let checkpoint = try Checkpoint.loadForReading(
-      contentsOf: file, mapLocation: mapLocation, policy: policy)
+      contentsOf: file, mapLocation: mapLocation, policy: policy, hashingRecords: true)
     let document = Document(of: checkpoint, fileName: file.lastPathComponent)
     let golden = store.url(suite: group, name: goldenName)
     // Read the golden before the store may overwrite it, to name what changed.

@@ -16,6 +16,11 @@
   let deferred: DeferredBytes?
   /// Whether writes are refused (read-only mappings).
   public let isReadOnly: Bool
+  /// The lowercase hex SHA-256 of all the bytes, when the reader that made this read-only
+  /// storage computed it while reading them (a zip record hashed in the pass that checked its
+  /// CRC-32), so that hashing them again costs nothing; nil otherwise, and always for writable
+  /// storages.
+  public let knownSHA256Hex: String?
 
   /// Allocates `byteCount` zeroed bytes.
   ///
@@ -28,6 +33,7 @@
     owner = nil
     deferred = nil
     isReadOnly = false
+    knownSHA256Hex = nil
   }
 
   /// Allocates `byteCount` bytes without zeroing them, for kernels that write every byte of a
@@ -41,6 +47,7 @@
     owner = nil
     deferred = nil
     isReadOnly = false
+    knownSHA256Hex = nil
   }
 
   /// A read-only storage of `content.byteCount` bytes that `content` produces on demand.
@@ -56,6 +63,7 @@
     owner = nil
     deferred = DeferredBytes(content)
     isReadOnly = true
+    knownSHA256Hex = nil
   }
 
   /// Allocates a storage holding a copy of `bytes`.
@@ -80,9 +88,13 @@
   ///   - region: the bytes to expose; they must stay valid while `owner` is alive.
   ///   - owner: the object that keeps `region` valid.
   ///   - isReadOnly: whether `withUnsafeMutableBytes` must refuse to run.
+  ///   - sha256Hex: the SHA-256 of `region`, when the caller computed it (``knownSHA256Hex``);
+  ///     only for read-only regions.
   public init(
-    borrowing region: UnsafeRawBufferPointer, owner: any AnyObject & Sendable, isReadOnly: Bool
+    borrowing region: UnsafeRawBufferPointer, owner: any AnyObject & Sendable, isReadOnly: Bool,
+    sha256Hex: String? = nil
   ) {
+    precondition(sha256Hex == nil || isReadOnly, "a known digest needs read-only bytes")
     byteCount = region.count
     if let address = region.baseAddress {
       unsafe base = unsafe UnsafeMutableRawPointer(mutating: address)
@@ -94,6 +106,7 @@
     }
     deferred = nil
     self.isReadOnly = isReadOnly
+    knownSHA256Hex = sha256Hex
   }
 
   deinit {
