@@ -104,7 +104,7 @@ import Testing
       }
       node = n
       #expect(n.items.count == 1)
-      vm.releaseNodes(root)
+      vm.releaseNodes()
       #expect(n.items.isEmpty)
     }
     #expect(node == nil)

@@ -107,6 +107,31 @@ import Testing
     #expect(err?.message.contains("depth") == true)
   }
 
+  /// A list appended to itself and then dropped (`POP`) is reachable from nothing: the machine
+  /// still frees it, on success and when a later opcode fails (libFuzzer's leak checker found
+  /// the failing form; Fuzz/Corpus/FuzzPickle keeps its input).
+  @Test(
+    arguments: [
+      // PROTO 2, EMPTY_LIST, BINPUT 0, BINGET 0, APPEND (l.append(l)), POP, NONE, BINPUT 0 (the
+      // memo forgets the list), STOP: None.
+      [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x30, 0x4E, 0x71, 0x00, 0x2E],
+      // The same, then a BININT cut short: truncated.
+      [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x30, 0x4E, 0x71, 0x00, 0x4A, 0x01],
+    ] as [[UInt8]])
+  func droppedCyclesAreFreed(_ bytes: [UInt8]) throws {
+    // Trusted: torch's weights-only unpickler has no POP.
+    var vm = PickleMachine(bytes: bytes, offset: 0, context: "data.pkl", options: .trusted)
+    let outcome = Result { () throws(FormatError) in try vm.run() }
+    weak let list = vm.nodes.made.first
+    #expect(vm.nodes.made.count == 1 && list?.items.count == 1)
+    vm.releaseNodes()
+    #expect(list == nil, "the self-referencing list outlived the machine's release")
+    switch outcome {
+    case .success(let root): #expect(root.pythonTypeName == "<class 'NoneType'>")
+    case .failure(let error): #expect(error.code == .truncated, "\(error.message)")
+    }
+  }
+
   @Test func memoLimitIsEnforced() {
     let bytes: [UInt8] = [0x80, 0x02, 0x4E, 0x71, 0, 0x71, 1, 0x71, 2, 0x2E]
     let err = #expect(throws: FormatError.self) {

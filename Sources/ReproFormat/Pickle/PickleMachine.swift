@@ -7,6 +7,8 @@ struct PickleMachine {
   var memo: [Int: PickleItem] = [:]
   /// The first reason torch's weights-only unpickler would refuse this pickle.
   var refusal: String?
+  /// Every node made, so that ``releaseNodes()`` can empty them all.
+  let nodes = PickleNodeArena()
 
   init(bytes: [UInt8], offset: Int, context: String, options: Unpickler.Options) {
     reader = PickleReader(bytes: bytes, position: offset, context: context)
@@ -15,33 +17,17 @@ struct PickleMachine {
 
   // MARK: helpers
 
-  /// Empties every node reachable from the stacks, the memo and `extra`.
+  /// Empties every node this machine made and drops the stacks and the memo.
   ///
   /// Self-referencing pickles (a list appended to itself) make reference cycles between nodes;
-  /// emptying the nodes breaks them so that ARC frees the graph. Iterative: the graph may be
-  /// deep and cyclic.
-  mutating func releaseNodes(_ extra: PickleItem? = nil) {
-    var pending: [PickleNode] = []
-    var seen: Set<ObjectIdentifier> = []
-    func visit(_ item: PickleItem) {
-      if case .node(let n) = item, seen.insert(ObjectIdentifier(n)).inserted { pending.append(n) }
-    }
-    if let extra { visit(extra) }
-    for item in stack { visit(item) }
-    for frame in metastack {
-      for item in frame { visit(item) }
-    }
-    for item in memo.values { visit(item) }
+  /// emptying the nodes breaks them so that ARC frees the graph. Every node is emptied, not only
+  /// those still reachable: a cycle that the pickle dropped (`POP`) or that an opcode had popped
+  /// when it failed is reachable from nothing else.
+  mutating func releaseNodes() {
     stack = []
     metastack = []
     memo = [:]
-    while let n = pending.popLast() {
-      for item in n.items + n.attributes { visit(item) }
-      n.items = []
-      n.attributes = []
-      n.frozen = nil
-      n.backReferences = []
-    }
+    nodes.emptyAll()
   }
 
   /// Records a weights-only violation; throws when opaque objects are not allowed.
@@ -224,25 +210,25 @@ struct PickleMachine {
       push(.bytes(Array(try reader.take(n))))
 
     // containers
-    case .emptyTuple: stack.append(.node(PickleNode(.tuple)))
-    case .tuple: stack.append(.node(PickleNode(.tuple, try popMark())))
+    case .emptyTuple: stack.append(.node(nodes.make(.tuple)))
+    case .tuple: stack.append(.node(nodes.make(.tuple, try popMark())))
     case .tuple1, .tuple2, .tuple3:
       let n = Int(op.rawValue - PickleOpcode.tuple1.rawValue) + 1
       guard stack.count >= n else { throw reader.error(.corrupt, "stack underflow") }
       let items = Array(stack.suffix(n))
       stack.removeLast(n)
-      stack.append(.node(PickleNode(.tuple, items)))
-    case .emptyList: stack.append(.node(PickleNode(.list)))
-    case .list: stack.append(.node(PickleNode(.list, try popMark())))
-    case .emptyDict: stack.append(.node(PickleNode(.dict)))
+      stack.append(.node(nodes.make(.tuple, items)))
+    case .emptyList: stack.append(.node(nodes.make(.list)))
+    case .list: stack.append(.node(nodes.make(.list, try popMark())))
+    case .emptyDict: stack.append(.node(nodes.make(.dict)))
     case .dict:
       let items = try popMark()
       guard items.count % 2 == 0 else {
         throw reader.error(.corrupt, "odd number of items for a dict")
       }
-      stack.append(.node(PickleNode(.dict, items)))
-    case .emptySet: stack.append(.node(PickleNode(.set)))
-    case .frozenSet: stack.append(.node(PickleNode(.frozenSet, try popMark())))
+      stack.append(.node(nodes.make(.dict, items)))
+    case .emptySet: stack.append(.node(nodes.make(.set)))
+    case .frozenSet: stack.append(.node(nodes.make(.frozenSet, try popMark())))
     case .append:
       let item = try pop()
       try extend(with: [item], op: "append to")
@@ -309,23 +295,23 @@ struct PickleMachine {
       let args = try popMark()
       try pushGlobal(module: module, name: name)
       let cls = try pop()
-      stack.append(try reduce(cls, .node(PickleNode(.tuple, args))))
+      stack.append(try reduce(cls, .node(nodes.make(.tuple, args))))
     case .obj:
       var items = try popMark()
       guard !items.isEmpty else { throw reader.error(.corrupt, "OBJ needs a class") }
       let cls = items.removeFirst()
-      stack.append(try reduce(cls, .node(PickleNode(.tuple, items))))
+      stack.append(try reduce(cls, .node(nodes.make(.tuple, items))))
     case .build:
       let state = try pop()
       try build(state)
     case .binPersID:
       let pid = try pop()
       try checkPersistentID(pid)
-      stack.append(.node(PickleNode(.persistentID, [pid])))
+      stack.append(.node(nodes.make(.persistentID, [pid])))
     case .persID:
       let l = try reader.line()
       stack.append(
-        .node(PickleNode(.persistentID, [.value(.string(String(decoding: l, as: UTF8.self)))])))
+        .node(nodes.make(.persistentID, [.value(.string(String(decoding: l, as: UTF8.self)))])))
     case .ext1, .ext2, .ext4:
       throw reader.error(.unsupported, "extension registry codes are not supported")
     case .nextBuffer, .readonlyBuffer:
@@ -414,7 +400,7 @@ struct PickleMachine {
       try violate(
         "Trying to call reduce for unrecognized function \(callable.pythonTypeName)", code: .corrupt
       )
-      return .node(PickleNode(.reduce, [callable, args]))
+      return .node(nodes.make(.reduce, [callable, args]))
     }
     if WeightsOnlyPolicy.isDType(module: module, name: name)
       || WeightsOnlyPolicy.isStorageClass(module: module, name: name)
@@ -425,7 +411,7 @@ struct PickleMachine {
     let a = tupleItems(args)
     switch (module, name) {
     case ("collections", "OrderedDict"), ("collections", "Counter"):
-      let node = PickleNode(module == "collections" && name == "OrderedDict" ? .orderedDict : .dict)
+      let node = nodes.make(module == "collections" && name == "OrderedDict" ? .orderedDict : .dict)
       if let a, a.count == 1, case .node(let src) = a[0] {
         // OrderedDict([(k, v), ...]) or OrderedDict(dict)
         switch src.kind {
@@ -451,11 +437,11 @@ struct PickleMachine {
     case ("builtins", "set"), ("builtins", "frozenset"):
       let kind: PickleNode.Kind = name == "set" ? .set : .frozenSet
       guard let a else { throw reader.error(.corrupt, "\(name) arguments are not a tuple") }
-      if a.isEmpty { return .node(PickleNode(kind)) }
+      if a.isEmpty { return .node(nodes.make(kind)) }
       guard a.count == 1, case .node(let src) = a[0] else {
         throw reader.error(.corrupt, "\(name) argument is not a container")
       }
-      return .node(PickleNode(kind, src.items))
+      return .node(nodes.make(kind, src.items))
     case ("_codecs", "encode"):
       guard let a, a.count == 2, let s = a[0].stringValue, let enc = a[1].stringValue else {
         throw reader.error(.corrupt, "_codecs.encode needs (str, encoding)")
@@ -469,20 +455,20 @@ struct PickleMachine {
           }
           out.append(UInt8(u.value))
         }
-        return .node(PickleNode(.leaf(.bytes(out))))
-      case "utf-8", "utf8": return .node(PickleNode(.leaf(.bytes(Array(s.utf8)))))
+        return .node(nodes.make(.leaf(.bytes(out))))
+      case "utf-8", "utf8": return .node(nodes.make(.leaf(.bytes(Array(s.utf8)))))
       default: throw reader.error(.unsupported, "_codecs.encode with encoding '\(enc)'")
       }
     case ("builtins", "bytes"), ("builtins", "bytearray"):
       guard let a else { throw reader.error(.corrupt, "\(name) arguments are not a tuple") }
       if a.isEmpty { return .value(.bytes([])) }
       if a.count == 1, case .bytes(let b)? = a[0].leafValue { return .value(.bytes(b)) }
-      return .node(PickleNode(.reduce, [callable, args]))
+      return .node(nodes.make(.reduce, [callable, args]))
     default:
       if WeightsOnlyPolicy.refusal(module: module, name: name) != nil {
-        return .node(PickleNode(.object(module: module, name: name, creation: .call), [args]))
+        return .node(nodes.make(.object(module: module, name: name, creation: .call), [args]))
       }
-      return .node(PickleNode(.reduce, [callable, args]))
+      return .node(nodes.make(.reduce, [callable, args]))
     }
   }
 
@@ -491,13 +477,13 @@ struct PickleMachine {
       try violate(
         "Can only create new object for nn.Parameter or classes allowlisted via `add_safe_globals` but got \(cls.pythonTypeName)",
         code: .corrupt)
-      return .node(PickleNode(.reduce, [cls, args]))
+      return .node(nodes.make(.reduce, [cls, args]))
     }
     if WeightsOnlyPolicy.refusal(module: module, name: name) == nil {
       // Allowed classes (Parameter, OrderedDict, set, ...): same meaning as a call.
       return try reduce(cls, args)
     }
-    return .node(PickleNode(.object(module: module, name: name, creation: .newObject), [args]))
+    return .node(nodes.make(.object(module: module, name: name, creation: .newObject), [args]))
   }
 
   mutating func build(_ state: PickleItem) throws(FormatError) {
@@ -524,7 +510,7 @@ struct PickleMachine {
           code: .corrupt)
       }
       // Keep memo references valid: the node itself becomes the BUILD.
-      let inner = PickleNode(n.kind, n.items)
+      let inner = nodes.make(n.kind, n.items)
       inner.addAttributes(n.attributes)
       n.kind = .build
       n.items = [.node(inner), state]
@@ -534,7 +520,7 @@ struct PickleMachine {
       try violate(
         "Can only build Tensor, Parameter, OrderedDict or types allowlisted via `add_safe_globals`, but got \(target.pythonTypeName)",
         code: .corrupt)
-      stack[stack.count - 1] = .node(PickleNode(.build, [target, state]))
+      stack[stack.count - 1] = .node(nodes.make(.build, [target, state]))
     }
   }
 }

@@ -234,3 +234,29 @@ struct PickleFreezer {
     }
   }
 }
+
+/// The nodes one ``PickleMachine`` made, kept so that all of them can be emptied when it is done
+/// (``emptyAll()``), whatever still refers to them: emptying breaks every reference cycle among
+/// them, so ARC frees the whole graph.
+final class PickleNodeArena {
+  /// The nodes made and not yet emptied, oldest first.
+  private(set) var made: [PickleNode] = []
+
+  /// A new node, remembered.
+  func make(_ kind: PickleNode.Kind, _ items: [PickleItem] = []) -> PickleNode {
+    let node = PickleNode(kind, items)
+    made.append(node)
+    return node
+  }
+
+  /// Empties every node made (items, attributes, freezing state) and forgets them.
+  func emptyAll() {
+    for node in made {
+      node.items = []
+      node.attributes = []
+      node.frozen = nil
+      node.backReferences = []
+    }
+    made = []
+  }
+}

@@ -77,10 +77,8 @@ public enum Unpickler {
     // The stack's shape first: limits are refused before the machine allocates a node.
     try scan(bytes, startingAt: offset, context: context, options: options)
     var vm = PickleMachine(bytes: bytes, offset: offset, context: context, options: options)
-    var root: PickleItem?
-    defer { vm.releaseNodes(root) }
-    root = try vm.run()
-    guard let root else { throw FormatError(.corrupt, "\(context): the pickle has no value") }
+    defer { vm.releaseNodes() }
+    let root = try vm.run()
     let value = try PickleFreezer(maxDepth: options.maxDepth, context: context).freeze(root)
     return Result(value: value, weightsOnlyRefusal: vm.refusal, endOffset: vm.reader.position)
   }
