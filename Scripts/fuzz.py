@@ -1,10 +1,10 @@
 """Runs the libFuzzer targets of Fuzz/ (built by `make fuzz`) and prints executions and coverage
 per target. Standard library only; no PyTorch needed.
 
-    python3 Scripts/fuzz.py run --bin Fuzz/.build/release [--seconds 60] [--runs N]
+    python3 Scripts/fuzz.py run --bin Fuzz/.build/debug [--seconds 60] [--runs N]
                                 [--targets FuzzPickle,FuzzZip] [--parallel N]
                                 [-- extra libFuzzer flags]
-    python3 Scripts/fuzz.py minimize --bin Fuzz/.build/release [--targets ...]
+    python3 Scripts/fuzz.py minimize --bin Fuzz/.build/debug [--targets ...]
 
 `run` fuzzes each target for --seconds (or --runs executions), --parallel targets at a time (one
 per CPU by default), with -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10, leak detection on
