@@ -571,6 +571,15 @@ def build():
     deep_main = b"\x80\x02" + b"(" * deep + b")" + b"t" * deep + b"."
     add("legacy_deep_main_pickle.pt", legacy[:ends[2]] + deep_main + legacy[ends[3]:],
         f"legacy file whose object pickle is {deep} nested tuples", "limitExceeded", "depth", BASE_LEGACY)
+    # Found by libFuzzer's leak checker (FuzzPickle, debug build): a list appended to itself
+    # (BINPUT 0, BINGET 0, APPEND), dropped with POP, its memo slot reused (NONE, BINPUT 0), then a
+    # BININT cut short. Read with --trust (torch's weights-only unpickler has no POP): the
+    # truncation is the error, and the dropped self-referencing list must still be freed (the leak
+    # checkers of `make sanitize-address` and `make fuzz` fail otherwise).
+    pk_trust = b"\x80\x02]q\x00h\x00a0Nq\x00J\x01"
+    add("pickle_dropped_cycle_truncated.pt", torchzip.rewrite(one, {"data.pkl": pk_trust}),
+        "data.pkl appends a list to itself, POPs it, reuses its memo slot, then cuts a BININT short "
+        "(read with --trust)", "truncated", "data.pkl", BASE_ONE, trust=True)
 
 
 # ---------------------------------------------------------------------------------------------------
