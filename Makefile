@@ -79,10 +79,13 @@ fuzz: fuzz-build
 ## On a CPU with AVX2 the report therefore asks for the Haswell kernels unless the caller chose.
 OPENBLAS_CORETYPE ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo Haswell)
 
+## REPORT_CONFIG=debug runs the matrix with the debug build that `make test` made (about 5 min
+## instead of 14 s, but no release build: CI saves about 6 min this way).
+REPORT_CONFIG ?= release
 report: deps
-	$(SWIFT) build -c release --product repro
+	$(SWIFT) build -c $(REPORT_CONFIG) --product repro
 	mkdir -p Reports
-	OPENBLAS_CORETYPE=$(OPENBLAS_CORETYPE) $$($(SWIFT) build -c release --show-bin-path)/repro run \
+	OPENBLAS_CORETYPE=$(OPENBLAS_CORETYPE) $$($(SWIFT) build -c $(REPORT_CONFIG) --show-bin-path)/repro run \
 	  --junit Reports/junit.xml --html Reports/report.html --json Reports/results.json
 
 ## Validate the reports: junitparser reads the JUnit file; a real headless Chromium renders the
@@ -138,13 +141,15 @@ crosscheck: deps venv
 
 ## Repro beside PyTorch on the same files (resnet18, a GPT-2-small-sized state dict, a 2 GiB file
 ## made on the fly): release builds, then Scripts/bench_all.py writes Benchmarks/Results/latest.md
-## (min/median of 3 runs, ratio to PyTorch, peak RSS, the machine). Not part of `make test`.
+## (min/median of BENCH_RUNS runs, default 5, ratio to PyTorch, peak RSS, the machine). Not part
+## of `make test`.
+BENCH_RUNS ?= 5
 bench: deps venv
 	$(SWIFT) build -c release --product repro
 	$(SWIFT) build -c release --package-path Benchmarks --product FormatBench
 	$(VENV)/bin/python Scripts/bench_all.py --repro $$($(SWIFT) build -c release --show-bin-path)/repro \
 	  --format-bench $$($(SWIFT) build -c release --package-path Benchmarks --show-bin-path)/FormatBench \
-	  --out Benchmarks/Results/latest.md
+	  --runs $(BENCH_RUNS) --out Benchmarks/Results/latest.md
 
 clean:
 	rm -rf .build
