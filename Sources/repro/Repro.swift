@@ -1,6 +1,7 @@
 import ArgumentParser
 import ReproFormat
 import ReproHarness
+import ReproTensor
 
 /// The `repro` command: verifiable PyTorch checkpoints from the command line.
 @main
@@ -20,6 +21,8 @@ struct Repro: ParsableCommand {
   /// Runs with the arguments as bytes: a file name that is not UTF-8 reaches `open` unchanged
   /// (`CommandLine.arguments` would replace its bytes with U+FFFD).
   static func main() {
+    // Most commands never multiply matrices; those that do restart the pool on their first call.
+    BLAS.stopIdleThreads()
     main(PathBytes.commandLineArguments)
   }
 }

@@ -44,6 +44,23 @@ import Testing
     #expect(try Data(contentsOf: junit) == JUnitReport.data(for: want))
   }
 
+  /// `repro` stops OpenBLAS's idle pool when it starts (`BLAS.stopIdleThreads`); the blasN
+  /// cases then restart it with more threads than it had and must still match the goldens bit
+  /// for bit.
+  @Test func blasNCasesPassWithMoreThreadsAfterThePoolWasStopped() throws {
+    let dir = try Repository.makeTemporaryFolder(prefix: "repro-run")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let json = dir.appendingPathComponent("results.json")
+    let r = try ReproBinary.run(
+      [
+        "run", "--filter", "seed=0,backend=blasN", "--golden", Repository.goldenRoot.path,
+        "--json", json.path, "--threads", "4", "--record", "never",
+      ], currentDirectory: dir)
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.hasPrefix("repro run: 9 cases: 9 passed, 0 failed, 0 errors, 0 skipped in "))
+    #expect(try RunResult.load(from: json).environment.openBLASThreads == 4)
+  }
+
   @Test func aChangedGoldenFailsTheRunAndTheReport() throws {
     let dir = try Repository.makeTemporaryFolder(prefix: "repro-run")
     defer { try? FileManager.default.removeItem(at: dir) }
