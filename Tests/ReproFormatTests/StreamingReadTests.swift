@@ -134,6 +134,29 @@ import Testing
     #expect(err?.code == .badCRC, "\(String(describing: err))")
   }
 
+  /// Legacy (pre-1.6) storages stay in the mapping and are read on demand, at any alignment.
+  ///
+  /// Hashing a contiguous tensor streams its bytes and holds none of them whole.
+  /// `legacy_mixed.pt` also holds `t`, a transposed view of `base`: a view that is not
+  /// contiguous is gathered from its whole storage, which is then materialized.
+  @Test(arguments: [("legacy_mixed.pt", false), ("seq_mlp_legacy.pt", true)])
+  func legacyStoragesAreReadInPlace(_ name: String, allContiguous: Bool) throws {
+    let url = Repository.golden("pytorch/interop/\(name)")
+    let read = try Checkpoint.loadForReading(contentsOf: url)
+    let tensors = Inventory(of: read).entries.compactMap(\.tensor).filter { $0.count > 0 }
+    #expect(!tensors.isEmpty && tensors.allSatisfy { $0.storage.isDeferred })
+    let json = Inventory(of: read).jsonText()
+    #expect(tensors.allSatisfy { $0.storage.isDeferred } == allContiguous)
+    let loaded = try Checkpoint.load(contentsOf: url)
+    #expect(json == Inventory(of: loaded).jsonText())
+    // Anything that needs a whole storage materializes it, with the file's bytes.
+    let copies = Inventory(of: loaded).entries.compactMap(\.tensor).filter { $0.count > 0 }
+    for (t, copy) in zip(tensors, copies) {
+      #expect(t.contiguousBytes() == copy.contiguousBytes())
+      #expect(!t.storage.isDeferred)
+    }
+  }
+
   @Test func storedRecordWithABadCRCIsRefused() throws {
     var zip = HandZip()
     zip.stored("a/data/0", Self.big)

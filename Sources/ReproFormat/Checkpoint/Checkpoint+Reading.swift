@@ -41,7 +41,8 @@ extension Checkpoint {
   /// (torch.jit.save) are CRC-checked on every core
   /// and borrowed without a copy; deflated records are checked by inflating them as a stream and stay deferred
   /// (``ZipArchive/streamingStorage(for:)``), so that readers going through them in chunks never
-  /// hold one whole. safetensors tensors borrow a mapped file's bytes. Other formats load as
+  /// hold one whole. safetensors tensors borrow a mapped file's bytes; legacy storages are read from
+  /// it on demand. Other formats load as
   /// ``load(file:fileName:format:mapLocation:policy:borrowsStorages:)`` loads them.
   ///
   /// Readers of the tensors that go through ``ReproTensor/TensorByteReader`` (hashes,
@@ -82,10 +83,20 @@ extension Checkpoint {
       return try loaded.get()
     }
     // safetensors tensors borrow the mapping as with `--mmap` (the format has no checksum);
-    // other formats are copied (legacy files: torch's `mmap=True` refuses them, and so does
-    // their reader when asked to borrow).
-    return try load(
-      file: file, fileName: fileName, format: format, mapLocation: mapLocation, policy: policy,
-      borrowsStorages: format == .safetensors && file.isReadOnly)
+    // legacy storages stay in the mapping and are read on demand (they need no alignment, and
+    // torch's `mmap=True` refuses legacy files, as their reader does when asked to borrow).
+    // Other formats are copied.
+    let loaded: Result<Checkpoint, FormatError> = TorchFile.$readsLegacyStoragesInPlace
+      .withValue(format == .torchLegacy) {
+        do throws(FormatError) {
+          return .success(
+            try load(
+              file: file, fileName: fileName, format: format, mapLocation: mapLocation,
+              policy: policy, borrowsStorages: format == .safetensors && file.isReadOnly))
+        } catch {
+          return .failure(error)
+        }
+      }
+    return try loaded.get()
   }
 }

@@ -4,6 +4,11 @@ extension TorchFile {
   /// The legacy magic number `0x1950A86A20F9469CFC6C`, little-endian.
   static let legacyMagic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
+  /// Whether the storages of a read-only (mapped) legacy file are left in the file and read on
+  /// demand (``MappedRegion``) instead of copied; set by
+  /// ``Checkpoint/loadForReading(file:fileName:mapLocation:policy:hashingRecords:)``.
+  @TaskLocal static var readsLegacyStoragesInPlace = false
+
   /// Loads the legacy format (spec c): magic number, protocol version 1001 and sys_info
   /// pickles, the object pickle, the list of storage keys, then each storage as an int64
   /// element count and its little-endian bytes.
@@ -82,12 +87,17 @@ extension TorchFile {
           "legacy: storage \(key) (\(overflow ? "more than \(Int.max)" : String(nbytes)) bytes at offset \(pos + 8)) extends beyond the \(size)-byte file"
         )
       }
-      let storage = try Storage.allocating(
-        uninitializedByteCount: nbytes, for: "legacy storage \(key)")
-      unsafe file.withUnsafeBytes { src in
-        unsafe storage.withUnsafeMutableBytes { dst in
-          unsafe dst.copyMemory(
-            from: UnsafeRawBufferPointer(rebasing: src[(pos + 8)..<(pos + 8 + nbytes)]))
+      let storage: Storage
+      if Self.readsLegacyStoragesInPlace && file.isReadOnly {
+        storage = Storage(deferring: MappedRegion(file: file, offset: pos + 8, byteCount: nbytes))
+      } else {
+        storage = try Storage.allocating(
+          uninitializedByteCount: nbytes, for: "legacy storage \(key)")
+        unsafe file.withUnsafeBytes { src in
+          unsafe storage.withUnsafeMutableBytes { dst in
+            unsafe dst.copyMemory(
+              from: UnsafeRawBufferPointer(rebasing: src[(pos + 8)..<(pos + 8 + nbytes)]))
+          }
         }
       }
       pos += 8 + nbytes
