@@ -143,6 +143,37 @@ import Testing
     #expect(!TensorComparison.compare(a, b, options: .bitwise).passed)
   }
 
+  /// A float8 tensor compared as float64 with another float dtype (`repro compare` across
+  /// dtypes) is read in place through its format's table: the figures of comparing the float64
+  /// copies, and a deferred storage is never held whole (before, `to(.float64)` copied both
+  /// sides, 8 bytes per float8 element).
+  @Test(arguments: [
+    DType.float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU,
+  ])
+  func float8IsUpcastInPlace(_ dtype: DType) throws {
+    // Every bit pattern, repeated past one chunk, against float32 values near and far from them.
+    let n = StorageReader.chunkBytes + 3 * 256
+    let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    let actual = try Tensor(
+      storage: Storage(deferring: HeldBytes(bytes)), dtype: dtype, shape: [n], strides: [1])
+    let specials: [Float] = [0, -0, .nan, .infinity, -.infinity, 1e-3, 448, 57344]
+    let expected = Tensor(
+      (0..<n).map { i -> Float in
+        let x = Float8Codec.float(fromBits: bytes[i], of: dtype)
+        return i % 97 == 0 ? specials[(i / 97) % specials.count] : (i % 3 == 0 ? x : x * 1.001)
+      }, shape: [n])
+    var options = ComparisonOptions.close
+    options.checkDtype = false
+    _ = TensorComparison.compare(actual, expected, options: options, upcastingToFloat64: true)
+    #expect(actual.storage.isDeferred)
+    for (a, e) in [(actual, expected), (expected, actual), (actual, actual.to(.float16))] {
+      let direct = TensorComparison.compare(a, e, options: options, upcastingToFloat64: true)
+      let copies = TensorComparison.compare(a.to(.float64), e.to(.float64), options: options)
+      #expect(String(describing: direct) == String(describing: copies))
+      #expect(direct.figures?.mismatchCount ?? 0 > 0)
+    }
+  }
+
   /// Integers, bool, complex and float8 are read in chunks, as the real floats are: a mismatch
   /// in the third chunk is found at its own index, and a deferred storage (a deflated record)
   /// is streamed, never held whole.

@@ -132,43 +132,50 @@ struct ElementwiseDifference {
   }
 
   /// The figures of comparing `actual.to(.float64)` with `expected.to(.float64)` (same shape;
-  /// both real floating dtypes among float16, bfloat16, float32, float64), computed from the
-  /// tensors' own bytes without making the float64 copies.
+  /// both real floating dtypes: float16, bfloat16, float32, float64 or a float8 format),
+  /// computed from the tensors' own bytes without making the float64 copies.
   init(float64ValuesOf actual: Tensor, _ expected: Tensor, tolerance: Tolerance, equalNaN: Bool) {
     precondition(
-      Self.hasRealLane(actual.dtype) && Self.hasRealLane(expected.dtype)
+      Self.readsAsFloat64(actual.dtype) && Self.readsAsFloat64(expected.dtype)
         && actual.shape == expected.shape)
     count = actual.count
     let n = count
     var kernel = RealDifferenceKernel()
     unsafe Self.forEachChunkPair(actual, expected) { a, e, m, base in
+      func run<X: RealLane>(_ lane: X.Type) {
+        unsafe kernel.compareInFloat64(
+          a, e, count: m, actual: X.self, expected: expected.dtype, tolerance: tolerance,
+          equalNaN: equalNaN, indexBase: base)
+      }
       switch actual.dtype {
-      case .float16:
-        unsafe kernel.compareInFloat64(
-          a, e, count: m, actual: Float16Lane.self, expected: expected.dtype,
-          tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
-      case .bfloat16:
-        unsafe kernel.compareInFloat64(
-          a, e, count: m, actual: BFloat16Lane.self, expected: expected.dtype,
-          tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
-      case .float32:
-        unsafe kernel.compareInFloat64(
-          a, e, count: m, actual: Float32Lane.self, expected: expected.dtype,
-          tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
-      default:
-        unsafe kernel.compareInFloat64(
-          a, e, count: m, actual: Float64Lane.self, expected: expected.dtype,
-          tolerance: tolerance, equalNaN: equalNaN, indexBase: base)
+      case .float16: run(Float16Lane.self)
+      case .bfloat16: run(BFloat16Lane.self)
+      case .float32: run(Float32Lane.self)
+      case .float8E4M3FN: run(Float8Lane<Float8E4M3FNValues>.self)
+      case .float8E5M2: run(Float8Lane<Float8E5M2Values>.self)
+      case .float8E4M3FNUZ: run(Float8Lane<Float8E4M3FNUZValues>.self)
+      case .float8E5M2FNUZ: run(Float8Lane<Float8E5M2FNUZValues>.self)
+      case .float8E8M0FNU: run(Float8Lane<Float8E8M0FNUValues>.self)
+      default: run(Float64Lane.self)
       }
     }
     if n > 0 { adopt(kernel) }
   }
 
-  /// Whether `float64ValuesOf` reads this dtype directly.
+  /// Whether the same-dtype loops of `RealDifferenceKernel` read this dtype (float16, bfloat16,
+  /// float32, float64).
   static func hasRealLane(_ dtype: DType) -> Bool {
     switch dtype {
     case .float16, .bfloat16, .float32, .float64: true
     default: false
+    }
+  }
+
+  /// Whether `float64ValuesOf` reads this dtype directly: the real lanes and the float8 formats.
+  static func readsAsFloat64(_ dtype: DType) -> Bool {
+    switch dtype {
+    case .float8E4M3FN, .float8E5M2, .float8E4M3FNUZ, .float8E5M2FNUZ, .float8E8M0FNU: true
+    default: hasRealLane(dtype)
     }
   }
 

@@ -144,28 +144,26 @@ struct RealDifferenceKernel {
   }
 
   /// `compareInFloat64` with the expected side's lane chosen from its dtype (float16,
-  /// bfloat16, float32 or float64).
+  /// bfloat16, float32, float64 or a float8 format).
   mutating func compareInFloat64<X: RealLane>(
     _ a: UnsafeRawPointer, _ e: UnsafeRawPointer, count n: Int, actual: X.Type, expected: DType,
     tolerance: Tolerance, equalNaN: Bool, indexBase: Int = 0
   ) {
+    func run<Y: RealLane>(_ lane: Y.Type) {
+      unsafe compareInFloat64(
+        a, e, count: n, actual: X.self, expected: Y.self, tolerance: tolerance,
+        equalNaN: equalNaN, indexBase: indexBase)
+    }
     switch expected {
-    case .float16:
-      unsafe compareInFloat64(
-        a, e, count: n, actual: X.self, expected: Float16Lane.self, tolerance: tolerance,
-        equalNaN: equalNaN, indexBase: indexBase)
-    case .bfloat16:
-      unsafe compareInFloat64(
-        a, e, count: n, actual: X.self, expected: BFloat16Lane.self, tolerance: tolerance,
-        equalNaN: equalNaN, indexBase: indexBase)
-    case .float32:
-      unsafe compareInFloat64(
-        a, e, count: n, actual: X.self, expected: Float32Lane.self, tolerance: tolerance,
-        equalNaN: equalNaN, indexBase: indexBase)
-    default:
-      unsafe compareInFloat64(
-        a, e, count: n, actual: X.self, expected: Float64Lane.self, tolerance: tolerance,
-        equalNaN: equalNaN, indexBase: indexBase)
+    case .float16: run(Float16Lane.self)
+    case .bfloat16: run(BFloat16Lane.self)
+    case .float32: run(Float32Lane.self)
+    case .float8E4M3FN: run(Float8Lane<Float8E4M3FNValues>.self)
+    case .float8E5M2: run(Float8Lane<Float8E5M2Values>.self)
+    case .float8E4M3FNUZ: run(Float8Lane<Float8E4M3FNUZValues>.self)
+    case .float8E5M2FNUZ: run(Float8Lane<Float8E5M2FNUZValues>.self)
+    case .float8E8M0FNU: run(Float8Lane<Float8E8M0FNUValues>.self)
+    default: run(Float64Lane.self)
     }
   }
 

@@ -90,6 +90,34 @@ enum Float64Lane: RealLane {
   @inline(__always) static func double(_ bits: UInt64) -> Double { Double(bitPattern: bits) }
 }
 
+/// The 256 values of one float8 format, decoded once (``ReproTensor/Float8Codec``, as
+/// `Tensor.to(.float32)` decodes them).
+protocol Float8Values {
+  static var values: [Float] { get }
+}
+
+/// A float8 format read through its table: the comparison of a float8 tensor upcast to float64
+/// (`repro compare` of float8 against another float dtype) without a float64 copy.
+enum Float8Lane<Format: Float8Values>: RealLane {
+  @inline(__always) static func bits(_ base: UnsafeRawPointer, _ i: Int) -> UInt8 {
+    unsafe base.load(fromByteOffset: i, as: UInt8.self)
+  }
+  @inline(__always) static func isNaN(_ bits: UInt8) -> Bool { float(bits).isNaN }
+  @inline(__always) static func isNonFinite(_ bits: UInt8) -> Bool { !float(bits).isFinite }
+  @inline(__always) static func float(_ bits: UInt8) -> Float { Format.values[Int(bits)] }
+  @inline(__always) static func double(_ bits: UInt8) -> Double { Double(float(bits)) }
+}
+
+private func decodedFloat8(_ dtype: DType) -> [Float] {
+  (0...255).map { Float8Codec.float(fromBits: UInt8($0), of: dtype) }
+}
+
+enum Float8E4M3FNValues: Float8Values { static let values = decodedFloat8(.float8E4M3FN) }
+enum Float8E5M2Values: Float8Values { static let values = decodedFloat8(.float8E5M2) }
+enum Float8E4M3FNUZValues: Float8Values { static let values = decodedFloat8(.float8E4M3FNUZ) }
+enum Float8E5M2FNUZValues: Float8Values { static let values = decodedFloat8(.float8E5M2FNUZ) }
+enum Float8E8M0FNUValues: Float8Values { static let values = decodedFloat8(.float8E8M0FNU) }
+
 /// How a float32 result is rounded back to the compared dtype (ATen computes float16 and
 /// bfloat16 operations in float32 and rounds each result to the 16-bit type).
 protocol LaneRounding {

@@ -66,15 +66,9 @@ public enum TensorComparison {
     if upcast {
       tolerance = options.tolerance ?? Tolerance.default(for: .float64, .float64)
       valueDtype = .float64
-      if ElementwiseDifference.hasRealLane(a.dtype) && ElementwiseDifference.hasRealLane(e.dtype) {
-        diff = ElementwiseDifference(
-          float64ValuesOf: a, e, tolerance: tolerance, equalNaN: options.equalNaN)
-      } else {
-        a = a.to(.float64)
-        e = e.to(.float64)
-        diff = ElementwiseDifference(
-          actual: a, expected: e, tolerance: tolerance, equalNaN: options.equalNaN)
-      }
+      // Every real floating dtype (float8 included) is read as float64 in place.
+      diff = ElementwiseDifference(
+        float64ValuesOf: a, e, tolerance: tolerance, equalNaN: options.equalNaN)
     } else {
       if a.dtype != e.dtype {
         let common = DType.promoted(a.dtype, e.dtype)
