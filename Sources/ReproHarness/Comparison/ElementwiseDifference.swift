@@ -142,22 +142,9 @@ struct ElementwiseDifference {
     let n = count
     var kernel = RealDifferenceKernel()
     unsafe Self.forEachChunkPair(actual, expected) { a, e, m, base in
-      func run<X: RealLane>(_ lane: X.Type) {
-        unsafe kernel.compareInFloat64(
-          a, e, count: m, actual: X.self, expected: expected.dtype, tolerance: tolerance,
-          equalNaN: equalNaN, indexBase: base)
-      }
-      switch actual.dtype {
-      case .float16: run(Float16Lane.self)
-      case .bfloat16: run(BFloat16Lane.self)
-      case .float32: run(Float32Lane.self)
-      case .float8E4M3FN: run(Float8Lane<Float8E4M3FNValues>.self)
-      case .float8E5M2: run(Float8Lane<Float8E5M2Values>.self)
-      case .float8E4M3FNUZ: run(Float8Lane<Float8E4M3FNUZValues>.self)
-      case .float8E5M2FNUZ: run(Float8Lane<Float8E5M2FNUZValues>.self)
-      case .float8E8M0FNU: run(Float8Lane<Float8E8M0FNUValues>.self)
-      default: run(Float64Lane.self)
-      }
+      unsafe kernel.compareInFloat64(
+        a, e, count: m, actual: actual.dtype, expected: expected.dtype, tolerance: tolerance,
+        equalNaN: equalNaN, indexBase: base)
     }
     if n > 0 { adopt(kernel) }
   }

@@ -143,28 +143,17 @@ struct RealDifferenceKernel {
     }
   }
 
-  /// `compareInFloat64` with the expected side's lane chosen from its dtype (float16,
-  /// bfloat16, float32, float64 or a float8 format).
-  mutating func compareInFloat64<X: RealLane>(
-    _ a: UnsafeRawPointer, _ e: UnsafeRawPointer, count n: Int, actual: X.Type, expected: DType,
+  /// `compareInFloat64` with both lanes chosen from the dtypes (float16, bfloat16, float32,
+  /// float64 or a float8 format), each pair of lanes specialized.
+  mutating func compareInFloat64(
+    _ a: UnsafeRawPointer, _ e: UnsafeRawPointer, count n: Int, actual: DType, expected: DType,
     tolerance: Tolerance, equalNaN: Bool, indexBase: Int = 0
   ) {
-    func run<Y: RealLane>(_ lane: Y.Type) {
-      unsafe compareInFloat64(
-        a, e, count: n, actual: X.self, expected: Y.self, tolerance: tolerance,
-        equalNaN: equalNaN, indexBase: indexBase)
-    }
-    switch expected {
-    case .float16: run(Float16Lane.self)
-    case .bfloat16: run(BFloat16Lane.self)
-    case .float32: run(Float32Lane.self)
-    case .float8E4M3FN: run(Float8Lane<Float8E4M3FNValues>.self)
-    case .float8E5M2: run(Float8Lane<Float8E5M2Values>.self)
-    case .float8E4M3FNUZ: run(Float8Lane<Float8E4M3FNUZValues>.self)
-    case .float8E5M2FNUZ: run(Float8Lane<Float8E5M2FNUZValues>.self)
-    case .float8E8M0FNU: run(Float8Lane<Float8E8M0FNUValues>.self)
-    default: run(Float64Lane.self)
-    }
+    var call = unsafe Float64Call(
+      kernel: self, a: a, e: e, count: n, expected: expected, tolerance: tolerance,
+      equalNaN: equalNaN, indexBase: indexBase)
+    unsafe actual.visitRealLane(&call)
+    self = unsafe call.kernel
   }
 
   // MARK: - float64 arithmetic (float64, or any real dtype upcast to float64)
@@ -205,6 +194,35 @@ struct RealDifferenceKernel {
           bothNaN: bothNaN, ulp: layout.ulpDistance(xBits, yBits))
       }
       start = end
+    }
+  }
+}
+
+/// One `compareInFloat64` call while its lanes are chosen: the actual side's first, then the
+/// expected side's (`ExpectedSide`).
+@unsafe private struct Float64Call: RealLaneVisitor {
+  var kernel: RealDifferenceKernel
+  let a: UnsafeRawPointer
+  let e: UnsafeRawPointer
+  let count: Int
+  let expected: DType
+  let tolerance: Tolerance
+  let equalNaN: Bool
+  let indexBase: Int
+
+  mutating func visit<X: RealLane>(_ lane: X.Type) {
+    var side = unsafe ExpectedSide<X>(call: self)
+    unsafe expected.visitRealLane(&side)
+    unsafe kernel = side.call.kernel
+  }
+
+  @unsafe struct ExpectedSide<X: RealLane>: RealLaneVisitor {
+    var call: Float64Call
+
+    mutating func visit<Y: RealLane>(_ lane: Y.Type) {
+      unsafe call.kernel.compareInFloat64(
+        call.a, call.e, count: call.count, actual: X.self, expected: Y.self,
+        tolerance: call.tolerance, equalNaN: call.equalNaN, indexBase: call.indexBase)
     }
   }
 }

@@ -118,6 +118,30 @@ enum Float8E4M3FNUZValues: Float8Values { static let values = decodedFloat8(.flo
 enum Float8E5M2FNUZValues: Float8Values { static let values = decodedFloat8(.float8E5M2FNUZ) }
 enum Float8E8M0FNUValues: Float8Values { static let values = decodedFloat8(.float8E8M0FNU) }
 
+/// Work done with the lane of a dtype chosen at run time, specialized for each lane (the loops
+/// behind it must not go through the protocol per element).
+protocol RealLaneVisitor {
+  mutating func visit<L: RealLane>(_ lane: L.Type)
+}
+
+extension DType {
+  /// Calls `visitor.visit` with this dtype's lane: float16, bfloat16, float32, a float8 format's
+  /// table, or float64's for any other dtype.
+  func visitRealLane<V: RealLaneVisitor>(_ visitor: inout V) {
+    switch self {
+    case .float16: visitor.visit(Float16Lane.self)
+    case .bfloat16: visitor.visit(BFloat16Lane.self)
+    case .float32: visitor.visit(Float32Lane.self)
+    case .float8E4M3FN: visitor.visit(Float8Lane<Float8E4M3FNValues>.self)
+    case .float8E5M2: visitor.visit(Float8Lane<Float8E5M2Values>.self)
+    case .float8E4M3FNUZ: visitor.visit(Float8Lane<Float8E4M3FNUZValues>.self)
+    case .float8E5M2FNUZ: visitor.visit(Float8Lane<Float8E5M2FNUZValues>.self)
+    case .float8E8M0FNU: visitor.visit(Float8Lane<Float8E8M0FNUValues>.self)
+    default: visitor.visit(Float64Lane.self)
+    }
+  }
+}
+
 /// How a float32 result is rounded back to the compared dtype (ATen computes float16 and
 /// bfloat16 operations in float32 and rounds each result to the 16-bit type).
 protocol LaneRounding {
