@@ -38,11 +38,11 @@ extension Checkpoint {
   /// Loads a checkpoint held in a storage (a mapping) to read it.
   ///
   /// The stored records of a torch zip (as torch.save writes them) or of a TorchScript archive
-  /// (torch.jit.save) are CRC-checked on every core
-  /// and borrowed without a copy; deflated records are checked by inflating them as a stream and stay deferred
+  /// (torch.jit.save) are CRC-checked on every core and borrowed without a copy; deflated records
+  /// are checked by inflating them as a stream and stay deferred
   /// (``ZipArchive/streamingStorage(for:)``), so that readers going through them in chunks never
-  /// hold one whole. safetensors tensors borrow a mapped file's bytes; legacy storages are read from
-  /// it on demand. Other formats load as
+  /// hold one whole. safetensors tensors borrow a mapped file's bytes; legacy storages are read
+  /// from it on demand. Other formats load as
   /// ``load(file:fileName:format:mapLocation:policy:borrowsStorages:)`` loads them.
   ///
   /// Readers of the tensors that go through ``ReproTensor/TensorByteReader`` (hashes,
