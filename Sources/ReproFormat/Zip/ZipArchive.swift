@@ -154,7 +154,10 @@ public struct ZipArchive: Sendable {
           borrowing: region, owner: backing, isReadOnly: true, sha256Hex: sha256Hex)
       }
     }
-    let out = Storage(byteCount: entry.uncompressedSize)
+    // Not zeroed first: a finished inflate has written every byte (`checkInflate` throws
+    // otherwise), and a declared size can be 1032 times the record's, so zeroing it would cost
+    // a pass over memory that a bad stream never uses.
+    let out = Storage(uninitializedByteCount: entry.uncompressedSize)
     let outcome = unsafe backing.withUnsafeBytes { raw in
       unsafe out.withUnsafeMutableBytes { dst in
         unsafe Zlib.inflateRaw(
